@@ -1,0 +1,78 @@
+"""`counter-app`: the terminal's command line, and the entry point that opens the window.
+
+Subcommands live in feature modules (`store_cmds`, `receipt_cmds`, `sync_cmds`); each has a
+`register(subparsers)` that adds its commands with `set_defaults(func=...)`. A user's
+mistake ends as one clear line in the clerk's language and a non-zero exit, never a
+traceback: commands raise `LocalizedError` subclasses and `main` prints them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from counter_app import __version__
+from counter_app.cli import forms_cmds, receipt_cmds, store_cmds, sync_cmds
+from forms.text import DEFAULT_LANG, LocalizedError
+
+COMMAND_MODULES = (forms_cmds, store_cmds, receipt_cmds, sync_cmds)
+
+
+def default_data_dir() -> Path:
+    """The terminal's data folder: $COUNTER_DATA_DIR, else the platform's user data folder."""
+    env = os.environ.get("COUNTER_DATA_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("counter-terminal", appauthor=False))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="counter-app",
+        description="One-window counter terminal. Without a command it opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
+    parser.add_argument("--data-dir", type=Path, default=None, help="the terminal's data folder")
+    parser.add_argument(
+        "--lang",
+        default=os.environ.get("COUNTER_LANG", DEFAULT_LANG),
+        choices=["zh_CN", "en"],
+        help="language of messages (default zh_CN)",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the window on a throwaway folder with the sample catalog and demo clerks",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir is None:
+        args.data_dir = default_data_dir()
+    try:
+        if args.command is None:
+            from counter_app.launch import open_window
+
+            return open_window(args)
+        result: int = args.func(args)
+        return result
+    except LocalizedError as exc:
+        print(f"counter-app: {exc.message(args.lang)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

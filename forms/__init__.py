@@ -1,0 +1,1 @@
+"""Service items as data: definitions, field types, validators and form validation."""

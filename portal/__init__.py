@@ -1,0 +1,1 @@
+"""The reference online government-service platform (ASGI app, storage, pages)."""

@@ -1,0 +1,1 @@
+"""The sync wire protocol (shared models) and the terminal's outbox sync engine."""

@@ -1,0 +1,47 @@
+"""The states an application moves through, shared by terminal, wire protocol and portal."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from forms.text import Text
+
+
+class Status(StrEnum):
+    """An application's state. The terminal sets the first two; the platform the rest."""
+
+    RECEIVED = "received"  # accepted at the counter, all required materials present
+    NOTICE_ISSUED = "notice_issued"  # one-time notice: materials missing, nothing accepted yet
+    UNDER_REVIEW = "under_review"
+    SUPPLEMENT_NEEDED = "supplement_needed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    READY_FOR_PICKUP = "ready_for_pickup"
+    DELIVERED = "delivered"
+    VOIDED = "voided"  # voided at the counter by a supervisor, with a reason
+
+
+LABELS: dict[Status, Text] = {
+    Status.RECEIVED: Text("已受理", "Received"),
+    Status.NOTICE_ISSUED: Text("已出具一次性告知单", "Notice issued"),
+    Status.UNDER_REVIEW: Text("审查中", "Under review"),
+    Status.SUPPLEMENT_NEEDED: Text("需补正材料", "Supplement needed"),
+    Status.APPROVED: Text("已批准", "Approved"),
+    Status.REJECTED: Text("不予批准", "Rejected"),
+    Status.READY_FOR_PICKUP: Text("待领取", "Ready for pickup"),
+    Status.DELIVERED: Text("已办结送达", "Delivered"),
+    Status.VOIDED: Text("已作废", "Voided"),
+}
+
+#: States in which the work is finished: counted as settled in the statistics.
+SETTLED = frozenset({Status.APPROVED, Status.REJECTED, Status.READY_FOR_PICKUP, Status.DELIVERED})
+#: States that still count against the promised completion date.
+OPEN = frozenset({Status.RECEIVED, Status.UNDER_REVIEW, Status.SUPPLEMENT_NEEDED})
+
+
+def label(status: str, lang: str = "zh_CN") -> str:
+    """A status's name for people; unknown states from a newer platform show as they are."""
+    try:
+        return LABELS[Status(status)].get(lang)
+    except ValueError:
+        return status
