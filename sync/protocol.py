@@ -1,0 +1,270 @@
+"""The sync wire protocol, version 1: the pydantic models both ends share.
+
+The portal's FastAPI routes are typed with these models, so the OpenAPI document it serves
+(/openapi.json) is generated from this one file, and the terminal parses every reply with the
+same models: a reply that does not fit is a `sync.errors.ProtocolError`, never a half-read
+record. Requests reject unknown fields (a typo is an error); replies ignore them, so an older
+terminal keeps working against a newer platform.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from forms.text import Text
+from sync.statuses import Status
+
+API_PREFIX = "/api/v1"
+#: The most applications (or status events) one push may carry.
+MAX_BATCH = 100
+#: The most hashes one "which are missing?" question may carry.
+MAX_HASHES = 1000
+
+Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+TerminalId = Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{4}$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Request(BaseModel):
+    """A body the terminal sends: unknown fields are an error."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Reply(BaseModel):
+    """A body the platform sends: unknown fields are ignored (forward compatible)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
+class WireText(Reply):
+    """A `forms.text.Text` on the wire."""
+
+    zh: str
+    en: str
+
+    @classmethod
+    def of(cls, text: Text) -> WireText:
+        return cls(zh=text.zh, en=text.en)
+
+    def text(self) -> Text:
+        return Text(self.zh, self.en)
+
+
+class ErrorCode(StrEnum):
+    """`ErrorReply.error`: what the terminal branches on (the message is for people)."""
+
+    INVALID = "invalid_request"
+    UNAUTHORIZED = "unauthorized"
+    REVOKED = "revoked"
+    OTHER_HALL = "other_hall"
+    NOT_FOUND = "not_found"
+    CODE_UNKNOWN = "code_unknown"
+    CODE_EXPIRED = "code_expired"
+    CODE_USED = "code_used"
+    TOO_LARGE = "too_large"
+    OFFSET_MISMATCH = "offset_mismatch"
+    CHECKSUM_MISMATCH = "checksum_mismatch"
+    BUSY = "busy"
+    INTERNAL = "internal"
+
+
+class ErrorReply(Reply):
+    """Every non-2xx reply of /api/v1. 429 and 503 also carry a Retry-After header."""
+
+    error: str
+    message: WireText
+    retry_after: int | None = None
+    received: int | None = None  # OFFSET_MISMATCH: bytes the platform already holds
+
+
+# --- enrollment -------------------------------------------------------------------------
+
+
+class EnrollRequest(Request):
+    """POST /api/v1/enroll (no token yet): a one-time code plus the terminal's keys."""
+
+    code: Annotated[str, Field(min_length=4, max_length=64)]
+    public_key: Annotated[str, Field(min_length=40, max_length=64)]  # base64, raw Ed25519
+    code_secret: Annotated[str, Field(min_length=40, max_length=64)]  # base64, 32 bytes
+    proposed_terminal_id: TerminalId
+
+
+class EnrollReply(Reply):
+    terminal_id: str
+    token: str  # shown once; the platform keeps only its SHA-256
+    hall: str
+    window: int
+
+
+# --- applications -----------------------------------------------------------------------
+
+
+class Applicant(Request):
+    """Personal data: goes only to the enrolled platform, never to a public page."""
+
+    kind: Literal["person", "company"]
+    id_no: Annotated[str, Field(min_length=1, max_length=64)]
+    name: Name
+    phone: Annotated[str, Field(max_length=32)] | None = None
+
+
+class ApplicationIn(Request):
+    """One application as the terminal pushes it. Idempotent by (uuid, revision, content)."""
+
+    uuid: Annotated[str, Field(min_length=8, max_length=64)]
+    revision: Annotated[int, Field(ge=1)] = 1
+    receipt_no: Annotated[str, Field(min_length=4, max_length=32)]
+    kind: Literal["acceptance", "notice"]
+    service_code: Annotated[str, Field(min_length=1, max_length=64)]
+    service_version: Annotated[int, Field(ge=1)]
+    hall: Name
+    window: Annotated[int, Field(ge=0)]
+    accepted_at: AwareDatetime
+    due_date: date | None = None
+    status: Status
+    answers: dict[str, Any]
+    applicant: Applicant
+    materials: dict[str, list[Sha256]] = Field(default_factory=dict)
+    signed_payload: Annotated[str, Field(max_length=2000)] | None = None
+    content_hash: Sha256
+
+
+def content_hash(app: ApplicationIn | dict[str, Any]) -> str:
+    """SHA-256 of the application's canonical JSON, without `status` (which moves on its own)
+    and without the hash itself: equal content gives an equal hash on both ends."""
+    model = app if isinstance(app, ApplicationIn) else ApplicationIn.model_validate(app)
+    data = model.model_dump(mode="json", exclude={"status", "content_hash"})
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class StatusEventIn(Request):
+    """A status set at the counter (e.g. voided by a supervisor), idempotent by event_id."""
+
+    event_id: Annotated[str, Field(min_length=1, max_length=80)]
+    uuid: Annotated[str, Field(min_length=8, max_length=64)]
+    status: Status
+    note: Annotated[str, Field(max_length=2000)] = ""
+    at: AwareDatetime
+
+
+class AuditHead(Request):
+    """The head of the terminal's hash-chained audit log at push time."""
+
+    seq: Annotated[int, Field(ge=0)]
+    hash: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class PushRequest(Request):
+    """POST /api/v1/push."""
+
+    applications: Annotated[list[ApplicationIn], Field(max_length=MAX_BATCH)] = Field(
+        default_factory=list
+    )
+    events: Annotated[list[StatusEventIn], Field(max_length=MAX_BATCH)] = Field(
+        default_factory=list
+    )
+    audit_head: AuditHead | None = None
+
+
+class Outcome(StrEnum):
+    """What became of one pushed record. STORED and DUPLICATE clear the outbox entry;
+    MISSING_MATERIALS is retried after uploading; CONFLICT and REJECTED are set aside."""
+
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    REJECTED = "rejected"
+    MISSING_MATERIALS = "missing_materials"
+
+
+class PushResult(Reply):
+    uuid: str
+    outcome: Outcome
+    reason: WireText | None = None
+    missing: list[str] = Field(default_factory=list)
+
+
+class EventResult(Reply):
+    event_id: str
+    outcome: Outcome
+    reason: WireText | None = None
+
+
+class PushReply(Reply):
+    results: list[PushResult]
+    event_results: list[EventResult] = Field(default_factory=list)
+
+
+class ApplicationState(Reply):
+    """GET /api/v1/applications/{receipt_no}: what the platform holds (own hall only)."""
+
+    uuid: str
+    receipt_no: str
+    revision: int
+    status: str
+    hall: str
+    terminal_id: str
+    content_hash: str
+    materials: dict[str, list[str]]
+
+
+# --- materials --------------------------------------------------------------------------
+
+
+class MissingRequest(Request):
+    """POST /api/v1/materials/missing: which of these files does the platform lack?"""
+
+    hashes: Annotated[list[Sha256], Field(max_length=MAX_HASHES)]
+
+
+class MissingReply(Reply):
+    missing: list[str]
+
+
+class UploadState(Reply):
+    """GET/PUT /api/v1/materials/{sha256}: how far an upload has got. `received` is where
+    the next chunk starts; `complete` once the SHA-256 was checked and the file stored."""
+
+    sha256: str
+    received: int
+    total: int | None = None
+    complete: bool
+
+
+# --- changes ----------------------------------------------------------------------------
+
+
+class StatusChange(Reply):
+    """A status set on the platform; `remote_id` makes applying it idempotent."""
+
+    remote_id: str
+    uuid: str
+    receipt_no: str
+    status: str  # a newer platform may know states this terminal does not
+    note: str = ""
+    at: AwareDatetime
+
+
+class CatalogUpdate(Reply):
+    """A published service item version; `definition` is `ServiceItem.to_dict()`."""
+
+    code: str
+    version: int
+    definition: dict[str, Any]
+
+
+class ChangesReply(Reply):
+    """GET /api/v1/changes?cursor=N: everything after N, in order; ask again while `more`."""
+
+    cursor: int
+    statuses: list[StatusChange] = Field(default_factory=list)
+    catalog: list[CatalogUpdate] = Field(default_factory=list)
+    more: bool = False
