@@ -1,0 +1,118 @@
+"""What a receipt says, independent of how it is drawn.
+
+Both PDF layouts and the ESC/POS text back-end print the same sections in the same order
+from these functions, so the A4 sheet, the roll and the thermal printout can never disagree
+about what the citizen was told. Every label is bilingual: Chinese first, English under it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from forms.text import Text
+from printing.model import ReceiptData
+
+DUPLICATE = Text("副本", "DUPLICATE")
+CONTINUED = Text("续", "continued")
+RECEIPT_NO = Text("受理编号", "Receipt No.")
+TYPED_CODE = Text("查询码", "Code")
+ADDRESS = Text("查询地址", "Tracking address")
+SIGNATURE = Text("申请人签名", "Applicant's signature")
+RECEIVED = Text("已收材料", "Materials received")
+REUSED = Text("复用", "reused")
+STILL_NEEDED = Text("需补正材料", "Still needed")
+COME_BACK = Text("补正地点与时间", "Where and when to come back")
+NOTES = Text("说明", "Notes")
+NONE = Text("无", "none")
+
+TITLES = {
+    "acceptance": Text("受理回执", "Acceptance Receipt"),
+    "notice": Text("一次性告知书", "One-time Notice"),
+}
+ACCEPTANCE_NOTE = Text(
+    "请妥善保管本回执。扫描二维码，或打开查询地址并输入查询码，即可查看办理进度。",
+    "Keep this receipt. Scan the QR code, or open the tracking address and enter the code, "
+    "to follow your application.",
+)
+NOTICE_NOTE = Text(
+    "以上为需要补正的全部材料，一次告知。补齐后请携带本告知书到任一综合窗口办理。",
+    "This notice lists everything still needed, once. Bring it with the materials to any "
+    "general window.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One labelled line of the receipt: label and value, each in both languages."""
+
+    label: Text
+    value: Text
+
+
+def plain(value: str) -> Text:
+    """A value that reads the same in both languages (numbers, IDs, names)."""
+    return Text(value, value)
+
+
+def title(data: ReceiptData) -> Text:
+    return TITLES[data.kind]
+
+
+def hall_line(data: ReceiptData) -> Text:
+    return Text(f"{data.hall}　{data.window} 号窗口", f"Window {data.window}")
+
+
+def fee_text(fee: str) -> Text:
+    """The fee in yuan; "0.00" reads as free, which is what a citizen wants to know."""
+    if fee.strip() in ("", "0", "0.00"):
+        return Text("免费", "free of charge")
+    return Text(f"¥{fee} 元", f"CNY {fee}")
+
+
+def rows(data: ReceiptData) -> tuple[Row, ...]:
+    """The labelled facts, in print order; a notice promises no date since nothing is accepted."""
+    when = data.accepted_at.strftime("%Y-%m-%d %H:%M")
+    result = [
+        Row(Text("办理事项", "Service item"), data.item_name),
+        Row(Text("承办部门", "Department"), data.department),
+        Row(Text("申请人", "Applicant"), plain(data.applicant_name)),
+        Row(Text("证件号码", "ID number"), plain(data.applicant_id)),
+    ]
+    if data.is_notice:
+        result.append(Row(Text("告知时间", "Issued at"), plain(when)))
+    else:
+        result.append(Row(Text("受理时间", "Accepted at"), plain(when)))
+        result.append(
+            Row(Text("承诺办结日期", "Promised by"), plain(data.promised_date.isoformat()))
+        )
+    result.append(Row(Text("收费", "Fee"), fee_text(data.fee)))
+    result.append(Row(Text("受理人员", "Clerk"), plain(data.clerk_id)))
+    return tuple(result)
+
+
+def material_lines(data: ReceiptData) -> tuple[Text, ...]:
+    """Received materials, numbered, reused ones marked so the citizen knows what was kept."""
+    lines = []
+    for number, material in enumerate(data.materials, start=1):
+        mark = Text(f"（{REUSED.zh}）", f" ({REUSED.en})") if material.reused else plain("")
+        lines.append(
+            Text(f"{number}. {material.name.zh}{mark.zh}", f"{number}. {material.name.en}{mark.en}")
+        )
+    return tuple(lines)
+
+
+def missing_lines(data: ReceiptData) -> tuple[Row, ...]:
+    """Each material still needed with the reason, numbered."""
+    return tuple(
+        Row(
+            Text(f"{n}. {m.name.zh}", f"{n}. {m.name.en}"),
+            m.reason,
+        )
+        for n, m in enumerate(data.missing, start=1)
+    )
+
+
+def closing_notes(data: ReceiptData) -> tuple[Text, ...]:
+    if data.is_notice:
+        return (NOTICE_NOTE,)
+    return (ACCEPTANCE_NOTE,)
