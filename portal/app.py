@@ -1,0 +1,152 @@
+"""The platform's HTTP API (/api/v1), a FastAPI app.
+
+FastAPI rather than bare Starlette: the routes are typed with the shared models of
+`sync/protocol.py`, so request validation and the OpenAPI document (/openapi.json, fuzzed by
+the test suite's schemathesis run) come from the same definitions the terminal parses
+replies with. `create_app(settings)` holds no state but the database engine and the
+materials folder, so several app servers can run behind a load balancer.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from portal import enrollment, services
+from portal.db import Database
+from portal.enrollment import TerminalInfo
+from portal.errors import PortalError, Unauthorized
+from portal.materials import MaterialStore
+from portal.settings import Settings
+from sync.protocol import (
+    API_PREFIX,
+    ApplicationState,
+    ChangesReply,
+    EnrollReply,
+    EnrollRequest,
+    ErrorCode,
+    ErrorReply,
+    MissingReply,
+    MissingRequest,
+    PushReply,
+    PushRequest,
+    Sha256,
+    UploadState,
+    WireText,
+)
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorReply} for code in (400, 401, 403, 404, 409, 413, 422, 503)
+}
+OCTETS = {"requestBody": {"content": {"application/octet-stream": {"schema": {}}}}}
+
+
+def _error_response(exc: PortalError) -> JSONResponse:
+    body = ErrorReply(
+        error=str(exc.code),
+        message=WireText.of(exc.text),
+        retry_after=exc.retry_after,
+        received=getattr(exc, "received", None),
+    )
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+    return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=headers)
+
+
+def _validation_response(exc: RequestValidationError) -> JSONResponse:
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    msg = first.get("msg", "")
+    body = ErrorReply(
+        error=ErrorCode.INVALID,
+        message=WireText(zh=f"请求格式错误：{where} {msg}", en=f"Malformed request: {where} {msg}"),
+    )
+    return JSONResponse(body.model_dump(), status_code=422)
+
+
+def _caller(
+    request: Request, authorization: Annotated[str | None, Header()] = None
+) -> TerminalInfo:
+    """The terminal behind the request's Bearer token (401 / 403 revoked otherwise)."""
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized()
+    db: Database = request.app.state.db
+    return enrollment.authenticate(db, token.strip())
+
+
+Caller = Annotated[TerminalInfo, Depends(_caller)]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The API app on `settings` (database migrated on creation)."""
+    settings = settings or Settings()
+    db = Database(settings.db_url)
+    store = MaterialStore(db, settings)
+    app = FastAPI(title="Service platform sync API", version="1", responses=ERRORS)
+    app.state.db = db
+    app.state.materials = store
+
+    async def portal_error(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, PortalError)
+        return _error_response(exc)
+
+    async def invalid(_request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        return _validation_response(exc)
+
+    app.add_exception_handler(PortalError, portal_error)
+    app.add_exception_handler(RequestValidationError, invalid)
+
+    _routes(app, db, store, settings)
+    return app
+
+
+def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings) -> None:
+    @app.get(f"{API_PREFIX}/health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(f"{API_PREFIX}/enroll")
+    def enroll(req: EnrollRequest) -> EnrollReply:
+        return enrollment.enroll(db, req)
+
+    @app.post(f"{API_PREFIX}/push")
+    def push(req: PushRequest, term: Caller) -> PushReply:
+        hashes = [h for a in req.applications for hs in a.materials.values() for h in hs]
+        known = set(hashes) - set(store.missing(hashes)) if hashes else set()
+        return services.push(db, term, req, known)
+
+    @app.get(f"{API_PREFIX}/applications/{{receipt_no}}")
+    def application(receipt_no: str, term: Caller) -> ApplicationState:
+        return services.get_application(db, term, receipt_no)
+
+    @app.get(f"{API_PREFIX}/changes")
+    def changes(term: Caller, cursor: Annotated[int, Query(ge=0)] = 0) -> ChangesReply:
+        return services.changes(db, term, cursor, settings.changes_page)
+
+    @app.post(f"{API_PREFIX}/materials/missing")
+    def missing(req: MissingRequest, term: Caller) -> MissingReply:
+        return MissingReply(missing=store.missing(req.hashes))
+
+    @app.get(f"{API_PREFIX}/materials/{{sha256}}")
+    def upload_state(
+        sha256: Sha256, term: Caller, total: Annotated[int | None, Query(ge=0)] = None
+    ) -> UploadState:
+        return store.state(sha256, total)
+
+    @app.put(f"{API_PREFIX}/materials/{{sha256}}", openapi_extra=OCTETS)
+    async def upload_chunk(
+        sha256: Sha256,
+        request: Request,
+        term: Caller,
+        offset: Annotated[int, Query(ge=0)],
+        total: Annotated[int, Query(ge=0)],
+    ) -> UploadState:
+        declared = request.headers.get("content-length", "0")
+        store.check_size(total, int(declared) if declared.isdigit() else 0)
+        data = await request.body()
+        return await run_in_threadpool(store.put_chunk, sha256, offset, total, data)

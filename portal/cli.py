@@ -1,0 +1,145 @@
+"""`portal`: run the platform and administer it (enrollment codes, revocation, statuses,
+catalog publishing, conflicts). Every command works on the same database URL the app
+servers use; an operator's mistake ends as one clear line and exit 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+from forms.text import DEFAULT_LANG, LocalizedError, Text
+from portal import enrollment, services
+from portal.db import Database
+from portal.errors import Invalid
+from portal.settings import Settings, default_db_url, default_materials_dir
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings(db_url=args.db, materials_dir=Path(args.materials))
+
+
+def _db(args: argparse.Namespace) -> Database:
+    if args.db.startswith("sqlite:///"):
+        Path(args.db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    return Database(args.db)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from portal.app import create_app
+
+    _db(args).dispose()  # create the folder and migrate before the first request
+    uvicorn.run(create_app(_settings(args)), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _db(args).dispose()
+    print("ok")
+    return 0
+
+
+def cmd_enroll_code(args: argparse.Namespace) -> int:
+    ttl = timedelta(hours=args.ttl_hours)
+    code = enrollment.issue_code(_db(args), args.hall, args.window, ttl)
+    print(code)
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    enrollment.revoke(_db(args), args.terminal, args.reason)
+    print(f"revoked {args.terminal.upper()}")
+    return 0
+
+
+def cmd_set_status(args: argparse.Namespace) -> int:
+    change = services.set_status(_db(args), args.receipt, args.status, args.note)
+    print(f"{change.receipt_no} -> {change.status}")
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from forms.catalog import load_catalog
+
+    catalog = load_catalog(Path(args.path))
+    items = [item.to_dict() for item in catalog]
+    count = services.publish_catalog(_db(args), items)
+    print(f"published {count} new of {len(items)}")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    for row in services.list_conflicts(_db(args), args.hall):
+        shown = {k: row[k] for k in ("id", "uuid", "receipt_no", "terminal_id", "received_at")}
+        print(json.dumps(shown, ensure_ascii=False))
+    return 0
+
+
+def cmd_terminals(args: argparse.Namespace) -> int:
+    for row in enrollment.list_terminals(_db(args)):
+        print(json.dumps(row, ensure_ascii=False, default=str))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=default_db_url(), help="database URL ($PORTAL_DB_URL)")
+    common.add_argument("--materials", default=str(default_materials_dir()), help="files folder")
+    common.add_argument("--lang", default=os.environ.get("PORTAL_LANG", DEFAULT_LANG))
+    parser = argparse.ArgumentParser(prog="portal", description="Reference service platform.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add_parser(name: str, help: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help)
+
+    p = add_parser("serve", help="run the API with uvicorn")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8700)
+    p.set_defaults(func=cmd_serve)
+    add_parser("migrate", help="create/upgrade the schema").set_defaults(func=cmd_migrate)
+    p = add_parser("enroll-code", help="issue a one-time enrollment code")
+    p.add_argument("--hall", required=True)
+    p.add_argument("--window", type=int, required=True)
+    p.add_argument("--ttl-hours", type=float, default=24.0)
+    p.set_defaults(func=cmd_enroll_code)
+    p = add_parser("revoke", help="refuse a terminal from now on")
+    p.add_argument("terminal")
+    p.add_argument("--reason", default="revoked by IT / 信息科已停用")
+    p.set_defaults(func=cmd_revoke)
+    p = add_parser("set-status", help="move an application to a new status")
+    p.add_argument("receipt")
+    p.add_argument("status")
+    p.add_argument("--note", default="")
+    p.set_defaults(func=cmd_set_status)
+    p = add_parser("publish-catalog", help="publish service items (file or folder)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_publish)
+    p = add_parser("conflicts", help="list unresolved conflicts (JSON lines)")
+    p.add_argument("--hall")
+    p.set_defaults(func=cmd_conflicts)
+    add_parser("terminals", help="list terminals").set_defaults(func=cmd_terminals)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "enroll-code" and args.ttl_hours <= 0:
+            raise Invalid(Text("有效期必须大于 0。", "--ttl-hours must be above 0."))
+        result: int = args.func(args)
+        return result
+    except LocalizedError as exc:
+        print(f"portal: {exc.message(args.lang)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,101 @@
+"""The platform's database: one SQLAlchemy Core engine, SQLite (WAL) or PostgreSQL, the same
+queries and migrations on both.
+
+Why Core and not the ORM: every write here is a short, explicit transaction whose SQL we
+want to see (idempotent inserts, conditional updates); there are no object graphs to map.
+Tables are reflected after migrating, so `portal/migrations.py` is the one place that says
+what the schema is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+
+from forms.text import Text
+from portal import migrations
+from portal.errors import Busy, StorageError
+
+
+def now_iso() -> str:
+    """UTC now in one fixed ISO format, so stored times compare correctly as text."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    # Take the write lock at BEGIN: a deferred transaction that later writes can fail with
+    # "database is locked" instead of waiting its turn.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url` (sqlite:///path or postgresql+psycopg://...)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+class Database:
+    """The engine plus the reflected tables; `begin()` is the only way to touch data."""
+
+    def __init__(self, url: str) -> None:
+        try:
+            self.engine = make_engine(url)
+            migrations.migrate(self.engine)
+            meta = MetaData()
+            meta.reflect(bind=self.engine)
+        except SQLAlchemyError as exc:
+            raise _translate(exc) from exc
+        self.tables: dict[str, Table] = dict(meta.tables)
+        self.is_postgres = self.engine.dialect.name == "postgresql"
+
+    def t(self, name: str) -> Table:
+        return self.tables[name]
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        """One transaction; database failures leave as `Busy` (retry) or `StorageError`."""
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except SQLAlchemyError as exc:
+            raise _translate(exc) from exc
+
+    def serialize_changes(self, conn: Connection) -> None:
+        """Make writers of the changes feed commit in `seq` order (PostgreSQL hands out
+        sequence numbers before commit, so a reader could otherwise skip a late commit).
+        SQLite has one writer at a time already."""
+        if self.is_postgres:
+            conn.execute(text("SELECT pg_advisory_xact_lock(7002)"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _translate(exc: SQLAlchemyError) -> Exception:
+    if isinstance(exc, OperationalError):
+        return Busy(retry_after=2)
+    detail = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
+    return StorageError(Text(f"数据库错误：{detail}", f"Database error: {detail}"))

@@ -1,0 +1,182 @@
+"""Terminal enrollment: one-time codes, tokens, revocation, and checking a request's token.
+
+A code is issued by IT staff for one hall and window (`portal enroll-code`), read out or
+typed at the terminal, and is good once, until it expires. Only the SHA-256 of codes and
+tokens is stored, so a copy of the database lets nobody enroll or impersonate a terminal.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection, insert, select, update
+
+from forms.text import Text
+from portal.db import Database, now_iso
+from portal.errors import EnrollRefused, Invalid, NotFound, TerminalRevoked, Unauthorized
+from sync.protocol import EnrollReply, EnrollRequest, ErrorCode
+
+#: Crockford base32: no I, L, O, U, so codes read aloud cannot be misheard as 1/0.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_CHARS = 12
+
+
+@dataclass(frozen=True)
+class TerminalInfo:
+    """The authenticated caller of an /api/v1 request."""
+
+    terminal_id: str
+    hall: str
+    window: int
+
+
+def _sha(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def normalise_code(code: str) -> str:
+    """Upper case, hyphens/spaces dropped, I/L read as 1 and O as 0 (Crockford)."""
+    raw = "".join(code.split()).replace("-", "").upper()
+    return raw.translate(str.maketrans("ILO", "110"))
+
+
+def issue_code(db: Database, hall: str, window: int, ttl: timedelta) -> str:
+    """A new one-time enrollment code for `hall`/`window`, shown grouped as XXXX-XXXX-XXXX."""
+    if not hall.strip() or window < 0:
+        raise Invalid(Text("大厅名称和窗口号必须填写。", "Hall name and window number needed."))
+    code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_CHARS))
+    now = datetime.now(UTC)
+    with db.begin() as conn:
+        conn.execute(
+            insert(db.t("enroll_codes")).values(
+                code_hash=_sha(code),
+                hall=hall.strip(),
+                window=window,
+                created_at=now.isoformat(timespec="microseconds"),
+                expires_at=(now + ttl).isoformat(timespec="microseconds"),
+            )
+        )
+    return "-".join(code[i : i + 4] for i in range(0, CODE_CHARS, 4))
+
+
+def _decode32(value: str, what: str) -> bytes:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError):
+        raw = b""
+    if len(raw) != 32:
+        raise Invalid(Text(f"{what} 格式错误。", f"Malformed {what}."))
+    return raw
+
+
+def _refuse(code: ErrorCode) -> EnrollRefused:
+    texts = {
+        ErrorCode.CODE_UNKNOWN: Text("注册码无效，请核对后重新输入。", "Unknown enrollment code."),
+        ErrorCode.CODE_EXPIRED: Text(
+            "注册码已过期，请向信息科申请新的注册码。",
+            "The enrollment code has expired; ask IT for a new one.",
+        ),
+        ErrorCode.CODE_USED: Text(
+            "注册码已被使用过，每个注册码只能使用一次。",
+            "The enrollment code was already used; each code works once.",
+        ),
+    }
+    return EnrollRefused(code, texts[code])
+
+
+def _claim_code(db: Database, conn: Connection, code: str) -> tuple[str, str, int]:
+    codes = db.t("enroll_codes")
+    code_hash = _sha(normalise_code(code))
+    row = conn.execute(select(codes).where(codes.c.code_hash == code_hash)).one_or_none()
+    if row is None:
+        raise _refuse(ErrorCode.CODE_UNKNOWN)
+    if row.used_at is not None:
+        raise _refuse(ErrorCode.CODE_USED)
+    if row.expires_at <= now_iso():
+        raise _refuse(ErrorCode.CODE_EXPIRED)
+    return code_hash, row.hall, row.window
+
+
+def _free_terminal_id(db: Database, conn: Connection, proposed: str, public_key: str) -> str:
+    """The proposed ID when nobody else has it (or it is this same key re-enrolling)."""
+    terms = db.t("terminals")
+    candidate = proposed
+    while True:
+        owner = conn.execute(
+            select(terms.c.public_key).where(terms.c.terminal_id == candidate)
+        ).scalar_one_or_none()
+        if owner is None or owner == public_key:
+            return candidate
+        candidate = "".join(secrets.choice(ALPHABET) for _ in range(4))
+
+
+def enroll(db: Database, req: EnrollRequest) -> EnrollReply:
+    """Trade a valid code and the terminal's keys for a terminal ID and a fresh token."""
+    Ed25519PublicKey.from_public_bytes(_decode32(req.public_key, "public_key"))
+    _decode32(req.code_secret, "code_secret")
+    token = secrets.token_urlsafe(32)  # 256 random bits
+    terms, codes = db.t("terminals"), db.t("enroll_codes")
+    with db.begin() as conn:
+        code_hash, hall, window = _claim_code(db, conn, req.code)
+        tid = _free_terminal_id(db, conn, req.proposed_terminal_id, req.public_key)
+        values = {
+            "hall": hall,
+            "window": window,
+            "public_key": req.public_key,
+            "code_secret": req.code_secret,
+            "token_hash": _sha(token),
+            "enrolled_at": now_iso(),
+            "revoked_at": None,
+            "revoked_reason": None,
+        }
+        done = conn.execute(update(terms).where(terms.c.terminal_id == tid).values(**values))
+        if done.rowcount == 0:
+            conn.execute(insert(terms).values(terminal_id=tid, **values))
+        claimed = conn.execute(
+            update(codes)
+            .where(codes.c.code_hash == code_hash, codes.c.used_at.is_(None))
+            .values(used_at=now_iso(), used_by=tid)
+        )
+        if claimed.rowcount != 1:  # another request won the race for the same code
+            raise _refuse(ErrorCode.CODE_USED)
+    return EnrollReply(terminal_id=tid, token=token, hall=hall, window=window)
+
+
+def authenticate(db: Database, token: str) -> TerminalInfo:
+    """The terminal a Bearer token belongs to; unknown -> 401, revoked -> 403 with reason."""
+    terms = db.t("terminals")
+    with db.begin() as conn:
+        row = conn.execute(select(terms).where(terms.c.token_hash == _sha(token))).one_or_none()
+    if row is None:
+        raise Unauthorized()
+    if row.revoked_at is not None:
+        raise TerminalRevoked(row.terminal_id, row.revoked_reason or "-")
+    return TerminalInfo(row.terminal_id, row.hall, row.window)
+
+
+def revoke(db: Database, terminal_id: str, reason: str) -> None:
+    """Refuse every request of `terminal_id` from now on, telling its clerk `reason`."""
+    terms = db.t("terminals")
+    with db.begin() as conn:
+        done = conn.execute(
+            update(terms)
+            .where(terms.c.terminal_id == terminal_id.upper())
+            .values(revoked_at=now_iso(), revoked_reason=reason)
+        )
+    if done.rowcount == 0:
+        raise NotFound(Text(f"没有终端 {terminal_id}。", f"No terminal {terminal_id}."))
+
+
+def list_terminals(db: Database) -> list[dict[str, object]]:
+    """Every terminal with its hall, window, state and last audit head (for the CLI)."""
+    terms = db.t("terminals")
+    cols = [c for c in terms.c if c.name not in ("token_hash", "code_secret", "public_key")]
+    with db.begin() as conn:
+        rows = conn.execute(select(*cols).order_by(terms.c.terminal_id)).mappings().all()
+    return [dict(r) for r in rows]

@@ -1,0 +1,188 @@
+"""Versioned schema migrations, recorded in `_migrations`, applied in order at start-up.
+
+Each migration is a function taking a connection and using Core DDL on its OWN MetaData,
+so it describes the schema as it was at that version forever (never edit a released one;
+add the next). The same functions run on SQLite and PostgreSQL. On PostgreSQL an advisory
+lock makes concurrent app servers start one after the other.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    insert,
+    select,
+    text,
+)
+
+Migration = Callable[[Connection], None]
+
+
+def _ts(name: str, nullable: bool = False) -> Column[str]:
+    return Column(name, String(40), nullable=nullable)
+
+
+def v1_initial(conn: Connection) -> None:
+    """Terminals, enrollment codes, applications and their materials, conflicts, status
+    events, the changes feed, catalog versions, audit heads."""
+    md = MetaData()
+    Table(
+        "terminals", md,
+        Column("terminal_id", String(8), primary_key=True),
+        Column("hall", String(200), nullable=False),
+        Column("window", Integer, nullable=False),
+        Column("public_key", String(64), nullable=False),
+        Column("code_secret", String(64), nullable=False),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        _ts("enrolled_at"),
+        _ts("revoked_at", True),
+        Column("revoked_reason", Text),
+        Column("audit_seq", BigInteger),
+        Column("audit_hash", String(128)),
+        _ts("last_seen_at", True),
+    )  # fmt: skip
+    Table(
+        "enroll_codes", md,
+        Column("code_hash", String(64), primary_key=True),
+        Column("hall", String(200), nullable=False),
+        Column("window", Integer, nullable=False),
+        _ts("created_at"),
+        _ts("expires_at"),
+        _ts("used_at", True),
+        Column("used_by", String(8)),
+    )  # fmt: skip
+    Table(
+        "applications", md,
+        Column("uuid", String(64), primary_key=True),
+        Column("revision", Integer, nullable=False),
+        Column("receipt_no", String(32), nullable=False, unique=True),
+        Column("terminal_id", String(8), nullable=False),
+        Column("hall", String(200), nullable=False, index=True),
+        Column("window", Integer, nullable=False),
+        Column("kind", String(20), nullable=False),
+        Column("service_code", String(64), nullable=False),
+        Column("service_version", Integer, nullable=False),
+        _ts("accepted_at"),
+        Column("due_date", String(10)),
+        Column("status", String(40), nullable=False),
+        Column("answers", Text, nullable=False),
+        Column("applicant", Text, nullable=False),
+        Column("signed_payload", Text),
+        Column("content_hash", String(64), nullable=False),
+        _ts("received_at"),
+        _ts("updated_at"),
+    )  # fmt: skip
+    Table(
+        "application_materials", md,
+        Column("uuid", String(64), ForeignKey("applications.uuid"), nullable=False),
+        Column("material_code", String(64), nullable=False),
+        Column("sha256", String(64), nullable=False, index=True),
+        PrimaryKeyConstraint("uuid", "material_code", "sha256"),
+    )  # fmt: skip
+    Table(
+        "materials", md,
+        Column("sha256", String(64), primary_key=True),
+        Column("size", BigInteger, nullable=False),
+        _ts("stored_at"),
+    )  # fmt: skip
+    Table(
+        "conflicts", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uuid", String(64), nullable=False),
+        Column("receipt_no", String(32), nullable=False),
+        Column("terminal_id", String(8), nullable=False),
+        Column("hall", String(200), nullable=False),
+        Column("stored_hash", String(64)),
+        Column("incoming_hash", String(64), nullable=False),
+        Column("incoming", Text, nullable=False),
+        Column("reason", Text, nullable=False),
+        _ts("received_at"),
+        _ts("resolved_at", True),
+        UniqueConstraint("uuid", "incoming_hash"),
+    )  # fmt: skip
+    Table(
+        "status_events", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uuid", String(64), ForeignKey("applications.uuid"), nullable=False, index=True),
+        Column("status", String(40), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("source", String(10), nullable=False),
+        Column("event_id", String(80), unique=True),
+        _ts("at"),
+        _ts("recorded_at"),
+    )  # fmt: skip
+    Table(
+        "changes", md,
+        Column("seq", Integer, primary_key=True, autoincrement=True),
+        Column("kind", String(10), nullable=False),
+        Column("terminal_id", String(8)),
+        Column("payload", Text, nullable=False),
+        _ts("at"),
+        Index("ix_changes_terminal_seq", "terminal_id", "seq"),
+        sqlite_autoincrement=True,
+    )  # fmt: skip
+    Table(
+        "catalog_items", md,
+        Column("code", String(64), nullable=False),
+        Column("version", Integer, nullable=False),
+        Column("definition", Text, nullable=False),
+        _ts("published_at"),
+        PrimaryKeyConstraint("code", "version"),
+    )  # fmt: skip
+    Table(
+        "audit_heads", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("terminal_id", String(8), nullable=False, index=True),
+        Column("seq", BigInteger, nullable=False),
+        Column("hash", String(128), nullable=False),
+        _ts("received_at"),
+    )  # fmt: skip
+    md.create_all(conn)
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial", v1_initial),)
+
+_md = MetaData()
+_migrations = Table(
+    "_migrations",
+    _md,
+    Column("version", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("applied_at", String(40), nullable=False),
+)
+
+
+def migrate(engine: Engine) -> list[int]:
+    """Apply every migration not yet recorded; returns the versions applied now."""
+    done: list[int] = []
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(7001)"))
+        _migrations.create(conn, checkfirst=True)
+        applied = set(conn.scalars(select(_migrations.c.version)))
+        for version, name, func in MIGRATIONS:
+            if version in applied:
+                continue
+            func(conn)
+            conn.execute(
+                insert(_migrations).values(
+                    version=version, name=name, applied_at=datetime.now(UTC).isoformat()
+                )
+            )
+            done.append(version)
+    return done

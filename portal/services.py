@@ -1,0 +1,353 @@
+"""What the platform does with applications: take pushes idempotently, keep conflicts, set
+statuses, feed changes back, publish catalog versions.
+
+Idempotency: an application is keyed by its client-generated UUID. The same UUID, revision
+and content hash again is a DUPLICATE (the reply the terminal lost is simply given again);
+a higher revision from the terminal that owns it supersedes (a notice completed into an
+acceptance); anything else with that UUID or receipt number is a CONFLICT, kept in
+`conflicts` for the supervisor and never written over the stored application.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, Row, delete, insert, select, update
+
+from forms.text import Text
+from portal.db import Database, now_iso
+from portal.enrollment import TerminalInfo
+from portal.errors import Invalid, NotFound, OtherHall
+from sync.protocol import (
+    ApplicationIn,
+    ApplicationState,
+    CatalogUpdate,
+    ChangesReply,
+    EventResult,
+    Outcome,
+    PushReply,
+    PushRequest,
+    PushResult,
+    StatusChange,
+    StatusEventIn,
+    WireText,
+    content_hash,
+)
+from sync.statuses import Status
+
+OTHER_HALL = Text("该记录属于其他大厅。", "This record belongs to another hall.")
+HASH_MISMATCH = Text(
+    "内容与其哈希不符（传输中损坏？）。", "Content does not match its hash (damaged in transit?)."
+)
+CONFLICT = Text(
+    "同一编号的申请内容不同，已保留待主管处理。",
+    "Same application ID with different content: kept for the supervisor.",
+)
+UNKNOWN_APP = Text("平台上没有该申请。", "The platform has no such application.")
+#: States only the counter sets; the platform may not.
+COUNTER_ONLY = frozenset({Status.NOTICE_ISSUED, Status.VOIDED})
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def push(db: Database, term: TerminalInfo, req: PushRequest, known: set[str]) -> PushReply:
+    """Store a batch in one transaction; `known` = material hashes the platform holds."""
+    with db.begin() as conn:
+        results = [_push_one(db, conn, term, app, known) for app in req.applications]
+        events = [_event_one(db, conn, term, ev) for ev in req.events]
+        if req.audit_head is not None:
+            _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
+    return PushReply(results=results, event_results=events)
+
+
+def _result(app: ApplicationIn, outcome: Outcome, reason: Text | None = None) -> PushResult:
+    wire = WireText.of(reason) if reason else None
+    return PushResult(uuid=app.uuid, outcome=outcome, reason=wire)
+
+
+def _push_one(
+    db: Database, conn: Connection, term: TerminalInfo, app: ApplicationIn, known: set[str]
+) -> PushResult:
+    if app.hall != term.hall:
+        return _result(app, Outcome.REJECTED, OTHER_HALL)
+    digest = content_hash(app)
+    if digest != app.content_hash:
+        return _result(app, Outcome.REJECTED, HASH_MISMATCH)
+    apps = db.t("applications")
+    row = conn.execute(select(apps).where(apps.c.uuid == app.uuid)).one_or_none()
+    if row is None:
+        row = conn.execute(select(apps).where(apps.c.receipt_no == app.receipt_no)).one_or_none()
+        if row is not None:
+            return _conflict(db, conn, term, app, row)
+    elif row.hall != term.hall:
+        return _result(app, Outcome.REJECTED, OTHER_HALL)
+    elif row.revision == app.revision and row.content_hash == digest:
+        return _result(app, Outcome.DUPLICATE)
+    elif row.revision > app.revision:
+        return _result(app, Outcome.DUPLICATE)  # an older revision replayed late
+    elif row.revision == app.revision or row.terminal_id != term.terminal_id:
+        return _conflict(db, conn, term, app, row)
+    missing = [h for hashes in app.materials.values() for h in hashes if h not in known]
+    if missing:
+        return PushResult(uuid=app.uuid, outcome=Outcome.MISSING_MATERIALS, missing=missing)
+    _write_application(db, conn, term, app, replace=row is not None)
+    return _result(app, Outcome.STORED)
+
+
+def _conflict(
+    db: Database, conn: Connection, term: TerminalInfo, app: ApplicationIn, row: Row[Any]
+) -> PushResult:
+    table = db.t("conflicts")
+    exists = conn.execute(
+        select(table.c.id).where(
+            table.c.uuid == app.uuid, table.c.incoming_hash == app.content_hash
+        )
+    ).first()
+    if exists is None:
+        conn.execute(
+            insert(table).values(
+                uuid=app.uuid,
+                receipt_no=app.receipt_no,
+                terminal_id=term.terminal_id,
+                hall=term.hall,
+                stored_hash=row.content_hash,
+                incoming_hash=app.content_hash,
+                incoming=app.model_dump_json(),
+                reason=CONFLICT.en,
+                received_at=now_iso(),
+            )
+        )
+    return _result(app, Outcome.CONFLICT, CONFLICT)
+
+
+def _write_application(
+    db: Database, conn: Connection, term: TerminalInfo, app: ApplicationIn, replace: bool
+) -> None:
+    apps, mats = db.t("applications"), db.t("application_materials")
+    now = now_iso()
+    values = {
+        "revision": app.revision,
+        "receipt_no": app.receipt_no,
+        "terminal_id": term.terminal_id,
+        "hall": term.hall,
+        "window": app.window,
+        "kind": app.kind,
+        "service_code": app.service_code,
+        "service_version": app.service_version,
+        "accepted_at": app.accepted_at.isoformat(),
+        "due_date": app.due_date.isoformat() if app.due_date else None,
+        "status": app.status.value,
+        "answers": _dumps(app.answers),
+        "applicant": _dumps(app.applicant.model_dump()),
+        "signed_payload": app.signed_payload,
+        "content_hash": app.content_hash,
+        "updated_at": now,
+    }
+    if replace:
+        conn.execute(update(apps).where(apps.c.uuid == app.uuid).values(**values))
+        conn.execute(delete(mats).where(mats.c.uuid == app.uuid))
+    else:
+        conn.execute(insert(apps).values(uuid=app.uuid, received_at=now, **values))
+    rows = [
+        {"uuid": app.uuid, "material_code": code, "sha256": sha}
+        for code, hashes in app.materials.items()
+        for sha in dict.fromkeys(hashes)
+    ]
+    if rows:
+        conn.execute(insert(mats), rows)
+    _insert_event(db, conn, app.uuid, app.status, "", "terminal", None, app.accepted_at.isoformat())
+
+
+def _insert_event(
+    db: Database,
+    conn: Connection,
+    uuid: str,
+    status: str,
+    note: str,
+    source: str,
+    event_id: str | None,
+    at: str,
+) -> int:
+    table = db.t("status_events")
+    values = {"uuid": uuid, "status": status, "note": note, "source": source}
+    values |= {"event_id": event_id, "at": at, "recorded_at": now_iso()}
+    pk = conn.execute(insert(table).values(**values)).inserted_primary_key
+    return int(pk[0]) if pk else 0
+
+
+def _event_one(
+    db: Database, conn: Connection, term: TerminalInfo, ev: StatusEventIn
+) -> EventResult:
+    events, apps = db.t("status_events"), db.t("applications")
+    if conn.execute(select(events.c.id).where(events.c.event_id == ev.event_id)).first():
+        return EventResult(event_id=ev.event_id, outcome=Outcome.DUPLICATE)
+    hall = conn.execute(select(apps.c.hall).where(apps.c.uuid == ev.uuid)).scalar_one_or_none()
+    if hall != term.hall:
+        reason = UNKNOWN_APP if hall is None else OTHER_HALL
+        return EventResult(
+            event_id=ev.event_id, outcome=Outcome.REJECTED, reason=WireText.of(reason)
+        )
+    _insert_event(db, conn, ev.uuid, ev.status, ev.note, "terminal", ev.event_id, ev.at.isoformat())
+    conn.execute(
+        update(apps).where(apps.c.uuid == ev.uuid).values(status=ev.status, updated_at=now_iso())
+    )
+    return EventResult(event_id=ev.event_id, outcome=Outcome.STORED)
+
+
+def _record_audit_head(
+    db: Database, conn: Connection, term: TerminalInfo, seq: int, head: str
+) -> None:
+    now = now_iso()
+    conn.execute(
+        insert(db.t("audit_heads")).values(
+            terminal_id=term.terminal_id, seq=seq, hash=head, received_at=now
+        )
+    )
+    terms = db.t("terminals")
+    conn.execute(
+        update(terms)
+        .where(terms.c.terminal_id == term.terminal_id)
+        .values(audit_seq=seq, audit_hash=head, last_seen_at=now)
+    )
+
+
+# --- statuses set on the platform -------------------------------------------------------
+
+
+def _find(conn: Connection, db: Database, receipt_no: str) -> Row[Any]:
+    apps = db.t("applications")
+    compact = "".join(receipt_no.split()).replace("-", "").upper()
+    row = conn.execute(select(apps).where(apps.c.receipt_no.in_([receipt_no, compact]))).first()
+    if row is None:
+        raise NotFound(
+            Text(f"平台上没有受理编号 {receipt_no}。", f"No application {receipt_no} here.")
+        )
+    return row
+
+
+def set_status(db: Database, receipt_no: str, status: str, note: str = "") -> StatusChange:
+    """Move an application to `status` (back office); the owning terminal pulls it."""
+    try:
+        new = Status(status)
+    except ValueError:
+        raise Invalid(Text(f"未知状态：{status}", f"Unknown status: {status}")) from None
+    if new in COUNTER_ONLY:
+        raise Invalid(
+            Text(f"状态 {status} 只能在窗口设置。", f"Status {status} is set at the counter.")
+        )
+    with db.begin() as conn:
+        db.serialize_changes(conn)
+        row = _find(conn, db, receipt_no)
+        at = now_iso()
+        event_id = _insert_event(db, conn, row.uuid, new, note, "portal", None, at)
+        apps = db.t("applications")
+        conn.execute(update(apps).where(apps.c.uuid == row.uuid).values(status=new, updated_at=at))
+        change = StatusChange.model_validate(
+            {"remote_id": f"portal-{event_id}", "uuid": row.uuid, "receipt_no": row.receipt_no}
+            | {"status": new.value, "note": note, "at": at}
+        )
+        conn.execute(
+            insert(db.t("changes")).values(
+                kind="status",
+                terminal_id=row.terminal_id,
+                payload=change.model_dump_json(),
+                at=at,
+            )
+        )
+    return change
+
+
+def get_application(db: Database, term: TerminalInfo, receipt_no: str) -> ApplicationState:
+    """What the platform holds for `receipt_no`; another hall's application is refused."""
+    with db.begin() as conn:
+        row = _find(conn, db, receipt_no)
+        if row.hall != term.hall:
+            raise OtherHall()
+        mats = db.t("application_materials")
+        pairs = conn.execute(
+            select(mats.c.material_code, mats.c.sha256).where(mats.c.uuid == row.uuid)
+        ).all()
+    materials: dict[str, list[str]] = {}
+    for code, sha in pairs:
+        materials.setdefault(code, []).append(sha)
+    return ApplicationState(
+        uuid=row.uuid,
+        receipt_no=row.receipt_no,
+        revision=row.revision,
+        status=row.status,
+        hall=row.hall,
+        terminal_id=row.terminal_id,
+        content_hash=row.content_hash,
+        materials=materials,
+    )
+
+
+# --- the changes feed and the catalog ---------------------------------------------------
+
+
+def changes(db: Database, term: TerminalInfo, cursor: int, limit: int) -> ChangesReply:
+    """Status changes of this terminal's applications and catalog versions after `cursor`."""
+    table = db.t("changes")
+    mine = (table.c.kind == "catalog") | (table.c.terminal_id == term.terminal_id)
+    query = select(table).where(table.c.seq > cursor, mine).order_by(table.c.seq)
+    with db.begin() as conn:
+        rows = conn.execute(query.limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    reply = ChangesReply(cursor=rows[-1].seq if rows else cursor, more=more)
+    for row in rows:
+        if row.kind == "status":
+            reply.statuses.append(StatusChange.model_validate_json(row.payload))
+        else:
+            reply.catalog.append(CatalogUpdate.model_validate_json(row.payload))
+    return reply
+
+
+def publish_catalog(db: Database, items: list[dict[str, Any]]) -> int:
+    """Publish service item versions (`ServiceItem.to_dict()`); returns how many were new.
+    Publishing a version again with the same definition does nothing; with a different
+    definition it is refused (bump the version)."""
+    table = db.t("catalog_items")
+    published = 0
+    with db.begin() as conn:
+        db.serialize_changes(conn)
+        for item in items:
+            code, version, body = str(item["code"]), int(item["version"]), _dumps(item)
+            old = conn.execute(
+                select(table.c.definition).where(table.c.code == code, table.c.version == version)
+            ).scalar_one_or_none()
+            if old == body:
+                continue
+            if old is not None:
+                raise Invalid(
+                    Text(
+                        f"{code} 第 {version} 版已发布且内容不同，请提高版本号。",
+                        f"{code} version {version} was published with other content: "
+                        "bump the version.",
+                    )
+                )
+            at = now_iso()
+            conn.execute(
+                insert(table).values(code=code, version=version, definition=body, published_at=at)
+            )
+            update_ = CatalogUpdate(code=code, version=version, definition=item)
+            conn.execute(
+                insert(db.t("changes")).values(
+                    kind="catalog", terminal_id=None, payload=update_.model_dump_json(), at=at
+                )
+            )
+            published += 1
+    return published
+
+
+def list_conflicts(db: Database, hall: str | None = None) -> list[dict[str, Any]]:
+    """Unresolved conflicts for the supervisor, oldest first."""
+    table = db.t("conflicts")
+    query = select(table).where(table.c.resolved_at.is_(None)).order_by(table.c.id)
+    if hall is not None:
+        query = query.where(table.c.hall == hall)
+    with db.begin() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
