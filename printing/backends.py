@@ -1,0 +1,211 @@
+"""Getting a receipt onto paper: a PDF file, the system printer via CUPS `lp`, or an ESC/POS
+thermal printer.
+
+Why CUPS `lp` rather than Qt's printing for the system printer: it works headless (the CLI,
+a service), is scriptable by IT staff (`lpstat`, `lpoptions`), and is testable without a
+display; the UI may still offer Qt's print dialog for a one-off choice of printer.
+Every failure becomes a `PrintingError` subclass with a clear message; nothing here touches
+the application itself, so a failed print can simply be repeated.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from escpos import constants as escpos_constants
+from escpos.escpos import Escpos
+from escpos.exceptions import Error as EscposError
+
+from forms.text import Text
+from printing.errors import PrinterError, PrintOutputError
+from printing.model import ReceiptData
+from printing.render import render_pdf
+from printing.text_layout import Line, receipt_lines
+
+FULL_DISK = (errno.ENOSPC, errno.EDQUOT)
+
+
+class PdfFileBackend:
+    """Writes the receipt's PDF to `path`, atomically: a reader never sees half a file."""
+
+    def __init__(self, path: Path | str, paper: str = "a4") -> None:
+        self.path = Path(path)
+        self.paper = paper
+
+    def print_receipt(self, data: ReceiptData) -> Path:
+        return self.write(render_pdf(data, self.paper))
+
+    def write(self, pdf: bytes) -> Path:
+        """Write to a temporary file beside the target, fsync, then rename over it."""
+        temp: str | None = None
+        try:
+            fd, temp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.")
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pdf)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+            temp = None
+        except OSError as exc:
+            raise self._error(exc) from exc
+        finally:
+            if temp is not None:
+                Path(temp).unlink(missing_ok=True)
+        return self.path
+
+    def _error(self, exc: OSError) -> PrintOutputError:
+        if exc.errno in FULL_DISK:
+            return PrintOutputError(
+                Text(
+                    f"磁盘已满，回执未能保存到 {self.path}。请清理空间后重新打印。",
+                    f"The disk is full; the receipt was not saved to {self.path}. "
+                    "Free some space and print again.",
+                )
+            )
+        reason = exc.strerror or type(exc).__name__
+        return PrintOutputError(
+            Text(
+                f"无法写入 {self.path}（{reason}）。请选择其他位置后重新打印。",
+                f"Cannot write {self.path} ({reason}). Choose another place and print again.",
+            )
+        )
+
+
+JOB_ID = re.compile(r"request id is (\S+)")
+
+
+class CupsBackend:
+    """Sends the PDF to a CUPS queue with `lp` (the default queue when `printer` is None)."""
+
+    def __init__(
+        self, printer: str | None = None, paper: str = "a4", lp: str = "lp", timeout: float = 30
+    ) -> None:
+        self.printer = printer
+        self.paper = paper
+        self.lp = lp
+        self.timeout = timeout
+
+    def print_receipt(self, data: ReceiptData) -> str:
+        return self.print_pdf(render_pdf(data, self.paper), title=data.receipt_no)
+
+    def command(self, title: str) -> list[str]:
+        """The `lp` command line; the PDF goes to its standard input."""
+        args = [self.lp]
+        if self.printer:
+            args += ["-d", self.printer]
+        args += ["-t", title]
+        if self.paper == "a4":
+            args += ["-o", "media=A4"]
+        return args
+
+    def print_pdf(self, pdf: bytes, title: str = "receipt") -> str:
+        """Queue `pdf`; returns the CUPS job id ("queue-42")."""
+        try:
+            done = subprocess.run(
+                self.command(title), input=pdf, capture_output=True, timeout=self.timeout
+            )
+        except FileNotFoundError as exc:
+            raise PrinterError(
+                Text(
+                    "找不到打印命令 lp：请安装 CUPS（cups-client）或改用其他打印方式。",
+                    "The print command lp was not found: install CUPS (cups-client) "
+                    "or choose another printer.",
+                )
+            ) from exc
+        except subprocess.TimeoutExpired as exc:
+            raise PrinterError(
+                Text("打印服务无响应，请检查打印机。", "The print service did not answer.")
+            ) from exc
+        return self._job_id(done)
+
+    def _job_id(self, done: subprocess.CompletedProcess[bytes]) -> str:
+        out = done.stdout.decode(errors="replace")
+        err = done.stderr.decode(errors="replace").strip()
+        if done.returncode != 0:
+            detail = err.splitlines()[-1] if err else f"exit {done.returncode}"
+            raise PrinterError(
+                Text(f"打印机拒绝了打印任务：{detail}", f"The printer refused the job: {detail}")
+            )
+        match = JOB_ID.search(out)
+        return match.group(1) if match else ""
+
+
+CHINESE_MODE = b"\x1c\x26"  # FS &: double-byte character mode on Chinese ESC/POS printers
+QR_DOTS_PER_MODULE = 6  # 203 dpi: a version 10 code is about 43 mm wide
+
+
+class EscPosBackend:
+    """Prints the roll receipt as text on an ESC/POS printer, with its native QR command.
+
+    Chinese is sent as GB 18030 in the printer's double-byte mode, which the Chinese thermal
+    printers sold for service halls (Xprinter, Gprinter, Epson TM-T88 zh) understand.
+    Build one with `usb()`, `serial()` or `network()`, or pass any python-escpos printer.
+    """
+
+    def __init__(self, printer: Escpos, encoding: str = "gb18030", cut: bool = True) -> None:
+        self.printer = printer
+        self.encoding = encoding
+        self.cut = cut
+
+    @classmethod
+    def usb(cls, vendor_id: int, product_id: int, **kwargs: object) -> EscPosBackend:
+        from escpos.printer import Usb
+
+        return cls(Usb(vendor_id, product_id, **kwargs))
+
+    @classmethod
+    def serial(cls, devfile: str, baudrate: int = 9600) -> EscPosBackend:
+        from escpos.printer import Serial
+
+        return cls(Serial(devfile=devfile, baudrate=baudrate))
+
+    @classmethod
+    def network(cls, host: str, port: int = 9100, timeout: float = 10) -> EscPosBackend:
+        from escpos.printer import Network
+
+        return cls(Network(host, port=port, timeout=timeout))
+
+    def print_receipt(self, data: ReceiptData) -> None:
+        self._guard(lambda: self._print(receipt_lines(data)))
+
+    def _guard(self, job: Callable[[], None]) -> None:
+        try:
+            job()
+        except (EscposError, OSError) as exc:
+            raise PrinterError(
+                Text(
+                    f"热敏打印机无法打印：{exc}。请检查电源、纸张和连接后重新打印。",
+                    f"The receipt printer failed: {exc}. Check power, paper and cable, "
+                    "then print again.",
+                )
+            ) from exc
+        finally:
+            self.printer.close()
+
+    def _print(self, lines: list[Line]) -> None:
+        self.printer.hw("INIT")
+        self.printer._raw(CHINESE_MODE)
+        for line in lines:
+            self._line(line)
+        if self.cut:
+            self.printer.cut()
+
+    def _line(self, line: Line) -> None:
+        p = self.printer
+        p.set(align="center" if line.centred else "left", bold=line.style in ("title", "stamp"))
+        if line.style == "qr":
+            p.qr(line.text, ec=escpos_constants.QR_ECLEVEL_M, size=QR_DOTS_PER_MODULE, native=True)
+            return
+        if line.style == "rule":
+            p._raw(b"-" * 48 + b"\n")
+            return
+        big = line.style in ("title", "number", "stamp")
+        p.set(double_width=big, double_height=big, invert=line.style == "stamp")
+        p._raw(line.text.encode(self.encoding, errors="replace") + b"\n")
+        p.set(normal_textsize=True, invert=False)
