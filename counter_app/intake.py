@@ -1,0 +1,450 @@
+"""The intake service: taking an application at the counter, without Qt.
+
+One `accept()` call validates everything (applicant, form, files, reuse) and reports every
+problem at once; stores the files content-addressed; then writes the submission, its
+receipt number, status event, outbox entry and audit entry in ONE transaction. When required
+materials are missing it issues a one-time notice (everything still needed, listed once)
+instead of an acceptance; `supplement()` later turns that notice into an acceptance under a
+new number (submissions are immutable once written, which keeps sync exactly-once).
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from counter_app import audit, outbox
+from counter_app.attachments import Attachment, Reused, check_attachments, find_reusable, path_of
+from counter_app.clerks import Session, get_clerk, require_role
+from counter_app.errors import ConflictError, NotFound, ValidationFailed
+from counter_app.materials import StoredMaterial
+from counter_app.receipt_numbers import display_receipt_no
+from counter_app.store.catalog import get_item
+from counter_app.submissions import (
+    GivenMaterial,
+    NewSubmission,
+    NoticeItem,
+    Submission,
+    add_event,
+    find_row,
+    load_submission,
+    write_submission,
+)
+from forms.model import MaterialSpec, ServiceItem
+from forms.text import Text
+from forms.validation import FieldProblem, ValidationReport
+from sync.statuses import SETTLED, Status
+
+if TYPE_CHECKING:
+    from counter_app.terminal import Terminal
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeResult:
+    """What the clerk and the printer need right after intake."""
+
+    uuid: str
+    receipt_no: str  # compact; `display_no` is the grouped form
+    kind: str  # "acceptance" | "notice"
+    status: str
+    accepted_at: datetime
+    due_date: date | None
+    missing: tuple[MaterialSpec, ...]
+
+    @property
+    def display_no(self) -> str:
+        return display_receipt_no(self.receipt_no)
+
+
+@dataclass(frozen=True, slots=True)
+class Prefill:
+    """What the terminal already knows about an applicant ("one number")."""
+
+    applicant: dict[str, Any] | None
+    last_answers: dict[str, dict[str, Any]]  # service code -> cleaned answers
+    materials: dict[str, list[dict[str, Any]]]  # material code -> copies, newest first
+
+
+class IntakeService:
+    """Intake operations on one terminal (see the module docstring)."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal = terminal
+        self.store = terminal.store
+
+    # -- accept --------------------------------------------------------------------------
+    def accept(
+        self,
+        service_code: str,
+        applicant: Mapping[str, str],
+        answers: Mapping[str, Any],
+        attachments: Mapping[str, Iterable[Attachment]] | None = None,
+        reuse: Collection[str] = (),
+        clerk_id: str = "",
+        signature_png: bytes | None = None,
+        rating: int | None = None,
+        *,
+        wrong: Mapping[str, str] | None = None,
+        uuid: str | None = None,
+    ) -> IntakeResult:
+        """Take one application. `wrong` maps material codes the clerk refused to the reason
+        (they go on the notice); `uuid` makes a retried call idempotent."""
+        if uuid and (done := self._existing(uuid)) is not None:
+            return done
+        item = get_item(self.store, service_code)
+        get_clerk(self.store, clerk_id)
+        files = {k: list(v) for k, v in (attachments or {}).items() if v}
+        person, report = self._validate(item, applicant, answers)
+        reused, problems = find_reusable(self.store, item, person.get("id_no", ""), reuse)
+        problems += check_attachments(item, files)
+        problems += _rating_problems(rating)
+        _raise_if(report, problems)
+        given = self._store_files(files) + self._reused(reused)
+        wrong = dict(wrong or {})
+        notice = _notice_items(item, report.cleaned, given, wrong)
+        new = self._new(item, person, report.cleaned, given, notice, clerk_id, uuid)
+        new = _with(new, signature=self._signature(signature_png), rating=rating)
+        return self._write(new, item)
+
+    def _validate(
+        self, item: ServiceItem, applicant: Mapping[str, str], answers: Mapping[str, Any]
+    ) -> tuple[dict[str, str], ValidationReport]:
+        """Applicant and form validated together: one report with every problem."""
+        from forms.applicant import validate_applicant
+
+        person_report = validate_applicant(
+            applicant.get("kind") or item.applicant_kind,
+            applicant.get("id_no", ""),
+            applicant.get("name", ""),
+            applicant.get("phone", ""),
+        )
+        form = item.validate(answers)
+        problems = list(person_report.problems) + list(form.problems)
+        kind = applicant.get("kind") or item.applicant_kind
+        if kind != item.applicant_kind:
+            problems.insert(
+                0,
+                FieldProblem(
+                    "applicant.kind",
+                    Text(
+                        "本事项的申请人须为"
+                        + ("个人" if item.applicant_kind == "person" else "企业"),
+                        f"this item is for a {item.applicant_kind} applicant",
+                    ),
+                ),
+            )
+        person = _person(kind, applicant, person_report.cleaned)
+        return person, ValidationReport(tuple(problems), form.cleaned, form.visible, form.required)
+
+    def _store_files(self, files: Mapping[str, list[Attachment]]) -> list[GivenMaterial]:
+        return [
+            GivenMaterial(code, self.terminal.materials.put(f))
+            for code, items in files.items()
+            for f in items
+        ]
+
+    def _reused(self, reused: list[Reused]) -> list[GivenMaterial]:
+        given = []
+        for r in reused:
+            row = self.store.one("SELECT size, mime FROM materials WHERE sha256 = ?", (r.sha256,))
+            assert row is not None  # applicant_materials references materials
+            ext = row["mime"].rsplit("/", 1)[-1]
+            given.append(
+                GivenMaterial(
+                    r.code, StoredMaterial(r.sha256, row["size"], row["mime"], ext), reused=True
+                )
+            )
+        return given
+
+    def _signature(self, png: bytes | None) -> StoredMaterial | None:
+        return self.terminal.materials.put(png) if png else None
+
+    def _new(
+        self,
+        item: ServiceItem,
+        person: dict[str, str],
+        cleaned: dict[str, Any],
+        given: list[GivenMaterial],
+        notice: tuple[NoticeItem, ...],
+        clerk_id: str,
+        uuid: str | None,
+    ) -> NewSubmission:
+        now = self.terminal.now().astimezone(UTC)
+        day = now.astimezone(self.terminal.timezone).date()
+        kind = "notice" if notice else "acceptance"
+        return NewSubmission(
+            uuid=(uuid or str(uuidlib.uuid4())).lower(),
+            kind=kind,
+            service_code=item.code,
+            service_version=item.version,
+            applicant=person,
+            answers=cleaned,
+            status=Status.NOTICE_ISSUED if notice else Status.RECEIVED,
+            accepted_at=now,
+            day=day,
+            due_date=None if notice else _due(day, item),
+            clerk_id=clerk_id,
+            materials=tuple(given),
+            notice_items=notice,
+        )
+
+    def _write(self, new: NewSubmission, item: ServiceItem) -> IntakeResult:
+        ident = {
+            "terminal_id": self.terminal.terminal_id,
+            "hall": self.terminal.hall,
+            "window": self.terminal.window,
+        }
+        with self.store.transaction():
+            receipt_no = write_submission(self.store, new, ident)
+        missing = tuple(m for n in new.notice_items if (m := item.material(n.material_code)))
+        return IntakeResult(
+            new.uuid, receipt_no, new.kind, str(new.status), new.accepted_at, new.due_date, missing
+        )
+
+    def _existing(self, uuid: str) -> IntakeResult | None:
+        try:
+            sub = load_submission(self.store, uuid)
+        except NotFound:
+            return None
+        item = get_item(self.store, sub.service_code, sub.service_version)
+        missing = tuple(m for n in sub.notice_items if (m := item.material(n.material_code)))
+        return IntakeResult(
+            sub.uuid, sub.receipt_no, sub.kind, sub.status, sub.accepted_at, sub.due_date, missing
+        )
+
+    # -- after intake --------------------------------------------------------------------
+    def supplement(
+        self,
+        receipt_no: str,
+        attachments: Mapping[str, Iterable[Attachment]] | None = None,
+        clerk_id: str = "",
+        reuse: Collection[str] = (),
+    ) -> IntakeResult:
+        """The applicant is back with what the notice asked for: accept under a new number,
+        linked to the notice. Refused (ValidationFailed) while anything is still missing."""
+        notice = load_submission(self.store, receipt_no)
+        _check_open_notice(self.store, notice)
+        get_clerk(self.store, clerk_id)
+        item = get_item(self.store, notice.service_code, notice.service_version)
+        files = {k: list(v) for k, v in (attachments or {}).items() if v}
+        reused, problems = find_reusable(self.store, item, notice.applicant["id_no"], reuse)
+        problems += check_attachments(item, files)
+        _raise_if(ValidationReport((), notice.answers), problems)
+        given = _carried(notice) + self._store_files(files) + self._reused(reused)
+        still = item.missing_materials(notice.answers, {g.code for g in given})
+        _raise_if(
+            ValidationReport((), notice.answers),
+            [
+                FieldProblem(
+                    path_of(m.code), Text("仍缺少这份材料", "this material is still missing")
+                )
+                for m in still
+            ],
+        )
+        new = self._new(item, _person_of(notice), notice.answers, given, (), clerk_id, None)
+        return self._write(_with(new, notice_uuid=notice.uuid, signature=_sig(notice)), item)
+
+    def void(self, receipt_no: str, reason: str, actor: Session | None) -> None:
+        """Void an application (supervisor or higher, with a reason), audited and synced."""
+        require_role(actor, "supervisor")
+        assert actor is not None
+        if not reason.strip():
+            raise ConflictError(Text("作废必须填写原因。", "Voiding needs a reason."))
+        when = self.terminal.now().astimezone(UTC)
+        with self.store.transaction():
+            row = find_row(self.store, receipt_no)
+            if row["status"] == Status.VOIDED or row["status"] in SETTLED:
+                raise ConflictError(
+                    Text(
+                        f"该申请已{_state_zh(row['status'])}，不能作废。",
+                        f"The application is {row['status']}: cannot void.",
+                    )
+                )
+            self._set_status(row, Status.VOIDED, reason.strip(), when)
+            audit.append(
+                self.store,
+                actor.clerk_id,
+                "submission.void",
+                row["receipt_no"],
+                {"reason": reason.strip()},
+                at=when,
+            )
+
+    def _set_status(self, row: dict[str, Any], status: str, note: str, when: datetime) -> None:
+        self.store.execute(
+            "UPDATE submissions SET status = ? WHERE uuid = ?", (status, row["uuid"])
+        )
+        add_event(self.store, row["uuid"], status, note, "local", when)
+        outbox.enqueue(
+            self.store,
+            "status",
+            row["uuid"],
+            {
+                "uuid": row["uuid"],
+                "receipt_no": row["receipt_no"],
+                "status": str(status),
+                "note": note,
+                "at": when.isoformat(),
+            },
+            when,
+        )
+
+    def record_rating(self, receipt_no: str, rating: int) -> None:
+        """The citizen's 1-5 satisfaction rating (the second screen or the platform)."""
+        if _rating_problems(rating):
+            raise ConflictError(Text("评分应为 1 到 5。", "A rating is 1 to 5."))
+        when = self.terminal.now().astimezone(UTC)
+        with self.store.transaction():
+            row = find_row(self.store, receipt_no)
+            self.store.execute(
+                "UPDATE submissions SET rating = ? WHERE uuid = ?", (rating, row["uuid"])
+            )
+            outbox.enqueue(
+                self.store,
+                "rating",
+                row["uuid"],
+                {
+                    "uuid": row["uuid"],
+                    "receipt_no": row["receipt_no"],
+                    "rating": rating,
+                    "at": when.isoformat(),
+                },
+                when,
+            )
+            audit.append(
+                self.store,
+                "citizen",
+                "submission.rating",
+                row["receipt_no"],
+                {"rating": rating},
+                at=when,
+            )
+
+    def prefill(self, id_no: str) -> Prefill:
+        """Known data and reusable materials of the applicant with this identifier."""
+        key = id_no.strip().upper()
+        row = self.store.one(
+            "SELECT id_no, kind, name, phone, last_answers FROM applicants WHERE id_no = ?", (key,)
+        )
+        if row is None:
+            return Prefill(None, {}, {})
+        import json
+
+        last = json.loads(row.pop("last_answers"))
+        copies: dict[str, list[dict[str, Any]]] = {}
+        for m in self.store.query(
+            "SELECT am.material_code, am.sha256, am.given_at, m.size, m.mime FROM "
+            "applicant_materials am JOIN materials m ON m.sha256 = am.sha256 "
+            "WHERE am.applicant_id = ? ORDER BY am.given_at DESC",
+            (key,),
+        ):
+            copies.setdefault(m.pop("material_code"), []).append(m)
+        return Prefill(row, last, copies)
+
+    def get(self, receipt_no: str) -> Submission:
+        return load_submission(self.store, receipt_no)
+
+
+# -- helpers -------------------------------------------------------------------------------
+def _person(kind: str, given: Mapping[str, str], cleaned: Mapping[str, Any]) -> dict[str, str]:
+    def pick(name: str) -> str:
+        value = cleaned.get(name, cleaned.get(f"applicant.{name}", given.get(name, "")))
+        return str(value or "").strip()
+
+    return {
+        "kind": kind,
+        "id_no": pick("id_no").upper(),
+        "name": pick("name"),
+        "phone": pick("phone"),
+    }
+
+
+def _person_of(sub: Submission) -> dict[str, str]:
+    a = sub.applicant
+    return {"kind": a["kind"], "id_no": a["id_no"], "name": a["name"], "phone": a["phone"] or ""}
+
+
+def _raise_if(report: ValidationReport, extra: list[FieldProblem]) -> None:
+    if report.problems or extra:
+        full = ValidationReport(
+            tuple(report.problems) + tuple(extra), report.cleaned, report.visible, report.required
+        )
+        raise ValidationFailed(full)
+
+
+def _rating_problems(rating: int | None) -> list[FieldProblem]:
+    if rating is None or (isinstance(rating, int) and 1 <= rating <= 5):
+        return []
+    return [FieldProblem("rating", Text("评分应为 1 到 5", "a rating is 1 to 5"))]
+
+
+def _notice_items(
+    item: ServiceItem,
+    cleaned: Mapping[str, Any],
+    given: list[GivenMaterial],
+    wrong: Mapping[str, str],
+) -> tuple[NoticeItem, ...]:
+    """Everything still needed, each once: missing materials, and refused ones with why."""
+    provided = {g.code for g in given} - set(wrong)
+    items = [NoticeItem(m.code, "missing") for m in item.missing_materials(cleaned, provided)]
+    missing = {n.material_code for n in items}
+    items += [
+        NoticeItem(code, "wrong", note)
+        for code, note in wrong.items()
+        if code not in missing and item.material(code) is not None
+    ]
+    return tuple(items)
+
+
+def _due(day: date, item: ServiceItem) -> date:
+    from forms.workdays import add_working_days
+
+    return add_working_days(day, item.promised_days)
+
+
+def _with(new: NewSubmission, **changes: Any) -> NewSubmission:
+    from dataclasses import replace
+
+    return replace(new, **changes)
+
+
+def _carried(notice: Submission) -> list[GivenMaterial]:
+    wrong = {n.material_code for n in notice.notice_items if n.reason == "wrong"}
+    return [
+        GivenMaterial(
+            m.material_code, StoredMaterial(m.sha256, m.size, m.mime, ""), reused=m.reused
+        )
+        for m in notice.materials
+        if m.material_code not in wrong
+    ]
+
+
+def _sig(notice: Submission) -> StoredMaterial | None:
+    return StoredMaterial(notice.signature, 0, "image/png", "png") if notice.signature else None
+
+
+def _check_open_notice(store: Any, notice: Submission) -> None:
+    if notice.kind != "notice" or notice.status != Status.NOTICE_ISSUED:
+        raise ConflictError(
+            Text(
+                f"{display_receipt_no(notice.receipt_no)} 不是待补正的告知单。",
+                f"{display_receipt_no(notice.receipt_no)} is not an open notice.",
+            )
+        )
+    done = store.scalar("SELECT receipt_no FROM submissions WHERE notice_uuid = ?", (notice.uuid,))
+    if done:
+        raise ConflictError(
+            Text(
+                f"该告知单已补正受理，受理编号 {display_receipt_no(done)}。",
+                f"Already supplemented: receipt {display_receipt_no(done)}.",
+            )
+        )
+
+
+def _state_zh(status: str) -> str:
+    from sync.statuses import label
+
+    return label(status, "zh_CN")

@@ -1,0 +1,219 @@
+"""The terminal's SQLite database: one connection, one writer, errors in the clerk's words.
+
+Why this shape: the hall must keep working for days without the network, so every write is
+durable before a receipt prints (WAL + `synchronous=FULL`), and one process with one writer
+connection serialises writes with `BEGIN IMMEDIATE` (no surprise SQLITE_BUSY mid-transaction).
+Readers on other connections keep seeing the last committed state while a write is open.
+
+sqlite-utils' table helpers wrap each call in `with conn:` which would COMMIT our open
+transaction, so inside `Store.transaction()` we write with `Store.insert()` / plain SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from counter_app.errors import StoreError
+from forms.text import Text
+
+BUSY_TIMEOUT_S = 5.0
+
+_MESSAGES: dict[int, Text] = {
+    sqlite3.SQLITE_FULL: Text(
+        "磁盘已满，申请未保存。请清理磁盘空间后重试，已填写的内容不会丢失。",
+        "The disk is full; nothing was saved. Free some disk space and try again.",
+    ),
+    sqlite3.SQLITE_READONLY: Text(
+        "数据库为只读，无法保存。请检查数据文件夹的写入权限。",
+        "The database is read-only; nothing was saved. Check write access to the data folder.",
+    ),
+    sqlite3.SQLITE_BUSY: Text(
+        "数据库正被另一程序占用，请稍后重试。",
+        "The database is busy in another program; try again in a moment.",
+    ),
+    sqlite3.SQLITE_LOCKED: Text(
+        "数据库正被另一程序占用，请稍后重试。",
+        "The database is busy in another program; try again in a moment.",
+    ),
+    sqlite3.SQLITE_CANTOPEN: Text(
+        "无法打开数据库文件，请检查数据文件夹是否存在且可写。",
+        "Cannot open the database file; check that the data folder exists and is writable.",
+    ),
+    sqlite3.SQLITE_NOTADB: Text(
+        "数据文件不是有效的数据库（可能已损坏），请从备份恢复。",
+        "The data file is not a valid database (it may be damaged); restore it from a backup.",
+    ),
+    sqlite3.SQLITE_CORRUPT: Text(
+        "数据库已损坏，请从备份恢复。",
+        "The database is damaged; restore it from a backup.",
+    ),
+    sqlite3.SQLITE_IOERR: Text(
+        "读写数据文件时出错（磁盘故障或已满），申请未保存。",
+        "Reading or writing the data file failed (disk fault or full); nothing was saved.",
+    ),
+    sqlite3.SQLITE_CONSTRAINT: Text(
+        "数据冲突：记录已存在或引用的数据不存在。",
+        "Data conflict: the record exists already or refers to missing data.",
+    ),
+}
+
+
+def translate(exc: sqlite3.Error) -> StoreError:
+    """The clerk-facing StoreError for a sqlite3 error (primary result code decides)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    text = _MESSAGES.get(code & 0xFF) if code is not None else None
+    if text is None:
+        text = Text(f"数据库错误：{exc}", f"Database error: {exc}")
+    error = StoreError(text)
+    error.sqlite_code = code  # type: ignore[attr-defined]
+    return error
+
+
+@contextlib.contextmanager
+def guard() -> Iterator[None]:
+    """Re-raise sqlite3 errors inside the block as StoreError (the package boundary)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise translate(exc) from exc
+
+
+def dumps(value: Any) -> str:
+    """Canonical JSON (sorted keys, no spaces, UTF-8 kept): stable for hashing and diffs."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+class Store:
+    """The open database. Use `transaction()` for every write; `query()` for reads."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.path = path
+        self.db = sqlite_utils.Database(conn)
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.db.conn
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Store]:
+        """`BEGIN IMMEDIATE` ... `COMMIT`; rollback on any exception. A nested call joins
+        the outer transaction, so service functions compose into one atomic write."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield self
+                finally:
+                    self._depth -= 1
+                return
+            with guard():
+                self.conn.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield self
+                with guard():
+                    self.conn.execute("COMMIT")
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute("ROLLBACK")
+                raise
+            finally:
+                self._depth = 0
+
+    def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
+        """Run one statement; returns the number of rows changed."""
+        with guard():
+            return self.conn.execute(sql, params).rowcount
+
+    def query(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> list[dict[str, Any]]:
+        """All result rows as dicts."""
+        with guard():
+            return list(self.db.query(sql, params))
+
+    def one(
+        self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
+    ) -> dict[str, Any] | None:
+        """The first result row, or None."""
+        rows = self.query(sql, params)
+        return rows[0] if rows else None
+
+    def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
+        """The first column of the first row, or None."""
+        with guard():
+            row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def insert(self, table: str, row: Mapping[str, Any], *, or_ignore: bool = False) -> int:
+        """INSERT one row given as a dict (safe inside a transaction); returns its rowid."""
+        cols = ", ".join(f'"{c}"' for c in row)
+        marks = ", ".join("?" for _ in row)
+        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+        with guard():
+            cur = self.conn.execute(
+                f'{verb} INTO "{table}" ({cols}) VALUES ({marks})', tuple(row.values())
+            )
+        return int(cur.lastrowid or 0)
+
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        value = self.scalar("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if value is None else str(value)
+
+    def set_setting(self, key: str, value: str | None) -> None:
+        """Write one setting (its own transaction unless inside one)."""
+        with self.transaction():
+            if value is None:
+                self.execute("DELETE FROM settings WHERE key = ?", (key,))
+            else:
+                self.execute(
+                    "INSERT INTO settings (key, value) VALUES (?, ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
+
+    def close(self) -> None:
+        with guard():
+            self.conn.close()
+
+
+def connect(path: Path, *, readonly: bool = False) -> sqlite3.Connection:
+    """A connection in autocommit mode (we issue BEGIN ourselves) with the durability pragmas."""
+    with guard():
+        if readonly:
+            uri = f"{path.resolve().as_uri()}?mode=ro"
+            conn = sqlite3.connect(
+                uri,
+                uri=True,
+                isolation_level=None,
+                check_same_thread=False,
+                timeout=BUSY_TIMEOUT_S,
+            )
+        else:
+            conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S
+            )
+        try:
+            _pragmas(conn, readonly)
+        except sqlite3.Error:
+            conn.close()
+            raise
+    return conn
+
+
+def _pragmas(conn: sqlite3.Connection, readonly: bool) -> None:
+    if not readonly:
+        conn.execute("PRAGMA journal_mode=WAL").fetchone()
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")

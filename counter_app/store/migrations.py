@@ -1,0 +1,159 @@
+"""Versioned schema migrations, applied in order when a database is opened.
+
+Each migration is a function registered with `@migration(version)`; the versions applied are
+recorded in `_migrations`, so a database from any earlier release opens and is brought up to
+date, each step in its own `BEGIN IMMEDIATE` transaction (a step either happens or does not).
+Never edit a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from counter_app.store.db import Store
+
+Migration = Callable[[Store], None]
+MIGRATIONS: dict[int, tuple[str, Migration]] = {}
+DEFAULT_TZ = "Asia/Shanghai"
+
+
+def migration(version: int) -> Callable[[Migration], Migration]:
+    """Register `fn` as the step that brings the schema to `version`."""
+
+    def register(fn: Migration) -> Migration:
+        assert version not in MIGRATIONS, f"migration {version} registered twice"
+        MIGRATIONS[version] = (fn.__name__, fn)
+        return fn
+
+    return register
+
+
+def current_version(store: Store) -> int:
+    store.execute(
+        "CREATE TABLE IF NOT EXISTS _migrations "
+        "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    return int(store.scalar("SELECT COALESCE(MAX(version), 0) FROM _migrations"))
+
+
+def migrate(store: Store, upto: int | None = None) -> list[int]:
+    """Apply every registered migration above the stored version (up to `upto`)."""
+    applied = []
+    for version in sorted(MIGRATIONS):
+        if upto is not None and version > upto:
+            break
+        with store.transaction():
+            if version <= current_version(store):
+                continue
+            name, fn = MIGRATIONS[version]
+            fn(store)
+            store.insert(
+                "_migrations",
+                {"version": version, "name": name, "applied_at": datetime.now(UTC).isoformat()},
+            )
+        applied.append(version)
+    return applied
+
+
+def _run(store: Store, script: str) -> None:
+    """Run `;`-separated DDL statement by statement (executescript would COMMIT)."""
+    for statement in script.split(";\n"):
+        if statement.strip():
+            store.execute(statement)
+
+
+@migration(1)
+def initial_schema(store: Store) -> None:
+    _run(
+        store,
+        """
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE catalog_items (
+    code TEXT NOT NULL, version INTEGER NOT NULL, definition TEXT NOT NULL,
+    imported_at TEXT NOT NULL, PRIMARY KEY (code, version));
+CREATE TABLE clerks (
+    clerk_id TEXT PRIMARY KEY, name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'admin')),
+    password_hash TEXT NOT NULL, failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT, active INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL);
+CREATE TABLE applicants (
+    id_no TEXT PRIMARY KEY, kind TEXT NOT NULL CHECK (kind IN ('person', 'company')),
+    name TEXT NOT NULL, phone TEXT, last_answers TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+CREATE TABLE materials (
+    sha256 TEXT PRIMARY KEY, size INTEGER NOT NULL, mime TEXT NOT NULL, stored_at TEXT NOT NULL);
+CREATE TABLE applicant_materials (
+    applicant_id TEXT NOT NULL REFERENCES applicants (id_no),
+    material_code TEXT NOT NULL, sha256 TEXT NOT NULL REFERENCES materials (sha256),
+    given_at TEXT NOT NULL, PRIMARY KEY (applicant_id, material_code, sha256));
+CREATE TABLE receipt_counters (day INTEGER PRIMARY KEY, last_seq INTEGER NOT NULL);
+CREATE TABLE submissions (
+    uuid TEXT PRIMARY KEY, receipt_no TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('acceptance', 'notice')),
+    service_code TEXT NOT NULL, service_version INTEGER NOT NULL,
+    applicant_id TEXT NOT NULL REFERENCES applicants (id_no),
+    answers TEXT NOT NULL, status TEXT NOT NULL, accepted_at TEXT NOT NULL, due_date TEXT,
+    clerk_id TEXT NOT NULL REFERENCES clerks (clerk_id), terminal_id TEXT NOT NULL,
+    hall TEXT NOT NULL DEFAULT '', "window" TEXT NOT NULL DEFAULT '',
+    signature TEXT REFERENCES materials (sha256),
+    rating INTEGER CHECK (rating BETWEEN 1 AND 5), content_hash TEXT NOT NULL,
+    sync_state TEXT NOT NULL DEFAULT 'pending'
+        CHECK (sync_state IN ('pending', 'synced', 'rejected', 'conflict')),
+    sync_error TEXT, notice_uuid TEXT REFERENCES submissions (uuid),
+    FOREIGN KEY (service_code, service_version) REFERENCES catalog_items (code, version));
+CREATE TABLE submission_materials (
+    uuid TEXT NOT NULL REFERENCES submissions (uuid), material_code TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES materials (sha256), reused INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (uuid, material_code, sha256));
+CREATE TABLE notice_items (
+    uuid TEXT NOT NULL REFERENCES submissions (uuid), material_code TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('missing', 'wrong')), note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (uuid, material_code));
+CREATE TABLE status_events (
+    id INTEGER PRIMARY KEY, uuid TEXT NOT NULL REFERENCES submissions (uuid),
+    status TEXT NOT NULL, note TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL CHECK (source IN ('local', 'portal')), at TEXT NOT NULL,
+    remote_id TEXT UNIQUE);
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, entity_uuid TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'done', 'set_aside')),
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, last_error TEXT,
+    created_at TEXT NOT NULL);
+CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+    entity TEXT NOT NULL, detail TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END
+""",
+    )
+
+
+@migration(2)
+def search_and_stats(store: Store) -> None:
+    """Local acceptance day and settlement time as columns, plus the indexes that keep
+    search and statistics fast at a million rows (no LIKE '%x%', only index ranges)."""
+    _run(
+        store,
+        """
+ALTER TABLE submissions ADD COLUMN accepted_day TEXT;
+ALTER TABLE submissions ADD COLUMN settled_at TEXT;
+CREATE INDEX submissions_applicant ON submissions (applicant_id, accepted_at);
+CREATE INDEX submissions_day ON submissions (accepted_day);
+CREATE INDEX submissions_status_due ON submissions (status, due_date);
+CREATE INDEX submissions_notice ON submissions (notice_uuid);
+CREATE INDEX applicants_name ON applicants (name);
+CREATE INDEX applicants_phone ON applicants (phone);
+CREATE INDEX status_events_uuid ON status_events (uuid, at);
+CREATE INDEX outbox_pending ON outbox (state, next_attempt_at, id);
+CREATE INDEX outbox_entity ON outbox (entity_uuid)
+""",
+    )
+    tz = ZoneInfo(store.get_setting("timezone") or DEFAULT_TZ)
+    for row in store.query("SELECT uuid, accepted_at FROM submissions"):
+        day = datetime.fromisoformat(row["accepted_at"]).astimezone(tz).date().isoformat()
+        store.execute("UPDATE submissions SET accepted_day = ? WHERE uuid = ?", (day, row["uuid"]))
