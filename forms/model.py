@@ -1,0 +1,166 @@
+"""A service item as data: its materials, its form fields, and the questions a counter asks of
+it (is this filled form valid, which fields are visible, which materials are still missing).
+
+All classes are frozen: an item version never changes once loaded, which is what lets the
+store keep every version and sync ship them as JSON (`to_dict` / `from_dict` round-trip).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from forms.conditions import Condition
+from forms.fieldtypes import FIELD_TYPES, FieldType
+from forms.text import Text
+
+if TYPE_CHECKING:
+    from forms.validation import ValidationReport
+
+APPLICANT_KINDS = ("person", "company")
+REQUIREMENTS = ("required", "optional", "required_if")
+DEFAULT_FILE_TYPES = ("pdf", "jpg", "jpeg", "png")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+
+class Option(NamedTuple):
+    """One choice of a choice/multichoice field: the stored value and its label."""
+
+    value: str
+    label: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Constraints:
+    """Type-specific limits; which apply depends on the field type (see fieldtypes)."""
+
+    min: int | float | str | None = None  # numbers; dates as ISO text or "today"
+    max: int | float | str | None = None
+    min_len: int | None = None
+    max_len: int | None = None
+    pattern: str | None = None  # a Python regular expression the whole value must match
+    decimals: int | None = None  # number: allowed decimal places (None = 0)
+    mobile_only: bool = False  # phone: refuse landlines
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    """One form field. For `type == "group"`, `children` are the fields of each entry."""
+
+    code: str
+    type: str
+    label: Text
+    required: bool = False
+    help: Text | None = None
+    options: tuple[Option, ...] = ()
+    constraints: Constraints = field(default_factory=Constraints)
+    show_if: Condition | None = None
+    required_if: Condition | None = None
+    children: tuple[FieldSpec, ...] = ()
+    min_items: int | None = None
+    max_items: int | None = None
+
+    @property
+    def kind(self) -> FieldType:
+        """The field-type object that parses this field's values."""
+        return FIELD_TYPES[self.type]
+
+    def option_label(self, value: str) -> Text | None:
+        """The label of a choice value (None when it is not an option)."""
+        return next((o.label for o in self.options if o.value == value), None)
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialSpec:
+    """A document the applicant hands in. `condition` is set only for "required_if"."""
+
+    code: str
+    name: Text
+    requirement: str = "required"  # one of REQUIREMENTS
+    condition: Condition | None = None
+    reusable: bool = False  # a copy the same applicant gave before may be reused
+    file_types: tuple[str, ...] = DEFAULT_FILE_TYPES  # lower-case extensions
+    max_bytes: int = DEFAULT_MAX_BYTES
+    note: Text | None = None  # e.g. "原件核验，复印件留存"
+
+    def accepts_file(self, filename: str, size: int) -> bool:
+        """True when a scan with this name and size fits the material's rules."""
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        return ext in self.file_types and 0 < size <= self.max_bytes
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceItem:
+    """One version of a service item of the hall's catalog."""
+
+    code: str
+    version: int
+    name: Text
+    department_code: str
+    department: Text
+    applicant_kind: str  # "person" | "company"
+    legal_days: int  # statutory time limit, working days
+    promised_days: int  # the hall's promised time limit, working days
+    fee: str  # yuan with two decimals, "0.00" when free
+    materials: tuple[MaterialSpec, ...] = ()
+    fields: tuple[FieldSpec, ...] = ()
+
+    def field(self, path: str) -> FieldSpec | None:
+        """The spec of a field by code, or by path into groups ("members.id_no")."""
+        specs, found = self.fields, None
+        for part in path.split("."):
+            found = next((f for f in specs if f.code == part.split("[")[0]), None)
+            if found is None:
+                return None
+            specs = found.children
+        return found
+
+    def material(self, code: str) -> MaterialSpec | None:
+        return next((m for m in self.materials if m.code == code), None)
+
+    def validate(self, answers: Mapping[str, Any]) -> ValidationReport:
+        """Every problem of a filled form at once, plus the cleaned answers."""
+        from forms.validation import validate
+
+        return validate(self, answers)
+
+    def visible_fields(self, answers: Mapping[str, Any]) -> tuple[FieldSpec, ...]:
+        """Top-level fields shown for these answers (for entries of groups, see
+        `validate(answers).visible`)."""
+        visible = self.validate(answers).visible
+        return tuple(f for f in self.fields if f.code in visible)
+
+    def required_materials(self, answers: Mapping[str, Any]) -> tuple[MaterialSpec, ...]:
+        """Materials required for these answers: "required" ones and "required_if" ones whose
+        condition holds."""
+        from forms.validation import top_level_values
+
+        values = top_level_values(self, answers)
+        return tuple(
+            m
+            for m in self.materials
+            if m.requirement == "required"
+            or (m.requirement == "required_if" and m.condition and m.condition.evaluate(values))
+        )
+
+    def missing_materials(
+        self, answers: Mapping[str, Any], provided_codes: Collection[str]
+    ) -> tuple[MaterialSpec, ...]:
+        """Required materials not among `provided_codes`: what a one-time notice lists."""
+        provided = set(provided_codes)
+        return tuple(m for m in self.required_materials(answers) if m.code not in provided)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The definition as JSON-serialisable data, in the same shape as the YAML files."""
+        from forms.schema import item_to_dict
+
+        return item_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> ServiceItem:
+        """Rebuild from `to_dict` data (or any definition data); raises CatalogError."""
+        from forms.schema import build_item
+        from forms.source import Reader
+
+        return build_item(dict(data), Reader("<dict>"))
