@@ -99,6 +99,8 @@ def _body(receipt_no: str, item_code: str, accepted_at: datetime, terminal_id: s
     if accepted_at.tzinfo is None:
         raise _bad("受理时间缺少时区", "The acceptance time has no time zone")
     minutes = int((accepted_at - EPOCH).total_seconds() // 60)
+    if not 0 <= minutes < 2**32:
+        raise _bad("受理时间超出范围", "The acceptance time is out of range")
     return b"".join(
         [
             bytes([VERSION]),
@@ -117,7 +119,7 @@ def sign_payload(
     accepted_at: datetime,
     terminal_id: str,
 ) -> str:
-    """The signed payload for the QR's `p=` parameter (base64url, no padding, ~118 chars)."""
+    """The signed payload for the QR's `p=` parameter (base64url, no padding; 120 chars for an 8-character item code)."""
     body = _body(receipt_no, item_code, accepted_at, terminal_id)
     signature = private_key.sign(SIGNING_CONTEXT + body)
     return base64.urlsafe_b64encode(body + signature).rstrip(b"=").decode("ascii")
@@ -144,7 +146,10 @@ def _parse_body(body: bytes) -> ReceiptClaim:
         raise _bad("二维码数据不完整", "The QR payload is truncated") from exc
     if pos != len(body):
         raise _bad("二维码数据长度不符", "The QR payload has trailing bytes")
-    accepted_at = EPOCH + timedelta(minutes=minutes)
+    try:
+        accepted_at = EPOCH + timedelta(minutes=minutes)
+    except OverflowError as exc:
+        raise _bad("二维码中的时间无效", "The QR payload's time is out of range") from exc
     return ReceiptClaim(receipt_no, item_code, accepted_at, terminal_id)
 
 
