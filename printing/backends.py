@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import socket
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -20,7 +21,9 @@ from pathlib import Path
 
 from escpos import constants as escpos_constants
 from escpos.escpos import Escpos
+from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
+from escpos.printer import Network
 
 from forms.text import Text
 from printing.errors import PrinterError, PrintOutputError
@@ -136,6 +139,20 @@ class CupsBackend:
         return match.group(1) if match else ""
 
 
+class _Network(Network):  # type: ignore[misc]
+    """python-escpos 3.1's Network leaves its socket open when connecting fails (a leaked
+    descriptor per failed print); `socket.create_connection` closes it on failure."""
+
+    def open(self, raise_not_found: bool = True) -> None:
+        if self._device:
+            self.close()
+        try:
+            self.device = socket.create_connection((self.host, self.port), self.timeout)
+        except OSError as exc:
+            self.device = None
+            raise DeviceNotFoundError(f"{self.host}:{self.port}: {exc}") from exc
+
+
 CHINESE_MODE = b"\x1c\x26"  # FS &: double-byte character mode on Chinese ESC/POS printers
 QR_DOTS_PER_MODULE = 6  # 203 dpi: a version 10 code is about 43 mm wide
 
@@ -167,9 +184,7 @@ class EscPosBackend:
 
     @classmethod
     def network(cls, host: str, port: int = 9100, timeout: float = 10) -> EscPosBackend:
-        from escpos.printer import Network
-
-        return cls(Network(host, port=port, timeout=timeout))
+        return cls(_Network(host, port=port, timeout=timeout))
 
     def print_receipt(self, data: ReceiptData) -> None:
         self._guard(lambda: self._print(receipt_lines(data)))

@@ -119,7 +119,10 @@ def sign_payload(
     accepted_at: datetime,
     terminal_id: str,
 ) -> str:
-    """The signed payload for the QR's `p=` parameter (base64url, no padding; 120 chars for an 8-character item code)."""
+    """The signed payload for the QR's `p=` parameter.
+
+    Base64url without padding: 120 characters for an 8-character item code.
+    """
     body = _body(receipt_no, item_code, accepted_at, terminal_id)
     signature = private_key.sign(SIGNING_CONTEXT + body)
     return base64.urlsafe_b64encode(body + signature).rstrip(b"=").decode("ascii")

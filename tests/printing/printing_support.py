@@ -40,16 +40,25 @@ FALLBACK_ITEMS = [
 ]
 
 
-def sample_items() -> list[tuple[str, Text, Text, list[Text]]]:
-    """(code, name, department, material names) of every sample catalog item."""
-    if not any(CATALOG_DIR.glob("*.yaml")):
-        return FALLBACK_ITEMS
-    from forms.catalog import load_catalog
+SampleItem = tuple[str, Text, Text, list[Text]]
 
-    return [
-        (item.code, item.name, item.department, [m.name for m in item.materials])
-        for item in load_catalog(CATALOG_DIR)
-    ]
+
+def sample_item_ids() -> list[str]:
+    """One id per sample catalog file (or fallback item), known at collection time."""
+    files = sorted(CATALOG_DIR.glob("*.yaml"))
+    return [f.stem for f in files] if files else [item[0] for item in FALLBACK_ITEMS]
+
+
+def sample_item(item_id: str) -> SampleItem:
+    """(code, name, department, material names) of one sample item, loaded in the test so
+    that a broken catalog file fails its own test, not the whole module's collection."""
+    path = CATALOG_DIR / f"{item_id}.yaml"
+    if not path.exists():
+        return next(item for item in FALLBACK_ITEMS if item[0] == item_id)
+    from forms.catalog import load_item
+
+    item = load_item(path)
+    return item.code, item.name, item.department, [m.name for m in item.materials]
 
 
 def signature_png() -> bytes:
@@ -99,3 +108,19 @@ def embedded_fonts(pdf: bytes, tmp_path: Path) -> list[tuple[str, str]]:
 
 
 ReceiptFactory = Callable[..., ReceiptData]
+
+
+def right_edge_mm(pdf: bytes) -> float:
+    """The rightmost extent of any character on the first page, in millimetres."""
+    page = next(pages(pdf))
+    textpage = page.get_textpage()
+    right = max(textpage.get_charbox(i)[2] for i in range(textpage.count_chars()))
+    return float(right) / 72 * 25.4
+
+
+def image_count(pdf: bytes) -> int:
+    """Raster images on the first page (the QR is vector, so this counts the signature)."""
+    import pypdfium2.raw as pdfium_c
+
+    page = next(pages(pdf))
+    return len(list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])))

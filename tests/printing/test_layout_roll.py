@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from printing_support import ReceiptFactory, page_count, page_sizes_mm, page_texts, qr_codes
+from printing_support import (
+    ReceiptFactory,
+    page_count,
+    page_sizes_mm,
+    page_texts,
+    qr_codes,
+    right_edge_mm,
+)
 
 from forms.text import Text
 from printing.model import Material, MissingMaterial
@@ -57,3 +64,4 @@ def test_a_long_item_name_wraps_within_the_roll(make_receipt: ReceiptFactory) ->
     assert page_count(pdf) == 1
     flat = page_texts(pdf)[0].replace("\r\n", "").replace("\n", "")
     assert flat.count("最低生活保障申请") == 4
+    assert right_edge_mm(pdf) <= 76.5  # inside the 72 mm printable width (4 mm margins)
