@@ -1,0 +1,127 @@
+"""Starting the window: the QApplication, the shipped Chinese font, the translators.
+
+`run(args)` is what `counter-app` (no command) calls. Chinese must show on a machine with no
+CJK font installed, so the bundled WenQuanYi Micro Hei is registered with Qt and made the
+application font. zh_CN is the default language; English source strings need no translator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from counter_app.ui.prefs import Prefs
+
+log = logging.getLogger(__name__)
+
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
+FONT_FILE = ASSETS / "fonts" / "wqy-microhei.ttc"
+TRANSLATIONS = ASSETS / "translations"
+BASE_POINT_SIZE = 10
+LARGE_FACTOR = 1.5
+
+
+def register_font(app: QApplication) -> str | None:
+    """Register the shipped CJK font and make it the application font; its family or None."""
+    font_id = QFontDatabase.addApplicationFont(str(FONT_FILE))
+    families = QFontDatabase.applicationFontFamilies(font_id) if font_id >= 0 else []
+    if not families:
+        log.error("could not load the bundled font %s", FONT_FILE)
+        return None
+    font = QFont(families[0], BASE_POINT_SIZE)
+    app.setFont(font)
+    return families[0]
+
+
+class Language(QObject):
+    """The active UI language; switching it swaps the installed translators.
+
+    Signals: changed(str) with the new language code ("zh_CN" or "en").
+    """
+
+    changed = Signal(str)
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self._translators: list[QTranslator] = []
+        self.code = "en"
+
+    def set(self, code: str) -> None:
+        """Install the translators for `code`; unknown codes fall back to Chinese."""
+        code = "en" if code.lower().startswith("en") else "zh_CN"
+        for old in self._translators:
+            self._app.removeTranslator(old)
+        self._translators = [] if code == "en" else self._load_chinese()
+        for translator in self._translators:
+            self._app.installTranslator(translator)
+        QLocale.setDefault(
+            QLocale(QLocale.Language.English if code == "en" else QLocale.Language.Chinese)
+        )
+        changed = code != self.code
+        self.code = code
+        if changed:
+            self.changed.emit(code)
+
+    def _load_chinese(self) -> list[QTranslator]:
+        loaded = []
+        ours = QTranslator(self._app)
+        if ours.load(str(TRANSLATIONS / "counter_zh_CN.qm")):
+            loaded.append(ours)
+        else:
+            log.error("missing translation file in %s", TRANSLATIONS)
+        qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        qt_own = QTranslator(self._app)
+        if qt_own.load("qtbase_zh_CN", qt_dir):
+            loaded.append(qt_own)
+        return loaded
+
+
+def set_large_text(app: QApplication, on: bool) -> None:
+    """Large-text mode: every widget that does not set its own font grows with the app font."""
+    font = app.font()
+    font.setPointSizeF(BASE_POINT_SIZE * (LARGE_FACTOR if on else 1.0))
+    app.setFont(font)
+
+
+def make_app(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once (tests get pytest-qt's)."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("counter-terminal")
+    app.setOrganizationName("counter-terminal")
+    register_font(app)
+    return app
+
+
+def run(args: argparse.Namespace) -> int:
+    """Open the counter window on `args.data_dir` (or a demo folder) and run until it closes."""
+    from counter_app.ui.shell import Shell
+
+    app = make_app()
+    demo = None
+    data_dir = Path(args.data_dir)
+    if getattr(args, "demo", False):
+        from counter_app import demo as demo_mod
+
+        demo = demo_mod.prepare()
+        data_dir = demo.data_dir
+    prefs = Prefs.load(data_dir)
+    language = Language(app)
+    language.set(getattr(args, "lang", None) or prefs.lang)
+    set_large_text(app, prefs.large_text)
+    shell = Shell(app, data_dir, language, prefs, demo)
+    shell.start()
+    try:
+        return app.exec()
+    finally:
+        shell.shutdown()
+        if demo is not None:
+            demo.close()

@@ -1,0 +1,216 @@
+"""One application: status timeline (local and from the platform), materials, and the
+supervisor's actions. Reprint is marked duplicate and audited by the layer below; void needs
+a reason and the supervisor role, which the service layer enforces (a clerk sees its refusal).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.preview import PdfPane
+from counter_app.ui.widgets import (
+    button,
+    error_label,
+    error_message,
+    lang_of_app,
+    show_error,
+    tr_text,
+)
+from sync.statuses import label as status_label
+
+if TYPE_CHECKING:
+    from counter_app.ui.shell import Shell
+    from counter_app.ui.workspace import Workspace
+
+
+class DetailPage(QWidget):
+    """The detail of one application, by receipt number."""
+
+    def __init__(self, shell: Shell, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.shell, self.workspace = shell, workspace
+        self.receipt_no = ""
+        self.info: dict[str, Any] = {}
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("detail_text")
+        self.browser.setAccessibleName(self.tr("Application detail"))
+        self.pane = PdfPane(self)
+        self.pane.hide()
+        self.message = error_label(self, "detail_message")
+        self.done = QLabel(self)
+        self.done.setObjectName("detail_done")
+        row = QHBoxLayout()
+        self.reprint_button = button(self.tr("&Reprint"), "Ctrl+P", self.reprint, self, "reprint")
+        self.supplement_button = button(
+            self.tr("&Supplement..."), "Ctrl+U", self.supplement, self, "supplement"
+        )
+        self.void_button = button(self.tr("&Void..."), "Ctrl+D", self.ask_void, self, "void")
+        self.save_button = button(
+            self.tr("Save as P&DF..."), "Ctrl+S", self.ask_save, self, "detail_save"
+        )
+        self.save_button.setEnabled(False)
+        for b in (self.reprint_button, self.save_button, self.supplement_button, self.void_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        box = QVBoxLayout(self)
+        box.addWidget(self.browser, 2)
+        box.addWidget(self.pane, 3)
+        box.addWidget(self.message)
+        box.addWidget(self.done)
+        box.addLayout(row)
+        self.dialog: Any = None
+        self.pdf: bytes | None = None
+
+    def load(self, receipt_no: str) -> None:
+        self.receipt_no, self.pdf = receipt_no, None
+        self.pane.hide()
+        self.save_button.setEnabled(False)
+        show_error(self.message, "")
+        self.done.setText("")
+        self.shell.ops.store(
+            lambda: self.shell.backend.detail(receipt_no), self._show, self._failed
+        )
+
+    def _show(self, info: dict[str, Any]) -> None:
+        self.info = info
+        lang = lang_of_app()
+        events = "".join(
+            f"<li>{html.escape(str(e['at']))} — {html.escape(status_label(e['status'], lang))}"
+            f" ({html.escape(self._source(e['source']))}) {html.escape(e.get('note') or '')}</li>"
+            for e in info.get("events", [])
+        )
+        reused = " " + self.tr("(reused)")
+        materials = "".join(
+            f"<li>{html.escape(tr_text(m['name']))}{reused if m.get('reused') else ''}</li>"
+            for m in info.get("materials", [])
+        )
+        e = html.escape
+        missing = "".join(
+            f"<li>{html.escape(tr_text(m['name']))}</li>" for m in info.get("missing", [])
+        )
+        parts = [
+            f"<h2>{e(info['receipt_no'])} — {e(tr_text(info['item_name']))}</h2>",
+            f"<p>{e(self.tr('Applicant'))}: {e(info['applicant'])} · "
+            f"{e(self.tr('Status'))}: <b>{e(status_label(info['status'], lang))}</b> · "
+            f"{e(self.tr('Due'))}: {e(str(info.get('due_date') or '-'))}</p>",
+            f"<h3>{html.escape(self.tr('Timeline'))}</h3><ul>{events}</ul>",
+            f"<h3>{html.escape(self.tr('Materials'))}</h3><ul>{materials or '<li>-</li>'}</ul>",
+        ]
+        if missing:
+            parts.append(f"<h3>{html.escape(self.tr('Still needed'))}</h3><ul>{missing}</ul>")
+        self.browser.setHtml("".join(parts))
+        self.supplement_button.setEnabled(
+            info.get("kind") == "notice" and info["status"] == "notice_issued"
+        )
+        self.void_button.setEnabled(info["status"] != "voided")
+        self.reprint_button.setFocus()
+
+    def _source(self, source: str) -> str:
+        return self.tr("platform") if source == "portal" else self.tr("this window")
+
+    # -- reprint --------------------------------------------------------------------------
+    def reprint(self) -> None:
+        no, paper = self.receipt_no, self.shell.prefs.paper
+        self.shell.ops.store(
+            lambda: self.shell.backend.receipt_pdf(no, paper, duplicate=True),
+            self._reprinted,
+            self._failed,
+        )
+
+    def _reprinted(self, pdf: bytes) -> None:
+        self.pdf = pdf
+        self.pane.show_pdf(pdf)
+        self.pane.show()
+        self.save_button.setEnabled(True)
+        self.done.setText(self.tr("Duplicate prepared (recorded in the audit log)."))
+
+    def ask_save(self) -> None:
+        if self.pdf is None:
+            return
+        dialog = QFileDialog(self, self.tr("Save the receipt as PDF"))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pdf")
+        data = self.pdf
+        dialog.fileSelected.connect(lambda path: self._save(path, data))
+        self.dialog = dialog
+        dialog.open()
+
+    def _save(self, path: str, data: bytes) -> None:
+        from pathlib import Path
+
+        from counter_app.ui.prefs import atomic_write
+
+        self.shell.ops.io(
+            lambda: atomic_write(Path(path), data),
+            lambda _r: self.done.setText(self.tr("Saved {path}").format(path=path)),
+            self._failed,
+        )
+
+    # -- supplement -----------------------------------------------------------------------
+    def supplement(self) -> None:
+        missing = self.info.get("missing") or []
+        if not missing:
+            return
+        code = missing[0]["code"]
+        dialog = QFileDialog(
+            self, self.tr("Attach: {name}").format(name=tr_text(missing[0]["name"]))
+        )
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(lambda files: self._supplement(code, files))
+        self.dialog = dialog
+        dialog.open()
+
+    def _supplement(self, code: str, files: list[str]) -> None:
+        from pathlib import Path
+
+        no, session = self.receipt_no, self.shell.session
+        attachments = {code: [Path(f) for f in files]}
+        self.shell.ops.store(
+            lambda: self.shell.backend.supplement(no, attachments, session),
+            lambda _r: self.load(no),
+            self._failed,
+        )
+
+    # -- void -----------------------------------------------------------------------------
+    def ask_void(self) -> None:
+        dialog = QInputDialog(self)
+        dialog.setObjectName("void_dialog")
+        dialog.setWindowTitle(self.tr("Void application"))
+        dialog.setLabelText(self.tr("Reason for voiding {no}:").format(no=self.receipt_no))
+        dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+        dialog.textValueSelected.connect(self.void)
+        self.dialog = dialog
+        dialog.open()
+
+    def void(self, reason: str) -> None:
+        reason = reason.strip()
+        if not reason:
+            show_error(self.message, self.tr("A reason is needed to void an application."))
+            return
+        no, session = self.receipt_no, self.shell.session
+        self.shell.ops.store(
+            lambda: self.shell.backend.void(no, reason, session),
+            lambda _r: self._voided(no),
+            self._failed,
+        )
+
+    def _voided(self, no: str) -> None:
+        self.load(no)
+        self.done.setText(self.tr("Voided."))
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self.message, error_message(exc, self.tr("The operation failed.")))

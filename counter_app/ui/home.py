@@ -1,0 +1,188 @@
+"""Home: today's applications at this window, one search box, today's numbers.
+
+The search box also takes a USB barcode scanner, which types the receipt number and ends
+with Enter: a search that finds exactly one application opens it straight away.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.services import Row
+from counter_app.ui.widgets import (
+    error_label,
+    error_message,
+    lang_of_app,
+    show_error,
+    tr_text,
+    with_shortcut,
+)
+from sync.statuses import label as status_label
+
+if TYPE_CHECKING:
+    from counter_app.ui.shell import Shell
+    from counter_app.ui.workspace import Workspace
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RowsModel(QAbstractTableModel):
+    """Applications as table rows; the header texts are given already translated."""
+
+    def __init__(self, headers: list[str], sync_names: dict[str, str]) -> None:
+        super().__init__()
+        self.headers = headers
+        self.sync_names = sync_names
+        self.rows: list[Row] = []
+
+    def set_rows(self, rows: list[Row]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def data(self, index: Index, role: int = 0) -> Any:
+        if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
+            return None
+        r = self.rows[index.row()]
+        cells = (
+            r.receipt_no,
+            tr_text(r.item_name),
+            r.applicant,
+            status_label(r.status, lang_of_app()),
+            r.due_date,
+            self.sync_names.get(r.sync_state, r.sync_state),
+        )
+        return cells[index.column()]
+
+
+class HomePage(QWidget):
+    """Today's list, search and numbers."""
+
+    def __init__(self, shell: Shell, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.shell, self.workspace = shell, workspace
+        self.search = QLineEdit(self)
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(
+            self.tr("Receipt number, ID number, name or phone (scanner ready)")
+        )
+        self.search.setAccessibleName(self.tr("Search applications"))
+        self.search.setToolTip(with_shortcut(self.tr("Search applications"), "Ctrl+F"))
+        self.search.setClearButtonEnabled(True)
+        self.search.returnPressed.connect(self.run_search)
+        self.title = QLabel(self.tr("Today at this window"), self)
+        self.title.setObjectName("list_title")
+        self.numbers = QLabel(self)
+        self.numbers.setObjectName("today_numbers")
+        self.message = error_label(self, "home_message")
+        headers = [
+            self.tr("Receipt no."),
+            self.tr("Service item"),
+            self.tr("Applicant"),
+            self.tr("Status"),
+            self.tr("Due"),
+            self.tr("Sync"),
+        ]
+        sync_names = {
+            "pending": self.tr("waiting"),
+            "synced": self.tr("sent"),
+            "rejected": self.tr("refused"),
+            "conflict": self.tr("conflict"),
+        }
+        self.model = RowsModel(headers, sync_names)
+        self.table = QTableView(self)
+        self.table.setObjectName("today_table")
+        self.table.setAccessibleName(self.tr("Applications"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.activated.connect(self._open_row)
+        self._layout()
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
+
+    def _layout(self) -> None:
+        label = QLabel(self.tr("&Find:"), self)
+        label.setBuddy(self.search)
+        top = QHBoxLayout()
+        top.addWidget(label)
+        top.addWidget(self.search, 1)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.message)
+        box.addWidget(self.numbers)
+        box.addWidget(self.title)
+        box.addWidget(self.table, 1)
+
+    def enter(self) -> None:
+        """Shown: reload today's list and numbers, put the cursor in the search box."""
+        self.title.setText(self.tr("Today at this window"))
+        show_error(self.message, "")
+        self.shell.ops.store(self._load_today, self._show_today, self._failed)
+        self.search.setFocus()
+
+    def _load_today(self) -> tuple[list[Row], dict[str, Any]]:
+        return self.shell.backend.today(), self.shell.backend.today_numbers()
+
+    def _show_today(self, result: tuple[list[Row], dict[str, Any]]) -> None:
+        rows, numbers = result
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.numbers.setText(
+            self.tr(
+                "Today: {received} received, {accepted} accepted, {notices} notices, "
+                "{settled} settled, satisfaction {satisfaction}"
+            ).format(**numbers)
+        )
+
+    def run_search(self) -> None:
+        text = self.search.text().strip()
+        if not text:
+            self.enter()
+            return
+        self.shell.ops.store(
+            lambda: self.shell.backend.search(text),
+            lambda rows: self._found(text, rows),
+            self._failed,
+        )
+
+    def _found(self, text: str, rows: list[Row]) -> None:
+        if len(rows) == 1:
+            self.search.clear()
+            self.workspace.open_detail(rows[0].receipt_no)
+            return
+        self.title.setText(self.tr('{n} result(s) for "{text}"').format(n=len(rows), text=text))
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        if rows:
+            self.table.selectRow(0)
+
+    def _open_row(self, index: QModelIndex) -> None:
+        self.workspace.open_detail(self.model.rows[index.row()].receipt_no)
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self.message, error_message(exc, self.tr("The list could not be loaded.")))

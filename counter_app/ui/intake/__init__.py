@@ -1,0 +1,1 @@
+"""The new-application flow: item, applicant, form, materials, signature, review, receipt."""

@@ -1,0 +1,441 @@
+"""The new-application flow: one page per step, walked with the keyboard alone.
+
+Ctrl+Enter goes forward (and on the review page accepts), Alt+Left goes back. Leaving a
+step checks it and shows every problem at its field at once. The `Draft` is saved as the
+clerk types (debounced, on a worker) and offered back after a crash; it pins the form
+version it started on.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.drafts import STEPS, Draft
+from counter_app.ui.intake.applicant import ApplicantStep
+from counter_app.ui.intake.form_view import FormView
+from counter_app.ui.intake.materials import MaterialsStep
+from counter_app.ui.intake.picker import ItemPicker
+from counter_app.ui.intake.result import ResultStep
+from counter_app.ui.intake.review import ReviewStep
+from counter_app.ui.intake.signature import SignatureStep
+from counter_app.ui.widgets import button, error_label, error_message, show_error, tr_text
+
+if TYPE_CHECKING:
+    from counter_app.ui.shell import Shell
+
+log = logging.getLogger(__name__)
+AUTOSAVE_MS = 300
+PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def value_at(answers: Any, path: str) -> Any:
+    """The raw value at a problem path like "members[0].id_no" (None when absent)."""
+    current = answers
+    for name, index in PATH_PART.findall(path):
+        try:
+            current = current[int(index)] if index else current.get(name)
+        except (IndexError, AttributeError, TypeError):
+            return None
+    return current
+
+
+class IntakeFlow(QWidget):
+    """Signals: step_changed(str); draft_saved(); accepted(object) with the IntakeResult;
+    mirror(str) with HTML for the citizen's screen."""
+
+    step_changed = Signal(str)
+    draft_saved = Signal()
+    accepted = Signal(object)
+    mirror = Signal(str)
+
+    def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("intake")
+        self.shell = shell
+        self.draft = Draft()
+        self.item: Any = None
+        self.known: dict[str, Any] | None = None
+        self.catalog: dict[str, Any] = {}
+        self.form: FormView | None = None
+        self.show_all_problems = False
+        self._build()
+        self.autosave = QTimer(self)
+        self.autosave.setSingleShot(True)
+        self.autosave.setInterval(AUTOSAVE_MS)
+        self.autosave.timeout.connect(self._save_draft)
+        self.live = QTimer(self)
+        self.live.setSingleShot(True)
+        self.live.setInterval(120)
+        self.live.timeout.connect(self._revalidate)
+
+    def _build(self) -> None:
+        self.picker = ItemPicker(self)
+        self.applicant = ApplicantStep(self)
+        self.form_area = QScrollArea(self)
+        self.form_area.setWidgetResizable(True)
+        self.form_area.setObjectName("form_area")
+        self.materials = MaterialsStep(self)
+        self.signature = SignatureStep(self)
+        self.review = ReviewStep(self)
+        self.result = ResultStep(self.shell, self)
+        self.steps: dict[str, QWidget] = {
+            "item": self.picker,
+            "applicant": self.applicant,
+            "form": self.form_area,
+            "materials": self.materials,
+            "signature": self.signature,
+            "review": self.review,
+            "result": self.result,
+        }
+        self.stack = QStackedWidget(self)
+        for page in self.steps.values():
+            self.stack.addWidget(page)
+        self.crumbs = QLabel(self)
+        self.crumbs.setObjectName("crumbs")
+        self.problem = error_label(self, "flow_problem")
+        self.back_button = button(self.tr("&Back"), "Alt+Left", self.back, self, "back")
+        self.next_button = button(self.tr("&Next"), "Ctrl+Return", self.next, self, "next")
+        nav = QHBoxLayout()
+        nav.addWidget(self.back_button)
+        nav.addStretch(1)
+        nav.addWidget(self.next_button)
+        box = QVBoxLayout(self)
+        box.addWidget(self.crumbs)
+        box.addWidget(self.stack, 1)
+        box.addWidget(self.problem)
+        box.addLayout(nav)
+        self.picker.chosen.connect(self.choose_item)
+        self.applicant.changed.connect(self._touched)
+        self.applicant.identifier_valid.connect(self._ask_prefill)
+        self.materials.changed.connect(self._touched)
+        self.signature.pad.changed.connect(self._touched)
+
+    # -- steps ----------------------------------------------------------------------------
+    def step_names(self) -> dict[str, str]:
+        return {
+            "item": self.tr("Item"),
+            "applicant": self.tr("Applicant"),
+            "form": self.tr("Form"),
+            "materials": self.tr("Materials"),
+            "signature": self.tr("Signature"),
+            "review": self.tr("Review"),
+            "result": self.tr("Receipt"),
+        }
+
+    @property
+    def step(self) -> str:
+        current = self.stack.currentWidget()
+        return next(name for name, page in self.steps.items() if page is current)
+
+    def go(self, step: str) -> None:
+        names = self.step_names()
+        self.crumbs.setText(
+            "  ›  ".join(
+                f"<b>{i}. {names[s]}</b>" if s == step else f"{i}. {names[s]}"
+                for i, s in enumerate(names, start=1)
+            )
+        )
+        show_error(self.problem, "")
+        self.stack.setCurrentWidget(self.steps[step])
+        self.back_button.setEnabled(step not in ("item", "result"))
+        self.next_button.setText(self._next_text(step))
+        self.next_button.setToolTip(self.next_button.text().replace("&", "") + " (Ctrl+Enter)")
+        self.next_button.setVisible(step not in ("item", "result"))
+        if step in STEPS:
+            self.draft.step = step
+        focus = getattr(self.steps[step], "focus", None)
+        if focus:
+            focus()
+        elif step == "form" and self.form is not None and self.form.focus_widgets():
+            self.form.focus_widgets()[0].setFocus()
+        if step == "review":
+            self._show_review()
+        self.step_changed.emit(step)
+
+    def _next_text(self, step: str) -> str:
+        if step != "review":
+            return self.tr("&Next")
+        return self.tr("Issue &notice") if self.materials.missing() else self.tr("&Accept")
+
+    def next(self) -> None:
+        handlers = {
+            "applicant": self._leave_applicant,
+            "form": self._leave_form,
+            "materials": lambda: self.go("signature"),
+            "signature": self._leave_signature,
+            "review": self.submit,
+        }
+        handler = handlers.get(self.step)
+        if handler:
+            handler()
+
+    def back(self) -> None:
+        order = list(STEPS)
+        if self.step in order and order.index(self.step) > 0:
+            self.go(order[order.index(self.step) - 1])
+
+    # -- item -----------------------------------------------------------------------------
+    def begin(self) -> None:
+        """A fresh application (the last unsaved draft is replaced)."""
+        self.draft = Draft(clerk_id=str(getattr(self.shell.session, "clerk_id", "")))
+        self.item, self.known, self.form, self.show_all_problems = None, None, None, False
+        self.applicant.set_values({})
+        self.materials.restore({}, [])
+        self.signature.pad.clear()
+        self.signature.saved_png = None
+        self.go("item")
+        self.picker.filter.clear()
+        self.shell.ops.store(self._load_catalog, self._catalog_loaded, self._fail)
+
+    def _load_catalog(self) -> tuple[list[Any], list[str]]:
+        return self.shell.backend.catalog(), self.shell.backend.recent_codes()
+
+    def _catalog_loaded(self, result: tuple[list[Any], list[str]]) -> None:
+        items, recent = result
+        self.catalog = {it.code: it for it in items}
+        self.picker.set_items(items, recent)
+
+    def choose_item(self, code: str) -> None:
+        self.use_item(self.catalog[code])
+        self.go("applicant")
+        self._touched()
+
+    def use_item(self, item: Any) -> None:
+        self.item = item
+        self.draft.service_code, self.draft.service_version = item.code, item.version
+        self.applicant.set_kind(getattr(item, "applicant_kind", "person"))
+        self.form = FormView(item.fields, None)
+        self.form.changed.connect(self._form_changed)
+        self.form_area.setWidget(self.form)
+        self._revalidate()
+
+    # -- applicant ------------------------------------------------------------------------
+    def _leave_applicant(self) -> None:
+        if self.applicant.check():
+            self.draft.applicant = self.applicant.values()
+            self.go("form")
+        else:
+            show_error(self.problem, self.tr("Please correct the marked fields."))
+            widget = self.applicant.first_error()
+            if widget:
+                widget.setFocus()
+
+    def _ask_prefill(self, id_no: str) -> None:
+        code = self.draft.service_code
+        self.shell.ops.store(
+            lambda: self.shell.backend.prefill(id_no, code), self._prefilled, self._fail
+        )
+
+    def _prefilled(self, known: dict[str, Any] | None) -> None:
+        self.known = known
+        self.applicant.apply_prefill(known)
+        answers = (known or {}).get("answers") or {}
+        if self.form is not None and answers and not any(self.form.all_values().values()):
+            self.form.set_values(answers)
+
+    # -- form -----------------------------------------------------------------------------
+    def _form_changed(self) -> None:
+        self.live.start()
+        self._touched()
+
+    def _revalidate(self) -> Any:
+        if self.form is None or self.item is None:
+            return None
+        answers = self.form.all_values()
+        report = self.item.validate(answers)
+        self.form.apply_visibility(report.visible, report.required)
+        problems: dict[str, list[str]] = {}
+        for p in report.problems:
+            if self.show_all_problems or value_at(answers, p.path) not in (None, "", []):
+                problems.setdefault(p.path, []).append(tr_text(p.text))
+        self.form.set_problems({k: "; ".join(v) for k, v in problems.items()})
+        self._chain_tab_order()
+        return report
+
+    def _chain_tab_order(self) -> None:
+        if self.form is None:
+            return
+        widgets = [*self.form.focus_widgets(), self.back_button, self.next_button]
+        for a, b in itertools.pairwise(widgets):
+            QWidget.setTabOrder(a, b)
+
+    def _leave_form(self) -> None:
+        self.show_all_problems = True
+        report = self._revalidate()
+        if report is None:
+            return
+        if report.ok:
+            self.draft.answers = self.form.all_values() if self.form else {}
+            required = self.item.required_materials(report.cleaned)
+            self.materials.set_materials(self.item.materials, required, self.known)
+            self.go("materials")
+            return
+        show_error(
+            self.problem,
+            self.tr("{n} problem(s) in the form: each is shown at its field.").format(
+                n=len(report.problems)
+            ),
+        )
+        widget = self.form.first_error_widget() if self.form else None
+        if widget:
+            widget.setFocus()
+            self.form_area.ensureWidgetVisible(widget)
+
+    # -- signature, review, submit --------------------------------------------------------
+    def _leave_signature(self) -> None:
+        self.draft.set_signature(self.signature.png())
+        self.go("review")
+
+    def _show_review(self) -> None:
+        if self.item is None:
+            return
+        given = [tr_text(m.name) for m in self.item.materials if self.materials.provided(m.code)]
+        missing = [tr_text(m.name) for m in self.materials.missing()]
+        html = self.review.show_summary(
+            self.item, self.draft.applicant, self.draft.answers, given, missing
+        )
+        self.next_button.setText(self._next_text("review"))
+        self.mirror.emit(html)
+
+    def submit(self) -> None:
+        self._collect()
+        self.next_button.setEnabled(False)
+        draft, session = self.draft, self.shell.session
+        self.shell.ops.store(
+            lambda: self.shell.backend.accept(draft, session), self._submitted, self._refused
+        )
+
+    def _submitted(self, result: Any) -> None:
+        self.next_button.setEnabled(True)
+        self.autosave.stop()
+        self.shell.drafts.discard()
+        self.go("result")
+        kind = str(getattr(result, "kind", "acceptance"))
+        self.result.show_result(
+            str(result.receipt_no), kind, str(getattr(result, "due_date", "") or "")
+        )
+        self.accepted.emit(result)
+
+    def _refused(self, exc: BaseException) -> None:
+        self.next_button.setEnabled(True)
+        report = getattr(exc, "report", None)
+        if report is not None and self.form is not None:
+            applicant_problems = [p for p in report.problems if p.path.startswith("applicant.")]
+            self.show_all_problems = True
+            self._revalidate()
+            paths = [p.path for p in report.problems]
+            if applicant_problems:
+                self.go("applicant")
+                self.applicant.check()
+            elif paths and all(p.startswith("materials.") for p in paths):
+                self.go("materials")
+            else:
+                self.go("form")
+            details = "; ".join(
+                tr_text(p.text) for p in report.problems if p.path.startswith("materials.")
+            )
+            if details:
+                show_error(self.problem, details)
+                return
+        show_error(self.problem, error_message(exc, self.tr("The application could not be saved.")))
+
+    def _fail(self, exc: BaseException) -> None:
+        log.warning("intake operation failed: %r", exc)
+        show_error(
+            self.problem, error_message(exc, self.tr("Something went wrong; nothing was lost."))
+        )
+
+    # -- drafts ---------------------------------------------------------------------------
+    def _collect(self) -> None:
+        if self.form is not None:
+            self.draft.answers = self.form.all_values()
+        self.draft.applicant = self.applicant.values()
+        self.draft.attachments = {k: list(v) for k, v in self.materials.attachments.items()}
+        self.draft.reuse = sorted(self.materials.reuse)
+        self.draft.set_signature(self.signature.png())
+
+    def _touched(self) -> None:
+        if self.draft.service_code and self.step != "result":
+            self.autosave.start()
+
+    def _save_draft(self) -> None:
+        self._collect()
+        snapshot = Draft.from_json(self.draft.to_json())
+        self.shell.ops.io(
+            lambda: self.shell.drafts.save(snapshot), lambda _r: self.draft_saved.emit(), self._fail
+        )
+
+    def stop_autosave(self) -> None:
+        if self.autosave.isActive():
+            self.autosave.stop()
+            self._save_draft()
+
+    def offer_draft(self) -> None:
+        """After login: offer back an application that was not finished."""
+        self.shell.ops.io(self.shell.drafts.load, self._maybe_resume, self._fail)
+
+    def _maybe_resume(self, draft: Draft | None) -> None:
+        if draft is None:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            self.tr("Unfinished application"),
+            self.tr(
+                "An application for {item} ({name}) was not finished (saved {at}). Continue it?"
+            ).format(
+                item=draft.service_code, name=draft.applicant.get("name", ""), at=draft.updated_at
+            ),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setObjectName("resume_box")
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.finished.connect(lambda code: self._resume_answer(code, draft))
+        self.resume_box = box
+        box.open()
+
+    def _resume_answer(self, code: int, draft: Draft) -> None:
+        if code == QMessageBox.StandardButton.Yes:
+            self.resume(draft)
+        else:
+            self.shell.drafts.discard()
+
+    def resume(self, draft: Draft) -> None:
+        """Open `draft` on the form version it started with."""
+        code, version = draft.service_code, draft.service_version
+        self.shell.ops.store(
+            lambda: self.shell.backend.item(code, version),
+            lambda item: self._resumed(draft, item),
+            self._fail,
+        )
+
+    def _resumed(self, draft: Draft, item: Any) -> None:
+        self.shell.workspace.show_page("intake")
+        self.use_item(item)
+        self.draft = draft
+        self.applicant.set_values(draft.applicant)
+        if self.form is not None:
+            self.form.set_values(draft.answers)
+        self.materials.restore(draft.attachments, draft.reuse)
+        self.signature.saved_png = draft.signature_png()
+        self._revalidate()
+        if draft.step in ("materials", "signature", "review"):
+            report = self.item.validate(self.form.values() if self.form else {})
+            self.materials.set_materials(
+                item.materials, item.required_materials(report.cleaned), None
+            )
+        self.go(draft.step if draft.step in STEPS else "applicant")

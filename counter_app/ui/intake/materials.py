@@ -1,0 +1,240 @@
+"""Step 4: the materials checklist from the item's definition.
+
+Attach by file dialog (Enter), drag and drop onto a row, or reuse with one key (Ctrl+R) a
+copy the same applicant gave before. Space previews an image or PDF. Which materials are
+required follows the answers (required_if), so the list is rebuilt when the form changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.widgets import button, tr_text
+
+
+def reusable_codes(known: Mapping[str, Any] | None) -> set[str]:
+    """Material codes the terminal holds a reusable copy of for this applicant."""
+    return {str(code) for code in (known or {}).get("materials") or []}
+
+
+class MaterialsStep(QWidget):
+    """Signals: changed() whenever an attachment or reuse choice changes."""
+
+    changed = Signal()
+    COLUMNS = 4
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.specs: list[Any] = []
+        self.required: set[str] = set()
+        self.available: set[str] = set()
+        self.attachments: dict[str, list[str]] = {}
+        self.reuse: set[str] = set()
+        self.table = QTableWidget(0, self.COLUMNS, self)
+        self.table.setObjectName("materials_table")
+        self.table.setAccessibleName(self.tr("Materials checklist"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Material"), self.tr("Needed"), self.tr("Given"), self.tr("File types")]
+        )
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAcceptDrops(True)
+        self.table.viewport().setAcceptDrops(True)
+        self.table.viewport().installEventFilter(self)
+        self.table.installEventFilter(self)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("materials_summary")
+        self.summary.setWordWrap(True)
+        hint = QLabel(
+            self.tr(
+                "Enter: attach a file   Ctrl+R: reuse the copy on file   "
+                "Space: preview   Delete: remove   (files can be dropped on a row)"
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(
+            button(self.tr("&Attach..."), "Ctrl+O", self.attach_current, self, "attach")
+        )
+        buttons.addWidget(
+            button(self.tr("&Reuse copy on file"), "Ctrl+R", self.reuse_current, self, "reuse")
+        )
+        buttons.addWidget(
+            button(self.tr("Pre&view"), "Ctrl+Shift+V", self.preview_current, self, "preview")
+        )
+        buttons.addStretch(1)
+        box = QVBoxLayout(self)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.summary)
+        box.addWidget(hint)
+        box.addLayout(buttons)
+        self.dialog: QFileDialog | None = None
+
+    # -- content --------------------------------------------------------------------------
+    def set_materials(
+        self, specs: Iterable[Any], required: Iterable[Any], known: Mapping[str, Any] | None
+    ) -> None:
+        self.specs = list(specs)
+        self.required = {m.code for m in required}
+        self.available = reusable_codes(known)
+        self.refresh()
+
+    def restore(self, attachments: Mapping[str, list[str]], reuse: Iterable[str]) -> None:
+        self.attachments = {k: list(v) for k, v in attachments.items()}
+        self.reuse = set(reuse)
+        self.refresh()
+
+    def refresh(self) -> None:
+        current = max(self.table.currentRow(), 0)
+        self.table.setRowCount(len(self.specs))
+        for row, spec in enumerate(self.specs):
+            cells = (
+                tr_text(spec.name),
+                self._needed(spec),
+                self._given(spec),
+                ", ".join(getattr(spec, "file_types", ()) or ()),
+            )
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setData(Qt.ItemDataRole.UserRole, spec.code)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnsToContents()
+        if self.specs:
+            self.table.selectRow(min(current, len(self.specs) - 1))
+        missing = self.missing()
+        self.summary.setText(
+            self.tr("All required materials are here.")
+            if not missing
+            else self.tr("Missing: {names}. Without them a one-time notice is issued.").format(
+                names=", ".join(tr_text(m.name) for m in missing)
+            )
+        )
+
+    def _needed(self, spec: Any) -> str:
+        if spec.code in self.required:
+            return self.tr("required")
+        if getattr(spec, "requirement", "") == "required_if":
+            return self.tr("not needed for these answers")
+        return self.tr("optional")
+
+    def _given(self, spec: Any) -> str:
+        files = self.attachments.get(spec.code) or []
+        if files:
+            return ", ".join(Path(f).name for f in files)
+        if spec.code in self.reuse:
+            return self.tr("reused copy on file")
+        if spec.code in self.available:
+            return self.tr("copy on file (Ctrl+R to reuse)")
+        return "-"
+
+    def missing(self) -> list[Any]:
+        return [s for s in self.specs if s.code in self.required and not self.provided(s.code)]
+
+    def provided(self, code: str) -> bool:
+        return bool(self.attachments.get(code)) or code in self.reuse
+
+    def current_code(self) -> str | None:
+        row = self.table.currentRow()
+        return self.specs[row].code if 0 <= row < len(self.specs) else None
+
+    # -- actions --------------------------------------------------------------------------
+    def attach(self, code: str, paths: Iterable[str]) -> None:
+        paths = [str(p) for p in paths if p]
+        if not paths:
+            return
+        self.attachments.setdefault(code, []).extend(paths)
+        self.reuse.discard(code)
+        self.refresh()
+        self.changed.emit()
+
+    def attach_current(self) -> None:
+        code = self.current_code()
+        if code is None:
+            return
+        dialog = QFileDialog(self, self.tr("Attach a material"))
+        dialog.setObjectName("attach_dialog")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(lambda files: self.attach(code, files))
+        self.dialog = dialog
+        dialog.open()
+
+    def reuse_current(self) -> None:
+        code = self.current_code()
+        if code is not None and code in self.available:
+            self.reuse.add(code)
+            self.attachments.pop(code, None)
+            self.refresh()
+            self.changed.emit()
+
+    def remove_current(self) -> None:
+        code = self.current_code()
+        if code is not None:
+            self.attachments.pop(code, None)
+            self.reuse.discard(code)
+            self.refresh()
+            self.changed.emit()
+
+    def preview_current(self) -> None:
+        code = self.current_code()
+        files = self.attachments.get(code or "") or []
+        if files:
+            from counter_app.ui.preview import PreviewDialog
+
+            PreviewDialog.show_file(Path(files[-1]), self)
+
+    # -- keys and drops -------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            return self._key(event)
+        drag = isinstance(event, QDragEnterEvent) or event.type() == QEvent.Type.DragMove
+        if drag and event.mimeData().hasUrls():  # type: ignore[attr-defined]
+            event.acceptProposedAction()  # type: ignore[attr-defined]
+            return True
+        if isinstance(event, QDropEvent):
+            self.drop(event)
+            return True
+        return False
+
+    def _key(self, event: QKeyEvent) -> bool:
+        actions = {
+            Qt.Key.Key_Return: self.attach_current,
+            Qt.Key.Key_Enter: self.attach_current,
+            Qt.Key.Key_Space: self.preview_current,
+            Qt.Key.Key_Delete: self.remove_current,
+        }
+        action = actions.get(Qt.Key(event.key()))
+        if action and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            action()
+            return True
+        return False
+
+    def drop(self, event: QDropEvent) -> None:
+        """Files dropped on a row attach to that row's material (or the selected one)."""
+        index = self.table.indexAt(event.position().toPoint())
+        row = index.row() if index.isValid() else self.table.currentRow()
+        if 0 <= row < len(self.specs):
+            paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+            self.attach(self.specs[row].code, paths)
+            event.acceptProposedAction()
+
+    def focus(self) -> None:
+        self.table.setFocus()

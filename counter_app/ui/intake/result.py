@@ -1,0 +1,154 @@
+"""Step 7: the receipt (or notice) as it will print, with Print and Save as PDF.
+
+The PDF comes from `printing` (rendered on a worker thread); the preview shows those exact
+bytes, and printing draws the same pages, so what the clerk sees is what the citizen gets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QRect, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from counter_app.ui.preview import PdfPane
+from counter_app.ui.widgets import button, error_message
+
+if TYPE_CHECKING:
+    from counter_app.ui.shell import Shell
+
+
+class ResultStep(QWidget):
+    """Signals: saved(str) with the path of a saved PDF; printed()."""
+
+    saved = Signal(str)
+    printed = Signal()
+
+    def __init__(self, shell: Shell, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.shell = shell
+        self.pdf: bytes | None = None
+        self.receipt_no = ""
+        self.headline = QLabel(self)
+        self.headline.setObjectName("result_headline")
+        self.headline.setWordWrap(True)
+        font = self.headline.font()
+        font.setPointSizeF(font.pointSizeF() * 1.3)
+        self.headline.setFont(font)
+        self.pane = PdfPane(self)
+        self.message = QLabel(self)
+        self.message.setObjectName("result_message")
+        self.print_button = button(self.tr("&Print..."), "Ctrl+P", self.print_pdf, self, "print")
+        self.save_button = button(
+            self.tr("&Save as PDF..."), "Ctrl+S", self.ask_save, self, "save_pdf"
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.print_button)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        box = QVBoxLayout(self)
+        box.addWidget(self.headline)
+        box.addWidget(self.pane, 1)
+        box.addWidget(self.message)
+        box.addLayout(row)
+        self.dialog: Any = None
+
+    def show_result(self, receipt_no: str, kind: str, due: str) -> None:
+        self.receipt_no, self.pdf = receipt_no, None
+        self.print_button.setEnabled(False)
+        self.save_button.setEnabled(False)
+        if kind == "notice":
+            text = self.tr("One-time notice {no} issued. Nothing was accepted yet.")
+        else:
+            text = self.tr("Accepted: receipt {no}, promised by {due}.")
+        self.headline.setText(text.format(no=receipt_no, due=due))
+        self.message.setText(self.tr("Preparing the receipt..."))
+        paper = self.shell.prefs.paper
+        self.shell.ops.store(
+            lambda: self.shell.backend.receipt_pdf(receipt_no, paper), self._rendered, self._failed
+        )
+
+    def _rendered(self, pdf: bytes) -> None:
+        self.pdf = pdf
+        self.pane.show_pdf(pdf)
+        self.message.setText(
+            self.tr("Ctrl+P prints, Ctrl+S saves a PDF, F3 starts the next application.")
+        )
+        self.print_button.setEnabled(True)
+        self.save_button.setEnabled(True)
+        self.save_button.setFocus()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.message.setText(
+            error_message(
+                exc,
+                self.tr(
+                    "The receipt could not be prepared. The application is saved; "
+                    "print it again from its detail page."
+                ),
+            )
+        )
+
+    def ask_save(self) -> None:
+        if self.pdf is None:
+            return
+        dialog = QFileDialog(
+            self, self.tr("Save the receipt as PDF"), str(Path.home() / f"{self.receipt_no}.pdf")
+        )
+        dialog.setObjectName("save_dialog")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("pdf")
+        dialog.setNameFilter(self.tr("PDF files (*.pdf)"))
+        dialog.fileSelected.connect(self.save_to)
+        self.dialog = dialog
+        dialog.open()
+
+    def save_to(self, path: str) -> None:
+        data = self.pdf or b""
+        self.shell.ops.io(
+            lambda: self._write(Path(path), data), lambda _r: self._saved(path), self._save_failed
+        )
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
+        from counter_app.ui.prefs import atomic_write
+
+        atomic_write(path, data)
+
+    def _saved(self, path: str) -> None:
+        self.message.setText(self.tr("Saved {path}").format(path=path))
+        self.saved.emit(path)
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.message.setText(self.tr("Could not save the PDF: {reason}").format(reason=str(exc)))
+
+    def print_pdf(self) -> None:
+        if self.pdf is None:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setObjectName("print_dialog")
+        dialog.accepted.connect(lambda: self._print_on(printer))
+        self.dialog = dialog
+        dialog.open()
+
+    def _print_on(self, printer: QPrinter) -> None:
+        """Draw each page of the very PDF the preview shows."""
+        doc = self.pane.document
+        painter = QPainter(printer)
+        for page in range(doc.pageCount()):
+            if page:
+                printer.newPage()
+            rect = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
+            image = doc.render(page, rect.size())
+            painter.drawImage(QRect(0, 0, rect.width(), rect.height()), image)
+        painter.end()
+        self.message.setText(self.tr("Sent to the printer."))
+        self.printed.emit()
+
+    def focus(self) -> None:
+        self.save_button.setFocus()

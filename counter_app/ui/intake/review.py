@@ -1,0 +1,103 @@
+"""Step 6: everything on one page for the clerk (and, mirrored, the citizen) to check
+before accepting; and the result step with the receipt preview, Print and Save as PDF."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+from typing import Any
+
+from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+
+from counter_app.ui.widgets import tr_text
+
+
+def _value_text(value: Any) -> str:
+    if isinstance(value, list):
+        if value and isinstance(value[0], Mapping):
+            return "<br>".join(
+                "; ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in entry.items())
+                for entry in value
+            )
+        return html.escape(", ".join(str(v) for v in value))
+    return html.escape(str(value))
+
+
+def summary_html(
+    item: Any,
+    applicant: Mapping[str, str],
+    answers: Mapping[str, Any],
+    given: list[str],
+    missing: list[str],
+    labels: Mapping[str, str],
+) -> str:
+    """The review page as HTML: item, applicant, every answer, materials given and missing."""
+    rows = []
+    visible = {f.code: f for f in item.visible_fields(dict(answers))}
+    for code, spec in visible.items():
+        value = answers.get(code)
+        if value in (None, "", []):
+            continue
+        rows.append(
+            f"<tr><td>{html.escape(tr_text(spec.label))}</td><td>{_value_text(value)}</td></tr>"
+        )
+    e = html.escape
+    parts = [
+        f"<h2>{e(tr_text(item.name))} <small>[{e(item.code)} v{item.version}]</small></h2>",
+        f"<p><b>{labels['applicant']}</b>: {e(applicant.get('name', ''))} · "
+        f"{e(applicant.get('id_no', ''))} · {e(applicant.get('phone', ''))}</p>",
+        f"<table cellpadding='3'>{''.join(rows)}</table>",
+        f"<p><b>{labels['given']}</b>: {html.escape(', '.join(given) or '-')}</p>",
+    ]
+    if missing:
+        parts.append(
+            f"<p style='color:#b00020'><b>{labels['missing']}</b>: {e(', '.join(missing))}</p>"
+        )
+    return "".join(parts)
+
+
+class ReviewStep(QWidget):
+    """The summary and what pressing the accept key will do."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.browser = QTextBrowser(self)
+        self.browser.setObjectName("review_summary")
+        self.browser.setAccessibleName(self.tr("Application summary"))
+        self.outcome = QLabel(self)
+        self.outcome.setObjectName("review_outcome")
+        self.outcome.setWordWrap(True)
+        box = QVBoxLayout(self)
+        box.addWidget(self.browser, 1)
+        box.addWidget(self.outcome)
+
+    def show_summary(
+        self,
+        item: Any,
+        applicant: Mapping[str, str],
+        answers: Mapping[str, Any],
+        given: list[str],
+        missing: list[str],
+    ) -> str:
+        labels = {
+            "applicant": self.tr("Applicant"),
+            "given": self.tr("Materials given"),
+            "missing": self.tr("Materials missing"),
+        }
+        text = summary_html(item, applicant, answers, given, missing, labels)
+        self.browser.setHtml(text)
+        if missing:
+            self.outcome.setText(
+                self.tr(
+                    "Materials are missing: Ctrl+Enter issues a one-time notice "
+                    "listing everything still needed."
+                )
+            )
+        else:
+            self.outcome.setText(
+                self.tr("Ctrl+Enter accepts the application and prints the receipt.")
+            )
+        return text
+
+    def focus(self) -> None:
+        self.browser.setFocus()

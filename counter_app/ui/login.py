@@ -1,0 +1,130 @@
+"""The login screen: clerk ID and password, checked offline by the clerks service.
+
+Demo mode shows the demo clerks' credentials here and nowhere else. The language and
+large-text switches sit here too, because a clerk who cannot read the screen cannot reach
+the settings page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.widgets import button, error_label, show_error
+
+
+class LoginPage(QWidget):
+    """Signals: login_requested(clerk_id, password); language_requested(code);
+    large_text_toggled(bool)."""
+
+    login_requested = Signal(str, str)
+    language_requested = Signal(str)
+    large_text_toggled = Signal(bool)
+
+    def __init__(
+        self,
+        title: str,
+        demo_lines: list[tuple[str, str, str]] | None,
+        lang: str,
+        large: bool,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("login")
+        self.clerk_id = QLineEdit(self)
+        self.clerk_id.setObjectName("clerk_id")
+        self.clerk_id.setAccessibleName(self.tr("Clerk ID"))
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Password"))
+        self.message = error_label(self, "login_message")
+        self.submit = button(self.tr("&Log in"), "Return", self._submit, self, "login_button")
+        self.submit.setDefault(True)
+        self.language = self._language_box(lang)
+        self.large = QCheckBox(self.tr("&Large text"), self)
+        self.large.setObjectName("large_text")
+        self.large.setChecked(large)
+        self.large.toggled.connect(self.large_text_toggled)
+        self._layout(title, demo_lines or [])
+        self.clerk_id.returnPressed.connect(self.password.setFocus)
+        self.password.returnPressed.connect(self._submit)
+
+    def _language_box(self, lang: str) -> QComboBox:
+        box = QComboBox(self)
+        box.setObjectName("language")
+        box.setAccessibleName(self.tr("Language"))
+        box.addItem("中文", "zh_CN")
+        box.addItem("English", "en")
+        box.setCurrentIndex(1 if lang == "en" else 0)
+        box.currentIndexChanged.connect(lambda _i: self.language_requested.emit(box.currentData()))
+        return box
+
+    def _layout(self, title: str, demo_lines: list[tuple[str, str, str]]) -> None:
+        heading = QLabel(title, self)
+        heading.setObjectName("login_title")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = heading.font()
+        font.setPointSizeF(font.pointSizeF() * 1.6)
+        heading.setFont(font)
+        form = QFormLayout()
+        form.addRow(self.tr("Clerk &ID"), self.clerk_id)
+        form.addRow(self.tr("&Password"), self.password)
+        form.addRow(self.tr("Lan&guage"), self.language)
+        form.addRow("", self.large)
+        for row in range(form.rowCount()):
+            label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            if label and isinstance(label.widget(), QLabel):
+                field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
+                label.widget().setBuddy(field)
+        box = QVBoxLayout(self)
+        box.addStretch(1)
+        box.addWidget(heading)
+        box.addLayout(form)
+        box.addWidget(self.message)
+        box.addWidget(self.submit)
+        if demo_lines:
+            box.addWidget(self._demo_label(demo_lines))
+        box.addStretch(2)
+        self.setTabOrder(self.clerk_id, self.password)
+        self.setTabOrder(self.password, self.language)
+        self.setTabOrder(self.language, self.large)
+        self.setTabOrder(self.large, self.submit)
+
+    def _demo_label(self, lines: list[tuple[str, str, str]]) -> QLabel:
+        rows = "".join(
+            f"<tr><td>{r}</td><td><b>{c}</b></td><td><b>{p}</b></td></tr>" for c, p, r in lines
+        )
+        head = self.tr("Demo mode. Sign in as:")
+        label = QLabel(f"<p>{head}</p><table cellpadding='3'>{rows}</table>", self)
+        label.setObjectName("demo_credentials")
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return label
+
+    def _submit(self) -> None:
+        clerk, password = self.clerk_id.text().strip(), self.password.text()
+        if not clerk or not password:
+            show_error(self.message, self.tr("Enter your clerk ID and password."))
+            (self.clerk_id if not clerk else self.password).setFocus()
+            return
+        self.submit.setEnabled(False)
+        self.login_requested.emit(clerk, password)
+
+    def failed(self, message: str) -> None:
+        """Show why the login was refused (wrong password, locked until ...) and retry."""
+        show_error(self.message, message)
+        self.submit.setEnabled(True)
+        self.password.clear()
+        self.password.setFocus()
+
+    def showEvent(self, event: object) -> None:
+        super().showEvent(event)  # type: ignore[arg-type]
+        self.clerk_id.setFocus()

@@ -1,0 +1,135 @@
+"""Settings (administrators): paper, idle logout, language, large text, the platform's
+address and enrollment, the catalog versions on this terminal, and clerks.
+
+Window preferences are saved in the data folder (`Prefs`); enrollment and clerks go through
+the service layer, which checks the admin role itself.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.widgets import button, error_label, error_message, show_error
+
+if TYPE_CHECKING:
+    from counter_app.ui.shell import Shell
+    from counter_app.ui.workspace import Workspace
+
+
+class SettingsPage(QWidget):
+    """Preferences of this window and administration of the terminal."""
+
+    def __init__(self, shell: Shell, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.shell = shell
+        prefs = shell.prefs
+        self.paper = QComboBox(self)
+        self.paper.addItem(self.tr("A4"), "a4")
+        self.paper.addItem(self.tr("80 mm roll"), "80mm")
+        self.paper.setCurrentIndex(max(0, self.paper.findData(prefs.paper)))
+        self.idle = QSpinBox(self)
+        self.idle.setObjectName("idle_minutes")
+        self.idle.setRange(1, 240)
+        self.idle.setValue(int(prefs.idle_minutes))
+        self.idle.setSuffix(self.tr(" min"))
+        self.language = QComboBox(self)
+        self.language.setObjectName("settings_language")
+        self.language.addItem("中文", "zh_CN")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(1 if shell.language.code == "en" else 0)
+        self.large = QCheckBox(self.tr("Large text"), self)
+        self.large.setObjectName("settings_large_text")
+        self.large.setChecked(prefs.large_text)
+        self.portal = QLineEdit(self)
+        self.portal.setObjectName("portal_url")
+        self.code = QLineEdit(self)
+        self.code.setObjectName("enroll_code")
+        self.catalog = QListWidget(self)
+        self.catalog.setObjectName("catalog_versions")
+        self.clerks = QListWidget(self)
+        self.clerks.setObjectName("clerk_list")
+        self.message = error_label(self, "settings_message")
+        self.done = QLabel(self)
+        self._layout()
+
+    def _layout(self) -> None:
+        window = QGroupBox(self.tr("This window"), self)
+        form = QFormLayout(window)
+        form.addRow(self.tr("Paper"), self.paper)
+        form.addRow(self.tr("Idle logout after"), self.idle)
+        form.addRow(self.tr("Language"), self.language)
+        form.addRow("", self.large)
+        form.addRow("", button(self.tr("&Save"), "Ctrl+S", self.save, self, "settings_save"))
+        platform = QGroupBox(self.tr("Online platform"), self)
+        pform = QFormLayout(platform)
+        pform.addRow(self.tr("Address"), self.portal)
+        pform.addRow(self.tr("Enrollment code"), self.code)
+        pform.addRow("", button(self.tr("&Enroll"), "Ctrl+Shift+E", self.enroll, self, "enroll"))
+        lists = QHBoxLayout()
+        for title, widget in (
+            (self.tr("Catalog on this terminal"), self.catalog),
+            (self.tr("Clerks"), self.clerks),
+        ):
+            group = QGroupBox(title, self)
+            QVBoxLayout(group).addWidget(widget)
+            lists.addWidget(group)
+        box = QVBoxLayout(self)
+        box.addWidget(window)
+        box.addWidget(platform)
+        box.addLayout(lists, 1)
+        box.addWidget(self.message)
+        box.addWidget(self.done)
+
+    def enter(self) -> None:
+        self.shell.ops.store(self.shell.backend.admin_overview, self._show, self._failed)
+        self.paper.setFocus()
+
+    def _show(self, overview: dict[str, Any]) -> None:
+        self.portal.setText(overview.get("portal_url") or "")
+        self.catalog.clear()
+        self.catalog.addItems(overview.get("catalog", []))
+        self.clerks.clear()
+        self.clerks.addItems(overview.get("clerks", []))
+
+    def save(self) -> None:
+        prefs = self.shell.prefs
+        prefs.paper = self.paper.currentData()
+        prefs.idle_minutes = self.idle.value()
+        self.shell.set_large_text(self.large.isChecked())
+        self.done.setText(self.tr("Saved."))
+        if self.language.currentData() != self.shell.language.code:
+            self.shell.set_language(self.language.currentData())
+
+    def enroll(self) -> None:
+        url, code, session = (
+            self.portal.text().strip(),
+            self.code.text().strip(),
+            self.shell.session,
+        )
+        if not url or not code:
+            show_error(
+                self.message, self.tr("Enter the platform's address and the enrollment code.")
+            )
+            return
+        self.shell.ops.store(
+            lambda: self.shell.backend.enroll(url, code, session),
+            lambda _r: self.done.setText(self.tr("Enrolled.")),
+            self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(self.message, error_message(exc, self.tr("The operation failed.")))

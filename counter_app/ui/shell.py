@@ -1,0 +1,235 @@
+"""The window's life: opening the terminal, login, the work area, idle logout, language.
+
+`Shell` owns the one top-level window and swaps its central widget between the login page
+and the work area. It is also where the clerk's session lives, so logging out (by hand or
+after the configured idle time) drops every page that showed personal data.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+
+from counter_app.ui.app import Language, set_large_text
+from counter_app.ui.bridge import Operations
+from counter_app.ui.drafts import DraftStore
+from counter_app.ui.login import LoginPage
+from counter_app.ui.prefs import Prefs
+from counter_app.ui.services import Backend
+from counter_app.ui.widgets import error_message
+
+log = logging.getLogger(__name__)
+
+ACTIVITY = {
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TabletPress,
+    QEvent.Type.TouchBegin,
+}
+
+
+class Shell(QObject):
+    """Signals: opened() when the terminal is open; logged_in(object) with the session;
+    logged_out(str) with the reason ("clerk" or "idle")."""
+
+    opened = Signal()
+    logged_in = Signal(object)
+    logged_out = Signal(str)
+
+    def __init__(
+        self,
+        app: QApplication,
+        data_dir: Path,
+        language: Language,
+        prefs: Prefs,
+        demo: Any = None,
+        backend: Backend | None = None,
+    ) -> None:
+        super().__init__(app)
+        self.app, self.language, self.prefs, self.demo = app, language, prefs, demo
+        self.data_dir = Path(data_dir)
+        self.ops = Operations(self)
+        self.backend = backend or Backend(self.data_dir)
+        self.drafts = DraftStore(self.data_dir)
+        self.session: Any = None
+        self.sync_state: dict[str, Any] = {"online": False, "last_success": None}
+        self.identity: dict[str, str] = {}
+        self.window = QMainWindow()
+        self.window.setObjectName("counter_window")
+        self.window.resize(1280, 760)
+        self.login_page: LoginPage | None = None
+        self.workspace: Any = None
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(lambda: self.logout("idle"))
+        self.sync_label = QLabel(self.window)
+        self.sync_label.setObjectName("sync_indicator")
+        self.window.statusBar().addPermanentWidget(self.sync_label)
+        self.ops.busy_changed.connect(self._busy)
+        language.changed.connect(self._language_changed)
+        app.installEventFilter(self)
+
+    # -- start and stop -------------------------------------------------------------------
+    def start(self) -> None:
+        self._retitle()
+        self.show_login()
+        self.window.show()
+        self.ops.store(self.backend.open, self._opened, self._open_failed)
+
+    def shutdown(self) -> None:
+        self.idle.stop()
+        if self.workspace is not None:
+            self.workspace.shutdown()
+        self.ops.store(self.backend.close, lambda _r: None, lambda _e: None)
+        self.ops.wait()
+        self.app.removeEventFilter(self)
+
+    def _opened(self, identity: dict[str, str]) -> None:
+        self.identity = identity
+        self._retitle()
+        self.opened.emit()
+
+    def _open_failed(self, exc: BaseException) -> None:
+        log.error("could not open the terminal", exc_info=exc)
+        text = error_message(exc, self.tr("The terminal's data folder could not be opened."))
+        if self.login_page is not None:
+            self.login_page.failed(text)
+
+    def _retitle(self) -> None:
+        hall = self.identity.get("hall", "")
+        window = self.identity.get("window", "")
+        title = self.tr("One-window counter")
+        if hall or window:
+            title = self.tr("{title} - {hall}, window {window}").format(
+                title=title, hall=hall, window=window
+            )
+        self.window.setWindowTitle(title)
+
+    # -- login ----------------------------------------------------------------------------
+    def show_login(self) -> None:
+        demo_lines = None
+        if self.demo is not None:
+            roles = {
+                "clerk": self.tr("Clerk"),
+                "supervisor": self.tr("Supervisor"),
+                "admin": self.tr("Administrator"),
+            }
+            demo_lines = [(c, p, roles.get(r, r)) for c, p, r in self.demo.credentials]
+        page = LoginPage(
+            self.tr("One-window counter"), demo_lines, self.language.code, self.prefs.large_text
+        )
+        page.login_requested.connect(self._login)
+        page.language_requested.connect(self.set_language)
+        page.large_text_toggled.connect(self.set_large_text)
+        self.login_page = page
+        self.window.setCentralWidget(page)
+        self.sync_label.hide()
+        page.clerk_id.setFocus()
+
+    def _login(self, clerk_id: str, password: str) -> None:
+        self.ops.store(
+            lambda: self.backend.login(clerk_id, password), self._logged_in, self._login_failed
+        )
+
+    def _login_failed(self, exc: BaseException) -> None:
+        if self.login_page is not None:
+            self.login_page.failed(error_message(exc, self.tr("Login failed.")))
+
+    def _logged_in(self, session: Any) -> None:
+        from counter_app.ui.workspace import Workspace
+
+        self.session = session
+        self.login_page = None
+        self.workspace = Workspace(self)
+        self.window.setCentralWidget(self.workspace)
+        self.sync_label.show()
+        self._restart_idle()
+        self.logged_in.emit(session)
+        self.workspace.start()
+
+    def rebuild_workspace(self, page: str = "home") -> None:
+        """Recreate the pages (after a language switch); the session stays."""
+        from counter_app.ui.workspace import Workspace
+
+        if self.workspace is not None:
+            self.workspace.shutdown()
+        self.workspace = Workspace(self)
+        self.window.setCentralWidget(self.workspace)
+        self.workspace.start(page, offer_draft=False)
+
+    def logout(self, reason: str = "clerk") -> None:
+        """End the session; the draft stays on disk and is offered back at the next login."""
+        if self.session is None:
+            return
+        session, self.session = self.session, None
+        self.idle.stop()
+        if self.workspace is not None:
+            self.workspace.shutdown()
+            self.workspace = None
+        self.ops.store(
+            lambda: self.backend.logout(session, reason), lambda _r: None, lambda _e: None
+        )
+        self.show_login()
+        if reason == "idle" and self.login_page is not None:
+            self.login_page.failed(self.tr("You were logged out after a period without activity."))
+        self.logged_out.emit(reason)
+
+    # -- idle logout ----------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.session is not None and event.type() in ACTIVITY:
+            self._restart_idle()
+        return False
+
+    def _restart_idle(self) -> None:
+        minutes = max(0.05, float(self.prefs.idle_minutes))
+        self.idle.start(int(minutes * 60_000))
+
+    # -- preferences ----------------------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        self.prefs.lang = code
+        self._save_prefs()
+        self.language.set(code)
+
+    def _language_changed(self, _code: str) -> None:
+        self._retitle()
+        if self.session is None:
+            self.show_login()
+            if self.login_page is not None:
+                self.login_page.language.setFocus()
+        elif self.workspace is not None:
+            self.workspace.retranslate()
+
+    def set_large_text(self, on: bool) -> None:
+        self.prefs.large_text = on
+        self._save_prefs()
+        set_large_text(self.app, on)
+
+    def _save_prefs(self) -> None:
+        try:
+            self.prefs.save()
+        except OSError:
+            log.warning("could not save the window preferences", exc_info=True)
+
+    def _busy(self, busy: bool) -> None:
+        if busy:
+            self.window.statusBar().showMessage(self.tr("Working..."))
+        else:
+            self.window.statusBar().clearMessage()
+
+    def warn(self, parent: QWidget, message: str) -> None:
+        """A non-blocking message box (tests and scanners never get stuck in exec())."""
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("One-window counter"),
+            message,
+            QMessageBox.StandardButton.Ok,
+            parent,
+        )
+        box.setObjectName("warning_box")
+        box.open()

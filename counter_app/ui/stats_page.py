@@ -1,0 +1,153 @@
+"""The hall's numbers for a period: received, accepted, notices, settled, overdue, settled
+before the promised date, satisfaction; a chart per day (QtCharts) and export to CSV, JSON,
+XML or XLSX."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.ui.widgets import button, error_label, error_message, show_error
+
+if TYPE_CHECKING:
+    from counter_app.ui.shell import Shell
+    from counter_app.ui.workspace import Workspace
+
+FORMATS = ("csv", "json", "xml", "xlsx")
+
+
+def _qdate(d: date) -> QDate:
+    return QDate(d.year, d.month, d.day)
+
+
+def _pydate(q: QDate) -> date:
+    return date(q.year(), q.month(), q.day())
+
+
+class StatsPage(QWidget):
+    """Numbers and a chart for the chosen period."""
+
+    def __init__(self, shell: Shell, workspace: Workspace) -> None:
+        super().__init__(workspace)
+        self.shell = shell
+        today = date.today()
+        self.start = QDateEdit(_qdate(today - timedelta(days=13)), self)
+        self.end = QDateEdit(_qdate(today), self)
+        for edit, name in ((self.start, self.tr("From")), (self.end, self.tr("To"))):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setAccessibleName(name)
+        self.format = QComboBox(self)
+        self.format.setAccessibleName(self.tr("Export format"))
+        for fmt in FORMATS:
+            self.format.addItem(fmt.upper(), fmt)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("stats_summary")
+        self.summary.setWordWrap(True)
+        self.message = error_label(self, "stats_message")
+        self.chart = QChartView(self)
+        self.chart.setObjectName("stats_chart")
+        self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.dialog: Any = None
+        top = QHBoxLayout()
+        top.addWidget(QLabel(self.tr("From"), self))
+        top.addWidget(self.start)
+        top.addWidget(QLabel(self.tr("To"), self))
+        top.addWidget(self.end)
+        top.addWidget(button(self.tr("&Show"), "Ctrl+R", self.enter, self, "stats_refresh"))
+        top.addStretch(1)
+        top.addWidget(self.format)
+        top.addWidget(
+            button(self.tr("&Export..."), "Ctrl+E", self.ask_export, self, "stats_export")
+        )
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.summary)
+        box.addWidget(self.message)
+        box.addWidget(self.chart, 1)
+
+    def period(self) -> tuple[date, date]:
+        return _pydate(self.start.date()), _pydate(self.end.date())
+
+    def enter(self) -> None:
+        start, end = self.period()
+        show_error(self.message, "")
+        self.shell.ops.store(lambda: self.shell.backend.stats(start, end), self._show, self._failed)
+
+    def _show(self, stats: dict[str, Any]) -> None:
+        self.summary.setText(
+            self.tr(
+                "Received {received}, accepted {accepted}, notices {notices}, settled {settled}, "
+                "overdue {overdue}, settled before the promised date {on_time}, "
+                "satisfaction {satisfaction} ({ratings} ratings)"
+            ).format(**stats["totals"])
+        )
+        self._chart(stats["days"])
+
+    def _chart(self, days: list[dict[str, Any]]) -> None:
+        received = QBarSet(self.tr("Received"))
+        settled = QBarSet(self.tr("Settled"))
+        for day in days:
+            received.append(float(day["received"]))
+            settled.append(float(day["settled"]))
+        series = QBarSeries()
+        series.append(received)
+        series.append(settled)
+        chart = QChart()
+        chart.addSeries(series)
+        chart.setTitle(self.tr("Applications per day"))
+        axis_x = QBarCategoryAxis()
+        axis_x.append([str(d["day"])[5:] for d in days])
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        top = max(
+            [1.0] + [float(d["received"]) for d in days] + [float(d["settled"]) for d in days]
+        )
+        axis_y.setRange(0, top)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        old = self.chart.chart()
+        self.chart.setChart(chart)
+        if old is not None:
+            old.deleteLater()
+
+    def ask_export(self) -> None:
+        fmt = self.format.currentData()
+        start, end = self.period()
+        dialog = QFileDialog(self, self.tr("Export statistics"), f"stats-{start}-{end}.{fmt}")
+        dialog.setObjectName("export_dialog")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(fmt)
+        dialog.fileSelected.connect(lambda path: self.export(path, fmt))
+        self.dialog = dialog
+        dialog.open()
+
+    def export(self, path: str, fmt: str) -> None:
+        start, end = self.period()
+        self.shell.ops.store(
+            lambda: self.shell.backend.export_stats(start, end, fmt, path),
+            lambda _r: self.summary.setText(self.tr("Exported {path}").format(path=path)),
+            self._failed,
+        )
+
+    def _failed(self, exc: BaseException) -> None:
+        show_error(
+            self.message, error_message(exc, self.tr("The statistics could not be computed."))
+        )

@@ -1,0 +1,79 @@
+"""Small pieces every page uses: buttons whose tooltip names their shortcut, error labels,
+and showing a Qt-free error in the clerk's language."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+from forms.text import LocalizedError, Text
+
+ERROR_STYLE = "color: #b00020;"
+
+
+def lang_of_app() -> str:
+    """The active language code, read from the application's locale."""
+    from PySide6.QtCore import QLocale
+
+    return "en" if QLocale().language() == QLocale.Language.English else "zh_CN"
+
+
+def tr_text(text: Text | str | None) -> str:
+    """A `Text` from Qt-free code in the active language."""
+    if text is None:
+        return ""
+    return text if isinstance(text, str) else text.get(lang_of_app())
+
+
+def error_message(exc: BaseException, fallback: str) -> str:
+    """What the clerk reads for a failed operation: our errors carry their own words."""
+    if isinstance(exc, LocalizedError):
+        return exc.message(lang_of_app())
+    return fallback
+
+
+def with_shortcut(tooltip: str, shortcut: QKeySequence | str) -> str:
+    seq = QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{tooltip} ({seq})"
+
+
+def button(
+    text: str, shortcut: str, slot: Callable[[], object], parent: QWidget, name: str
+) -> QPushButton:
+    """A push button with a shortcut, shown in its tooltip, and an accessible name."""
+    btn = QPushButton(text, parent)
+    if shortcut:
+        btn.setShortcut(QKeySequence(shortcut))
+        btn.setToolTip(with_shortcut(text.replace("&", ""), shortcut))
+    btn.setAccessibleName(text.replace("&", ""))
+    btn.setObjectName(name)
+    btn.clicked.connect(slot)
+    return btn
+
+
+def action(text: str, shortcut: str, slot: Callable[[], object], parent: QWidget) -> QAction:
+    act = QAction(text, parent)
+    act.setShortcut(QKeySequence(shortcut))
+    act.setToolTip(with_shortcut(text.replace("&", ""), shortcut))
+    act.triggered.connect(slot)
+    parent.addAction(act)
+    return act
+
+
+def error_label(parent: QWidget, name: str) -> QLabel:
+    """A red label that is empty (and hidden) until there is something wrong."""
+    label = QLabel(parent)
+    label.setObjectName(name)
+    label.setStyleSheet(ERROR_STYLE)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.hide()
+    return label
+
+
+def show_error(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.setVisible(bool(message))

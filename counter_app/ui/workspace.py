@@ -1,0 +1,161 @@
+"""The work area after login: a tool bar of pages and the pages themselves.
+
+Pages are created once per session; each gets the shell (for the backend, operations,
+session and preferences) and talks to the terminal only through `shell.ops` + `shell.backend`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+
+from counter_app.ui.widgets import button
+
+if TYPE_CHECKING:
+    from counter_app.ui.shell import Shell
+
+SYNC_POLL_MS = 5_000
+
+
+class Workspace(QWidget):
+    """Signals: page_changed(str) with the name of the page now shown."""
+
+    page_changed = Signal(str)
+
+    def __init__(self, shell: Shell) -> None:
+        super().__init__()
+        from counter_app.ui.detail import DetailPage
+        from counter_app.ui.home import HomePage
+        from counter_app.ui.intake.flow import IntakeFlow
+        from counter_app.ui.settings_page import SettingsPage
+        from counter_app.ui.stats_page import StatsPage
+
+        self.setObjectName("workspace")
+        self.shell = shell
+        self.stack = QStackedWidget(self)
+        self.home = HomePage(shell, self)
+        self.intake = IntakeFlow(shell, self)
+        self.detail = DetailPage(shell, self)
+        self.stats = StatsPage(shell, self)
+        self.settings = SettingsPage(shell, self)
+        self.pages: dict[str, QWidget] = {
+            "home": self.home,
+            "intake": self.intake,
+            "detail": self.detail,
+            "stats": self.stats,
+            "settings": self.settings,
+        }
+        for page in self.pages.values():
+            self.stack.addWidget(page)
+        self._build()
+        self.sync_timer = QTimer(self)
+        self.sync_timer.timeout.connect(self.refresh_sync)
+        self.citizen: Any = None
+
+    def _build(self) -> None:
+        role = getattr(self.shell.session, "role", "clerk")
+        clerk = getattr(self.shell.session, "clerk_id", "")
+        bar = QHBoxLayout()
+        bar.addWidget(
+            button(self.tr("&Home"), "F2", lambda: self.show_page("home"), self, "nav_home")
+        )
+        bar.addWidget(
+            button(self.tr("&New application"), "F3", self.new_application, self, "nav_new")
+        )
+        bar.addWidget(
+            button(self.tr("S&tatistics"), "F4", lambda: self.show_page("stats"), self, "nav_stats")
+        )
+        settings = button(
+            self.tr("Setti&ngs"), "F9", lambda: self.show_page("settings"), self, "nav_settings"
+        )
+        settings.setVisible(role == "admin")
+        bar.addWidget(settings)
+        bar.addStretch(1)
+        who = QLabel(self.tr("Signed in: {clerk}").format(clerk=clerk), self)
+        who.setObjectName("signed_in")
+        bar.addWidget(who)
+        bar.addWidget(
+            button(
+                self.tr("&Log out"),
+                "Ctrl+L",
+                lambda: self.shell.logout("clerk"),
+                self,
+                "nav_logout",
+            )
+        )
+        box = QVBoxLayout(self)
+        box.addLayout(bar)
+        box.addWidget(self.stack, 1)
+
+    def start(self, page: str = "home", offer_draft: bool = True) -> None:
+        from counter_app.ui.citizen import CitizenScreen
+
+        self.attach_citizen(CitizenScreen.on_second_screen(self.shell))
+        self.show_page(page)
+        self.refresh_sync()
+        self.sync_timer.start(SYNC_POLL_MS)
+        if offer_draft:
+            self.intake.offer_draft()
+
+    def attach_citizen(self, screen: Any) -> None:
+        """Mirror the review to the citizen's screen and ask them for a rating afterwards."""
+        self.citizen = screen
+        if screen is not None:
+            self.intake.mirror.connect(screen.show_review)
+            self.intake.accepted.connect(screen.ask_rating)
+
+    def shutdown(self) -> None:
+        self.sync_timer.stop()
+        self.intake.stop_autosave()
+        if self.citizen is not None:
+            self.citizen.close()
+            self.citizen = None
+
+    def retranslate(self) -> None:
+        """Rebuild the pages in the new language (the draft is on disk, nothing is lost)."""
+        self.shell.rebuild_workspace("settings")
+
+    def show_page(self, name: str) -> None:
+        page = self.pages[name]
+        self.stack.setCurrentWidget(page)
+        enter = getattr(page, "enter", None)
+        if enter:
+            enter()
+        self.page_changed.emit(name)
+
+    def new_application(self) -> None:
+        self.intake.begin()
+        self.show_page("intake")
+
+    def open_detail(self, receipt_no: str) -> None:
+        self.detail.load(receipt_no)
+        self.show_page("detail")
+
+    def refresh_sync(self) -> None:
+        self.shell.ops.store(self.shell.backend.sync_status, self._show_sync, self._sync_unknown)
+
+    def _show_sync(self, status: dict[str, Any]) -> None:
+        label = self.shell.sync_label
+        state = self.shell.sync_state
+        online = bool(state.get("online"))
+        waiting = status.get("waiting", 0)
+        last = state.get("last_success") or self.tr("never")
+        if not status.get("enrolled"):
+            label.setText(
+                self.tr("Not enrolled with the platform | waiting: {n}").format(n=waiting)
+            )
+            label.setStyleSheet("color: #b26a00;")
+            return
+        word = self.tr("Online") if online else self.tr("Offline")
+        label.setText(
+            self.tr("{state} | waiting: {n} | last sync: {last}").format(
+                state=word, n=waiting, last=last
+            )
+        )
+        label.setStyleSheet("color: #1b5e20;" if online else "color: #b26a00;")
+        label.setAccessibleName(label.text())
+
+    def _sync_unknown(self, _exc: BaseException) -> None:
+        self.shell.sync_label.setText(self.tr("Sync state unknown"))
