@@ -10,9 +10,10 @@ new number (submissions are immutable once written, which keeps sync exactly-onc
 
 from __future__ import annotations
 
+import json
 import uuid as uuidlib
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +34,12 @@ from counter_app.submissions import (
     load_submission,
     write_submission,
 )
+from forms.applicant import validate_applicant
 from forms.model import MaterialSpec, ServiceItem
 from forms.text import Text
 from forms.validation import FieldProblem, ValidationReport
-from sync.statuses import SETTLED, Status
+from forms.workdays import add_working_days
+from sync.statuses import SETTLED, Status, label
 
 if TYPE_CHECKING:
     from counter_app.terminal import Terminal
@@ -113,17 +116,15 @@ class IntakeService:
         self, item: ServiceItem, applicant: Mapping[str, str], answers: Mapping[str, Any]
     ) -> tuple[dict[str, str], ValidationReport]:
         """Applicant and form validated together: one report with every problem."""
-        from forms.applicant import validate_applicant
-
+        kind = applicant.get("kind") or item.applicant_kind
         person_report = validate_applicant(
-            applicant.get("kind") or item.applicant_kind,
+            item.applicant_kind,
             applicant.get("id_no", ""),
             applicant.get("name", ""),
             applicant.get("phone", ""),
         )
         form = item.validate(answers)
         problems = list(person_report.problems) + list(form.problems)
-        kind = applicant.get("kind") or item.applicant_kind
         if kind != item.applicant_kind:
             problems.insert(
                 0,
@@ -331,8 +332,6 @@ class IntakeService:
         )
         if row is None:
             return Prefill(None, {}, {})
-        import json
-
         last = json.loads(row.pop("last_answers"))
         copies: dict[str, list[dict[str, Any]]] = {}
         for m in self.store.query(
@@ -400,14 +399,10 @@ def _notice_items(
 
 
 def _due(day: date, item: ServiceItem) -> date:
-    from forms.workdays import add_working_days
-
     return add_working_days(day, item.promised_days)
 
 
 def _with(new: NewSubmission, **changes: Any) -> NewSubmission:
-    from dataclasses import replace
-
     return replace(new, **changes)
 
 
@@ -445,6 +440,4 @@ def _check_open_notice(store: Any, notice: Submission) -> None:
 
 
 def _state_zh(status: str) -> str:
-    from sync.statuses import label
-
     return label(status, "zh_CN")

@@ -17,6 +17,7 @@ from typing import Any
 
 from counter_app.errors import ConflictError, NotFound
 from counter_app.store.db import Store, dumps
+from forms.catalog import load_catalog
 from forms.model import ServiceItem
 from forms.text import Text
 
@@ -62,8 +63,6 @@ def import_catalog_item(store: Store, item: Mapping[str, Any] | ServiceItem) -> 
 
 def import_path(store: Store, path: Path) -> tuple[int, int]:
     """Import a YAML file or a folder of them; returns (new versions, unchanged)."""
-    from forms.catalog import load_catalog
-
     catalog = load_catalog(path)
     new = sum(import_catalog_item(store, item) for item in catalog.items.values())
     return new, len(catalog.items) - new

@@ -1,0 +1,123 @@
+"""The store's promises: durable settings, one writer, readers during a write, errors in
+the clerk's words. (Named test_store_db: tests/ has no packages, basenames must differ.)"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from counter_app.errors import StoreError
+from counter_app.store import open_store
+
+
+def test_open_sets_durability_pragmas(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    assert store.scalar("PRAGMA journal_mode") == "wal"
+    assert store.scalar("PRAGMA synchronous") == 2  # FULL
+    assert store.scalar("PRAGMA foreign_keys") == 1
+    assert store.scalar("PRAGMA busy_timeout") >= 1000
+    store.close()
+
+
+def test_data_survives_reopen(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    store.set_setting("hall", "南昌市民中心")
+    store.close()
+    again = open_store(tmp_path / "c.db")
+    assert again.get_setting("hall") == "南昌市民中心"
+    again.close()
+
+
+def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.set_setting("a", "1")
+        raise RuntimeError("boom")
+    assert store.get_setting("a") is None
+    store.close()
+
+
+def test_nested_transactions_commit_once_together(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    with pytest.raises(RuntimeError), store.transaction():
+        with store.transaction():
+            store.set_setting("inner", "1")
+        raise RuntimeError("outer fails after inner finished")
+    assert store.get_setting("inner") is None
+    store.close()
+
+
+def test_readers_see_committed_data_while_writer_holds_transaction(tmp_path: Path) -> None:
+    writer = open_store(tmp_path / "c.db")
+    writer.set_setting("k", "committed")
+    reader = open_store(tmp_path / "c.db")
+    with writer.transaction():
+        writer.set_setting("k", "uncommitted")
+        assert reader.get_setting("k") == "committed"  # not blocked, not dirty
+    assert reader.get_setting("k") == "uncommitted"
+    writer.close()
+    reader.close()
+
+
+def test_second_writer_waits_then_reports_busy(tmp_path: Path) -> None:
+    import counter_app.store.db as db
+
+    writer = open_store(tmp_path / "c.db")
+    other = open_store(tmp_path / "c.db")
+    other.conn.execute("PRAGMA busy_timeout=50")
+    with writer.transaction(), pytest.raises(StoreError) as err, other.transaction():
+        pass
+    assert "busy" in err.value.message("en")
+    assert db.BUSY_TIMEOUT_S >= 1
+    writer.close()
+    other.close()
+
+
+def test_disk_full_is_translated(tmp_path: Path) -> None:
+    """SQLITE_FULL for real: the database may not grow past its current pages."""
+    store = open_store(tmp_path / "c.db")
+    pages = store.scalar("PRAGMA page_count")
+    store.execute(f"PRAGMA max_page_count={pages}")
+    with pytest.raises(StoreError) as err, store.transaction():
+        for i in range(200):
+            store.insert("settings", {"key": f"k{i}", "value": "x" * 2000})
+    assert "disk is full" in err.value.message("en")
+    assert "磁盘已满" in err.value.message("zh_CN")
+    store.execute(f"PRAGMA max_page_count={pages * 1000}")
+    store.set_setting("after", "works again")  # nothing half-written blocks later work
+    assert store.get_setting("after") == "works again"
+    store.close()
+
+
+def test_read_only_database_is_translated(tmp_path: Path) -> None:
+    open_store(tmp_path / "c.db").close()
+    store = open_store(tmp_path / "c.db", readonly=True)
+    assert store.scalar("SELECT COUNT(*) FROM _migrations") >= 2
+    with pytest.raises(StoreError) as err:
+        store.set_setting("x", "y")
+    assert "read-only" in err.value.message("en")
+    store.close()
+
+
+def test_not_a_database_is_translated(tmp_path: Path) -> None:
+    path = tmp_path / "c.db"
+    path.write_bytes(b"this is a text file, not SQLite" * 100)
+    with pytest.raises(StoreError) as err:
+        open_store(path)
+    assert "not a valid database" in err.value.message("en")
+
+
+def test_missing_folder_is_translated(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as err:
+        open_store(tmp_path / "no" / "such" / "c.db")
+    assert "Cannot open" in err.value.message("en")
+
+
+def test_constraint_violation_is_translated(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    with pytest.raises(StoreError) as err:
+        store.insert("materials", {"sha256": "a", "size": 1})  # mime, stored_at missing
+    assert isinstance(err.value.__cause__, sqlite3.IntegrityError)
+    store.close()
