@@ -116,7 +116,7 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
 
     @app.post(f"{API_PREFIX}/push")
     def push(req: PushRequest, term: Caller) -> PushReply:
-        hashes = [h for a in req.applications for hs in a.materials.values() for h in hs]
+        hashes = [h for a in req.applications for h in a.files()]
         known = set(hashes) - set(store.missing(hashes)) if hashes else set()
         return services.push(db, term, req, known)
 

@@ -29,6 +29,7 @@ from sync.protocol import (
     PushReply,
     PushRequest,
     PushResult,
+    RatingIn,
     StatusChange,
     StatusEventIn,
     WireText,
@@ -58,6 +59,7 @@ def push(db: Database, term: TerminalInfo, req: PushRequest, known: set[str]) ->
     with db.begin() as conn:
         results = [_push_one(db, conn, term, app, known) for app in req.applications]
         events = [_event_one(db, conn, term, ev) for ev in req.events]
+        events += [_rating_one(db, conn, term, r) for r in req.ratings]
         if req.audit_head is not None:
             _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
     return PushReply(results=results, event_results=events)
@@ -90,7 +92,7 @@ def _push_one(
         return _result(app, Outcome.DUPLICATE)  # an older revision replayed late
     elif row.revision == app.revision or row.terminal_id != term.terminal_id:
         return _conflict(db, conn, term, app, row)
-    missing = [h for hashes in app.materials.values() for h in hashes if h not in known]
+    missing = [h for h in app.files() if h not in known]
     if missing:
         return PushResult(uuid=app.uuid, outcome=Outcome.MISSING_MATERIALS, missing=missing)
     _write_application(db, conn, term, app, replace=row is not None)
@@ -134,6 +136,7 @@ def _write_application(
         "terminal_id": term.terminal_id,
         "hall": term.hall,
         "window": app.window,
+        "clerk_id": app.clerk_id,
         "kind": app.kind,
         "service_code": app.service_code,
         "service_version": app.service_version,
@@ -142,6 +145,9 @@ def _write_application(
         "status": app.status.value,
         "answers": _dumps(app.answers),
         "applicant": _dumps(app.applicant.model_dump()),
+        "signature": app.signature,
+        "notice_items": _dumps([n.model_dump() for n in app.notice_items]),
+        "notice_uuid": app.notice_uuid,
         "signed_payload": app.signed_payload,
         "content_hash": app.content_hash,
         "updated_at": now,
@@ -184,17 +190,36 @@ def _event_one(
     events, apps = db.t("status_events"), db.t("applications")
     if conn.execute(select(events.c.id).where(events.c.event_id == ev.event_id)).first():
         return EventResult(event_id=ev.event_id, outcome=Outcome.DUPLICATE)
-    hall = conn.execute(select(apps.c.hall).where(apps.c.uuid == ev.uuid)).scalar_one_or_none()
-    if hall != term.hall:
-        reason = UNKNOWN_APP if hall is None else OTHER_HALL
+    refusal = _own_app(db, conn, term, ev.uuid)
+    if refusal is not None:
         return EventResult(
-            event_id=ev.event_id, outcome=Outcome.REJECTED, reason=WireText.of(reason)
+            event_id=ev.event_id, outcome=Outcome.REJECTED, reason=WireText.of(refusal)
         )
     _insert_event(db, conn, ev.uuid, ev.status, ev.note, "terminal", ev.event_id, ev.at.isoformat())
     conn.execute(
         update(apps).where(apps.c.uuid == ev.uuid).values(status=ev.status, updated_at=now_iso())
     )
     return EventResult(event_id=ev.event_id, outcome=Outcome.STORED)
+
+
+def _own_app(db: Database, conn: Connection, term: TerminalInfo, uuid: str) -> Text | None:
+    """Why `uuid` may not be touched by `term` (None when it may)."""
+    apps = db.t("applications")
+    hall = conn.execute(select(apps.c.hall).where(apps.c.uuid == uuid)).scalar_one_or_none()
+    if hall is None:
+        return UNKNOWN_APP
+    return None if hall == term.hall else OTHER_HALL
+
+
+def _rating_one(db: Database, conn: Connection, term: TerminalInfo, r: RatingIn) -> EventResult:
+    refusal = _own_app(db, conn, term, r.uuid)
+    if refusal is not None:
+        return EventResult(
+            event_id=r.event_id, outcome=Outcome.REJECTED, reason=WireText.of(refusal)
+        )
+    apps = db.t("applications")
+    conn.execute(update(apps).where(apps.c.uuid == r.uuid).values(rating=r.rating))
+    return EventResult(event_id=r.event_id, outcome=Outcome.STORED)
 
 
 def _record_audit_head(

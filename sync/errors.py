@@ -54,10 +54,13 @@ class Revoked(SyncError):
 class Refused(SyncError):
     """A definite refusal of one request (4xx other than 401/408/409/429)."""
 
-    def __init__(self, text: Text, status_code: int, code: str) -> None:
+    def __init__(
+        self, text: Text, status_code: int, code: str, received: int | None = None
+    ) -> None:
         super().__init__(text)
         self.status_code = status_code
         self.code = code
+        self.received = received  # offset_mismatch: where the platform's copy ends
 
 
 class ProtocolError(SyncError):

@@ -115,6 +115,14 @@ class Applicant(Request):
     phone: Annotated[str, Field(max_length=32)] | None = None
 
 
+class NoticeItemIn(Request):
+    """A material the one-time notice asked for: missing, or given but wrong (with a note)."""
+
+    code: Annotated[str, Field(min_length=1, max_length=64)]
+    reason: Literal["missing", "wrong"]
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
 class ApplicationIn(Request):
     """One application as the terminal pushes it. Idempotent by (uuid, revision, content)."""
 
@@ -125,15 +133,24 @@ class ApplicationIn(Request):
     service_code: Annotated[str, Field(min_length=1, max_length=64)]
     service_version: Annotated[int, Field(ge=1)]
     hall: Name
-    window: Annotated[int, Field(ge=0)]
+    window: Annotated[str, Field(max_length=20)]
+    clerk_id: Annotated[str, Field(min_length=1, max_length=64)]
     accepted_at: AwareDatetime
     due_date: date | None = None
     status: Status
     answers: dict[str, Any]
     applicant: Applicant
     materials: dict[str, list[Sha256]] = Field(default_factory=dict)
+    signature: Sha256 | None = None  # the applicant's signature image, uploaded like a material
+    notice_items: list[NoticeItemIn] = Field(default_factory=list)
+    notice_uuid: Annotated[str, Field(max_length=64)] | None = None  # the notice this completes
     signed_payload: Annotated[str, Field(max_length=2000)] | None = None
     content_hash: Sha256
+
+    def files(self) -> list[str]:
+        """Every file the platform must hold first: the materials and the signature."""
+        hashes = [h for group in self.materials.values() for h in group]
+        return list(dict.fromkeys(hashes + ([self.signature] if self.signature else [])))
 
 
 def content_hash(app: ApplicationIn | dict[str, Any]) -> str:
@@ -155,6 +172,15 @@ class StatusEventIn(Request):
     at: AwareDatetime
 
 
+class RatingIn(Request):
+    """The citizen's 1-5 rating of the service, idempotent by event_id."""
+
+    event_id: Annotated[str, Field(min_length=1, max_length=80)]
+    uuid: Annotated[str, Field(min_length=8, max_length=64)]
+    rating: Annotated[int, Field(ge=1, le=5)]
+    at: AwareDatetime
+
+
 class AuditHead(Request):
     """The head of the terminal's hash-chained audit log at push time."""
 
@@ -171,6 +197,7 @@ class PushRequest(Request):
     events: Annotated[list[StatusEventIn], Field(max_length=MAX_BATCH)] = Field(
         default_factory=list
     )
+    ratings: Annotated[list[RatingIn], Field(max_length=MAX_BATCH)] = Field(default_factory=list)
     audit_head: AuditHead | None = None
 
 
@@ -193,6 +220,8 @@ class PushResult(Reply):
 
 
 class EventResult(Reply):
+    """The fate of one status event or rating."""
+
     event_id: str
     outcome: Outcome
     reason: WireText | None = None

@@ -1,10 +1,103 @@
-"""Subcommands of `counter-app` (placeholder until its feature lands)."""
+"""`counter-app enroll` and `counter-app sync`: the terminal's link to the platform.
+
+    enroll --portal URL --code CODE   enroll with a one-time code (token kept, never shown)
+    sync [--once]                     one pass: prints what went up and what came down
+    sync --push RECEIPT               send one application again by hand, then a pass
+    sync --status                     the backlog and what was set aside
+
+Exit codes: 0 done, 2 a refusal or local problem (one line), 3 the platform is unreachable
+(the applications stay in the outbox and go up on a later pass).
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
+
+from counter_app import outbox
+from counter_app.submissions import find_row
+from counter_app.terminal import Terminal
+from forms.text import Text
+from sync.engine import SyncEngine, SyncReport
+from sync.enroll import enroll
+
+EXIT_UNREACHABLE = 3
+
+LABELS = {
+    "pushed": Text("已上传申请", "applications pushed"),
+    "materials": Text("已上传材料文件", "material files uploaded"),
+    "statuses": Text("已下载状态变更", "status changes pulled"),
+    "catalog": Text("已下载目录更新", "catalog updates pulled"),
+    "set_aside": Text("已搁置", "set aside"),
+    "backlog": Text("待上传", "still to push"),
+}
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add this module's subcommands to `sub`."""
+    """Add `enroll` and `sync` to the `counter-app` command line."""
+    p = sub.add_parser("enroll", help="enroll this terminal with the platform")
+    p.add_argument("--portal", required=True, help="the platform's base URL")
+    p.add_argument("--code", required=True, help="the one-time enrollment code")
+    p.set_defaults(func=cmd_enroll)
+    p = sub.add_parser("sync", help="sync with the platform now")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--once", action="store_true", help="one pass (the default)")
+    group.add_argument("--push", metavar="RECEIPT", help="send one application again")
+    group.add_argument("--status", action="store_true", help="show backlog and set-aside")
+    p.set_defaults(func=cmd_sync)
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    with Terminal.open(args.data_dir) as terminal:
+        reply = enroll(terminal, args.portal, args.code)
+    text = Text(
+        f"已注册：终端 {reply.terminal_id}，{reply.hall} {reply.window} 号窗口",
+        f"Enrolled: terminal {reply.terminal_id}, {reply.hall} window {reply.window}",
+    )
+    print(text.get(args.lang))
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    with Terminal.open(args.data_dir) as terminal:
+        if args.status:
+            return _print_status(terminal, args.lang)
+        if args.push:
+            outbox.requeue(terminal.store, find_row(terminal.store, args.push)["uuid"])
+        report = SyncEngine(terminal).run_once()
+        _print_report(report, args.lang)
+        _print_backlog(terminal, args.lang)
+    for error in report.errors:
+        print(f"counter-app: {error.message(args.lang)}", file=sys.stderr)
+    if report.unreachable:
+        return EXIT_UNREACHABLE
+    return 2 if report.errors else 0
+
+
+def _line(key: str, lang: str, count: int, detail: str = "") -> None:
+    print(f"{LABELS[key].get(lang)}: {count}" + (f"  {detail}" if detail else ""))
+
+
+def _print_report(report: SyncReport, lang: str) -> None:
+    _line("pushed", lang, len(report.pushed), " ".join(report.pushed))
+    _line("materials", lang, report.materials_uploaded, f"({report.bytes_uploaded} B)")
+    statuses = " ".join(f"{r}={s}" for r, s in report.statuses_pulled)
+    _line("statuses", lang, len(report.statuses_pulled), statuses)
+    catalog = " ".join(f"{c}@v{v}" for c, v in report.catalog_updates)
+    _line("catalog", lang, len(report.catalog_updates), catalog)
+    for label, reason in report.set_aside:
+        print(f"{LABELS['set_aside'].get(lang)}: {label}: {reason}")
+
+
+def _print_backlog(terminal: Terminal, lang: str) -> None:
+    count, oldest = outbox.backlog(terminal.store)
+    _line("backlog", lang, count, oldest.isoformat() if oldest else "")
+
+
+def _print_status(terminal: Terminal, lang: str) -> int:
+    _print_backlog(terminal, lang)
+    for entry in outbox.set_aside_entries(terminal.store):
+        label = entry.payload.get("receipt_no") or entry.entity_uuid
+        print(f"{LABELS['set_aside'].get(lang)}: {label}: {entry.last_error}")
+    return 0

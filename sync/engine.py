@@ -1,0 +1,426 @@
+"""The terminal's sync engine: outbox up, statuses and catalog down. No Qt; the UI runs
+`run_forever` in a background thread and gets a `SyncReport` after every pass.
+
+Exactly once, by construction:
+- an outbox entry is cleared only after the platform confirmed it (STORED or DUPLICATE);
+  everything else leaves it pending, so a crash or a lost reply means "send again";
+- sending again is harmless: the platform is idempotent by client UUID + content hash;
+- materials go first (ask which are missing, upload those in chunks that resume where the
+  platform's copy ends), so an application never arrives without its files;
+- pulled changes are applied idempotently (by remote_id / catalog version) BEFORE the
+  cursor moves, so a crash between the two only repeats harmless work.
+
+An entry the platform refuses (4xx other than 408/409/429, a REJECTED or CONFLICT result)
+is set aside with the platform's reason and the rest carry on. Network trouble stops the
+pass; `run_forever` then waits with exponential backoff and full jitter, at least as long
+as the platform's Retry-After says.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol
+
+import httpx
+
+from counter_app import audit, outbox
+from counter_app.store import apply_remote_status, import_catalog_item
+from forms.text import LocalizedError, Text
+from sync import outbound
+from sync.client import PortalClient, default_client
+from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError, Unreachable
+from sync.protocol import (
+    MAX_BATCH,
+    MAX_HASHES,
+    ApplicationIn,
+    AuditHead,
+    ErrorCode,
+    Outcome,
+    PushRequest,
+    PushResult,
+)
+
+log = logging.getLogger(__name__)
+CURSOR_KEY = "sync_cursor"
+CHUNK = 1024 * 1024
+
+
+class TerminalLike(Protocol):
+    """What the engine needs of `counter_app.terminal.Terminal`."""
+
+    store: Any
+    materials: Any
+    portal_url: str | None
+    token: str | None
+    hall: str
+
+    def now(self) -> datetime: ...
+    def private_key(self) -> Any: ...
+
+
+@dataclass
+class SyncReport:
+    """What one pass did; `errors` holds what stopped it or was skipped (never raised)."""
+
+    pushed: list[str] = field(default_factory=list)  # receipt numbers stored now
+    confirmed: int = 0  # entries cleared (stored + duplicates + events)
+    materials_uploaded: int = 0
+    bytes_uploaded: int = 0
+    statuses_pulled: list[tuple[str, str]] = field(default_factory=list)  # (receipt, status)
+    catalog_updates: list[tuple[str, int]] = field(default_factory=list)
+    set_aside: list[tuple[str, str]] = field(default_factory=list)  # (receipt/uuid, reason)
+    errors: list[LocalizedError] = field(default_factory=list)
+    more_pending: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def unreachable(self) -> bool:
+        return any(isinstance(e, Unreachable) for e in self.errors)
+
+    @property
+    def retry_after(self) -> float | None:
+        waits = [e.retry_after for e in self.errors if isinstance(e, Unreachable)]
+        return max((w for w in waits if w is not None), default=None)
+
+
+class Backoff:
+    """Exponential backoff with full jitter: uniform(0, min(cap, base * 2**n))."""
+
+    def __init__(self, base: float = 1.0, cap: float = 300.0, rng: random.Random | None = None):
+        self.base, self.cap, self.attempt = base, cap, 0
+        self.rng = rng or random.Random()
+
+    def next_delay(self, retry_after: float | None = None) -> float:
+        ceiling = min(self.cap, self.base * 2**self.attempt)
+        self.attempt += 1
+        return max(self.rng.uniform(0, ceiling), retry_after or 0.0)
+
+    def reset(self) -> None:
+        self.attempt = 0
+
+
+def _reason(error: LocalizedError) -> str:
+    return str(error.text)
+
+
+def _local_missing(sha: str) -> str:
+    return str(Text(f"本机缺少材料文件 {sha}", f"Material file {sha} is missing on this terminal"))
+
+
+class SyncEngine:
+    """Syncs one terminal with its enrolled platform."""
+
+    def __init__(
+        self,
+        terminal: TerminalLike,
+        client_factory: Callable[[], httpx.Client] | None = None,
+        batch_size: int = 50,
+        chunk_size: int = CHUNK,
+    ) -> None:
+        self.terminal = terminal
+        self.client_factory = client_factory or default_client
+        self.batch_size = min(batch_size, MAX_BATCH)
+        self.chunk_size = chunk_size
+        self.wakeup = threading.Event()
+
+    # -- one pass ------------------------------------------------------------------------
+    def run_once(self) -> SyncReport:
+        """Push what is due, then pull changes. Raises only NotEnrolled; every other
+        problem is in `report.errors` (the outbox keeps whatever was not confirmed)."""
+        url, token = self.terminal.portal_url, self.terminal.token
+        if not url or not token:
+            raise NotEnrolled()
+        report = SyncReport()
+        with self.client_factory() as http:
+            client = PortalClient(url, token, http)
+            try:
+                self._push_all(client, report)
+                self._pull(client, report)
+            except SyncError as exc:
+                report.errors.append(exc)
+        return report
+
+    def _push_all(self, client: PortalClient, report: SyncReport) -> None:
+        seen: set[int] = set()
+        while True:
+            due = outbox.pending(
+                self.terminal.store, self.batch_size + len(seen), self.terminal.now()
+            )
+            batch = [e for e in due if e.id not in seen][: self.batch_size]
+            if not batch:
+                return
+            seen.update(e.id for e in batch)
+            self._push_batch(client, batch, report)
+
+    def _push_batch(self, client: PortalClient, entries: list[Any], report: SyncReport) -> None:
+        apps: dict[str, tuple[Any, ApplicationIn]] = {}
+        events, ratings = {}, {}
+        for entry in entries:
+            try:
+                if entry.kind == "submission":
+                    apps[entry.entity_uuid] = (entry, self._application(entry.payload))
+                elif entry.kind == "status":
+                    ev = outbound.status_event(entry.id, entry.payload)
+                    events[ev.event_id] = (entry, ev)
+                elif entry.kind == "rating":
+                    r = outbound.rating(entry.id, entry.payload)
+                    ratings[r.event_id] = (entry, r)
+                else:
+                    raise outbound.OutboundError(
+                        Text(f"未知的同步类型：{entry.kind}", f"Unknown outbox kind: {entry.kind}")
+                    )
+            except outbound.OutboundError as exc:
+                self._set_aside(entry, _reason(exc), report)
+        apps = self._upload_for(client, apps, report)
+        if not (apps or events or ratings):
+            return
+        self._send(client, apps, events, ratings, report)
+
+    def _application(self, snapshot: dict[str, Any]) -> ApplicationIn:
+        return outbound.application(snapshot, self.terminal.hall, self._sign)
+
+    def _sign(self, receipt_no: str, code: str, accepted_at: str, terminal_id: str) -> str | None:
+        """The receipt's signed QR payload, so the platform can show it is genuine."""
+        try:
+            from printing.qr_payload import sign_payload
+
+            when = datetime.fromisoformat(accepted_at)
+            key = self.terminal.private_key()
+            return sign_payload(key, receipt_no, code, when, terminal_id)
+        except Exception:  # a receipt that cannot be signed still goes up, without proof
+            log.warning("cannot sign payload for %s", receipt_no, exc_info=True)
+            return None
+
+    def _send(
+        self,
+        client: PortalClient,
+        apps: dict[str, tuple[Any, ApplicationIn]],
+        events: dict[str, Any],
+        ratings: dict[str, Any],
+        report: SyncReport,
+    ) -> None:
+        req = PushRequest(
+            applications=[a for _, a in apps.values()],
+            events=[e for _, e in events.values()],
+            ratings=[r for _, r in ratings.values()],
+            audit_head=self._audit_head(),
+        )
+        try:
+            reply = client.push(req)
+        except Refused as exc:
+            self._refused_batch(client, apps, events, ratings, exc, report)
+            return
+        for result in reply.results:
+            if result.uuid in apps:
+                self._settle(client, apps.pop(result.uuid), result, report)
+        for res in reply.event_results:
+            pair = events.pop(res.event_id, None) or ratings.pop(res.event_id, None)
+            if pair is not None:
+                self._settle_event(pair[0], res.outcome, res.reason, report)
+        if apps or events or ratings:
+            raise ProtocolError("push reply misses results")
+
+    def _refused_batch(
+        self,
+        client: PortalClient,
+        apps: dict[str, Any],
+        events: dict[str, Any],
+        ratings: dict[str, Any],
+        exc: Refused,
+        report: SyncReport,
+    ) -> None:
+        """A 4xx for the whole batch: send one by one, so only the bad entry is set aside."""
+        singles = [({k: v}, {}, {}) for k, v in apps.items()]
+        singles += [({}, {k: v}, {}) for k, v in events.items()]
+        singles += [({}, {}, {k: v}) for k, v in ratings.items()]
+        if len(singles) == 1:
+            entry = next(iter({**apps, **events, **ratings}.values()))[0]
+            self._set_aside(entry, _reason(exc), report)
+            return
+        for a, e, r in singles:
+            self._send(client, a, e, r, report)
+
+    def _settle(
+        self,
+        client: PortalClient,
+        pair: tuple[Any, ApplicationIn],
+        result: PushResult,
+        report: SyncReport,
+        retried: bool = False,
+    ) -> None:
+        entry, app = pair
+        if result.outcome in (Outcome.STORED, Outcome.DUPLICATE):
+            outbox.mark_done(self.terminal.store, [entry.id])
+            report.confirmed += 1
+            if result.outcome is Outcome.STORED:
+                report.pushed.append(app.receipt_no)
+        elif result.outcome is Outcome.MISSING_MATERIALS and not retried:
+            for sha in result.missing:
+                self._upload(client, sha, report)
+            try:
+                again = client.push(PushRequest(applications=[app]))
+            except Refused as exc:
+                self._set_aside(entry, _reason(exc), report, app.receipt_no)
+                return
+            if not again.results:
+                raise ProtocolError("push reply misses results")
+            self._settle(client, pair, again.results[0], report, retried=True)
+        else:
+            reason = result.reason.text() if result.reason else Text(result.outcome, result.outcome)
+            state = "conflict" if result.outcome is Outcome.CONFLICT else "rejected"
+            self._set_aside(entry, str(reason), report, app.receipt_no, state)
+
+    def _settle_event(self, entry: Any, outcome: Outcome, reason: Any, report: SyncReport) -> None:
+        if outcome in (Outcome.STORED, Outcome.DUPLICATE):
+            outbox.mark_done(self.terminal.store, [entry.id])
+            report.confirmed += 1
+        else:
+            text = reason.text() if reason else Text(outcome, outcome)
+            self._set_aside(entry, str(text), report)
+
+    def _set_aside(
+        self,
+        entry: Any,
+        reason: str,
+        report: SyncReport,
+        label: str | None = None,
+        state: str = "rejected",
+    ) -> None:
+        outbox.set_aside(self.terminal.store, entry.id, reason, state)
+        shown = label or str(entry.payload.get("receipt_no") or entry.entity_uuid)
+        report.set_aside.append((shown, reason))
+
+    def _audit_head(self) -> AuditHead | None:
+        seq, head = audit.head(self.terminal.store)
+        return AuditHead(seq=seq, hash=head)
+
+    # -- materials -----------------------------------------------------------------------
+    def _upload_for(
+        self, client: PortalClient, apps: dict[str, tuple[Any, ApplicationIn]], report: SyncReport
+    ) -> dict[str, tuple[Any, ApplicationIn]]:
+        """Upload the files these applications need, before the applications. One whose
+        file the platform refuses (too large) or that is gone locally is set aside."""
+        needed: dict[str, list[str]] = {}
+        for uuid, (_, app) in apps.items():
+            for sha in app.files():
+                needed.setdefault(sha, []).append(uuid)
+        hashes = list(needed)
+        missing = [
+            sha
+            for i in range(0, len(hashes), MAX_HASHES)
+            for sha in client.missing(hashes[i : i + MAX_HASHES])
+        ]
+        for sha in missing:
+            try:
+                self._upload(client, sha, report)
+            except (Refused, LocalizedError, OSError) as exc:
+                if isinstance(exc, Unreachable | ProtocolError):
+                    raise
+                reason = _reason(exc) if isinstance(exc, LocalizedError) else _local_missing(sha)
+                for uuid in needed[sha]:
+                    if uuid in apps:
+                        entry, app = apps.pop(uuid)
+                        self._set_aside(entry, reason, report, app.receipt_no)
+        return apps
+
+    def _upload(self, client: PortalClient, sha: str, report: SyncReport) -> None:
+        """Upload one file; a copy damaged on the way (checksum refused) is sent once more."""
+        try:
+            self._upload_file(client, sha, report)
+        except Refused as exc:
+            if exc.code != ErrorCode.CHECKSUM_MISMATCH:
+                raise
+            self._upload_file(client, sha, report)
+
+    def _upload_file(self, client: PortalClient, sha: str, report: SyncReport) -> None:
+        """Upload one file, resuming where the platform's partial copy ends."""
+        path = self.terminal.materials.path_for(sha)
+        size = path.stat().st_size
+        state = client.upload_state(sha, size)
+        offset = state.received
+        with open(path, "rb") as fh:
+            while not state.complete:
+                fh.seek(offset)
+                chunk = fh.read(self.chunk_size)
+                try:
+                    state = client.put_chunk(sha, offset, size, chunk)
+                except Refused as exc:
+                    if exc.received is None or exc.received == offset:
+                        raise
+                    offset = exc.received  # another attempt got further: continue there
+                    continue
+                report.bytes_uploaded += len(chunk)
+                offset = state.received
+        report.materials_uploaded += 1
+
+    # -- pull ----------------------------------------------------------------------------
+    def _pull(self, client: PortalClient, report: SyncReport) -> None:
+        store = self.terminal.store
+        cursor = int(store.get_setting(CURSOR_KEY) or 0)
+        while True:
+            reply = client.changes(cursor)
+            if reply.cursor < cursor:
+                raise ProtocolError(f"cursor went back from {cursor} to {reply.cursor}")
+            for st in reply.statuses:
+                try:
+                    if apply_remote_status(store, st.uuid, st.status, st.note, st.at, st.remote_id):
+                        report.statuses_pulled.append((st.receipt_no, st.status))
+                except LocalizedError as exc:
+                    report.errors.append(exc)
+            for item in reply.catalog:
+                try:
+                    if import_catalog_item(store, item.definition):
+                        report.catalog_updates.append((item.code, item.version))
+                except LocalizedError as exc:
+                    report.errors.append(exc)
+            store.set_setting(CURSOR_KEY, str(reply.cursor))
+            cursor = reply.cursor
+            if not reply.more:
+                return
+
+    # -- background ----------------------------------------------------------------------
+    def run_forever(
+        self,
+        stop_event: threading.Event,
+        on_report: Callable[[SyncReport], None],
+        idle: float = 30.0,
+        backoff: Backoff | None = None,
+    ) -> None:
+        """Pass after pass until `stop_event` is set (then call `wake()` to end the wait).
+        After a failed pass, wait per `backoff` (at least Retry-After); after a clean one,
+        `idle` seconds, or not at all while more is due."""
+        backoff = backoff or Backoff()
+        while not stop_event.is_set():
+            report = self._guarded_once()
+            on_report(report)
+            if report.errors:
+                delay = backoff.next_delay(report.retry_after)
+            else:
+                backoff.reset()
+                delay = 0.0 if report.more_pending else idle
+            if stop_event.is_set():
+                return
+            self.wakeup.wait(delay)
+            self.wakeup.clear()
+
+    def wake(self) -> None:
+        """Start the next pass now (after an intake, or to stop promptly)."""
+        self.wakeup.set()
+
+    def _guarded_once(self) -> SyncReport:
+        try:
+            return self.run_once()
+        except LocalizedError as exc:  # NotEnrolled, or the local store failing
+            return SyncReport(errors=[exc])
+        except Exception as exc:  # never let the background thread die silently
+            log.exception("sync pass failed")
+            text = Text(f"同步出错：{exc!r}", f"Sync failed: {exc!r}")
+            return SyncReport(errors=[SyncError(text)])
