@@ -388,12 +388,17 @@ def _notice_items(
 ) -> tuple[NoticeItem, ...]:
     """Everything still needed, each once: missing materials, and refused ones with why."""
     provided = {g.code for g in given} - set(wrong)
-    items = [NoticeItem(m.code, "missing") for m in item.missing_materials(cleaned, provided)]
-    missing = {n.material_code for n in items}
+    items = [
+        NoticeItem(m.code, "wrong", wrong[m.code])
+        if m.code in wrong
+        else NoticeItem(m.code, "missing")
+        for m in item.missing_materials(cleaned, provided)
+    ]
+    listed = {n.material_code for n in items}
     items += [
         NoticeItem(code, "wrong", note)
         for code, note in wrong.items()
-        if code not in missing and item.material(code) is not None
+        if code not in listed and item.material(code) is not None
     ]
     return tuple(items)
 
