@@ -1,0 +1,162 @@
+"""From a stored application to a printed receipt: the glue between the store and `printing`.
+
+`printing` never reads the database; this module gathers what the receipt shows (the item's
+names from the catalog version the application was taken under, the applicant masked, the
+materials and notice items, the signature image, the signed QR URL) into a `ReceiptData`.
+
+Prints are audited: `receipt.print` for the original, `receipt.reprint` for a duplicate, so
+a supervisor can see every copy of a receipt that left the terminal. `deliver` records the
+print only after the back-end succeeded: a full disk or a jammed printer leaves the
+application as it was and the next attempt is still the original.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from counter_app import audit
+from counter_app.receipt_numbers import display_receipt_no, normalise_receipt_no
+from counter_app.submissions import NoticeItem, Submission, load_submission
+from counter_app.terminal import Terminal
+from forms.model import ServiceItem
+from forms.text import Text
+from printing import qr_payload
+from printing.model import Material, MissingMaterial, ReceiptData, mask_identifier, mask_name
+from printing.render import render_pdf
+
+PRINT = "receipt.print"
+REPRINT = "receipt.reprint"
+# Before enrollment the terminal knows no platform; the QR still carries the signed payload,
+# and ".invalid" can never resolve to someone else's site.
+UNENROLLED_PORTAL = "https://portal.invalid"
+REASONS = {"missing": Text("未提供", "not provided"), "wrong": Text("不符合要求", "not acceptable")}
+
+
+class ReceiptPrinter(Protocol):
+    """Any `printing.backends` back-end."""
+
+    def print_receipt(self, data: ReceiptData) -> object: ...
+
+
+def come_back_text(terminal: Terminal) -> Text:
+    """Where and when to return with a notice; IT staff may set their hall's own wording."""
+    zh = terminal.store.get_setting("notice_come_back_zh")
+    en = terminal.store.get_setting("notice_come_back_en")
+    if zh and en:
+        return Text(zh, en)
+    hall = terminal.hall or "本中心"
+    return Text(
+        f"补齐材料后，请于工作日 9:00-17:00 携本告知书到{hall}任一综合窗口办理，无需重新填表。",
+        f"Once you have everything, bring this notice to any general window of {hall} on a "
+        "working day, 9:00-17:00; the form need not be filled in again.",
+    )
+
+
+def _reason(item: NoticeItem) -> Text:
+    base = REASONS.get(item.reason, Text(item.reason, item.reason))
+    if not item.note:
+        return base
+    return Text(f"{base.zh}：{item.note}", f"{base.en}: {item.note}")
+
+
+def _material_name(item: ServiceItem, code: str) -> Text:
+    spec = item.material(code)
+    return spec.name if spec else Text(code, code)
+
+
+def _tracking_url(terminal: Terminal, sub: Submission) -> str:
+    payload = qr_payload.sign_payload(
+        terminal.private_key(), sub.receipt_no, sub.service_code, sub.accepted_at, sub.terminal_id
+    )
+    code = qr_payload.tracking_code(terminal.code_secret(), sub.receipt_no)
+    portal = terminal.portal_url or UNENROLLED_PORTAL
+    return qr_payload.qr_url(portal, display_receipt_no(sub.receipt_no), code, payload)
+
+
+def _signature(terminal: Terminal, sub: Submission) -> bytes | None:
+    return terminal.materials.read(sub.signature) if sub.signature else None
+
+
+def receipt_data_for(terminal: Terminal, receipt_no: str, duplicate: bool = False) -> ReceiptData:
+    """Everything the receipt (or one-time notice, as the application's kind says) shows."""
+    sub = load_submission(terminal.store, receipt_no)
+    item = terminal.service_item(sub.service_code, sub.service_version)
+    return ReceiptData(
+        kind="notice" if sub.kind == "notice" else "acceptance",
+        hall=sub.hall,
+        window=sub.window,
+        receipt_no=display_receipt_no(sub.receipt_no),
+        item_name=item.name,
+        department=item.department,
+        applicant_name=mask_name(str(sub.applicant.get("name", ""))),
+        applicant_id=mask_identifier(str(sub.applicant.get("id_no", ""))),
+        accepted_at=sub.accepted_at.astimezone(terminal.timezone),
+        promised_date=sub.due_date or sub.accepted_day,
+        fee=item.fee,
+        clerk_id=sub.clerk_id,
+        tracking_url=_tracking_url(terminal, sub),
+        verification_code=qr_payload.typed_code(terminal.code_secret(), sub.receipt_no),
+        materials=tuple(
+            Material(_material_name(item, m.material_code), m.reused) for m in sub.materials
+        ),
+        missing=tuple(
+            MissingMaterial(_material_name(item, n.material_code), _reason(n))
+            for n in sub.notice_items
+        ),
+        come_back=come_back_text(terminal),
+        signature_png=_signature(terminal, sub),
+        duplicate=duplicate,
+    )
+
+
+def was_printed(terminal: Terminal, receipt_no: str) -> bool:
+    """True once any copy of this receipt was printed (so the next one is a duplicate)."""
+    entity = normalise_receipt_no(receipt_no)
+    return any(e["action"] in (PRINT, REPRINT) for e in audit.entries(terminal.store, entity))
+
+
+def record_print(
+    terminal: Terminal, receipt_no: str, duplicate: bool, paper: str, actor: str, to: str
+) -> None:
+    """Audit one printed copy."""
+    audit.append(
+        terminal.store,
+        actor or "terminal",
+        REPRINT if duplicate else PRINT,
+        normalise_receipt_no(receipt_no),
+        {"paper": paper, "to": to},
+        at=terminal.now(),
+    )
+
+
+def render_receipt(
+    terminal: Terminal,
+    receipt_no: str,
+    paper: str = "a4",
+    duplicate: bool = False,
+    actor: str = "",
+) -> bytes:
+    """The receipt's PDF for preview and printing by the caller (the UI); audited as a print
+    (a reprint when `duplicate`), since the caller takes it from here."""
+    pdf = render_pdf(receipt_data_for(terminal, receipt_no, duplicate), paper)
+    record_print(terminal, receipt_no, duplicate, paper, actor, "caller")
+    return pdf
+
+
+def deliver(
+    terminal: Terminal,
+    receipt_no: str,
+    backend: ReceiptPrinter,
+    actor: str = "",
+    duplicate: bool | None = None,
+) -> bool:
+    """Print through `backend`; a duplicate when printed before (unless `duplicate` says).
+
+    Audited only after the back-end succeeded. Returns whether it was a duplicate.
+    """
+    if duplicate is None:
+        duplicate = was_printed(terminal, receipt_no)
+    backend.print_receipt(receipt_data_for(terminal, receipt_no, duplicate))
+    paper = str(getattr(backend, "paper", "80mm"))
+    record_print(terminal, receipt_no, duplicate, paper, actor, type(backend).__name__)
+    return duplicate

@@ -1,0 +1,95 @@
+"""`counter-app receipt` and `counter-app print-test-page`, through the real entry point."""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pytest
+
+from counter_app.cli import main
+from counter_app.terminal import Terminal
+
+APPLICANT = {
+    "kind": "person",
+    "id_no": "11010519491231002x",
+    "name": "王小明",
+    "phone": "13800138000",
+}
+PDF = b"%PDF-1.4\n% test document\n1 0 obj <<>> endobj\n%%EOF\n"
+
+
+def _text(path: Path) -> str:
+    document = pdfium.PdfDocument(path.read_bytes())
+    return "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+
+
+def _accept(terminal: Terminal) -> str:
+    answers = {"address": "南昌市红谷滩区", "marital_status": "single"}
+    files = {"id_card": [PDF], "form": [PDF]}
+    return terminal.intake.accept("TEST-001", APPLICANT, answers, files, clerk_id="C001").receipt_no
+
+
+def _run(terminal: Terminal, *args: str) -> int:
+    return main(["--data-dir", str(terminal.data_dir), "--lang", "en", *args])
+
+
+def test_receipt_then_reprint_marked_duplicate(
+    terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = _accept(terminal)
+    first, second = tmp_path / "first.pdf", tmp_path / "second.pdf"
+    assert _run(terminal, "receipt", number.lower(), "--out", str(first)) == 0
+    assert "duplicate" not in capsys.readouterr().out
+    assert _run(terminal, "receipt", number, "--out", str(second), "--paper", "80mm") == 0
+    assert "(duplicate)" in capsys.readouterr().out
+    assert "受理回执" in _text(first) and "DUPLICATE" not in _text(first)
+    assert "DUPLICATE" in _text(second)
+    width = pdfium.PdfDocument(second.read_bytes())[0].get_size()[0]
+    assert round(width / 72 * 25.4) == 80
+
+
+def test_unwritable_output_is_one_clear_line(
+    terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = _accept(terminal)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert _run(terminal, "receipt", number, "--out", str(blocker / "r.pdf")) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("counter-app: Cannot write") and "\n" not in err
+
+
+def test_unknown_receipt_is_one_clear_line(
+    terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert _run(terminal, "receipt", "000-7QXM-999-0", "--out", str(tmp_path / "x.pdf")) == 2
+    assert "No application numbered" in capsys.readouterr().err
+
+
+def test_receipt_to_cups(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No CUPS runs here: a fake `lp` first on PATH keeps what it was sent.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lp = bin_dir / "lp"
+    lp.write_text(f'#!/bin/sh\ncat > "{tmp_path}/job.pdf"\necho "request id is Hall-3"\n')
+    lp.chmod(lp.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    number = _accept(terminal)
+    assert _run(terminal, "receipt", number, "--cups", "Hall") == 0
+    assert "受理回执" in _text(tmp_path / "job.pdf")
+
+
+def test_print_test_page_to_a_file(terminal: Terminal, tmp_path: Path) -> None:
+    out = tmp_path / "test.pdf"
+    assert _run(terminal, "print-test-page", "--out", str(out), "--paper", "80mm") == 0
+    assert "打印机测试页" in _text(out)
+
+
+def test_a_destination_is_required(terminal: Terminal) -> None:
+    with pytest.raises(SystemExit):
+        _run(terminal, "receipt", "000-7QXM-999-0")
