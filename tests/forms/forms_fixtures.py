@@ -29,3 +29,32 @@ def answers_for(code: str) -> dict[str, Any]:
 
 
 WriteItem = Callable[..., Path]
+
+
+def text_data(zh: str) -> dict[str, str]:
+    """A bilingual label for hand-built definitions."""
+    return {"zh": zh, "en": zh + " (en)"}
+
+
+def choice_field(code: str, values: list[str], required: bool = False) -> dict[str, Any]:
+    options = [{"value": v, "zh": v, "en": v} for v in values]
+    label = text_data(code)
+    return {
+        "code": code,
+        "type": "choice",
+        "label": label,
+        "options": options,
+        "required": required,
+    }
+
+
+def item_data(
+    fields: list[dict[str, Any]], materials: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    """Definition data of a small test item around `fields` and `materials`."""
+    return {
+        "code": "T-1", "version": 1, "name": text_data("测试"),
+        "department": {"code": "T", **text_data("局")}, "applicant_kind": "person",
+        "legal_days": 5, "promised_days": 1, "fee": "0.00",
+        "materials": materials or [], "fields": fields,
+    }  # fmt: skip
