@@ -1,0 +1,44 @@
+"""Shared data and helpers of the terminal's tests (a module with a name of its own, so that
+test files can import it whatever other conftest modules are loaded)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from forms.validators import resident_id_check_char
+
+DATA = Path(__file__).parent / "data"
+PASSWORD = "counter-pass-1"
+PDF = b"%PDF-1.4\n% test document\n1 0 obj <<>> endobj\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+JPG = b"\xff\xd8\xff\xe0" + b"\x00" * 40
+
+
+def resident_id(first17: str) -> str:
+    """A resident ID with its correct GB 11643 check character."""
+    return first17 + resident_id_check_char(first17)
+
+
+PERSON = {"kind": "person", "id_no": "11010519491231002x", "name": "王小明", "phone": "13800138000"}
+OTHER = {
+    "kind": "person",
+    "id_no": resident_id("36010219850615123"),
+    "name": "李华",
+    "phone": "13912345678",
+}
+ANSWERS = {"address": "南昌市红谷滩区市民中心 1 号", "marital_status": "single"}
+
+
+@dataclass
+class Clock:
+    """The terminal's clock, moved by the test (lockouts, days, due dates)."""
+
+    at: datetime
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
