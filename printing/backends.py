@@ -149,7 +149,6 @@ class _Network(Network):  # type: ignore[misc]
         try:
             self.device = socket.create_connection((self.host, self.port), self.timeout)
         except OSError as exc:
-            self.device = None
             raise DeviceNotFoundError(f"{self.host}:{self.port}: {exc}") from exc
 
 

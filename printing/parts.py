@@ -242,13 +242,14 @@ def draw_qr(canvas: Canvas, matrix: list[list[bool]], x: float, y: float, size: 
     canvas.restoreState()
 
 
-class QrFlowable(Flowable):
-    """A QR code of a given printed size (quiet zone included) in a platypus story."""
+class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
+    """A QR code in a platypus story, sized by its module so a printer draws whole dots."""
 
-    def __init__(self, url: str, size: float) -> None:
+    def __init__(self, url: str, module: float) -> None:
+        """`module` is one module's side in points; the flowable adds the quiet zone."""
         super().__init__()
         self.matrix, self.version = qr_matrix(url)
-        self.size = size
+        self.size = module * (len(self.matrix) + 2 * QUIET_MODULES)
         self.hAlign = "CENTER"
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:

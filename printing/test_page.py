@@ -83,7 +83,7 @@ def render_test_page(
     buffer = io.BytesIO()
     if paper == "a4":
         canvas = Canvas(buffer, pagesize=A4, initialFontName=register_font())
-        _corners(canvas, *A4, inset=10 * mm)
+        _corners(canvas, A4[0], A4[1], inset=10 * mm)
         _body(canvas, 20 * mm, A4[1] - 30 * mm, 170 * mm, host, now)
     elif paper == "80mm":
         canvas = Canvas(buffer, pagesize=(ROLL_WIDTH, ROLL_HEIGHT), initialFontName=register_font())
