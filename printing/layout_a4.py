@@ -96,7 +96,7 @@ class _Header:
         canvas.setStrokeColor(parts.LINE)
         canvas.line(MARGIN, MARGIN + 8 * mm, PAGE_WIDTH - MARGIN, MARGIN + 8 * mm)
         address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {self.data.address_text}"
-        self._text(canvas, MARGIN, MARGIN + 3 * mm, 8, address)
+        self._text(canvas, MARGIN, MARGIN + 4 * mm, 8, address)
         canvas.setFont(self.font, 8)
         label = f"{self.data.receipt_no}　第 {page} 页 / page {page}"
         canvas.drawRightString(PAGE_WIDTH - MARGIN, MARGIN, label)
