@@ -1,0 +1,58 @@
+"""The hall's numbers: received, accepted, notices, settled (on time / late), overdue,
+satisfaction, per day and in total."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
+
+from counter_app import clerks
+from counter_app.stats import period_stats
+from counter_app.store import apply_remote_status
+from counter_app.terminal import Terminal
+
+FILES = {"id_card": [PDF], "form": [PDF]}
+
+
+def test_day_and_period_numbers(terminal: Terminal, clock: Clock) -> None:
+    intake = terminal.intake
+    day1 = terminal.today()
+    on_time = intake.accept("TEST-001", PERSON, ANSWERS, FILES, clerk_id="C001")
+    late = intake.accept("TEST-001", PERSON, ANSWERS, FILES, clerk_id="C001")
+    intake.accept("TEST-001", PERSON, ANSWERS, {}, clerk_id="C001")  # notice
+    voided = intake.accept("TEST-001", PERSON, ANSWERS, FILES, clerk_id="C001")
+    boss = clerks.authenticate(terminal.store, "S001", PASSWORD, now=clock)
+    intake.void(voided.receipt_no, "entered twice", boss)
+    intake.record_rating(on_time.receipt_no, 5)
+    intake.record_rating(late.receipt_no, 4)
+    clock.advance(days=1)
+    still_open = intake.accept("TEST-001", PERSON, ANSWERS, FILES, clerk_id="C001")
+    assert on_time.due_date and late.due_date and still_open.due_date
+
+    apply_remote_status(
+        terminal.store, on_time.uuid, "approved", "", clock() + timedelta(days=1), "e1"
+    )
+    apply_remote_status(
+        terminal.store, late.uuid, "delivered", "", clock() + timedelta(days=30), "e2"
+    )
+    today = still_open.due_date + timedelta(days=1)  # the second day's application is late
+
+    stats = period_stats(terminal.store, day1, day1 + timedelta(days=1), today, terminal.timezone)
+
+    first, second = stats.days
+    assert (first.day, first.received, first.accepted, first.notices) == (day1, 3, 2, 1)
+    assert (first.settled, first.settled_on_time, first.overdue) == (2, 1, 1)
+    assert first.satisfaction == 4.5 and first.ratings == 2
+    assert first.on_time_share == 0.5
+    assert (second.received, second.settled, second.overdue) == (1, 0, 1)
+    assert stats.totals.received == 4 and stats.totals.overdue == 2 and stats.totals.day is None
+
+
+def test_empty_period_has_a_row_per_day(terminal: Terminal) -> None:
+    stats = period_stats(
+        terminal.store, date(2026, 1, 3), date(2026, 1, 1), date(2026, 1, 5), terminal.timezone
+    )
+    assert [d.day for d in stats.days] == [date(2026, 1, 1), date(2026, 1, 2), date(2026, 1, 3)]
+    assert stats.totals.received == 0
+    assert stats.totals.satisfaction is None and stats.totals.on_time_share is None
