@@ -18,7 +18,7 @@ from forms.text import Text
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add `forms check` to `sub`."""
     forms = sub.add_parser("forms", help="service-item definition files")
-    forms_sub = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
+    forms_sub = forms.add_subparsers(dest="forms_command", required=True)
     check = forms_sub.add_parser(
         "check", help="check a definition file or a folder of them; print every problem"
     )
