@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 if sys.path[0] != str(ROOT):
     sys.path.insert(0, str(ROOT))
 
-from counter_testing import DATA, PASSWORD, Clock  # noqa: E402
+from tests.counter_app.counter_testing import DATA, PASSWORD, Clock  # noqa: E402
 
 from counter_app import clerks  # noqa: E402
 from counter_app.terminal import Terminal  # noqa: E402

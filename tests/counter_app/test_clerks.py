@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from counter_testing import PASSWORD, Clock
+from tests.counter_app.counter_testing import PASSWORD, Clock
 
 from counter_app import audit, clerks
 from counter_app.errors import AuthenticationFailed, ConflictError, LockedOut, PermissionDenied

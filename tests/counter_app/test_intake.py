@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from counter_testing import ANSWERS, JPG, OTHER, PASSWORD, PDF, PERSON, Clock
+from tests.counter_app.counter_testing import ANSWERS, JPG, OTHER, PASSWORD, PDF, PERSON, Clock
 
 from counter_app import audit, clerks, outbox
 from counter_app.errors import (

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
-from counter_testing import JPG, PDF, PNG
+from tests.counter_app.counter_testing import JPG, PDF, PNG
 
 from counter_app.errors import NotFound, StoreError
 from counter_app.materials import MaterialStore, _os_error, copy_out, sniff

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from counter_testing import ANSWERS, OTHER, PDF, PERSON
+from tests.counter_app.counter_testing import ANSWERS, OTHER, PDF, PERSON
 
 from counter_app.receipt_numbers import display_receipt_no
 from counter_app.search import by_name, by_phone, search

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
+from tests.counter_app.counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
 
 from counter_app import clerks
 from counter_app.stats import period_stats

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from counter_testing import ANSWERS, PDF, PERSON, Clock
+from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, Clock
 
 from counter_app import audit
 from counter_app.errors import NotFound
