@@ -20,6 +20,8 @@ from forms.errors import LoadProblem
 from forms.text import Text
 
 Path = tuple[Hashable, ...]
+# libyaml's parser when PyYAML was built with it (several times faster); marks are the same.
+Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -105,7 +107,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, Reader]:
     """
     lines: dict[Path, int] = {}
     reader = Reader(file, lines)
-    loader = yaml.SafeLoader(text)
+    loader = Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
