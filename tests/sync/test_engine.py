@@ -8,7 +8,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import HALL, Take, issue_code, pdf, plain_client, server_count
 
 from counter_app import outbox
 from counter_app.clerks import Session, authenticate
@@ -21,6 +20,7 @@ from sync.engine import Backoff, SyncEngine, SyncReport
 from sync.errors import NotEnrolled, ProtocolError, Revoked, Unreachable
 from sync.outbound import application
 from sync.protocol import PushRequest
+from tests.sync.conftest import HALL, Take, issue_code, pdf, plain_client, server_count
 
 DATA = Path(__file__).parent / "data"
 
