@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.counter_app.counter_testing import PASSWORD, Clock
 
 from counter_app import audit, clerks
 from counter_app.errors import AuthenticationFailed, ConflictError, LockedOut, PermissionDenied
 from counter_app.terminal import Terminal
+from tests.counter_app.counter_testing import PASSWORD, Clock
 
 
 def test_password_stored_as_argon2id_with_owasp_parameters(terminal: Terminal) -> None:

@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.counter_app.counter_testing import ANSWERS, JPG, OTHER, PASSWORD, PDF, PERSON, Clock
 
 from counter_app import audit, clerks, outbox
 from counter_app.errors import (
@@ -21,6 +20,7 @@ from counter_app.receipt_numbers import is_valid_receipt_no, receipt_day
 from counter_app.terminal import Terminal
 from forms.catalog import load_catalog
 from forms.workdays import add_working_days
+from tests.counter_app.counter_testing import ANSWERS, JPG, OTHER, PASSWORD, PDF, PERSON, Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = load_catalog(ROOT / "assets" / "catalog")

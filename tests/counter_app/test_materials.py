@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.counter_app.counter_testing import JPG, PDF, PNG
 
 from counter_app.errors import NotFound, StoreError
 from counter_app.materials import MaterialStore, _os_error, copy_out, sniff
+from tests.counter_app.counter_testing import JPG, PDF, PNG
 
 
 def test_bytes_and_file_with_same_content_stored_once(tmp_path: Path) -> None:

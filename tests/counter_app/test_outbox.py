@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, Clock
 
 from counter_app import outbox
 from counter_app.errors import NotFound
 from counter_app.terminal import Terminal
+from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, Clock
 
 
 def _take(t: Terminal) -> str:

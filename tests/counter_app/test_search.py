@@ -5,11 +5,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from tests.counter_app.counter_testing import ANSWERS, OTHER, PDF, PERSON
 
 from counter_app.receipt_numbers import display_receipt_no
 from counter_app.search import by_name, by_phone, search
 from counter_app.terminal import Terminal
+from tests.counter_app.counter_testing import ANSWERS, OTHER, PDF, PERSON
 
 
 @pytest.fixture

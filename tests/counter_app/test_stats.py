@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.counter_app.counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
-
 from counter_app import clerks
 from counter_app.stats import period_stats
 from counter_app.store import apply_remote_status
 from counter_app.terminal import Terminal
+from tests.counter_app.counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
 
 FILES = {"id_card": [PDF], "form": [PDF]}
 

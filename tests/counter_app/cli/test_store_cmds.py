@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.counter_app.counter_testing import ANSWERS, DATA, PASSWORD, PDF, PERSON
 
 from counter_app.cli import main
+from tests.counter_app.counter_testing import ANSWERS, DATA, PASSWORD, PDF, PERSON
 
 ROOT = Path(__file__).resolve().parents[3]
 

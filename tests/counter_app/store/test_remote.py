@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, Clock
 
 from counter_app import audit
 from counter_app.errors import NotFound
 from counter_app.store import apply_remote_status
 from counter_app.terminal import Terminal
+from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, Clock
 
 
 def test_remote_status_applied_once_by_remote_id(terminal: Terminal, clock: Clock) -> None:
