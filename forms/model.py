@@ -8,7 +8,7 @@ store keep every version and sync ship them as JSON (`to_dict` / `from_dict` rou
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from forms.conditions import Condition
@@ -42,6 +42,9 @@ class Constraints:
     pattern: str | None = None  # a Python regular expression the whole value must match
     decimals: int | None = None  # number: allowed decimal places (None = 0)
     mobile_only: bool = False  # phone: refuse landlines
+
+
+CONSTRAINT_KEYS = tuple(f.name for f in fields(Constraints))
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +156,7 @@ class ServiceItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The definition as JSON-serialisable data, in the same shape as the YAML files."""
-        from forms.schema import item_to_dict
+        from forms.dump import item_to_dict
 
         return item_to_dict(self)
 

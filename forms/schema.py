@@ -18,6 +18,7 @@ from forms.errors import CatalogError
 from forms.fieldtypes import FIELD_TYPES
 from forms.model import (
     APPLICANT_KINDS,
+    CONSTRAINT_KEYS,
     DEFAULT_FILE_TYPES,
     DEFAULT_MAX_BYTES,
     REQUIREMENTS,
@@ -36,7 +37,6 @@ ITEM_KEYS |= {"legal_days", "promised_days", "fee", "materials", "fields"}
 COMMON_FIELD_KEYS = {"code", "type", "label", "required", "help", "show_if", "required_if"}
 MATERIAL_KEYS = {"code", "name", "requirement", "condition", "reusable"}
 MATERIAL_KEYS |= {"file_types", "max_bytes", "note"}
-CONSTRAINT_KEYS = ("min", "max", "min_len", "max_len", "pattern", "decimals", "mobile_only")
 ITEM_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 EXT_RE = re.compile(r"[a-z0-9]{1,8}")
@@ -367,60 +367,3 @@ def build_item(data: dict[str, Any], reader: Reader) -> ServiceItem:
     if reader.problems or item is None:
         raise CatalogError(sorted(reader.problems, key=lambda p: p.line))
     return item
-
-
-def _text(t: Text) -> dict[str, str]:
-    return {"zh": t.zh, "en": t.en}
-
-
-def field_to_dict(f: FieldSpec) -> dict[str, Any]:
-    d: dict[str, Any] = {
-        "code": f.code,
-        "type": f.type,
-        "label": _text(f.label),
-        "required": f.required,
-    }
-    if f.help is not None:
-        d["help"] = _text(f.help)
-    if f.options:
-        d["options"] = [{"value": o.value, **_text(o.label)} for o in f.options]
-    for key in CONSTRAINT_KEYS:
-        value = getattr(f.constraints, key)
-        if value is not None and value is not False:
-            d[key] = value
-    for key in ("show_if", "required_if"):
-        cond = getattr(f, key)
-        if cond is not None:
-            d[key] = cond.to_data()
-    if f.type == "group":
-        d["fields"] = [field_to_dict(c) for c in f.children]
-    for key in ("min_items", "max_items"):
-        if getattr(f, key) is not None:
-            d[key] = getattr(f, key)
-    return d
-
-
-def material_to_dict(m: MaterialSpec) -> dict[str, Any]:
-    d: dict[str, Any] = {"code": m.code, "name": _text(m.name), "requirement": m.requirement}
-    if m.condition is not None:
-        d["condition"] = m.condition.to_data()
-    d.update(reusable=m.reusable, file_types=list(m.file_types), max_bytes=m.max_bytes)
-    if m.note is not None:
-        d["note"] = _text(m.note)
-    return d
-
-
-def item_to_dict(item: ServiceItem) -> dict[str, Any]:
-    """The item as JSON-serialisable data in the definition-file shape."""
-    return {
-        "code": item.code,
-        "version": item.version,
-        "name": _text(item.name),
-        "department": {"code": item.department_code, **_text(item.department)},
-        "applicant_kind": item.applicant_kind,
-        "legal_days": item.legal_days,
-        "promised_days": item.promised_days,
-        "fee": item.fee,
-        "materials": [material_to_dict(m) for m in item.materials],
-        "fields": [field_to_dict(f) for f in item.fields],
-    }
