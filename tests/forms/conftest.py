@@ -7,9 +7,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from forms_fixtures import HEADER, WriteItem
 
 from forms.catalog import SAMPLE_CATALOG_DIR, Catalog, load_catalog
+from tests.forms.forms_fixtures import HEADER, WriteItem
 
 
 @pytest.fixture(scope="session")

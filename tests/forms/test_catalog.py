@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from forms_fixtures import HEADER, WriteItem
 
 from forms.catalog import SAMPLE_CATALOG_DIR, Catalog, check_path, load_catalog, load_item
 from forms.errors import CatalogError, UnknownServiceError
+from tests.forms.forms_fixtures import HEADER, WriteItem
 
 EXPECTED_DEPARTMENTS = {"SCJG", "GA", "RS", "GJJ", "MZ", "YB", "ZRZY"}
 

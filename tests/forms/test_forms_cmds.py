@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from forms_fixtures import HEADER_LINES, WriteItem
 
 from counter_app.cli import main
 from forms.catalog import SAMPLE_CATALOG_DIR
+from tests.forms.forms_fixtures import HEADER_LINES, WriteItem
 
 
 def test_clean_catalog_exits_0_with_a_summary(capsys: pytest.CaptureFixture[str]) -> None:

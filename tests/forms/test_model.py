@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from forms_fixtures import answers_for
+from tests.forms.forms_fixtures import answers_for
 
 from forms.catalog import Catalog
 

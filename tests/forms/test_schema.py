@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
-from forms_fixtures import HEADER, HEADER_LINES, WriteItem
 
 from forms.catalog import Catalog, load_item
 from forms.errors import CatalogError, LoadProblem
 from forms.model import ServiceItem
+from tests.forms.forms_fixtures import HEADER, HEADER_LINES, WriteItem
 
 L = HEADER_LINES  # body line n is file line L + n
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from forms_fixtures import answers_for, choice_field, item_data, text_data
 
 from forms.catalog import Catalog
 from forms.model import ServiceItem
+from tests.forms.forms_fixtures import answers_for, choice_field, item_data, text_data
 
 SAMPLE_CODES = [
     "BDC-001", "GA-001", "GA-002", "GJJ-001", "GJJ-002", "MZ-001", "MZ-002",

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from printing_support import ACCEPTED_AT, CODE_SECRET, FALLBACK_ITEMS, PORTAL, ReceiptFactory
+from tests.printing.printing_support import ACCEPTED_AT, CODE_SECRET, FALLBACK_ITEMS, PORTAL, ReceiptFactory
 
 from forms.text import Text
 from printing import qr_payload

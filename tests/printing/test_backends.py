@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from escpos.printer import Dummy
-from printing_support import ReceiptFactory, page_texts
+from tests.printing.printing_support import ReceiptFactory, page_texts, signature_png
 
 from printing.backends import CupsBackend, EscPosBackend, PdfFileBackend
 from printing.errors import PrinterError, PrintOutputError

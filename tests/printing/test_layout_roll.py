@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from printing_support import (
+from tests.printing.printing_support import (
     ReceiptFactory,
     page_count,
     page_sizes_mm,

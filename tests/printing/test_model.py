@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from printing_support import ReceiptFactory
+from tests.printing.printing_support import ReceiptFactory
 
 from printing.errors import ReceiptDataError
 from printing.model import mask_identifier, mask_name

@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given
 from hypothesis import strategies as st
-from printing_support import ACCEPTED_AT, CODE_SECRET
+from tests.printing.printing_support import ACCEPTED_AT, CODE_SECRET
 
 from printing import qr_payload
 from printing.errors import PayloadError

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from printing_support import (
+from tests.printing.printing_support import (
     CODE_SECRET,
     ReceiptFactory,
     SampleItem,

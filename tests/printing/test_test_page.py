@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from printing_support import embedded_fonts, page_sizes_mm, page_texts, qr_codes
+from tests.printing.printing_support import embedded_fonts, page_sizes_mm, page_texts, qr_codes
 
 from printing.errors import PrintingError
 from printing.test_page import TEST_URL, render_test_page

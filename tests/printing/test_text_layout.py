@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from printing_support import ReceiptFactory
+from tests.printing.printing_support import ReceiptFactory
 
 from forms.text import Text
 from printing.text_layout import COLUMNS, receipt_lines, width, wrap
