@@ -34,7 +34,7 @@ def check_attachments(
     item: ServiceItem, attachments: Mapping[str, Iterable[Attachment]]
 ) -> list[FieldProblem]:
     """Problems with the given files: unknown material, missing file, type, size."""
-    problems = []
+    problems: list[FieldProblem | None] = []
     for code, files in attachments.items():
         spec = item.material(code)
         if spec is None:
@@ -52,9 +52,10 @@ def check_attachments(
 def _check_file(spec: MaterialSpec, source: Attachment) -> FieldProblem | None:
     try:
         head, size, name = _facts(source)
-    except OSError:
+    except OSError as exc:
+        name = str(exc.filename)
         return FieldProblem(
-            path_of(spec.code), Text(f"无法读取文件 {source}", f"cannot read the file {source}")
+            path_of(spec.code), Text(f"无法读取文件 {name}", f"cannot read the file {name}")
         )
     ext, _ = sniff(head, name)
     allowed = {normalise_extension(t) for t in spec.file_types}

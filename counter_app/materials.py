@@ -10,14 +10,16 @@ harmless and can be collected).
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
+import io
 import mimetypes
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from counter_app.errors import NotFound, StoreError
 from forms.text import Text
@@ -74,11 +76,12 @@ class MaterialStore:
         """Store `source` (a file or bytes) durably; returns its SHA-256, size and type."""
         try:
             if isinstance(source, bytes):
-                return self._put_stream(_BytesReader(source), None)
+                return self._put_stream(io.BytesIO(source), None)
             with open(source, "rb") as fh:
                 return self._put_stream(fh, source.name)
         except FileNotFoundError as exc:
-            raise NotFound(Text(f"找不到文件：{source}", f"File not found: {source}")) from exc
+            name = str(exc.filename)
+            raise NotFound(Text(f"找不到文件：{name}", f"File not found: {name}")) from exc
         except OSError as exc:
             raise _os_error(exc) from exc
 
@@ -125,24 +128,9 @@ class MaterialStore:
         _fsync_dir(final.parent)
 
 
-class _BytesReader:
-    """Just enough of a binary file over bytes, without copying them into BytesIO."""
-
-    def __init__(self, data: bytes) -> None:
-        self._view = memoryview(data)
-        self._pos = 0
-
-    def read(self, n: int = -1) -> bytes:
-        end = len(self._view) if n < 0 else self._pos + n
-        chunk = bytes(self._view[self._pos : end])
-        self._pos += len(chunk)
-        return chunk
-
-
-def _copy_hashing(stream: object, out: BinaryIO, digest: hashlib._Hash) -> int:
+def _copy_hashing(stream: BinaryIO, out: BinaryIO, digest: Any) -> int:
     size = 0
-    read = stream.read  # type: ignore[attr-defined]
-    while chunk := read(1 << 20):
+    while chunk := stream.read(1 << 20):
         digest.update(chunk)
         out.write(chunk)
         size += len(chunk)
@@ -158,8 +146,7 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _os_error(exc: OSError) -> StoreError:
-    import errno
-
+    """The clerk-facing error for a failed file operation in the data folder."""
     if exc.errno == errno.ENOSPC:
         return StoreError(
             Text(

@@ -96,13 +96,14 @@ class Store:
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.path = path
+        self._conn = conn
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._depth = 0
 
     @property
     def conn(self) -> sqlite3.Connection:
-        return self.db.conn
+        return self._conn
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
