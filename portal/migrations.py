@@ -30,6 +30,8 @@ from sqlalchemy import (
     text,
 )
 
+from portal.pages.schema import PAGE_MIGRATIONS
+
 Migration = Callable[[Connection], None]
 
 
@@ -161,6 +163,7 @@ def v1_initial(conn: Connection) -> None:
 
 
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial", v1_initial),)
+MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 
 _md = MetaData()
 _migrations = Table(

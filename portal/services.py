@@ -29,6 +29,7 @@ from sync.protocol import (
     PushReply,
     PushRequest,
     PushResult,
+    RatingChange,
     RatingIn,
     StatusChange,
     StatusEventIn,
@@ -326,6 +327,8 @@ def changes(db: Database, term: TerminalInfo, cursor: int, limit: int) -> Change
     for row in rows:
         if row.kind == "status":
             reply.statuses.append(StatusChange.model_validate_json(row.payload))
+        elif row.kind == "rating":  # written by portal/pages/ratings.py
+            reply.ratings.append(RatingChange.model_validate_json(row.payload))
         else:
             reply.catalog.append(CatalogUpdate.model_validate_json(row.payload))
     return reply

@@ -29,6 +29,7 @@ from typing import Any, Protocol
 import httpx
 
 from counter_app import audit, outbox
+from counter_app.remote_ratings import apply_remote_rating
 from counter_app.store import apply_remote_status, import_catalog_item
 from forms.text import LocalizedError, Text
 from sync import outbound
@@ -373,6 +374,11 @@ class SyncEngine:
                 try:
                     if apply_remote_status(store, st.uuid, st.status, st.note, st.at, st.remote_id):
                         report.statuses_pulled.append((st.receipt_no, st.status))
+                except LocalizedError as exc:
+                    report.errors.append(exc)
+            for rt in reply.ratings:
+                try:
+                    apply_remote_rating(store, rt.uuid, rt.rating, rt.at, rt.remote_id)
                 except LocalizedError as exc:
                     report.errors.append(exc)
             for item in reply.catalog:

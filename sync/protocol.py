@@ -290,10 +290,21 @@ class CatalogUpdate(Reply):
     definition: dict[str, Any]
 
 
+class RatingChange(Reply):
+    """A citizen's 1-5 rating given on the tracking page (once per application)."""
+
+    remote_id: str
+    uuid: str
+    receipt_no: str
+    rating: Annotated[int, Field(ge=1, le=5)]
+    at: AwareDatetime
+
+
 class ChangesReply(Reply):
     """GET /api/v1/changes?cursor=N: everything after N, in order; ask again while `more`."""
 
     cursor: int
     statuses: list[StatusChange] = Field(default_factory=list)
+    ratings: list[RatingChange] = Field(default_factory=list)
     catalog: list[CatalogUpdate] = Field(default_factory=list)
     more: bool = False

@@ -1,0 +1,63 @@
+"""The pages' tables, as migrations appended to `portal.migrations.MIGRATIONS`.
+
+Numbered from 101 so they never collide with the API's own migrations (2, 3, ...), which
+another engineer adds at the same time; `migrate` applies the list in order and records
+each version once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, insert
+
+
+def _ts(name: str, nullable: bool = False) -> Column[str]:
+    return Column(name, String(40), nullable=nullable)
+
+
+def v101_pages(conn: Connection) -> None:
+    """Staff users, per-item time limits, lookup rate-limit buckets, citizens' ratings and
+    the secret that signs staff session cookies (shared by every app server)."""
+    md = MetaData()
+    Table(
+        "staff_users", md,
+        Column("username", String(64), primary_key=True),
+        Column("display_name", String(200), nullable=False),
+        Column("password_hash", String(200), nullable=False),
+        _ts("created_at"),
+        _ts("disabled_at", True),
+    )  # fmt: skip
+    Table(
+        "item_limits", md,
+        Column("service_code", String(64), primary_key=True),
+        Column("working_days", Integer, nullable=False),
+        Column("updated_by", String(64), nullable=False),
+        _ts("updated_at"),
+    )  # fmt: skip
+    Table(
+        "rate_hits", md,
+        Column("bucket", String(120), primary_key=True),
+        Column("hits", Integer, nullable=False),
+        Column("window_start", Integer, nullable=False, index=True),
+    )  # fmt: skip
+    Table(
+        "citizen_ratings", md,
+        Column("uuid", String(64), primary_key=True),
+        Column("rating", Integer, nullable=False),
+        Column("comment", Text, nullable=False),
+        _ts("at"),
+    )  # fmt: skip
+    secrets_table = Table(
+        "page_secrets", md,
+        Column("name", String(40), primary_key=True),
+        Column("value", String(128), nullable=False),
+    )  # fmt: skip
+    md.create_all(conn)
+    conn.execute(insert(secrets_table).values(name="session", value=secrets.token_hex(32)))
+
+
+PAGE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
+    (101, "pages: staff, item limits, rate limits, ratings", v101_pages),
+)
