@@ -11,6 +11,7 @@ the application itself, so a failed print can simply be repeated.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import socket
@@ -24,9 +25,10 @@ from escpos.escpos import Escpos
 from escpos.exceptions import DeviceNotFoundError
 from escpos.exceptions import Error as EscposError
 from escpos.printer import Network
+from PIL import Image, UnidentifiedImageError
 
 from forms.text import Text
-from printing.errors import PrinterError, PrintOutputError
+from printing.errors import PrinterError, PrintOutputError, ReceiptDataError
 from printing.model import ReceiptData
 from printing.render import render_pdf
 from printing.text_layout import Line, receipt_lines
@@ -152,6 +154,22 @@ class _Network(Network):  # type: ignore[misc]
             raise DeviceNotFoundError(f"{self.host}:{self.port}: {exc}") from exc
 
 
+SIGNATURE_DOTS = (384, 120)  # at most 48 x 15 mm at 203 dpi
+
+
+def _signature_image(png: bytes) -> Image.Image:
+    """The signature as a 1-bit image small enough for the head (a PIL image, not bytes)."""
+    try:
+        image = Image.open(io.BytesIO(png))
+        image.load()
+    except (OSError, UnidentifiedImageError) as exc:
+        raise ReceiptDataError(
+            Text("签名图片无法读取", "The signature image cannot be read")
+        ) from exc
+    image.thumbnail(SIGNATURE_DOTS)
+    return image.convert("1")
+
+
 CHINESE_MODE = b"\x1c\x26"  # FS &: double-byte character mode on Chinese ESC/POS printers
 QR_DOTS_PER_MODULE = 6  # 203 dpi: a version 10 code is about 43 mm wide
 
@@ -186,7 +204,8 @@ class EscPosBackend:
         return cls(_Network(host, port=port, timeout=timeout))
 
     def print_receipt(self, data: ReceiptData) -> None:
-        self._guard(lambda: self._print(receipt_lines(data)))
+        signature = _signature_image(data.signature_png) if data.signature_png else None
+        self._guard(lambda: self._print(receipt_lines(data), signature))
 
     def _guard(self, job: Callable[[], None]) -> None:
         try:
@@ -202,11 +221,15 @@ class EscPosBackend:
         finally:
             self.printer.close()
 
-    def _print(self, lines: list[Line]) -> None:
+    def _print(self, lines: list[Line], signature: Image.Image | None) -> None:
         self.printer.hw("INIT")
         self.printer._raw(CHINESE_MODE)
         for line in lines:
-            self._line(line)
+            if line.style == "signature" and signature is not None:
+                self.printer.set(align="center")
+                self.printer.image(signature, center=True)
+            else:
+                self._line(line)
         if self.cut:
             self.printer.cut()
 

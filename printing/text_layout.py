@@ -17,7 +17,7 @@ from printing.content import plain
 from printing.model import ReceiptData
 
 COLUMNS = 48
-Style = Literal["title", "number", "stamp", "body", "small", "qr", "code", "rule"]
+Style = Literal["title", "number", "stamp", "body", "small", "qr", "code", "rule", "signature"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +122,10 @@ def _sections(data: ReceiptData) -> list[Line]:
 
 def _tail(data: ReceiptData) -> list[Line]:
     typed = f"{content.TYPED_CODE.zh} {content.TYPED_CODE.en}: {data.verification_code}"
-    lines = [Line("", "rule"), Line(data.tracking_url, "qr", True), Line(typed, "code", True)]
+    lines = [Line("", "rule")]
+    if data.signature_png is not None:
+        lines += [*_bilingual(content.SIGNATURE), Line("", "signature", True)]
+    lines += [Line(data.tracking_url, "qr", True), Line(typed, "code", True)]
     address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {data.address_text}"
     lines += [Line(part, "small", True) for part in wrap(address)]
     for note in content.closing_notes(data):
@@ -131,5 +134,6 @@ def _tail(data: ReceiptData) -> list[Line]:
 
 
 def receipt_lines(data: ReceiptData) -> list[Line]:
-    """The whole roll receipt, top to bottom; the QR is one line of style "qr" (its URL)."""
+    """The whole roll receipt, top to bottom. The QR is one line of style "qr" (its URL);
+    a "signature" line marks where the printer puts `data.signature_png`."""
     return [*_head(data), *_sections(data), *_tail(data)]

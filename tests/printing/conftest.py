@@ -7,11 +7,17 @@ from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from tests.printing.printing_support import ACCEPTED_AT, CODE_SECRET, FALLBACK_ITEMS, PORTAL, ReceiptFactory
 
 from forms.text import Text
 from printing import qr_payload
 from printing.model import Material, MissingMaterial, ReceiptData, mask_identifier, mask_name
+from tests.printing.printing_support import (
+    ACCEPTED_AT,
+    CODE_SECRET,
+    FALLBACK_ITEMS,
+    PORTAL,
+    ReceiptFactory,
+)
 
 
 @pytest.fixture(scope="session")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from escpos.printer import Dummy
-from tests.printing.printing_support import ReceiptFactory, page_texts, signature_png
 
 from printing.backends import CupsBackend, EscPosBackend, PdfFileBackend
-from printing.errors import PrinterError, PrintOutputError
+from printing.errors import PrinterError, PrintOutputError, ReceiptDataError
+from tests.printing.printing_support import ReceiptFactory, page_texts, signature_png
 
 # ---- PDF file -------------------------------------------------------------------------------
 
@@ -175,3 +175,22 @@ def test_an_unreachable_network_printer_is_a_printer_error(make_receipt: Receipt
     with pytest.raises(PrinterError) as caught:
         EscPosBackend.network("127.0.0.1", port=port, timeout=2).print_receipt(make_receipt())
     assert "热敏打印机无法打印" in caught.value.message("zh_CN")
+
+
+def test_escpos_prints_the_signature_as_a_raster_image(make_receipt: ReceiptFactory) -> None:
+    plain, signed = Dummy(), Dummy()
+    EscPosBackend(plain).print_receipt(make_receipt())
+    EscPosBackend(signed).print_receipt(make_receipt(signature_png=signature_png()))
+    raster = b"\x1dv0"  # GS v 0: print raster bit image
+    assert raster not in plain.output
+    assert raster in signed.output
+    assert signed.output.index(raster) < signed.output.index(QR_COMMAND)
+
+
+def test_escpos_refuses_a_broken_signature_before_printing(
+    make_receipt: ReceiptFactory,
+) -> None:
+    printer = Dummy()
+    with pytest.raises(ReceiptDataError):
+        EscPosBackend(printer).print_receipt(make_receipt(signature_png=b"not an image"))
+    assert printer.output == b""  # nothing half-printed

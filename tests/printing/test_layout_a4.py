@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from tests.printing.printing_support import ReceiptFactory, page_count, page_sizes_mm, page_texts, qr_codes
-
 from forms.text import Text
 from printing.model import Material
 from printing.render import render_pdf
+from tests.printing.printing_support import (
+    ReceiptFactory,
+    page_count,
+    page_sizes_mm,
+    page_texts,
+    qr_codes,
+)
 
 THIRTY = tuple(
     Material(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from forms.text import Text
+from printing.model import Material, MissingMaterial
+from printing.render import render_pdf
 from tests.printing.printing_support import (
     ReceiptFactory,
     page_count,
@@ -10,10 +13,6 @@ from tests.printing.printing_support import (
     qr_codes,
     right_edge_mm,
 )
-
-from forms.text import Text
-from printing.model import Material, MissingMaterial
-from printing.render import render_pdf
 
 THIRTY = tuple(Material(Text(f"材料第{i}号", f"Material {i}"), i % 3 == 0) for i in range(1, 31))
 

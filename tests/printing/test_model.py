@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
-from tests.printing.printing_support import ReceiptFactory
 
 from printing.errors import ReceiptDataError
 from printing.model import mask_identifier, mask_name
+from tests.printing.printing_support import ReceiptFactory
 
 
 @pytest.mark.parametrize(

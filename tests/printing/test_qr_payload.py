@@ -11,7 +11,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.printing.printing_support import ACCEPTED_AT, CODE_SECRET
 
 from printing import qr_payload
 from printing.errors import PayloadError
@@ -23,6 +22,7 @@ from printing.qr_payload import (
     typed_code,
     verify_payload,
 )
+from tests.printing.printing_support import ACCEPTED_AT, CODE_SECRET
 
 RECEIPT = "0K3-7QXM-004-R"
 

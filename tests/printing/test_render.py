@@ -10,6 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from printing import parts, qr_payload
+from printing.errors import PayloadError, PrintingError, ReceiptDataError
+from printing.model import Material, MissingMaterial, ReceiptData
+from printing.render import render_pdf
 from tests.printing.printing_support import (
     CODE_SECRET,
     ReceiptFactory,
@@ -22,11 +27,6 @@ from tests.printing.printing_support import (
     sample_item_ids,
     signature_png,
 )
-
-from printing import parts, qr_payload
-from printing.errors import PayloadError, PrintingError, ReceiptDataError
-from printing.model import Material, MissingMaterial, ReceiptData
-from printing.render import render_pdf
 
 
 def _for_item(make_receipt: ReceiptFactory, item: SampleItem, kind: str) -> ReceiptData:

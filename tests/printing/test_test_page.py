@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from tests.printing.printing_support import embedded_fonts, page_sizes_mm, page_texts, qr_codes
 
 from printing.errors import PrintingError
 from printing.test_page import TEST_URL, render_test_page
+from tests.printing.printing_support import embedded_fonts, page_sizes_mm, page_texts, qr_codes
 
 
 @pytest.mark.parametrize(("paper", "width_mm"), [("a4", 210), ("80mm", 80)])

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.printing.printing_support import ReceiptFactory
-
 from forms.text import Text
 from printing.text_layout import COLUMNS, receipt_lines, width, wrap
+from tests.printing.printing_support import ReceiptFactory
 
 
 def test_width_counts_chinese_as_two_columns() -> None:
