@@ -69,17 +69,27 @@ class Builder:
         return value
 
     def text(self, value: Any, path: Path) -> Text | None:
-        d = self.mapping(value, path, {"zh", "en"}, {"zh", "en"})
-        if not d:
+        """A `{zh: ..., en: ...}` mapping: both languages, nothing else."""
+        if not isinstance(value, dict):
+            self.r.add(
+                path, _t("应为中英文对照 {zh: …, en: …}", "needs both languages: {zh: .., en: ..}")
+            )
             return None
-        good = True
+        self.mapping(value, path, {"zh", "en"}, {"zh", "en"})
+        return self.text_parts(value, path)
+
+    def text_parts(self, d: dict[str, Any], path: Path) -> Text | None:
+        """The zh/en pair of a mapping whose keys the caller has checked already."""
+        parts: list[str] = []
         for lang in ("zh", "en"):
-            if lang in d and (not isinstance(d[lang], str) or not d[lang].strip()):
+            value = d.get(lang)
+            if isinstance(value, str) and value.strip():
+                parts.append(value.strip())
+            elif lang in d:
                 self.r.add(
                     (*path, lang), _t(f"{lang} 应为非空文字", f"{lang} must be non-empty text")
                 )
-                good = False
-        return Text(d["zh"].strip(), d["en"].strip()) if good and len(d) == 2 else None
+        return Text(parts[0], parts[1]) if len(parts) == 2 else None
 
     def integer(self, value: Any, path: Path, minimum: int = 0) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
@@ -149,8 +159,7 @@ class Builder:
     def department(self, value: Any) -> tuple[str, Text | None]:
         d = self.mapping(value, ("department",), {"code", "zh", "en"}, {"code", "zh", "en"})
         code = self.code(d.get("code"), ("department", "code"), ITEM_CODE_RE) if d else ""
-        names = {k: v for k, v in d.items() if k in ("zh", "en")}
-        return code, self.text(names, ("department",)) if d else None
+        return code, self.text_parts(d, ("department",))
 
     def choice(self, value: Any, path: Path, allowed: tuple[str, ...]) -> str:
         if value not in allowed:
@@ -249,7 +258,7 @@ class Builder:
             return None
         ftype = value.get("type")
         kind = FIELD_TYPES.get(ftype) if isinstance(ftype, str) else None
-        if kind is None:
+        if kind is None and "type" in value:
             names = ", ".join(FIELD_TYPES)
             self.r.add(
                 (*path, "type"),
@@ -308,16 +317,20 @@ class Builder:
                 ),
             )
             return ()
-        found: list[Option] = []
+        found: list[tuple[Option, Path]] = []
         for i, raw in enumerate(value):
             o = self.mapping(
                 raw, (*path, "options", i), {"value", "zh", "en"}, {"value", "zh", "en"}
             )
-            label = self.text({k: v for k, v in o.items() if k != "value"}, (*path, "options", i))
-            if o and label is not None and isinstance(o.get("value"), (str, int)):
-                found.append(Option(str(o["value"]), label))
-        self.duplicates([(o.value, (*path, "options", i)) for i, o in enumerate(found)], "选项")
-        return tuple(found)
+            label = self.text_parts(o, (*path, "options", i))
+            if "value" in o and not isinstance(o["value"], (str, int)):
+                self.r.add(
+                    (*path, "options", i, "value"), _t("选项值应为文字", "an option value is text")
+                )
+            elif "value" in o and label is not None:
+                found.append((Option(str(o["value"]), label), (*path, "options", i)))
+        self.duplicates([(o.value, where) for o, where in found], "选项")
+        return tuple(o for o, _ in found)
 
     def constraints(self, d: dict[str, Any], path: Path, ftype: Any) -> Constraints:
         values = {k: d[k] for k in CONSTRAINT_KEYS if k in d}

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from forms_fixtures import answers_for
-from tests.forms.forms_fixtures import answers_for
-
 from forms.catalog import Catalog
+from tests.forms.forms_fixtures import answers_for
 
 
 def codes(materials: tuple[object, ...]) -> list[str]:

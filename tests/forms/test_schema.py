@@ -311,3 +311,45 @@ def test_from_dict_reports_problems_as_catalog_error(sample_catalog: Catalog) ->
     texts = [(p.file, p.line, p.text.en) for p in exc.value.problems]
     assert ("<dict>", 0, "the code id_card is used twice") in texts
     assert any(t.startswith("unknown field type fancy") for _, _, t in texts)
+
+
+def test_option_mistakes_each_reported_once(write_item: WriteItem) -> None:
+    path = write_item(
+        """
+        fields:
+          - code: a
+            type: choice
+            label: {zh: 甲, en: A}
+            options:
+              - x
+              - {value: 1, zh: 一}
+              - {zh: 二, en: two}
+              - {value: [1], zh: 三, en: three}
+              - {value: b, zh: 四, en: four}
+              - {value: b, zh: 五, en: five}
+        """
+    )
+    assert lines_and_en(path) == [
+        (L + 6, "a mapping (key: value) is expected here"),
+        (L + 7, "the key en is missing"),
+        (L + 8, "the key value is missing"),
+        (L + 9, "an option value is text"),
+        (L + 11, "the code b is used twice"),
+    ]
+
+
+def test_texts_need_both_languages(write_item: WriteItem) -> None:
+    header = HEADER.replace("en: Test Bureau", "en: ''")
+    path = write_item(
+        """
+        fields:
+          - {code: a, type: text, label: 甲}
+          - {code: b, label: {zh: 乙, en: B}}
+        """,
+        header=header,
+    )
+    assert lines_and_en(path) == [
+        (4, "en must be non-empty text"),
+        (L + 2, "needs both languages: {zh: .., en: ..}"),
+        (L + 3, "the key type is missing"),
+    ]
