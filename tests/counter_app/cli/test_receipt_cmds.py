@@ -93,3 +93,24 @@ def test_print_test_page_to_a_file(terminal: Terminal, tmp_path: Path) -> None:
 def test_a_destination_is_required(terminal: Terminal) -> None:
     with pytest.raises(SystemExit):
         _run(terminal, "receipt", "000-7QXM-999-0")
+
+
+def test_a_missing_font_is_one_clear_line_and_the_receipt_prints_after_repair(
+    terminal: Terminal,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    number = _accept(terminal)
+    # As if the font file had been deleted before this process first registered it.
+    monkeypatch.setattr("printing.fonts._registered", {})
+    monkeypatch.setattr("printing.fonts.FONT_PATH", tmp_path / "deleted.ttc")
+    out = tmp_path / "r.pdf"
+    assert _run(terminal, "receipt", number, "--out", str(out)) == 2
+    err = capsys.readouterr().err.strip()
+    assert "font" in err and "reinstall" in err and "\n" not in err
+    assert not out.exists()
+    assert terminal.intake.get(number).status == "received"
+    monkeypatch.undo()
+    assert _run(terminal, "receipt", number, "--out", str(out)) == 0
+    assert "duplicate" not in capsys.readouterr().out  # the failed attempt was no copy
