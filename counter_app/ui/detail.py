@@ -25,6 +25,7 @@ from counter_app.ui.widgets import (
     error_label,
     error_message,
     lang_of_app,
+    open_once,
     show_error,
     tr_text,
 )
@@ -146,7 +147,7 @@ class DetailPage(QWidget):
         data = self.pdf
         dialog.fileSelected.connect(lambda path: self._save(path, data))
         self.dialog = dialog
-        dialog.open()
+        open_once(dialog)
 
     def _save(self, path: str, data: bytes) -> None:
         from pathlib import Path
@@ -172,7 +173,7 @@ class DetailPage(QWidget):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(lambda files: self._supplement(code, files))
         self.dialog = dialog
-        dialog.open()
+        open_once(dialog)
 
     def _supplement(self, code: str, files: list[str]) -> None:
         from pathlib import Path
@@ -194,7 +195,7 @@ class DetailPage(QWidget):
         dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
         dialog.textValueSelected.connect(self.void)
         self.dialog = dialog
-        dialog.open()
+        open_once(dialog)
 
     def void(self, reason: str) -> None:
         reason = reason.strip()

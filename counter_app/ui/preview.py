@@ -10,18 +10,20 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from counter_app.ui.widgets import button
+from counter_app.ui.widgets import button, open_once
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
 
 
 class PdfPane(QPdfView):
-    """Shows PDF bytes; keeps the document and its buffer alive as long as the view."""
+    """Shows PDF bytes. The document is not a child of the view: deleting a QPdfView
+    together with a child QPdfDocument crashes Qt 6.12, so the document (and the buffer it
+    reads, its child) live as long as this Python object."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("pdf_view")
-        self.document = QPdfDocument(self)
+        self.document = QPdfDocument(None)
         self.buffer: QBuffer | None = None
         self.setDocument(self.document)
         self.setPageMode(QPdfView.PageMode.MultiPage)
@@ -30,7 +32,7 @@ class PdfPane(QPdfView):
     def show_pdf(self, data: bytes) -> bool:
         """Load `data`; False when Qt cannot read it."""
         self.document.close()
-        buffer = QBuffer(self)
+        buffer = QBuffer(self.document)
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.buffer = buffer
@@ -44,7 +46,7 @@ class PreviewDialog(QDialog):
     @classmethod
     def show_file(cls, path: Path, parent: QWidget) -> PreviewDialog:
         dialog = cls(path, parent)
-        dialog.open()
+        open_once(dialog)
         return dialog
 
     def __init__(self, path: Path, parent: QWidget) -> None:

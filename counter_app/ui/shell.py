@@ -20,7 +20,7 @@ from counter_app.ui.drafts import DraftStore
 from counter_app.ui.login import LoginPage
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.services import Backend
-from counter_app.ui.widgets import error_message
+from counter_app.ui.widgets import error_message, open_once
 
 log = logging.getLogger(__name__)
 
@@ -232,4 +232,4 @@ class Shell(QObject):
             parent,
         )
         box.setObjectName("warning_box")
-        box.open()
+        open_once(box)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.ui.widgets import button, error_label, error_message, show_error
+from counter_app.ui.widgets import button, error_label, error_message, open_once, show_error
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
@@ -137,7 +137,7 @@ class StatsPage(QWidget):
         dialog.setDefaultSuffix(fmt)
         dialog.fileSelected.connect(lambda path: self.export(path, fmt))
         self.dialog = dialog
-        dialog.open()
+        open_once(dialog)
 
     def export(self, path: str, fmt: str) -> None:
         start, end = self.period()

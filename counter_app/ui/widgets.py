@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from forms.text import LocalizedError, Text
 
@@ -77,3 +77,11 @@ def error_label(parent: QWidget, name: str) -> QLabel:
 def show_error(label: QLabel, message: str) -> None:
     label.setText(message)
     label.setVisible(bool(message))
+
+
+def open_once(dialog: QDialog) -> None:
+    """Open a dialog window-modally without blocking (no exec(): scanners, timers and tests
+    keep running) and delete it when it closes, so a hidden dialog can never take the
+    focus back later."""
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()

@@ -14,6 +14,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,7 +33,15 @@ from counter_app.ui.intake.picker import ItemPicker
 from counter_app.ui.intake.result import ResultStep
 from counter_app.ui.intake.review import ReviewStep
 from counter_app.ui.intake.signature import SignatureStep
-from counter_app.ui.widgets import button, error_label, error_message, show_error, tr_text
+from counter_app.ui.widgets import (
+    button,
+    error_label,
+    error_message,
+    open_once,
+    show_error,
+    tr_text,
+    with_shortcut,
+)
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
@@ -152,8 +161,7 @@ class IntakeFlow(QWidget):
         show_error(self.problem, "")
         self.stack.setCurrentWidget(self.steps[step])
         self.back_button.setEnabled(step not in ("item", "result"))
-        self.next_button.setText(self._next_text(step))
-        self.next_button.setToolTip(self.next_button.text().replace("&", "") + " (Ctrl+Enter)")
+        self._label_next(step)
         self.next_button.setVisible(step not in ("item", "result"))
         if step in STEPS:
             self.draft.step = step
@@ -165,6 +173,15 @@ class IntakeFlow(QWidget):
         if step == "review":
             self._show_review()
         self.step_changed.emit(step)
+
+    def _label_next(self, step: str) -> None:
+        """A button's setText() replaces its shortcut with the text's mnemonic, so the
+        Ctrl+Enter shortcut is set again after every relabel."""
+        self.next_button.setText(self._next_text(step))
+        self.next_button.setShortcut(QKeySequence("Ctrl+Return"))
+        self.next_button.setToolTip(
+            with_shortcut(self.next_button.text().replace("&", ""), "Ctrl+Return")
+        )
 
     def _next_text(self, step: str) -> str:
         if step != "review":
@@ -227,12 +244,37 @@ class IntakeFlow(QWidget):
     def _leave_applicant(self) -> None:
         if self.applicant.check():
             self.draft.applicant = self.applicant.values()
+            self._carry_applicant()
             self.go("form")
         else:
             show_error(self.problem, self.tr("Please correct the marked fields."))
             widget = self.applicant.first_error()
             if widget:
                 widget.setFocus()
+
+    def _carry_applicant(self) -> None:
+        """Most forms ask again for name, identifier and phone: fill the empty ones."""
+        if self.form is None:
+            return
+        given = self.draft.applicant
+        same = {
+            "name": "name",
+            "applicant_name": "name",
+            "company_name": "name",
+            "id_no": "id_no",
+            "applicant_id_no": "id_no",
+            "uscc": "id_no",
+            "phone": "phone",
+            "applicant_phone": "phone",
+            "contact_phone": "phone",
+        }
+        current = self.form.all_values()
+        fill = {
+            code: given.get(src, "")
+            for code, src in same.items()
+            if code in current and not current[code]
+        }
+        self.form.set_values(fill)
 
     def _ask_prefill(self, id_no: str) -> None:
         code = self.draft.service_code
@@ -308,7 +350,7 @@ class IntakeFlow(QWidget):
         html = self.review.show_summary(
             self.item, self.draft.applicant, self.draft.answers, given, missing
         )
-        self.next_button.setText(self._next_text("review"))
+        self._label_next("review")
         self.mirror.emit(html)
 
     def submit(self) -> None:
@@ -406,7 +448,7 @@ class IntakeFlow(QWidget):
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
         box.finished.connect(lambda code: self._resume_answer(code, draft))
         self.resume_box = box
-        box.open()
+        open_once(box)
 
     def _resume_answer(self, code: int, draft: Draft) -> None:
         if code == QMessageBox.StandardButton.Yes:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.ui.widgets import button, tr_text
+from counter_app.ui.widgets import button, open_once, tr_text
 
 
 def reusable_codes(known: Mapping[str, Any] | None) -> set[str]:
@@ -175,7 +175,7 @@ class MaterialsStep(QWidget):
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(lambda files: self.attach(code, files))
         self.dialog = dialog
-        dialog.open()
+        open_once(dialog)
 
     def reuse_current(self) -> None:
         code = self.current_code()

@@ -15,7 +15,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.ui.preview import PdfPane
-from counter_app.ui.widgets import button, error_message
+from counter_app.ui.widgets import button, error_message, open_once
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
@@ -105,7 +105,7 @@ class ResultStep(QWidget):
         dialog.setNameFilter(self.tr("PDF files (*.pdf)"))
         dialog.fileSelected.connect(self.save_to)
         self.dialog = dialog
-        dialog.open()
+        open_once(dialog)
 
     def save_to(self, path: str) -> None:
         data = self.pdf or b""
@@ -134,7 +134,7 @@ class ResultStep(QWidget):
         dialog.setObjectName("print_dialog")
         dialog.accepted.connect(lambda: self._print_on(printer))
         self.dialog = dialog
-        dialog.open()
+        open_once(dialog)
 
     def _print_on(self, printer: QPrinter) -> None:
         """Draw each page of the very PDF the preview shows."""
