@@ -280,8 +280,8 @@ class Filler:
             "outbox",
             ("submission", uuid, dumps(snap), "done", snap["accepted_at"], snap["accepted_at"]),
         )
-        self._audit(t, new.clerk_id, f"submission.{new.kind}", receipt_no, at,
-                    {"uuid": uuid, "service": item.code, "content_hash": snap["content_hash"]})  # fmt: skip
+        detail = {"uuid": uuid, "service": item.code, "content_hash": snap["content_hash"]}
+        self._audit(t, new.clerk_id, f"submission.{new.kind}", receipt_no, at, detail)
         for k, (st, when) in enumerate(events):
             rid = f"gen-{uuid}-{k}"
             t.add("status_events", (uuid, st, "", "portal", when.isoformat(), rid))
