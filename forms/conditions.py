@@ -40,11 +40,11 @@ class FieldTest:
         if current is None:
             return False
         if self.op == "equals":
-            return bool(current == self.value)
+            return _same(current, self.value)
         if self.op == "in":
             assert isinstance(self.value, tuple)
-            return current in self.value
-        return isinstance(current, list) and self.value in current
+            return any(_same(current, v) for v in self.value)
+        return isinstance(current, list) and any(_same(c, self.value) for c in current)
 
     def fields(self) -> Iterator[FieldTest]:
         yield self
@@ -79,6 +79,14 @@ class Join:
 
 
 Condition = FieldTest | Join
+
+
+def _same(answer: Any, expected: Any) -> bool:
+    """Equality that lets `equals: 60` match the choice value "60": choice values are text,
+    but a YAML author easily leaves a number unquoted (the loader checks it is an option)."""
+    if isinstance(answer, str) and not isinstance(expected, str):
+        return answer == str(expected)
+    return bool(answer == expected)
 
 
 def referenced_fields(condition: Condition) -> set[str]:

@@ -166,4 +166,4 @@ class ServiceItem:
         from forms.schema import build_item
         from forms.source import Reader
 
-        return build_item(dict(data), Reader("<dict>"))
+        return build_item(dict(data) if isinstance(data, Mapping) else data, Reader("<dict>"))

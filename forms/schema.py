@@ -374,7 +374,7 @@ def _is_iso_date(value: Any) -> bool:
     return True
 
 
-def build_item(data: dict[str, Any], reader: Reader) -> ServiceItem:
+def build_item(data: Any, reader: Reader) -> ServiceItem:
     """The item described by `data`; raises CatalogError listing every problem (by line)."""
     item = Builder(reader).item(data)
     if reader.problems or item is None:

@@ -63,3 +63,10 @@ def test_every_mistake_in_a_nested_condition_is_reported() -> None:
         (4, "filled takes true or false"),
         (6, "a condition's field must be a field code"),
     ]
+
+
+def test_unquoted_number_matches_a_text_choice_value() -> None:
+    assert cond({"field": "grade", "equals": 60}).evaluate({"grade": "60"})
+    assert cond({"field": "grade", "in": [60, 100]}).evaluate({"grade": "100"})
+    assert cond({"field": "grades", "contains": 60}).evaluate({"grades": ["60"]})
+    assert not cond({"field": "grade", "equals": 60}).evaluate({"grade": "600"})

@@ -353,3 +353,9 @@ def test_texts_need_both_languages(write_item: WriteItem) -> None:
         (L + 2, "needs both languages: {zh: .., en: ..}"),
         (L + 3, "the key type is missing"),
     ]
+
+
+def test_from_dict_refuses_what_is_not_a_mapping() -> None:
+    with pytest.raises(CatalogError) as exc:
+        ServiceItem.from_dict(["not", "an", "item"])  # type: ignore[arg-type]
+    assert exc.value.problems[0].text.en == "a mapping (key: value) is expected here"
