@@ -1,0 +1,82 @@
+"""The application's set-up: the shipped font, the translations, the worker bridge."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from PySide6.QtGui import QFontDatabase, QFontMetrics
+from PySide6.QtWidgets import QApplication
+
+from counter_app.ui.app import TRANSLATIONS, make_app
+from counter_app.ui.bridge import Operations
+from forms.text import Text, LocalizedError
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = TRANSLATIONS / "counter_zh_CN.ts"
+
+
+def _sources(ts: Path) -> set[tuple[str, str]]:
+    root = ET.parse(ts).getroot()
+    return {
+        (ctx.findtext("name") or "", msg.findtext("source") or "")
+        for ctx in root.iter("context")
+        for msg in ctx.iter("message")
+        if msg.find("translation") is not None
+        and msg.find("translation").get("type") not in ("obsolete", "vanished")
+    }
+
+
+def test_shipped_font_is_the_application_font_and_draws_chinese(qapp: QApplication) -> None:
+    make_app()
+    family = QApplication.font().family()
+    assert family == "WenQuanYi Micro Hei"
+    assert family in QFontDatabase.families()
+    assert QFontMetrics(QApplication.font()).inFontUcs4(ord("受"))
+
+
+def test_every_visible_string_is_in_the_translation_source(tmp_path: Path) -> None:
+    """lupdate over the UI code finds nothing the committed .ts lacks, and every entry has
+    a finished Chinese translation."""
+    fresh = tmp_path / "fresh.ts"
+    sources = sorted(str(p) for p in (ROOT / "counter_app" / "ui").rglob("*.py"))
+    lupdate = shutil.which("pyside6-lupdate", path=str(ROOT / ".venv" / "bin")) or "pyside6-lupdate"
+    subprocess.run([lupdate, *sources, "-ts", str(fresh)], check=True, capture_output=True)
+    assert _sources(fresh) <= _sources(TS)
+    unfinished = [
+        msg.findtext("source")
+        for msg in ET.parse(TS).getroot().iter("message")
+        if msg.find("translation").get("type") == "unfinished" or not msg.findtext("translation")
+    ]
+    assert unfinished == []
+    assert (TRANSLATIONS / "counter_zh_CN.qm").stat().st_mtime >= TS.stat().st_mtime - 1
+
+
+def test_operations_deliver_results_and_errors_on_the_gui_thread(qtbot, qapp: QApplication) -> None:
+    import threading
+
+    ops = Operations()
+    seen: list[object] = []
+    main = threading.get_ident()
+
+    def work() -> int:
+        assert threading.get_ident() != main  # really off the GUI thread
+        return 42
+
+    def fail() -> None:
+        raise LocalizedError(Text("坏了", "broken"))
+
+    with qtbot.waitSignal(ops.finished, timeout=5_000):
+        ops.store(work, lambda r: seen.append((r, threading.get_ident() == main)), seen.append)
+    with qtbot.waitSignal(ops.finished, timeout=5_000):
+        ops.io(
+            fail,
+            seen.append,
+            lambda e: seen.append((e.message("en"), threading.get_ident() == main)),
+        )
+    assert seen == [(42, True), ("broken", True)]
+    assert ops.pending == 0
+    ops.wait()
+    ops.deleteLater()
