@@ -3,12 +3,16 @@ JSON round trip the store and sync rely on."""
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from forms.catalog import Catalog, load_item
+from forms.catalog import Catalog, load_item, load_sample_catalog
 from forms.errors import CatalogError, LoadProblem
 from forms.model import ServiceItem
 from tests.forms.forms_fixtures import HEADER, HEADER_LINES, WriteItem
@@ -359,3 +363,47 @@ def test_from_dict_refuses_what_is_not_a_mapping() -> None:
     with pytest.raises(CatalogError) as exc:
         ServiceItem.from_dict(["not", "an", "item"])  # type: ignore[arg-type]
     assert exc.value.problems[0].text.en == "a mapping (key: value) is expected here"
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _paths(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    found = [path]
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else []
+    )
+    for key, child in items:
+        found += _paths(child, (*path, key))
+    return found
+
+
+SAMPLE_DATA = [item.to_dict() for item in load_sample_catalog()]
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(SAMPLE_DATA), st.data())
+def test_any_broken_definition_gives_problems_never_a_crash(
+    base: dict[str, Any], data: Any
+) -> None:
+    broken = copy.deepcopy(base)
+    path = data.draw(st.sampled_from(_paths(broken)[1:]))
+    parent = broken
+    for key in path[:-1]:
+        parent = parent[key]
+    parent[path[-1]] = data.draw(JSON)
+    try:
+        ServiceItem.from_dict(broken)
+    except CatalogError as exc:
+        assert exc.problems  # every failure explains itself
+        assert all(p.text.zh and p.text.en for p in exc.problems)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from forms.catalog import Catalog
+from forms.catalog import Catalog, load_sample_catalog
 from forms.model import ServiceItem
 from tests.forms.forms_fixtures import answers_for, choice_field, item_data, text_data
 
@@ -167,3 +169,27 @@ def test_chained_conditions_hide_what_depends_on_hidden_fields() -> None:
 def test_answers_must_be_a_mapping(sample_catalog: Catalog) -> None:
     report = sample_catalog.require("GA-001").validate(["not", "a", "dict"])  # type: ignore[arg-type]
     assert report.messages("en") == [": answers must be a mapping of field codes"]
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+CATALOG = load_sample_catalog()
+
+
+@settings(max_examples=200)
+@given(st.sampled_from(SAMPLE_CODES), st.data())
+def test_any_json_answers_give_a_report_never_a_crash(code: str, data: st.DataObject) -> None:
+    item = CATALOG.require(code)
+    keys = [f.code for f in item.fields] + ["stray"]
+    answers = data.draw(st.dictionaries(st.sampled_from(keys), JSON, max_size=len(keys)))
+    report = item.validate(answers)
+    assert all(p.text.zh and p.text.en for p in report.problems)
+    assert set(report.cleaned) <= set(keys) - {"stray"}
+    item.required_materials(answers)
