@@ -42,7 +42,7 @@ def _head(data: ReceiptData, styles: parts.Styles) -> list[Flowable]:
     )
     small_centred = ParagraphStyle("sc", parent=styles.small, alignment=styles.centred.alignment)
     story: list[Flowable] = [
-        parts.bilingual(content.hall_line(data), styles, small_centred),
+        *parts.bilingual(content.hall_line(data), styles, small_centred),
         Paragraph(escape(content.title(data).zh), title),
         Paragraph(escape(content.title(data).en), small_centred),
         Spacer(1, 2 * mm),

@@ -75,17 +75,19 @@ def make_styles(font: str, base: float) -> Styles:
     )
 
 
-def bilingual_markup(text: Text, styles: Styles) -> str:
-    """Chinese, then English in smaller grey type on its own line (once if both are equal)."""
-    zh = escape(text.zh)
+def bilingual(text: Text, styles: Styles, style: ParagraphStyle | None = None) -> list[Flowable]:
+    """Chinese, then English in smaller grey type under it (once if both are equal).
+
+    Two paragraphs rather than one with <br/>: reportlab's CJK wrapping lets a full-width
+    full stop hang past the margin and then turns the <br/> into an empty line.
+    """
+    base = style or styles.body
+    chinese = Paragraph(escape(text.zh), base)
     if text.en == text.zh or not text.en:
-        return zh
-    size = styles.base * 0.8
-    return f'{zh}<br/><font size="{size:.1f}" color="#555555">{escape(text.en)}</font>'
-
-
-def bilingual(text: Text, styles: Styles, style: ParagraphStyle | None = None) -> Paragraph:
-    return Paragraph(bilingual_markup(text, styles), style or styles.body)
+        return [chinese]
+    size = max(base.fontSize * 0.85, styles.base * 0.78)  # stays legible on a thermal head
+    english = ParagraphStyle("en", parent=base, fontSize=size, leading=size * 1.3, textColor=GREY)
+    return [chinese, Paragraph(escape(text.en), english)]
 
 
 def heading(text: Text, styles: Styles) -> Paragraph:
@@ -93,7 +95,7 @@ def heading(text: Text, styles: Styles) -> Paragraph:
     return Paragraph(f"{markup}{escape(text.en)}</font>", styles.heading)
 
 
-def _table(cells: list[list[Flowable]], widths: Sequence[float], font: str) -> Table:
+def _table(cells: list[list[list[Flowable]]], widths: Sequence[float], font: str) -> Table:
     table = Table(cells, colWidths=list(widths), hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -115,7 +117,7 @@ def rows_table(
     rows: Sequence[content.Row], styles: Styles, width: float, label_share: float
 ) -> Table:
     """Label | value, one row per fact; values wrap inside their column."""
-    cells: list[list[Flowable]] = [
+    cells: list[list[list[Flowable]]] = [
         [bilingual(row.label, styles, styles.small), bilingual(row.value, styles)] for row in rows
     ]
     label_width = width * label_share
@@ -124,8 +126,8 @@ def rows_table(
 
 def lines_block(lines: Sequence[Text], styles: Styles) -> list[Flowable]:
     if not lines:
-        return [bilingual(content.NONE, styles)]
-    return [bilingual(line, styles) for line in lines]
+        return bilingual(content.NONE, styles)
+    return [flowable for line in lines for flowable in bilingual(line, styles)]
 
 
 def received_section(data: ReceiptData, styles: Styles) -> list[Flowable]:
@@ -137,18 +139,17 @@ def missing_section(data: ReceiptData, styles: Styles, width: float) -> list[Flo
     """On a notice: every material still needed with its reason, then where to come back."""
     if not data.is_notice:
         return []
-    cells: list[list[Flowable]] = [
+    cells: list[list[list[Flowable]]] = [
         [bilingual(row.label, styles), bilingual(row.value, styles)]
         for row in content.missing_lines(data)
     ]
     parts: list[Flowable] = [heading(content.STILL_NEEDED, styles)]
-    parts.append(
-        _table(cells, (width * 0.5, width * 0.5), styles.font)
-        if cells
-        else bilingual(content.NONE, styles)
-    )
+    if cells:
+        parts.append(_table(cells, (width * 0.5, width * 0.5), styles.font))
+    else:
+        parts += bilingual(content.NONE, styles)
     if data.come_back.zh or data.come_back.en:
-        parts += [heading(content.COME_BACK, styles), bilingual(data.come_back, styles)]
+        parts += [heading(content.COME_BACK, styles), *bilingual(data.come_back, styles)]
     return parts
 
 
@@ -159,7 +160,8 @@ def materials_section(data: ReceiptData, styles: Styles, width: float) -> list[F
 
 def notes_section(data: ReceiptData, styles: Styles) -> list[Flowable]:
     parts: list[Flowable] = [Spacer(1, styles.base * 0.6)]
-    parts += [bilingual(note, styles, styles.small) for note in content.closing_notes(data)]
+    for note in content.closing_notes(data):
+        parts += bilingual(note, styles, styles.small)
     return parts
 
 
