@@ -27,7 +27,11 @@ def problems_of(path: Path) -> list[LoadProblem]:
 
 
 def lines_and_en(path: Path) -> list[tuple[int, str]]:
-    return [(p.line, p.text.en) for p in problems_of(path)]
+    """(line, English text) of every problem, after checking each names the file."""
+    problems = problems_of(path)
+    assert {p.file for p in problems} == {str(path)}
+    assert all(p.text.zh and p.text.zh != p.text.en for p in problems)
+    return [(p.line, p.text.en) for p in problems]
 
 
 def test_unknown_field_type(write_item: WriteItem) -> None:
