@@ -39,6 +39,13 @@ def check_command(args: argparse.Namespace) -> int:
         )
         print(summary.get(args.lang))
         return 1
+    if not catalog:
+        empty = Text(
+            f"{args.path} 中没有服务事项定义文件（*.yaml）",
+            f"no service-item definition files (*.yaml) in {args.path}",
+        )
+        print(empty.get(args.lang))
+        return 1
     summary = Text(
         f"正常：{len(catalog)} 个服务事项，共 {sum(len(i.fields) for i in catalog)} 个字段",
         f"OK: {len(catalog)} service item(s), {sum(len(i.fields) for i in catalog)} field(s)",

@@ -55,3 +55,12 @@ def test_forms_needs_an_action(capsys: pytest.CaptureFixture[str]) -> None:
         main(["forms"])
     assert exc.value.code == 2
     assert "check" in capsys.readouterr().err
+
+
+def test_a_folder_without_definitions_is_not_ok(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--lang", "en", "forms", "check", str(tmp_path)]) == 1
+    assert capsys.readouterr().out.strip() == (
+        f"no service-item definition files (*.yaml) in {tmp_path}"
+    )
