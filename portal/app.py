@@ -84,7 +84,7 @@ Caller = Annotated[TerminalInfo, Depends(_caller)]
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API app on `settings` (database migrated on creation)."""
     settings = settings or Settings()
-    db = Database(settings.db_url)
+    db = Database(settings.db_url, settings.busy_timeout_ms)
     store = MaterialStore(db, settings)
     app = FastAPI(title="Service platform sync API", version="1", responses=ERRORS)
     app.state.db = db

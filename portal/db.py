@@ -9,7 +9,7 @@ what the schema is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -28,14 +28,17 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-    dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
-    cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    cur.close()
+def _sqlite_pragmas(busy_ms: int) -> Callable[[Any, Any], None]:
+    def on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={int(busy_ms)}")
+        cur.close()
+
+    return on_connect
 
 
 def _sqlite_begin(conn: Connection) -> None:
@@ -44,12 +47,14 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url` (sqlite:///path or postgresql+psycopg://...)."""
+def make_engine(url: str, busy_ms: int = 10_000) -> Engine:
+    """An engine for `url` (sqlite:///path or postgresql+psycopg://...). A SQLite writer
+    waits up to `busy_ms` for the lock, then the request gets 503 + Retry-After."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": 10, "check_same_thread": False})
-        event.listen(engine, "connect", _sqlite_pragmas)
+        args = {"timeout": busy_ms / 1000, "check_same_thread": False}
+        engine = create_engine(url, connect_args=args)
+        event.listen(engine, "connect", _sqlite_pragmas(busy_ms))
         event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.drivername == "postgresql":
@@ -60,9 +65,9 @@ def make_engine(url: str) -> Engine:
 class Database:
     """The engine plus the reflected tables; `begin()` is the only way to touch data."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_ms: int = 10_000) -> None:
         try:
-            self.engine = make_engine(url)
+            self.engine = make_engine(url, busy_ms)
             migrations.migrate(self.engine)
             meta = MetaData()
             meta.reflect(bind=self.engine)

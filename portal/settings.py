@@ -32,3 +32,5 @@ class Settings:
     enroll_code_ttl: timedelta = timedelta(hours=24)
     #: Changes returned by one pull; the terminal asks again while `more` is true.
     changes_page: int = 200
+    #: How long a SQLite writer waits for the lock before the request gets 503 + Retry-After.
+    busy_timeout_ms: int = 10_000

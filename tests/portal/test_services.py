@@ -67,6 +67,7 @@ def test_push_is_idempotent_and_stores_everything(db: Database) -> None:
         row = conn.execute(select(db.t("applications"))).first()
         heads = conn.execute(select(db.t("audit_heads").c.seq)).scalars().all()
     assert heads == [7]
+    assert row is not None and json.loads(row.answers)["名字"] == "张三"
 
 
 def test_same_uuid_other_content_is_a_kept_conflict_never_overwritten(db: Database) -> None:

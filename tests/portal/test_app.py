@@ -1,0 +1,152 @@
+"""The HTTP API on a real uvicorn on loopback: status codes and bodies a terminal sees."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from portal import enrollment, services
+from portal.server import BackgroundServer
+from portal.settings import Settings
+from sync.protocol import ErrorReply, PushRequest
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[BackgroundServer]:
+    with BackgroundServer(settings) as srv:
+        yield srv
+
+
+@pytest.fixture
+def http(server: BackgroundServer) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server.url + "/api/v1", trust_env=False, timeout=5) as client:
+        yield client
+
+
+def enroll(server: BackgroundServer, http: httpx.Client, hall: str = "东湖大厅") -> str:
+    code = enrollment.issue_code(server.app.state.db, hall, 3, timedelta(hours=1))
+    body = {
+        "code": code,
+        "public_key": _real_key(),
+        "code_secret": base64.b64encode(os.urandom(32)).decode(),
+        "proposed_terminal_id": "7QXM",
+    }
+    resp = http.post("/enroll", json=body)
+    assert resp.status_code == 200, resp.text
+    return str(resp.json()["token"])
+
+
+def _real_key() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    raw = (
+        Ed25519PrivateKey.generate()
+        .public_key()
+        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    )
+    return base64.b64encode(raw).decode()
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def error(resp: httpx.Response) -> ErrorReply:
+    return ErrorReply.model_validate_json(resp.content)
+
+
+def test_openapi_describes_every_route(http: httpx.Client, server: BackgroundServer) -> None:
+    doc = httpx.get(server.url + "/openapi.json", trust_env=False).json()
+    for path in ("/enroll", "/push", "/changes", "/materials/missing", "/materials/{sha256}"):
+        assert "/api/v1" + path in doc["paths"]
+    assert http.get("/health").json() == {"status": "ok"}
+
+
+def test_no_or_unknown_token_is_401(http: httpx.Client) -> None:
+    assert http.get("/changes").status_code == 401
+    resp = http.get("/changes", headers=auth("nope"))
+    assert resp.status_code == 401 and error(resp).error == "unauthorized"
+
+
+def test_revoked_terminal_gets_403_with_reason(
+    server: BackgroundServer, http: httpx.Client
+) -> None:
+    token = enroll(server, http)
+    assert http.get("/changes", headers=auth(token)).status_code == 200
+    enrollment.revoke(server.app.state.db, "7QXM", "stolen device")
+    resp = http.get("/changes", headers=auth(token))
+    assert resp.status_code == 403 and error(resp).error == "revoked"
+    assert "stolen device" in error(resp).message.en
+
+
+def test_reused_and_bad_enrollment_requests(server: BackgroundServer, http: httpx.Client) -> None:
+    code = enrollment.issue_code(server.app.state.db, "H", 1, timedelta(hours=1))
+    body = {"code": code, "public_key": _real_key(), "proposed_terminal_id": "7QXM"}
+    body["code_secret"] = base64.b64encode(os.urandom(32)).decode()
+    assert http.post("/enroll", json=body).status_code == 200
+    resp = http.post("/enroll", json=body)
+    assert resp.status_code == 410 and error(resp).error == "code_used"
+    resp = http.post("/enroll", json=body | {"extra": 1})
+    assert resp.status_code == 422 and error(resp).error == "invalid_request"
+
+
+def test_upload_over_limit_is_413_with_clear_text(
+    server: BackgroundServer, http: httpx.Client
+) -> None:
+    token = enroll(server, http)
+    sha = hashlib.sha256(b"x").hexdigest()
+    resp = http.put(f"/materials/{sha}", params={"offset": 0, "total": 10**9},
+                    content=b"x", headers=auth(token))  # fmt: skip
+    assert resp.status_code == 413 and "too large" in error(resp).message.en
+    resp = http.put(f"/materials/{sha}", params={"offset": 0, "total": 1},
+                    content=b"x", headers=auth(token))  # fmt: skip
+    assert resp.json()["complete"] is True
+    missing = http.post("/materials/missing", json={"hashes": [sha]}, headers=auth(token))
+    assert missing.json() == {"missing": []}
+
+
+def test_other_halls_application_is_403(server: BackgroundServer, http: httpx.Client) -> None:
+    from tests.portal.test_services import SHA, app
+
+    east = enroll(server, http, hall="东湖大厅")
+    west = enroll(server, http, hall="西湖大厅")
+    body = {"applications": [app(1).model_dump(mode="json")]}
+    http.put(f"/materials/{SHA}", params={"offset": 0, "total": 0}, headers=auth(east))
+    pushed = http.post("/push", json=body, headers=auth(east)).json()
+    assert pushed["results"][0]["outcome"] == "missing_materials"  # SHA was never uploaded
+    services.push(server.app.state.db, enrollment.authenticate(server.app.state.db, east),
+                  PushRequest.model_validate(body), {SHA})  # fmt: skip
+    assert http.get("/applications/0K3AAAA001X", headers=auth(east)).status_code == 200
+    resp = http.get("/applications/0K3AAAA001X", headers=auth(west))
+    assert resp.status_code == 403 and error(resp).error == "other_hall"
+    assert http.get("/applications/NOPE", headers=auth(west)).status_code == 404
+
+
+def test_locked_database_is_503_with_retry_after(tmp_path: Path) -> None:
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'p.db'}",
+        materials_dir=tmp_path / "m",
+        busy_timeout_ms=100,
+    )
+    with BackgroundServer(settings) as server:
+        code = enrollment.issue_code(server.app.state.db, "H", 1, timedelta(hours=1))
+        holder = sqlite3.connect(tmp_path / "p.db", isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another writer holds the lock
+        try:
+            body = {"code": code, "public_key": _real_key(), "proposed_terminal_id": "7QXM"}
+            body["code_secret"] = base64.b64encode(os.urandom(32)).decode()
+            resp = httpx.post(server.url + "/api/v1/enroll", json=body, trust_env=False)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    assert resp.status_code == 503 and resp.headers["Retry-After"] == "2"
+    assert error(resp).error == "busy"
