@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from graphlib import CycleError, TopologicalSorter
 from typing import TYPE_CHECKING, Any
 
-from forms.source import Path, Reader
+from forms.source import NodePath, Reader
 from forms.text import Text
 
 if TYPE_CHECKING:
@@ -27,15 +27,15 @@ class Scope:
 
     parent: Scope | None
     specs: dict[str, FieldSpec] = field(default_factory=dict)
-    owners: dict[Path, str] = field(default_factory=dict)  # field path -> code
-    pending: list[tuple[Any, Path]] = field(default_factory=list)
+    owners: dict[NodePath, str] = field(default_factory=dict)  # field path -> code
+    pending: list[tuple[Any, NodePath]] = field(default_factory=list)
     children: list[Scope] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.parent is not None:
             self.parent.children.append(self)
 
-    def add(self, spec: FieldSpec, path: Path) -> None:
+    def add(self, spec: FieldSpec, path: NodePath) -> None:
         self.specs.setdefault(spec.code, spec)
         self.owners[path] = spec.code
 
@@ -48,7 +48,7 @@ class Scope:
         return None
 
 
-def leaves(data: Any, path: Path) -> Iterator[tuple[dict[str, Any], Path]]:
+def leaves(data: Any, path: NodePath) -> Iterator[tuple[dict[str, Any], NodePath]]:
     """Each `{field: ...}` test inside raw condition data, with its path."""
     if not isinstance(data, dict):
         return
@@ -61,7 +61,7 @@ def leaves(data: Any, path: Path) -> Iterator[tuple[dict[str, Any], Path]]:
             yield from leaves(item, (*path, join, i))
 
 
-def _check_values(test: dict[str, Any], path: Path, spec: FieldSpec, reader: Reader) -> None:
+def _check_values(test: dict[str, Any], path: NodePath, spec: FieldSpec, reader: Reader) -> None:
     if not spec.options:
         return
     for op in ("equals", "in", "contains"):
@@ -80,10 +80,10 @@ def _check_values(test: dict[str, Any], path: Path, spec: FieldSpec, reader: Rea
                 )
 
 
-def _edges(scope: Scope, reader: Reader) -> tuple[dict[str, set[str]], dict[str, Path]]:
+def _edges(scope: Scope, reader: Reader) -> tuple[dict[str, set[str]], dict[str, NodePath]]:
     """Check every test of the scope; return same-scope dependency edges and where they are."""
     graph: dict[str, set[str]] = {code: set() for code in scope.specs}
-    where: dict[str, Path] = {}
+    where: dict[str, NodePath] = {}
     for data, path in scope.pending:
         owner = scope.owners.get(path[:-1])
         for test, test_path in leaves(data, path):
@@ -105,7 +105,7 @@ def _edges(scope: Scope, reader: Reader) -> tuple[dict[str, set[str]], dict[str,
     return graph, where
 
 
-def _cycles(graph: dict[str, set[str]], where: dict[str, Path], reader: Reader) -> None:
+def _cycles(graph: dict[str, set[str]], where: dict[str, NodePath], reader: Reader) -> None:
     """Report every cycle: after each one found, drop its fields and look again."""
     while True:
         try:

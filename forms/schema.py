@@ -29,7 +29,7 @@ from forms.model import (
     ServiceItem,
 )
 from forms.references import Scope, check_references
-from forms.source import Path, Reader
+from forms.source import NodePath, Reader
 from forms.text import Text
 
 ITEM_KEYS = {"code", "version", "name", "department", "applicant_kind"}
@@ -54,7 +54,7 @@ class Builder:
 
     # -- generic readers --------------------------------------------------------------------
     def mapping(
-        self, value: Any, path: Path, allowed: set[str], required: set[str]
+        self, value: Any, path: NodePath, allowed: set[str], required: set[str]
     ) -> dict[str, Any]:
         if not isinstance(value, dict):
             self.r.add(
@@ -68,7 +68,7 @@ class Builder:
             self.r.add(path, _t(f"缺少键 {key}", f"the key {key} is missing"))
         return value
 
-    def text(self, value: Any, path: Path) -> Text | None:
+    def text(self, value: Any, path: NodePath) -> Text | None:
         """A `{zh: ..., en: ...}` mapping: both languages, nothing else."""
         if not isinstance(value, dict):
             self.r.add(
@@ -78,7 +78,7 @@ class Builder:
         self.mapping(value, path, {"zh", "en"}, {"zh", "en"})
         return self.text_parts(value, path)
 
-    def text_parts(self, d: dict[str, Any], path: Path) -> Text | None:
+    def text_parts(self, d: dict[str, Any], path: NodePath) -> Text | None:
         """The zh/en pair of a mapping whose keys the caller has checked already."""
         parts: list[str] = []
         for lang in ("zh", "en"):
@@ -91,7 +91,7 @@ class Builder:
                 )
         return Text(parts[0], parts[1]) if len(parts) == 2 else None
 
-    def integer(self, value: Any, path: Path, minimum: int = 0) -> int | None:
+    def integer(self, value: Any, path: NodePath, minimum: int = 0) -> int | None:
         if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
             self.r.add(
                 path, _t(f"应为不小于 {minimum} 的整数", f"must be a whole number >= {minimum}")
@@ -99,13 +99,13 @@ class Builder:
             return None
         return value
 
-    def boolean(self, value: Any, path: Path) -> bool:
+    def boolean(self, value: Any, path: NodePath) -> bool:
         if not isinstance(value, bool):
             self.r.add(path, _t("应为 true 或 false", "must be true or false"))
             return False
         return value
 
-    def code(self, value: Any, path: Path, pattern: re.Pattern[str]) -> str:
+    def code(self, value: Any, path: NodePath, pattern: re.Pattern[str]) -> str:
         if not isinstance(value, str) or pattern.fullmatch(value) is None:
             self.r.add(
                 path,
@@ -117,7 +117,7 @@ class Builder:
             return str(value)
         return value
 
-    def condition(self, value: Any, path: Path, scope: Scope) -> Condition | None:
+    def condition(self, value: Any, path: NodePath, scope: Scope) -> Condition | None:
         found = parse_condition(value, path, self.r)
         if found is not None:
             scope.pending.append((value, path))
@@ -161,14 +161,14 @@ class Builder:
         code = self.code(d.get("code"), ("department", "code"), ITEM_CODE_RE) if d else ""
         return code, self.text_parts(d, ("department",))
 
-    def choice(self, value: Any, path: Path, allowed: tuple[str, ...]) -> str:
+    def choice(self, value: Any, path: NodePath, allowed: tuple[str, ...]) -> str:
         if value not in allowed:
             self.r.add(
                 path, _t(f"应为 {'/'.join(allowed)} 之一", f"must be one of {'/'.join(allowed)}")
             )
         return str(value)
 
-    def fee(self, value: Any, path: Path) -> str:
+    def fee(self, value: Any, path: NodePath) -> str:
         try:
             amount = Decimal(str(value)) if not isinstance(value, bool) else Decimal("x")
         except InvalidOperation:
@@ -181,7 +181,7 @@ class Builder:
         return f"{amount:.2f}"
 
     # -- materials --------------------------------------------------------------------------
-    def materials(self, value: Any, path: Path, scope: Scope) -> tuple[MaterialSpec, ...]:
+    def materials(self, value: Any, path: NodePath, scope: Scope) -> tuple[MaterialSpec, ...]:
         if not isinstance(value, list):
             self.r.add(path, _t("materials 应为列表", "materials must be a list"))
             return ()
@@ -189,7 +189,7 @@ class Builder:
         self.duplicates([(m.code, (*path, i, "code")) for i, m in enumerate(found) if m], "材料")
         return tuple(m for m in found if m is not None)
 
-    def material(self, value: Any, path: Path, scope: Scope) -> MaterialSpec | None:
+    def material(self, value: Any, path: NodePath, scope: Scope) -> MaterialSpec | None:
         d = self.mapping(value, path, MATERIAL_KEYS, {"code", "name"})
         if not d:
             return None
@@ -221,7 +221,7 @@ class Builder:
             note=self.text(d["note"], (*path, "note")) if "note" in d else None,
         )
 
-    def file_types(self, value: Any, path: Path) -> tuple[str, ...]:
+    def file_types(self, value: Any, path: NodePath) -> tuple[str, ...]:
         if not isinstance(value, list) or not value:
             self.r.add(path, _t("file_types 应为非空列表", "file_types must be a non-empty list"))
             return ()
@@ -233,7 +233,7 @@ class Builder:
                 )
         return tuple(types)
 
-    def duplicates(self, codes: list[tuple[str, Path]], what: str) -> None:
+    def duplicates(self, codes: list[tuple[str, NodePath]], what: str) -> None:
         seen: set[str] = set()
         for code, path in codes:
             if code in seen:
@@ -241,7 +241,7 @@ class Builder:
             seen.add(code)
 
     # -- fields -----------------------------------------------------------------------------
-    def fields(self, value: Any, path: Path, scope: Scope) -> tuple[FieldSpec, ...]:
+    def fields(self, value: Any, path: NodePath, scope: Scope) -> tuple[FieldSpec, ...]:
         if not isinstance(value, list):
             self.r.add(path, _t("fields 应为列表", "fields must be a list"))
             return ()
@@ -252,7 +252,7 @@ class Builder:
             scope.add(spec, code_path[:-1])
         return tuple(f for f in found if f is not None)
 
-    def field(self, value: Any, path: Path, scope: Scope) -> FieldSpec | None:
+    def field(self, value: Any, path: NodePath, scope: Scope) -> FieldSpec | None:
         if not isinstance(value, dict):
             self.mapping(value, path, set(), set())
             return None
@@ -297,15 +297,15 @@ class Builder:
         self.order(d, path, "min_items", "max_items")
         return spec if kind is not None else None
 
-    def count(self, d: dict[str, Any], path: Path, key: str) -> int | None:
+    def count(self, d: dict[str, Any], path: NodePath, key: str) -> int | None:
         return self.integer(d[key], (*path, key)) if key in d else None
 
-    def order(self, d: dict[str, Any], path: Path, low: str, high: str) -> None:
+    def order(self, d: dict[str, Any], path: NodePath, low: str, high: str) -> None:
         a, b = d.get(low), d.get(high)
         if isinstance(a, (int, float)) and isinstance(b, (int, float)) and a > b:
             self.r.add((*path, low), _t(f"{low} 大于 {high}", f"{low} is greater than {high}"))
 
-    def options(self, d: dict[str, Any], path: Path, ftype: Any) -> tuple[Option, ...]:
+    def options(self, d: dict[str, Any], path: NodePath, ftype: Any) -> tuple[Option, ...]:
         if ftype not in ("choice", "multichoice"):
             return ()
         value = d.get("options")
@@ -317,7 +317,7 @@ class Builder:
                 ),
             )
             return ()
-        found: list[tuple[Option, Path]] = []
+        found: list[tuple[Option, NodePath]] = []
         for i, raw in enumerate(value):
             o = self.mapping(
                 raw, (*path, "options", i), {"value", "zh", "en"}, {"value", "zh", "en"}
@@ -332,7 +332,7 @@ class Builder:
         self.duplicates([(o.value, where) for o, where in found], "选项")
         return tuple(o for o, _ in found)
 
-    def constraints(self, d: dict[str, Any], path: Path, ftype: Any) -> Constraints:
+    def constraints(self, d: dict[str, Any], path: NodePath, ftype: Any) -> Constraints:
         values = {k: d[k] for k in CONSTRAINT_KEYS if k in d}
         for key in ("min_len", "max_len", "decimals"):
             if key in values:
@@ -349,7 +349,7 @@ class Builder:
             self.order(d, path, "min", "max")
         return Constraints(**values)
 
-    def pattern(self, value: Any, path: Path) -> None:
+    def pattern(self, value: Any, path: NodePath) -> None:
         try:
             re.compile(value if isinstance(value, str) else "(")
         except re.error as exc:
@@ -357,7 +357,7 @@ class Builder:
                 path, _t(f"正则表达式有误：{exc}", f"the regular expression is wrong: {exc}")
             )
 
-    def bound(self, value: Any, path: Path, ftype: Any) -> None:
+    def bound(self, value: Any, path: NodePath, ftype: Any) -> None:
         if ftype == "date" and not (value == "today" or _is_iso_date(value)):
             self.r.add(
                 path, _t("日期界限应为 YYYY-MM-DD 或 today", "a date limit is YYYY-MM-DD or today")

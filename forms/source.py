@@ -19,7 +19,7 @@ import yaml
 from forms.errors import LoadProblem
 from forms.text import Text
 
-Path = tuple[Hashable, ...]
+NodePath = tuple[Hashable, ...]
 # libyaml's parser when PyYAML was built with it (several times faster); marks are the same.
 Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -29,10 +29,10 @@ class Reader:
     """Collects every problem found while building from one source, each with its line."""
 
     file: str
-    lines: Mapping[Path, int] = field(default_factory=dict)
+    lines: Mapping[NodePath, int] = field(default_factory=dict)
     problems: list[LoadProblem] = field(default_factory=list)
 
-    def line(self, path: Path) -> int:
+    def line(self, path: NodePath) -> int:
         """The line of `path`, or of its nearest ancestor that has one (0 when none)."""
         for end in range(len(path), -1, -1):
             found = self.lines.get(path[:end])
@@ -40,14 +40,14 @@ class Reader:
                 return found
         return 0
 
-    def add(self, path: Path, text: Text) -> None:
+    def add(self, path: NodePath, text: Text) -> None:
         self.problems.append(LoadProblem(self.file, self.line(path), text))
 
-    def key_line_path(self, path: Path) -> Path:
+    def key_line_path(self, path: NodePath) -> NodePath:
         """The path under which the *key* (rather than the value) of `path` is recorded."""
         return ("@key", *path)
 
-    def add_at_key(self, path: Path, text: Text) -> None:
+    def add_at_key(self, path: NodePath, text: Text) -> None:
         """Report at the line of the mapping key itself, for unknown or duplicate keys."""
         line = self.lines.get(self.key_line_path(path))
         if line is None:
@@ -66,10 +66,10 @@ def _plain_scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 class _Composer:
     """Turns a composed YAML node tree into values, recording lines and duplicate keys."""
 
-    def __init__(self, loader: yaml.SafeLoader, reader: Reader, lines: dict[Path, int]) -> None:
+    def __init__(self, loader: yaml.SafeLoader, reader: Reader, lines: dict[NodePath, int]) -> None:
         self.loader, self.reader, self.lines = loader, reader, lines
 
-    def value(self, node: yaml.Node, path: Path) -> Any:
+    def value(self, node: yaml.Node, path: NodePath) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, path)
@@ -77,7 +77,7 @@ class _Composer:
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
         return _plain_scalar(self.loader, node)
 
-    def mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+    def mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if isinstance(key_node, yaml.ScalarNode):
@@ -105,7 +105,7 @@ def read_yaml(text: str, file: str) -> tuple[Any, Reader]:
     Returns the document as plain values (None when it could not be read) and the reader
     that holds the line map and any problems so far.
     """
-    lines: dict[Path, int] = {}
+    lines: dict[NodePath, int] = {}
     reader = Reader(file, lines)
     loader = Loader(text)
     try:
