@@ -124,3 +124,11 @@ def image_count(pdf: bytes) -> int:
 
     page = next(pages(pdf))
     return len(list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])))
+
+
+def bottom_gap_mm(pdf: bytes) -> float:
+    """Distance from the lowest character on the first page to the paper's bottom edge."""
+    page = next(pages(pdf))
+    textpage = page.get_textpage()
+    lowest = min(textpage.get_charbox(i)[1] for i in range(textpage.count_chars()))
+    return float(lowest) / 72 * 25.4

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from forms.text import Text
 from printing.model import Material, MissingMaterial
 from printing.render import render_pdf
 from tests.printing.printing_support import (
     ReceiptFactory,
+    bottom_gap_mm,
     page_count,
     page_sizes_mm,
     page_texts,
@@ -64,3 +67,9 @@ def test_a_long_item_name_wraps_within_the_roll(make_receipt: ReceiptFactory) ->
     flat = page_texts(pdf)[0].replace("\r\n", "").replace("\n", "")
     assert flat.count("最低生活保障申请") == 4
     assert right_edge_mm(pdf) <= 76.5  # inside the 72 mm printable width (4 mm margins)
+
+
+@pytest.mark.parametrize("count", [0, 5, 30])
+def test_the_roll_ends_just_after_its_content(make_receipt: ReceiptFactory, count: int) -> None:
+    pdf = render_pdf(make_receipt(materials=THIRTY[:count]), "80mm")
+    assert 3 <= bottom_gap_mm(pdf) <= 12  # a margin, not metres of blank paper

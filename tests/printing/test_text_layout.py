@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from forms.text import Text
 from printing.text_layout import COLUMNS, receipt_lines, width, wrap
 from tests.printing.printing_support import ReceiptFactory
@@ -46,3 +49,10 @@ def test_plain_values_are_printed_once(make_receipt: ReceiptFactory) -> None:
     texts = [line.text for line in receipt_lines(make_receipt())]
     assert "申请人 Applicant：张*明" in texts
     assert sum("张*明" in text for text in texts) == 1
+
+
+@given(st.text(alphabet=st.sampled_from("ab 受理回执XY-1。，"), max_size=300))
+def test_wrap_never_overflows_and_loses_no_character(text: str) -> None:
+    lines = wrap(text)
+    assert all(width(line) <= COLUMNS for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
