@@ -123,7 +123,7 @@ def test_missing_lp_command_is_a_printer_error(tmp_path: Path) -> None:
 
 
 def test_a_hanging_spooler_times_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _fake_lp(tmp_path, monkeypatch, "sleep 5")
+    _fake_lp(tmp_path, monkeypatch, "exec sleep 5")  # exec: the kill reaches sleep
     with pytest.raises(PrinterError, match="did not answer"):
         CupsBackend(timeout=0.3).print_pdf(b"%PDF-1.4")
 
