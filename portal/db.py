@@ -99,8 +99,16 @@ class Database:
         self.engine.dispose()
 
 
+#: SQLite "operational" errors that pass: another writer, or the file not reachable now.
+_TRANSIENT = ("locked", "busy", "unable to open")
+
+
 def _translate(exc: SQLAlchemyError) -> Exception:
+    """Lock waits and lost connections are Busy (503, the client retries); anything else
+    is a StorageError (500), e.g. a schema the code does not expect."""
     if isinstance(exc, OperationalError):
-        return Busy(retry_after=2)
+        sqlite = exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3")
+        if not sqlite or any(word in str(exc.orig).lower() for word in _TRANSIENT):
+            return Busy(retry_after=2)
     detail = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
     return StorageError(Text(f"数据库错误：{detail}", f"Database error: {detail}"))

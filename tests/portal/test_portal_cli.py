@@ -1,0 +1,90 @@
+"""`portal` commands through `portal.cli.main`, and `portal serve` as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from portal.cli import main
+from portal.db import Database
+from tests.portal.test_services import SHA, app
+from tests.portal.test_services import push as push_apps
+
+CATALOG = Path(__file__).resolve().parents[1] / "sync" / "data" / "SYNC-001.yaml"
+
+
+@pytest.fixture
+def args(tmp_path: Path) -> list[str]:
+    return ["--db", f"sqlite:///{tmp_path / 'sub' / 'p.db'}", "--materials", str(tmp_path / "m")]
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_enroll_code_terminals_revoke(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "enroll-code", *args, "--hall", "东湖", "--window", "2")
+    assert code == 0 and len(out.strip()) == 14
+    assert run(capsys, "terminals", *args)[1] == ""
+    code, _, err = run(capsys, "revoke", *args, "ZZZZ", "--lang", "en")
+    assert code == 2 and err.strip() == "portal: No terminal ZZZZ."
+    code, _, err = run(capsys, "enroll-code", *args, "--hall", "H", "--window", "1",
+                       "--ttl-hours", "0")  # fmt: skip
+    assert code == 2 and err == "portal: 有效期必须大于 0。\n"
+
+
+def test_set_status_publish_conflicts(
+    args: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert run(capsys, "migrate", *args)[0] == 0
+    db = Database(args[1])
+    from portal.enrollment import TerminalInfo
+
+    term = TerminalInfo("AAAA", "东湖大厅", 1)
+    push_apps(db, term, app(1))
+    push_apps(db, term, app(1, answers={"x": 1}))
+    db.dispose()
+    code, out, _ = run(capsys, "set-status", *args, "0K3-AAAA-001-X", "approved", "--note", "ok")
+    assert (code, out.strip()) == (0, "0K3AAAA001X -> approved")
+    code, _, err = run(capsys, "set-status", *args, "0K3AAAA001X", "flying")
+    assert code == 2 and err.startswith("portal: 未知状态")
+    assert run(capsys, "publish-catalog", *args, str(CATALOG))[1].strip() == "published 1 new of 1"
+    conflicts = run(capsys, "conflicts", *args)[1].splitlines()
+    assert [json.loads(c)["uuid"] for c in conflicts] == ["uuid-00000001"]
+    assert SHA
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_serve_runs_uvicorn(args: list[str]) -> None:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "portal.cli", "serve", *args, "--port", str(port)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            env=os.environ | {"PYTHONWARNINGS": "ignore"})  # fmt: skip
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                resp = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", trust_env=False)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.1)
+        assert resp.json() == {"status": "ok"}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
