@@ -21,6 +21,7 @@ from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import PortalError, Unauthorized
 from portal.materials import MaterialStore
+from portal.pages.web import install as install_pages
 from portal.settings import Settings
 from sync.protocol import (
     API_PREFIX,
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, invalid)
 
     _routes(app, db, store, settings)
+    install_pages(app)  # tracking page, back office, open data (portal/pages/)
     return app
 
 

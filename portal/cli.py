@@ -16,6 +16,7 @@ from forms.text import DEFAULT_LANG, LocalizedError, Text
 from portal import enrollment, services
 from portal.db import Database
 from portal.errors import Invalid
+from portal.pages import cli as pages_cli
 from portal.settings import Settings, default_db_url, default_materials_dir
 
 
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--hall")
     p.set_defaults(func=cmd_conflicts)
     add_parser("terminals", help="list terminals").set_defaults(func=cmd_terminals)
+    pages_cli.add_commands(lambda name, text: add_parser(name, help=text), _db)
     return parser
 
 

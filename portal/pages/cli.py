@@ -1,0 +1,58 @@
+"""`portal staff add|disable USER` and `portal item-limit`: the pages' administration commands,
+added to the `portal` CLI by `add_commands` (so `portal/cli.py` needs one line)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable
+
+from forms.text import Text
+from portal.db import Database
+from portal.errors import Invalid
+from portal.pages import deadlines, staff
+
+AddParser = Callable[[str, str], argparse.ArgumentParser]
+OpenDb = Callable[[argparse.Namespace], Database]
+
+
+def _password(args: argparse.Namespace) -> str:
+    """From stdin with --password-stdin (scripts), else asked twice without echo."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password / 密码: ")
+    if getpass.getpass("Again / 再次输入: ") != first:
+        raise Invalid(Text("两次输入的密码不一致。", "The passwords differ."))
+    return first
+
+
+def add_commands(add_parser: AddParser, open_db: OpenDb) -> None:
+    def staff_cmd(args: argparse.Namespace) -> int:
+        db = open_db(args)
+        if args.action == "disable":
+            staff.disable_staff(db, args.username)
+        else:
+            staff.add_staff(db, args.username, args.name or args.username, _password(args))
+        print(f"staff user {args.username}: {'disabled' if args.action == 'disable' else 'saved'}")
+        return 0
+
+    def item_limit(args: argparse.Namespace) -> int:
+        days = None if args.clear else args.days
+        if days is None and not args.clear:
+            raise Invalid(Text("请给出工作日数或 --clear。", "Give a number of days or --clear."))
+        deadlines.set_item_limit(open_db(args), args.item, days, "cli")
+        print(f"{args.item}: {days if days is not None else 'cleared'}")
+        return 0
+
+    p = add_parser("staff", "back-office users: add (or reset the password) / disable")
+    p.add_argument("action", choices=["add", "disable"])
+    p.add_argument("username")
+    p.add_argument("--name", default="", help="display name")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.set_defaults(func=staff_cmd)
+    p = add_parser("item-limit", "set an item's time limit in working days (or --clear)")
+    p.add_argument("item")
+    p.add_argument("days", type=int, nargs="?")
+    p.add_argument("--clear", action="store_true")
+    p.set_defaults(func=item_limit)

@@ -1,0 +1,205 @@
+"""The back office for department staff (`/office`): log in, list applications with filters,
+open one with its materials, move it through its states with a note, set item time limits.
+
+Status moves go through `portal.services.set_status`, the same function as
+`portal set-status`, so each one lands in the owning terminal's changes feed. Every page
+needs a session; every POST needs the session's CSRF token (see `staff`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Path, Query, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from forms.text import Text
+from portal import services
+from portal.db import Database
+from portal.errors import PortalError
+from portal.pages import office_data, ratelimit, staff
+from portal.pages.deadlines import item_limits, set_item_limit, today
+from portal.pages.web import HEADERS, client_address, config, lang_of, page
+from sync.statuses import LABELS, Status
+
+router = APIRouter(prefix="/office", include_in_schema=False)
+STAFF_STATES = [s for s in Status if s not in services.COUNTER_ONLY]
+LOGIN_LIMIT = ratelimit.Limit(hits=10, window=300)
+Field = Annotated[str, Form(max_length=2000)]
+NOT_NUMBER = Text("时限应为整数个工作日。", "A time limit is a whole number of working days.")
+BAD_FORM = Text("表单已过期，请重新提交。", "The form has expired: please submit it again.")
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _user(request: Request) -> tuple[str, bytes] | None:
+    """(user name, secret) of the request's valid session."""
+    secret = staff.session_secret(_db(request))
+    name = staff.read_session(_db(request), secret, request.cookies.get(staff.SESSION_COOKIE))
+    return (name, secret) if name else None
+
+
+def _to(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers=HEADERS)
+
+
+def _ctx(request: Request, who: tuple[str, bytes], **extra: Any) -> dict[str, Any]:
+    cookie = request.cookies.get(staff.SESSION_COOKIE, "")
+    base = {"user": who[0], "csrf": staff.csrf_token(who[1], cookie), "labels": LABELS}
+    return base | extra
+
+
+def _csrf_ok(request: Request, who: tuple[str, bytes], token: str) -> bool:
+    return staff.csrf_ok(who[1], request.cookies.get(staff.SESSION_COOKIE), token)
+
+
+def _cookie(response: Response, request: Request, name: str, value: str, age: int) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=age,
+        path="/office",
+        httponly=True,
+        samesite="strict",
+        secure=config(request).secure_cookies,
+    )
+
+
+@router.get("/login")
+def login_form(request: Request, error: str = "") -> Response:
+    pre = request.cookies.get(staff.PRELOGIN_COOKIE) or secrets.token_urlsafe(24)
+    token = staff.csrf_token(staff.session_secret(_db(request)), pre)
+    response = page(request, "office_login.html", {"csrf": token, "error": error})
+    _cookie(response, request, staff.PRELOGIN_COOKIE, pre, 3600)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, username: Field, password: Field, csrf: Field) -> Response:
+    secret = staff.session_secret(_db(request))
+    if not staff.csrf_ok(secret, request.cookies.get(staff.PRELOGIN_COOKIE), csrf):
+        return login_form(request, BAD_FORM.get(lang_of(request)))
+    address = "login|" + client_address(request)
+    try:
+        if ratelimit.hit(_db(request), address, LOGIN_LIMIT) is not None:
+            raise staff.LoginFailed()
+        staff.check_password(_db(request), username, password)
+    except staff.LoginFailed as exc:
+        return login_form(request, exc.message(lang_of(request)))
+    response = _to("/office")
+    _cookie(response, request, staff.SESSION_COOKIE, staff.make_session(secret, username), 8 * 3600)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Field) -> Response:
+    response = _to("/office/login")
+    who = _user(request)
+    if who is not None and _csrf_ok(request, who, csrf):
+        response.delete_cookie(staff.SESSION_COOKIE, path="/office")
+    return response
+
+
+@router.get("")
+def applications(
+    request: Request,
+    hall: Annotated[str, Query(max_length=200)] = "",
+    item: Annotated[str, Query(max_length=64)] = "",
+    status: Annotated[str, Query(max_length=40)] = "",
+    overdue: Annotated[str, Query(max_length=5)] = "",
+) -> Response:
+    who = _user(request)
+    if who is None:
+        return _to("/office/login")
+    filters = office_data.Filters(hall, item, status, overdue == "1")
+    halls, items = office_data.choices(_db(request))
+    lines = office_data.applications(_db(request), filters, today())
+    context = {"lines": lines, "f": filters, "halls": halls, "items": items}
+    context |= {"states": list(Status), "today": today()}
+    return page(request, "office_list.html", _ctx(request, who, **context))
+
+
+def _detail(request: Request, who: tuple[str, bytes], receipt_no: str, error: str = "") -> Response:
+    try:
+        app = office_data.detail(_db(request), receipt_no, today())
+    except PortalError as exc:
+        context = _ctx(request, who, error=exc.message(lang_of(request)))
+        return page(request, "office_error.html", context, 404)
+    context = {"d": app, "states": STAFF_STATES, "error": error}
+    return page(request, "office_detail.html", _ctx(request, who, **context))
+
+
+@router.get("/a/{receipt_no}")
+def application(request: Request, receipt_no: str) -> Response:
+    who = _user(request)
+    return _to("/office/login") if who is None else _detail(request, who, receipt_no)
+
+
+@router.post("/a/{receipt_no}/status")
+def move(
+    request: Request, receipt_no: str, status: Field, csrf: Field, note: Field = ""
+) -> Response:
+    who = _user(request)
+    if who is None:
+        return _to("/office/login")
+    if not _csrf_ok(request, who, csrf):
+        return _detail(request, who, receipt_no, BAD_FORM.get(lang_of(request)))
+    try:
+        services.set_status(_db(request), receipt_no, status, note.strip())
+    except PortalError as exc:
+        return _detail(request, who, receipt_no, exc.message(lang_of(request)))
+    return _to(f"/office/a/{receipt_no}")
+
+
+@router.get("/files/{sha}")
+def download(request: Request, sha: Annotated[str, Path(pattern="^[0-9a-f]{64}$")]) -> Response:
+    """A material file as an attachment (never rendered inline: it is the citizen's file)."""
+    if _user(request) is None:
+        return _to("/office/login")
+    code = office_data.file_belongs(_db(request), sha)
+    path = request.app.state.materials.path_of(sha)
+    if code is None or not path.exists():
+        return Response("not found", status_code=404, headers=HEADERS)
+    name = f"{code}-{sha[:12]}{_extension(path)}"
+    return FileResponse(path, filename=name, headers=HEADERS, media_type="application/octet-stream")
+
+
+def _extension(path: Any) -> str:
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    magic = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
+    return next((ext for sig, ext in magic.items() if head.startswith(sig)), "")
+
+
+@router.get("/limits")
+def limits(request: Request, error: str = "") -> Response:
+    who = _user(request)
+    if who is None:
+        return _to("/office/login")
+    db = _db(request)
+    with db.begin() as conn:
+        current = item_limits(conn, db)
+    items = sorted(set(office_data.choices(db)[1]) | set(current))
+    context = {"items": items, "current": current, "error": error}
+    return page(request, "office_limits.html", _ctx(request, who, **context))
+
+
+@router.post("/limits")
+def save_limit(request: Request, service_code: Field, days: Field, csrf: Field) -> Response:
+    who = _user(request)
+    if who is None:
+        return _to("/office/login")
+    if not _csrf_ok(request, who, csrf):
+        return limits(request, BAD_FORM.get(lang_of(request)))
+    try:
+        value = int(days) if days.strip() else None
+        set_item_limit(_db(request), service_code, value, who[0])
+    except ValueError:
+        return limits(request, NOT_NUMBER.get(lang_of(request)))
+    except PortalError as exc:
+        return limits(request, exc.message(lang_of(request)))
+    return _to("/office/limits")

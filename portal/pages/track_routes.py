@@ -1,0 +1,113 @@
+"""The citizen's tracking page: `/t/{receipt_no}?c=CODE[&p=PAYLOAD][&lang=en]` (the receipt's
+QR), `/t` (type the receipt number and the 12-character code) and the rating form.
+
+Every lookup counts against the caller's address first (`ratelimit`), so the 60-bit typed
+code cannot be guessed at speed. Every refusal — unknown receipt, wrong code, forged
+payload — is the same 404 page, byte for byte; it echoes nothing from the request.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from portal.db import Database
+from portal.errors import Invalid
+from portal.pages import ratelimit, ratings
+from portal.pages.tracking import Tracking, lookup
+from portal.pages.web import HEADERS, client_address, config, page
+
+router = APIRouter(include_in_schema=False)
+Text_ = Annotated[str, Query(max_length=400)]
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def _limited(request: Request) -> Response | None:
+    """The 429 page when this address has used up its lookups, else None."""
+    wait = ratelimit.hit(_db(request), client_address(request), config(request).track_limit)
+    if wait is None:
+        return None
+    response = page(request, "track_limited.html", {"minutes": -(-wait // 60)}, status=429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _neutral(request: Request, lang: str = "") -> HTMLResponse:
+    return page(request, "track_neutral.html", {}, status=404, lang=lang)
+
+
+def _self_url(tracking: Tracking, code: str, payload: str, lang: str) -> str:
+    params = {"c": code} | ({"p": payload} if payload and not tracking.on_platform else {})
+    return f"/t/{tracking.receipt_no}?" + urlencode(params | ({"lang": "en"} if lang else {}))
+
+
+def _show(request: Request, receipt_no: str, code: str, payload: str) -> Response:
+    blocked = _limited(request)
+    if blocked is not None:
+        return blocked
+    tracking = lookup(_db(request), receipt_no, code, payload or None)
+    if tracking is None:
+        return _neutral(request)
+    context = {
+        "tr": tracking,
+        "code": code,
+        "payload": payload if not tracking.on_platform else "",
+        "url_zh": _self_url(tracking, code, payload, ""),
+        "url_en": _self_url(tracking, code, payload, "en"),
+        "rated": request.query_params.get("rated") == "1",
+        "error": "",
+    }
+    return page(request, "track.html", context)
+
+
+@router.get("/t", response_class=HTMLResponse)
+def typed_form(request: Request) -> Response:
+    """The form for a typed receipt number and code (the text under the QR)."""
+    return page(request, "track_form.html", {})
+
+
+@router.get("/t/find")
+def typed_lookup(request: Request, r: Text_ = "", c: Text_ = "") -> Response:
+    return _show(request, r, c, "")
+
+
+@router.get("/t/{receipt_no}")
+def track(
+    request: Request, receipt_no: str, c: Text_ = "", p: Annotated[str, Query(max_length=2000)] = ""
+) -> Response:
+    return _show(request, receipt_no, c, p)
+
+
+@router.post("/t/{receipt_no}/rate")
+def rate(
+    request: Request,
+    receipt_no: str,
+    c: Annotated[str, Form(max_length=400)],
+    rating: Annotated[str, Form(max_length=2)],
+    comment: Annotated[str, Form(max_length=4000)] = "",
+    lang: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    """Rate once; back to the page (303) so a reload does not post again."""
+    lang = "en" if lang.startswith("en") else "zh_CN"
+    blocked = _limited(request)
+    if blocked is not None:
+        return blocked
+    tracking = lookup(_db(request), receipt_no, c)
+    if tracking is None:
+        return _neutral(request, lang)
+    try:
+        stars = int(rating) if rating.isdigit() else 0
+        ratings.rate(_db(request), tracking, stars, comment)
+    except Invalid as exc:
+        context = {"tr": tracking, "code": c, "payload": "", "rated": False}
+        context |= {"error": exc.message(lang), "url_zh": "", "url_en": ""}
+        return page(request, "track.html", context, status=400, lang=lang)
+    url = _self_url(tracking, c, "", "en" if lang == "en" else "") + "&rated=1"
+    return RedirectResponse(url, status_code=303, headers=HEADERS)

@@ -1,0 +1,204 @@
+"""What the citizen's tracking page may show, decided without any HTML.
+
+`lookup(db, receipt_no, code, payload)` returns a `Tracking` or None. None covers every
+refusal alike (no such receipt, wrong code, forged or foreign payload), so the page can give
+one neutral answer and a guesser learns nothing, not even whether a receipt number exists.
+A `Tracking` holds no personal data by construction: it is built from the item, the dates
+and the status events only, never from the applicant or the answers.
+
+Two sources:
+- the application is on the platform: its events, its promised date;
+- it is not uploaded yet, but the QR's signed payload (`p`) verifies with the public key of
+  the terminal named in the receipt number, and the code matches that terminal's
+  code_secret: "accepted at the counter on DATE, on its way to the platform".
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Row, select
+
+from forms.text import Text
+from portal.db import Database
+from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date
+from printing.errors import PayloadError
+from printing.qr_payload import code_matches, compact_crockford, verify_payload
+from sync.statuses import LABELS, SETTLED, Status
+
+#: Receipt numbers are DDD TTTT SSS C: the terminal's ID is characters 3-6.
+TERMINAL_SLICE = slice(3, 7)
+RECEIPT_CHARS = 11
+_DUMMY_SECRET = bytes(32)
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One entry of the public timeline."""
+
+    at: datetime  # hall-local
+    status: str
+    label: Text
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tracking:
+    receipt_no: str  # grouped for display
+    uuid: str | None  # None while the application is not on the platform
+    item: Text
+    accepted_on: date
+    promised: date | None
+    status: str
+    steps: tuple[Step, ...]
+    supplement: str | None  # what to bring, when a supplement is asked for now
+    rating: int | None
+
+    @property
+    def on_platform(self) -> bool:
+        return self.uuid is not None
+
+    @property
+    def settled(self) -> bool:
+        return self.status in SETTLED
+
+    @property
+    def can_rate(self) -> bool:
+        return self.on_platform and self.status in SETTLED and self.rating is None
+
+
+def compact_receipt(value: str) -> str | None:
+    """The compact upper-case receipt number, or None when it cannot be one."""
+    try:
+        compact = compact_crockford(value)
+    except PayloadError:
+        return None
+    return compact if len(compact) == RECEIPT_CHARS else None
+
+
+def display(compact: str) -> str:
+    return "-".join([compact[:3], compact[3:7], compact[7:10], compact[10:]])
+
+
+def _secret(value: str) -> bytes:
+    return base64.b64decode(value)
+
+
+def item_name(conn: Connection, db: Database, code: str) -> Text:
+    """The item's name from the newest published catalog version (its code otherwise)."""
+    table = db.t("catalog_items")
+    query = select(table.c.definition).where(table.c.code == code)
+    body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
+    name = json.loads(body).get("name") if body else None
+    if isinstance(name, dict) and name.get("zh"):
+        return Text(str(name["zh"]), str(name.get("en") or name["zh"]))
+    return Text(code, code)
+
+
+def _application(conn: Connection, db: Database, compact: str) -> Row[Any] | None:
+    apps, terms = db.t("applications"), db.t("terminals")
+    query = (
+        select(apps, terms.c.code_secret)
+        .join(terms, terms.c.terminal_id == apps.c.terminal_id)
+        .where(apps.c.receipt_no.in_([compact, display(compact)]))
+    )
+    return conn.execute(query).first()
+
+
+def _steps(conn: Connection, db: Database, uuid: str) -> tuple[Step, ...]:
+    """The public timeline. Notes are shown only from the platform's staff (written for the
+    citizen); a counter's own notes (e.g. a void reason) may name people, so they are not."""
+    events = db.t("status_events")
+    query = select(events.c.status, events.c.note, events.c.source, events.c.at)
+    rows = conn.execute(query.where(events.c.uuid == uuid).order_by(events.c.at, events.c.id))
+    return tuple(
+        Step(
+            datetime.fromisoformat(r.at).astimezone(HALL_TZ),
+            r.status,
+            _label(r.status),
+            r.note if r.source == "portal" else "",
+        )
+        for r in rows
+    )
+
+
+def _label(status: str) -> Text:
+    try:
+        return LABELS[Status(status)]
+    except ValueError:
+        return Text(status, status)
+
+
+def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
+    steps = _steps(conn, db, row.uuid)
+    limit = item_limits(conn, db).get(row.service_code)
+    supplement = None
+    if row.status == Status.SUPPLEMENT_NEEDED and steps:
+        supplement = next((s.note for s in reversed(steps) if s.status == row.status), "")
+    ratings = db.t("citizen_ratings")
+    rated = conn.execute(
+        select(ratings.c.rating).where(ratings.c.uuid == row.uuid)
+    ).scalar_one_or_none()
+    return Tracking(
+        receipt_no=display(row.receipt_no.replace("-", "")),
+        uuid=row.uuid,
+        item=item_name(conn, db, row.service_code),
+        accepted_on=local_day(row.accepted_at),
+        promised=promised_date(row.accepted_at, row.due_date, limit),
+        status=row.status,
+        steps=steps,
+        supplement=supplement,
+        rating=rated,
+    )
+
+
+def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: str) -> Tracking:
+    """The receipt as its signed payload proves it; PayloadError when it does not."""
+    terms = db.t("terminals")
+    tid = compact[TERMINAL_SLICE]
+    term = conn.execute(select(terms).where(terms.c.terminal_id == tid)).first()
+    if term is None:
+        code_matches(_DUMMY_SECRET, compact, code)
+        raise PayloadError(Text("未知终端", "Unknown terminal"))
+    claim = verify_payload(base64.b64decode(term.public_key), p)
+    if claim.receipt_no != compact or claim.terminal_id != tid:
+        raise PayloadError(Text("回执不符", "Payload is for another receipt"))
+    if not code_matches(_secret(term.code_secret), compact, code):
+        raise PayloadError(Text("查询码不符", "Wrong code"))
+    accepted = claim.accepted_at.astimezone(HALL_TZ)
+    limit = item_limits(conn, db).get(claim.item_code)
+    step = Step(accepted, Status.RECEIVED, LABELS[Status.RECEIVED], "")
+    return Tracking(
+        receipt_no=display(compact),
+        uuid=None,
+        item=item_name(conn, db, claim.item_code),
+        accepted_on=accepted.date(),
+        promised=promised_date(claim.accepted_at.isoformat(), None, limit),
+        status=Status.RECEIVED,
+        steps=(step,),
+        supplement=None,
+        rating=None,
+    )
+
+
+def lookup(db: Database, receipt_no: str, code: str, payload: str | None = None) -> Tracking | None:
+    """What the page shows for this receipt and code, or None for every kind of refusal."""
+    compact = compact_receipt(receipt_no)
+    if compact is None or not code:
+        return None
+    with db.begin() as conn:
+        row = _application(conn, db, compact)
+        if row is not None:
+            ok = code_matches(_secret(row.code_secret), compact, code)
+            return _from_platform(conn, db, row) if ok else None
+        if not payload:
+            code_matches(_DUMMY_SECRET, compact, code)  # same work as a wrong code
+            return None
+        try:
+            return _from_payload(conn, db, compact, code, payload)
+        except (PayloadError, ValueError):
+            return None

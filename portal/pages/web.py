@@ -1,0 +1,95 @@
+"""Shared by every page: the Jinja2 environment, the language switch, the pages' settings and
+the response headers, and `install(app)` which mounts the pages on the API app."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from forms.text import Text
+from portal.pages.ratelimit import Limit
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+templates = Jinja2Templates(directory=str(TEMPLATES))
+
+#: Every page: never cached (statuses change, URLs carry codes), never framed, and the code
+#: in the address never leaks to another site through the Referer header.
+HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; frame-ancestors 'none'; form-action 'self'",
+}
+
+
+def _limit_from_env() -> Limit:
+    """$PORTAL_TRACK_LIMIT as HITS/SECONDS (default 30 lookups per 10 minutes)."""
+    raw = os.environ.get("PORTAL_TRACK_LIMIT", "")
+    hits, _, window = raw.partition("/")
+    if hits.isdigit() and window.isdigit() and int(hits) > 0 and int(window) > 0:
+        return Limit(int(hits), int(window))
+    return Limit()
+
+
+@dataclass
+class PageConfig:
+    """The pages' settings, on `app.state.pages` (tests may replace it)."""
+
+    track_limit: Limit = field(default_factory=_limit_from_env)
+    #: Mark staff cookies Secure (off only for plain-HTTP loopback tests and demos).
+    secure_cookies: bool = field(
+        default_factory=lambda: os.environ.get("PORTAL_INSECURE_COOKIES") != "1"
+    )
+
+
+def lang_of(request: Request) -> str:
+    """`?lang=en` switches to English; Chinese otherwise."""
+    return "en" if request.query_params.get("lang", "").lower().startswith("en") else "zh_CN"
+
+
+def page(
+    request: Request, name: str, context: dict[str, Any], status: int = 200, lang: str = ""
+) -> HTMLResponse:
+    """Render template `name` in the request's language with the common headers."""
+    lang = lang or lang_of(request)
+
+    def t(zh: str, en: str) -> str:
+        return en if lang == "en" else zh
+
+    def tx(text: Text) -> str:
+        return text.get(lang)
+
+    values = {"lang": lang, "t": t, "tx": tx, "html_lang": "en" if lang == "en" else "zh-CN"}
+    response = templates.TemplateResponse(
+        request, name, values | context, status_code=status, headers=HEADERS
+    )
+    return response
+
+
+def config(request: Request) -> PageConfig:
+    cfg: PageConfig = request.app.state.pages
+    return cfg
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (uvicorn's --proxy-headers and
+    --forwarded-allow-ips put the real one here behind a trusted load balancer)."""
+    return request.client.host if request.client else "unknown"
+
+
+def install(app: FastAPI) -> None:
+    """Mount the tracking page, the back office and open data on `app` (after create_app
+    set `app.state.db` and `app.state.materials`)."""
+    from portal.pages import office, opendata, track_routes
+
+    app.state.pages = PageConfig()
+    app.include_router(track_routes.router)
+    app.include_router(office.router)
+    app.include_router(opendata.router)
