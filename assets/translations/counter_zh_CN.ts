@@ -106,62 +106,92 @@
         <translation>另存为 PDF(&amp;D)...</translation>
     </message>
     <message>
+        <location filename="../../counter_app/ui/detail.py" line="90" />
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/detail.py" line="91" />
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/detail.py" line="92" />
+        <source>Due</source>
+        <translation>承诺办结日</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/detail.py" line="93" />
+        <source>Timeline</source>
+        <translation>办理进程</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/detail.py" line="94" />
+        <source>Materials</source>
+        <translation>材料</translation>
+    </message>
+    <message>
         <location filename="../../counter_app/ui/detail.py" line="95" />
+        <source>Still needed</source>
+        <translation>仍需提交</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/detail.py" line="96" />
         <source>(reused)</source>
         <translation>（复用）</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="122" />
+        <location filename="../../counter_app/ui/detail.py" line="133" />
         <source>platform</source>
         <translation>政务服务平台</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="122" />
+        <location filename="../../counter_app/ui/detail.py" line="133" />
         <source>this window</source>
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="138" />
+        <location filename="../../counter_app/ui/detail.py" line="149" />
         <source>Duplicate prepared (recorded in the audit log).</source>
         <translation>已生成副本（已记入审计日志）。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="143" />
+        <location filename="../../counter_app/ui/detail.py" line="154" />
         <source>Save the receipt as PDF</source>
         <translation>将回执另存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="159" />
+        <location filename="../../counter_app/ui/detail.py" line="170" />
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="170" />
+        <location filename="../../counter_app/ui/detail.py" line="181" />
         <source>Attach: {name}</source>
         <translation>上传材料：{name}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="193" />
+        <location filename="../../counter_app/ui/detail.py" line="204" />
         <source>Void application</source>
         <translation>作废申请</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="194" />
+        <location filename="../../counter_app/ui/detail.py" line="205" />
         <source>Reason for voiding {no}:</source>
         <translation>作废 {no} 的原因：</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="203" />
+        <location filename="../../counter_app/ui/detail.py" line="214" />
         <source>A reason is needed to void an application.</source>
         <translation>作废申请必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="214" />
+        <location filename="../../counter_app/ui/detail.py" line="225" />
         <source>Voided.</source>
         <translation>已作废。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="217" />
+        <location filename="../../counter_app/ui/detail.py" line="228" />
         <source>The operation failed.</source>
         <translation>操作未能完成。</translation>
     </message>
@@ -274,7 +304,7 @@
         <translation>“{text}”的查找结果：{n} 条</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/home.py" line="188" />
+        <location filename="../../counter_app/ui/home.py" line="197" />
         <source>The list could not be loaded.</source>
         <translation>列表未能载入。</translation>
     </message>
@@ -348,22 +378,22 @@
         <translation>表单中有 {n} 处问题，已在各项下方标出。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="396" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="399" />
         <source>The application could not be saved.</source>
         <translation>申请未能保存。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="401" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="404" />
         <source>Something went wrong; nothing was lost.</source>
         <translation>出现问题，但已填写的内容没有丢失。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="438" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="441" />
         <source>Unfinished application</source>
         <translation>未完成的申请</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="440" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="443" />
         <source>An application for {item} ({name}) was not finished (saved {at}). Continue it?</source>
         <translation>有一份 {item}（{name}）的申请尚未完成（保存于 {at}）。是否继续办理？</translation>
     </message>
@@ -444,12 +474,12 @@
         <translation>语言(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="106" />
+        <location filename="../../counter_app/ui/login.py" line="110" />
         <source>Demo mode. Sign in as:</source>
         <translation>演示模式，可用以下账号登录：</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="115" />
+        <location filename="../../counter_app/ui/login.py" line="119" />
         <source>Enter your clerk ID and password.</source>
         <translation>请输入工号和密码。</translation>
     </message>
@@ -829,13 +859,13 @@
     <name>StatsPage</name>
     <message>
         <location filename="../../counter_app/ui/stats_page.py" line="49" />
-        <location filename="../../counter_app/ui/stats_page.py" line="66" />
+        <location filename="../../counter_app/ui/stats_page.py" line="67" />
         <source>From</source>
         <translation>从</translation>
     </message>
     <message>
         <location filename="../../counter_app/ui/stats_page.py" line="49" />
-        <location filename="../../counter_app/ui/stats_page.py" line="68" />
+        <location filename="../../counter_app/ui/stats_page.py" line="69" />
         <source>To</source>
         <translation>至</translation>
     </message>
@@ -845,47 +875,47 @@
         <translation>导出格式</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="70" />
+        <location filename="../../counter_app/ui/stats_page.py" line="71" />
         <source>&amp;Show</source>
         <translation>查看(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="74" />
+        <location filename="../../counter_app/ui/stats_page.py" line="75" />
         <source>&amp;Export...</source>
         <translation>导出(&amp;E)...</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="93" />
+        <location filename="../../counter_app/ui/stats_page.py" line="104" />
         <source>Received {received}, accepted {accepted}, notices {notices}, settled {settled}, overdue {overdue}, settled before the promised date {on_time}, satisfaction {satisfaction} ({ratings} ratings)</source>
         <translation>收件 {received}，受理 {accepted}，一次性告知 {notices}，办结 {settled}，超期 {overdue}，承诺期内办结 {on_time}，满意度 {satisfaction}（{ratings} 次评价）</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="101" />
+        <location filename="../../counter_app/ui/stats_page.py" line="112" />
         <source>Received</source>
         <translation>收件</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="102" />
+        <location filename="../../counter_app/ui/stats_page.py" line="113" />
         <source>Settled</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="111" />
+        <location filename="../../counter_app/ui/stats_page.py" line="122" />
         <source>Applications per day</source>
         <translation>每日申请量</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="133" />
+        <location filename="../../counter_app/ui/stats_page.py" line="145" />
         <source>Export statistics</source>
         <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="146" />
+        <location filename="../../counter_app/ui/stats_page.py" line="158" />
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="152" />
+        <location filename="../../counter_app/ui/stats_page.py" line="164" />
         <source>The statistics could not be computed.</source>
         <translation>统计数据未能计算。</translation>
     </message>

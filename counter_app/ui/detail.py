@@ -84,39 +84,50 @@ class DetailPage(QWidget):
             lambda: self.shell.backend.detail(receipt_no), self._show, self._failed
         )
 
+    def _labels(self) -> dict[str, str]:
+        """Headings, translated outside f-strings (lupdate cannot see into them)."""
+        return {
+            "applicant": self.tr("Applicant"),
+            "status": self.tr("Status"),
+            "due": self.tr("Due"),
+            "timeline": self.tr("Timeline"),
+            "materials": self.tr("Materials"),
+            "missing": self.tr("Still needed"),
+            "reused": self.tr("(reused)"),
+        }
+
     def _show(self, info: dict[str, Any]) -> None:
         self.info = info
-        lang = lang_of_app()
-        events = "".join(
-            f"<li>{html.escape(str(e['at']))} — {html.escape(status_label(e['status'], lang))}"
-            f" ({html.escape(self._source(e['source']))}) {html.escape(e.get('note') or '')}</li>"
-            for e in info.get("events", [])
-        )
-        reused = " " + self.tr("(reused)")
-        materials = "".join(
-            f"<li>{html.escape(tr_text(m['name']))}{reused if m.get('reused') else ''}</li>"
-            for m in info.get("materials", [])
-        )
-        e = html.escape
-        missing = "".join(
-            f"<li>{html.escape(tr_text(m['name']))}</li>" for m in info.get("missing", [])
-        )
-        parts = [
-            f"<h2>{e(info['receipt_no'])} — {e(tr_text(info['item_name']))}</h2>",
-            f"<p>{e(self.tr('Applicant'))}: {e(info['applicant'])} · "
-            f"{e(self.tr('Status'))}: <b>{e(status_label(info['status'], lang))}</b> · "
-            f"{e(self.tr('Due'))}: {e(str(info.get('due_date') or '-'))}</p>",
-            f"<h3>{html.escape(self.tr('Timeline'))}</h3><ul>{events}</ul>",
-            f"<h3>{html.escape(self.tr('Materials'))}</h3><ul>{materials or '<li>-</li>'}</ul>",
-        ]
-        if missing:
-            parts.append(f"<h3>{html.escape(self.tr('Still needed'))}</h3><ul>{missing}</ul>")
-        self.browser.setHtml("".join(parts))
+        self.browser.setHtml(self._html(info, self._labels()))
         self.supplement_button.setEnabled(
             info.get("kind") == "notice" and info["status"] == "notice_issued"
         )
         self.void_button.setEnabled(info["status"] != "voided")
         self.reprint_button.setFocus()
+
+    def _html(self, info: dict[str, Any], t: dict[str, str]) -> str:
+        e, lang = html.escape, lang_of_app()
+        events = "".join(
+            f"<li>{e(str(ev['at']))} — {e(status_label(ev['status'], lang))}"
+            f" ({e(self._source(ev['source']))}) {e(ev.get('note') or '')}</li>"
+            for ev in info.get("events", [])
+        )
+        materials = "".join(
+            f"<li>{e(tr_text(m['name']))}{' ' + t['reused'] if m.get('reused') else ''}</li>"
+            for m in info.get("materials", [])
+        )
+        missing = "".join(f"<li>{e(tr_text(m['name']))}</li>" for m in info.get("missing", []))
+        parts = [
+            f"<h2>{e(info['receipt_no'])} — {e(tr_text(info['item_name']))}</h2>",
+            f"<p>{e(t['applicant'])}: {e(info['applicant'])} · "
+            f"{e(t['status'])}: <b>{e(status_label(info['status'], lang))}</b> · "
+            f"{e(t['due'])}: {e(str(info.get('due_date') or '-'))}</p>",
+            f"<h3>{e(t['timeline'])}</h3><ul>{events}</ul>",
+            f"<h3>{e(t['materials'])}</h3><ul>{materials or '<li>-</li>'}</ul>",
+        ]
+        if missing:
+            parts.append(f"<h3>{e(t['missing'])}</h3><ul>{missing}</ul>")
+        return "".join(parts)
 
     def _source(self, source: str) -> str:
         return self.tr("platform") if source == "portal" else self.tr("this window")

@@ -118,7 +118,7 @@ class HomePage(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(False)
         self.table.activated.connect(self._open_row)
         self._layout()
         from PySide6.QtGui import QKeySequence, QShortcut
@@ -151,7 +151,7 @@ class HomePage(QWidget):
     def _show_today(self, result: tuple[list[Row], dict[str, Any]]) -> None:
         rows, numbers = result
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         self.numbers.setText(
             self.tr(
                 "Today: {received} received, {accepted} accepted, {notices} notices, "
@@ -177,9 +177,22 @@ class HomePage(QWidget):
             return
         self.title.setText(self.tr('{n} result(s) for "{text}"').format(n=len(rows), text=text))
         self.model.set_rows(rows)
-        self.table.resizeColumnsToContents()
+        self._fit_columns()
         if rows:
             self.table.selectRow(0)
+
+    def _fit_columns(self) -> None:
+        """Every column as wide as its content; the item name takes the rest."""
+        from PySide6.QtWidgets import QHeaderView
+
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            mode = (
+                QHeaderView.ResizeMode.Stretch
+                if col == 1
+                else QHeaderView.ResizeMode.ResizeToContents
+            )
+            header.setSectionResizeMode(col, mode)
 
     def _open_row(self, index: QModelIndex) -> None:
         self.workspace.open_detail(self.model.rows[index.row()].receipt_no)

@@ -234,6 +234,11 @@ class Backend:
         period = stats.period_stats(t.store, start, end, t.today(), t.timezone)
         return {"totals": _numbers(period.totals), "days": [_numbers(d) for d in period.days]}
 
+    def today_date(self) -> date:
+        """Today in the hall's time zone (not the machine's)."""
+        today: date = self.terminal.today()
+        return today
+
     def today_numbers(self) -> dict[str, Any]:
         today = self.terminal.today()
         return self.stats(today, today)["totals"]

@@ -62,6 +62,7 @@ class StatsPage(QWidget):
         self.chart.setObjectName("stats_chart")
         self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.dialog: Any = None
+        self._dated = False
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("From"), self))
         top.addWidget(self.start)
@@ -83,9 +84,19 @@ class StatsPage(QWidget):
         return _pydate(self.start.date()), _pydate(self.end.date())
 
     def enter(self) -> None:
+        if not self._dated:
+            self.shell.ops.store(self.shell.backend.today_date, self._set_today, self._failed)
+            return
         start, end = self.period()
         show_error(self.message, "")
         self.shell.ops.store(lambda: self.shell.backend.stats(start, end), self._show, self._failed)
+
+    def _set_today(self, today: date) -> None:
+        """The default period is the last two weeks in the hall's own time zone."""
+        self._dated = True
+        self.start.setDate(_qdate(today - timedelta(days=13)))
+        self.end.setDate(_qdate(today))
+        self.enter()
 
     def _show(self, stats: dict[str, Any]) -> None:
         self.summary.setText(
@@ -117,6 +128,7 @@ class StatsPage(QWidget):
             [1.0] + [float(d["received"]) for d in days] + [float(d["settled"]) for d in days]
         )
         axis_y.setRange(0, top)
+        axis_y.setTickCount(int(min(top, 5)) + 1)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(axis_x)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from counter_app.ui.app import TRANSLATIONS, make_app
 from counter_app.ui.bridge import Operations
-from forms.text import Text, LocalizedError
+from forms.text import LocalizedError, Text
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = TRANSLATIONS / "counter_zh_CN.ts"

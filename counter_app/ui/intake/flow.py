@@ -368,7 +368,10 @@ class IntakeFlow(QWidget):
         self.go("result")
         kind = str(getattr(result, "kind", "acceptance"))
         self.result.show_result(
-            str(result.receipt_no), kind, str(getattr(result, "due_date", "") or "")
+            str(result.receipt_no),
+            kind,
+            str(getattr(result, "due_date", "") or ""),
+            str(getattr(result, "display_no", result.receipt_no)),
         )
         self.accepted.emit(result)
 

@@ -56,7 +56,7 @@ class ResultStep(QWidget):
         box.addLayout(row)
         self.dialog: Any = None
 
-    def show_result(self, receipt_no: str, kind: str, due: str) -> None:
+    def show_result(self, receipt_no: str, kind: str, due: str, shown_no: str = "") -> None:
         self.receipt_no, self.pdf = receipt_no, None
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
@@ -64,7 +64,7 @@ class ResultStep(QWidget):
             text = self.tr("One-time notice {no} issued. Nothing was accepted yet.")
         else:
             text = self.tr("Accepted: receipt {no}, promised by {due}.")
-        self.headline.setText(text.format(no=receipt_no, due=due))
+        self.headline.setText(text.format(no=shown_no or receipt_no, due=due))
         self.message.setText(self.tr("Preparing the receipt..."))
         paper = self.shell.prefs.paper
         self.shell.ops.store(

@@ -1,0 +1,134 @@
+"""Take the README's screenshots of every step of the counter window.
+
+    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/shoot.py [zh_CN|en]
+
+Runs the real window on a demo terminal (sample catalog, demo clerks), walks one
+application from login to the receipt, and saves a PNG per step next to this file.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QEvent
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QApplication
+
+from counter_app import demo as demo_mod
+from counter_app.ui import app as uiapp
+from counter_app.ui.prefs import Prefs
+from counter_app.ui.shell import Shell
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+
+
+def pump(seconds: float = 0.3) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def wait(cond, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > end:
+            raise TimeoutError("step did not finish")
+        QApplication.processEvents()
+        time.sleep(0.01)
+    pump(0.3)
+
+
+def main(lang: str) -> None:
+    app = uiapp.make_app()
+    demo = demo_mod.prepare(with_portal=False)
+    language = uiapp.Language(app)
+    language.set(lang)
+    shell = Shell(app, demo.data_dir, language, Prefs.load(demo.data_dir), demo)
+    shell.start()
+    shell.window.resize(1366, 740)
+    suffix = "" if lang == "zh_CN" else "-en"
+
+    def shot(name: str) -> None:
+        pump(0.4)
+        shell.window.grab().save(str(HERE / f"{name}{suffix}.png"))
+
+    wait(lambda: bool(shell.identity))
+    shot("01-login")
+    shell.login_page.clerk_id.setText("clerk")
+    shell.login_page.password.setText("demo-clerk-1")
+    shell.login_page.submit.click()
+    wait(lambda: shell.workspace is not None and shell.ops.pending == 0)
+    ws = shell.workspace
+    ws.new_application()
+    flow = ws.intake
+    wait(lambda: flow.picker.list.count() > 5)
+    flow.picker.filter.setText("zdsh")
+    shot("02-item-picker")
+    flow.picker.filter.clear()
+    answers = json.loads((ROOT / "tests/forms/answers/MZ-002.json").read_text("utf-8"))
+    flow.choose_item("MZ-002")
+    flow.applicant.set_values(
+        {
+            "id_no": answers["applicant_id_no"],
+            "name": answers["applicant_name"],
+            "phone": "13807910004",
+        }
+    )
+    wait(lambda: shell.ops.pending == 0)
+    shot("03-applicant")
+    flow.next()
+    shot("04-form-errors-empty")
+    flow.next()
+    shot("05-form-every-error-at-its-field")
+    flow.form.set_values({k: v for k, v in answers.items() if k != "members"})
+    for member in answers["members"]:
+        flow.form.rows["members"].editor.add_entry(member)
+    flow._revalidate()
+    pump()
+    shot("06-form-filled-group")
+    flow.next()
+    image = QImage(60, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("teal"))
+    photo = Path(demo.data_dir) / "scan.png"
+    image.save(str(photo))
+    for code in ("id_card", "household_register", "income_proof", "medical_records"):
+        flow.materials.attach(code, [str(photo)])
+    shot("07-materials")
+    flow.next()
+    pad = flow.signature.pad
+    from PySide6.QtCore import QPointF
+
+    pad.strokes = [
+        [QPointF(60 + i * 6, 120 - 40 * ((i % 7) / 7)) for i in range(60)],
+        [QPointF(90 + i * 5, 80 + (i % 5) * 6) for i in range(40)],
+    ]
+    pad.update()
+    shot("08-signature")
+    flow.next()
+    shot("09-review")
+    flow.next()
+    wait(lambda: flow.result.pdf is not None)
+    shot("10-receipt-preview")
+    ws.show_page("home")
+    wait(lambda: shell.ops.pending == 0)
+    shot("11-home")
+    row = ws.home.model.rows[0]
+    ws.open_detail(row.receipt_no)
+    wait(lambda: shell.ops.pending == 0)
+    shot("12-detail")
+    ws.show_page("stats")
+    wait(lambda: shell.ops.pending == 0)
+    shot("13-statistics")
+    shell.window.close()
+    shell.shutdown()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    demo.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "zh_CN")
