@@ -1,0 +1,196 @@
+"""The hall's statistics as open data: CSV, JSON, XML or XLSX, with exactly the columns the
+platform publishes (`sync.opendata_columns.COLUMNS`), one row per day, hall and service item.
+
+Counting follows `counter_app.stats` (a cohort by the day the application was taken; voided
+applications count nowhere; overdue = open past its due date or settled after it);
+`avg_working_days` is the mean number of working days from taking to settling, over the
+settled ones, on the official calendar of `forms.workdays`. No column holds personal data.
+
+Formats: CSV in UTF-8 with a byte-order mark (Excel in a Chinese locale opens it correctly;
+`csv` with `utf-8-sig` reads it), JSON as an array of objects, XML as
+`<stats><row><date>…</date>…</row></stats>`, XLSX with a header row and typed cells.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from counter_app.errors import CounterError, NotFound
+from counter_app.terminal import Terminal
+from forms.text import Text
+from forms.workdays import working_days_between
+from sync.opendata_columns import COLUMNS
+from sync.statuses import OPEN, SETTLED
+
+FORMATS = ("csv", "json", "xml", "xlsx")
+Row = dict[str, Any]
+
+
+class ExportError(CounterError):
+    """The export file could not be written."""
+
+
+@dataclass
+class _Group:
+    received: int = 0
+    settled: int = 0
+    settled_on_time: int = 0
+    overdue: int = 0
+    workdays: list[int] = field(default_factory=list)
+    ratings: list[int] = field(default_factory=list)
+
+
+def stats_rows(
+    terminal: Terminal, start: date | None = None, end: date | None = None, lang: str = "zh_CN"
+) -> list[Row]:
+    """One row per (day, hall, item) with applications taken between `start` and `end`
+    (hall dates, inclusive; open-ended when None), in COLUMNS order."""
+    tz, today = terminal.timezone, terminal.today()
+    groups: dict[tuple[str, str, str], _Group] = {}
+    for r in _submissions(terminal, start, end):
+        group = groups.setdefault((r["accepted_day"], r["hall"], r["service_code"]), _Group())
+        _count(group, r, tz, today)
+    names = _item_names(terminal, {code for _, _, code in groups}, lang)
+    return [_row(key, g, names) for key, g in sorted(groups.items())]
+
+
+def _submissions(terminal: Terminal, start: date | None, end: date | None) -> list[Row]:
+    return terminal.store.query(
+        "SELECT accepted_day, hall, service_code, status, accepted_at, due_date, settled_at, "
+        "rating FROM submissions WHERE status != 'voided' "
+        "AND accepted_day >= ? AND accepted_day <= ? ORDER BY accepted_day",
+        ((start or date.min).isoformat(), (end or date.max).isoformat()),
+    )
+
+
+def _count(g: _Group, r: Row, tz: ZoneInfo, today: date) -> None:
+    g.received += 1
+    due = date.fromisoformat(r["due_date"]) if r["due_date"] else None
+    if r["rating"] is not None:
+        g.ratings.append(int(r["rating"]))
+    if r["status"] in SETTLED and r["settled_at"]:
+        settled = datetime.fromisoformat(r["settled_at"]).astimezone(tz).date()
+        taken = datetime.fromisoformat(r["accepted_at"]).astimezone(tz).date()
+        g.settled += 1
+        g.workdays.append(working_days_between(taken, settled))
+        on_time = due is None or settled <= due
+        g.settled_on_time += on_time
+        g.overdue += not on_time
+    elif r["status"] in OPEN and due is not None and due < today:
+        g.overdue += 1
+
+
+def _item_names(terminal: Terminal, codes: set[str], lang: str) -> dict[str, str]:
+    names = {}
+    for code in codes:
+        try:
+            names[code] = terminal.service_item(code).name.get(lang)
+        except NotFound:
+            names[code] = code
+    return names
+
+
+def _mean(values: list[int]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def _row(key: tuple[str, str, str], g: _Group, names: dict[str, str]) -> Row:
+    day, hall, code = key
+    values = {
+        "date": day,
+        "hall": hall,
+        "item_code": code,
+        "item_name": names[code],
+        "received": g.received,
+        "settled": g.settled,
+        "settled_on_time": g.settled_on_time,
+        "overdue": g.overdue,
+        "avg_working_days": _mean(g.workdays),
+        "satisfaction": _mean(g.ratings),
+        "ratings": len(g.ratings),
+    }
+    return {c: values[c] for c in COLUMNS}
+
+
+# -- writers -------------------------------------------------------------------------------
+def write_csv(rows: Iterable[Row], path: Path) -> None:
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+
+
+def write_json(rows: Iterable[Row], path: Path) -> None:
+    path.write_text(json.dumps(list(rows), ensure_ascii=False, indent=1), encoding="utf-8")
+
+
+def write_xml(rows: Iterable[Row], path: Path) -> None:
+    root = ET.Element("stats")
+    for r in rows:
+        row = ET.SubElement(root, "row")
+        for column in COLUMNS:
+            ET.SubElement(row, column).text = None if r[column] is None else str(r[column])
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def write_xlsx(rows: Iterable[Row], path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "stats"
+    sheet.append(list(COLUMNS))
+    for r in rows:
+        sheet.append([r[c] for c in COLUMNS])
+    book.save(path)
+
+
+WRITERS: dict[str, Callable[[Iterable[Row], Path], None]] = {
+    "csv": write_csv,
+    "json": write_json,
+    "xml": write_xml,
+    "xlsx": write_xlsx,
+}
+
+
+def export_stats(
+    terminal: Terminal,
+    fmt: str,
+    out: Path,
+    start: date | None = None,
+    end: date | None = None,
+    lang: str = "zh_CN",
+) -> int:
+    """Write the statistics to `out` in `fmt` (atomically); returns the number of rows."""
+    if fmt not in WRITERS:
+        raise ExportError(
+            Text(f"不支持的格式 {fmt}，可选：{', '.join(FORMATS)}", f"Unknown format {fmt}")
+        )
+    rows = stats_rows(terminal, start, end, lang)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
+        os.close(fd)
+        try:
+            WRITERS[fmt](rows, Path(tmp))
+            os.replace(tmp, out)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    except OSError as exc:
+        raise ExportError(
+            Text(f"无法写入 {out}：{exc.strerror}", f"Cannot write {out}: {exc.strerror}")
+        ) from exc
+    return len(rows)

@@ -1,0 +1,127 @@
+"""Retention: the scanned documents of finished work leave the terminal after N days, and the
+database stays compact.
+
+What is purged, and why only that:
+- a material FILE is deleted when every application that uses it is synced (the platform
+  holds it) and settled (nobody will ask for it at the counter), and settled more than
+  `days` ago. Its rows stay (hash, size, type), so the application still lists what was given.
+- the applicant's "reuse this copy" entries for a purged file go too, so the next intake asks
+  for a fresh copy instead of offering one that is gone.
+- the signature is kept (a few KB): an old receipt can still be reprinted.
+- sync outbox entries the platform confirmed more than `days` ago are deleted: they hold a
+  full copy of each application and are never read again.
+Every purge writes one audit entry with counts (never who or what).
+
+Compaction: when more than a quarter of the database's pages are free, VACUUM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from counter_app import audit
+from counter_app.errors import StoreError
+from counter_app.terminal import Terminal
+from sync.statuses import SETTLED
+
+FREE_SHARE_FOR_VACUUM = 0.25
+
+
+@dataclass(frozen=True, slots=True)
+class PurgeReport:
+    applications: int  # applications whose materials were all purged
+    files: int
+    bytes: int
+    outbox_entries: int
+    vacuumed: bool
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" for _ in range(n))
+
+
+_SETTLED = tuple(sorted(s.value for s in SETTLED))
+#: Applications whose materials may go: synced, settled, settled before the cutoff.
+_DONE = f"""
+SELECT uuid FROM submissions
+WHERE sync_state = 'synced' AND status IN ({_marks(len(_SETTLED))}) AND settled_at < ?
+"""
+#: Material hashes used only by such applications.
+_PURGEABLE = f"""
+SELECT DISTINCT sm.sha256 FROM submission_materials sm
+WHERE sm.uuid IN ({_DONE})
+AND NOT EXISTS (
+  SELECT 1 FROM submission_materials o WHERE o.sha256 = sm.sha256 AND o.uuid NOT IN ({_DONE}))
+AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.signature = sm.sha256)
+"""
+
+
+def purge(
+    terminal: Terminal, days: int, now: datetime | None = None, dry_run: bool = False
+) -> PurgeReport:
+    """Purge what `days` of retention allow (0 = keep everything). With `dry_run`, count
+    only. The database commits first and the files go after, so a crash in between leaves
+    unreferenced files, never rows pointing at nothing they should."""
+    if days <= 0:
+        return PurgeReport(0, 0, 0, 0, False)
+    store = terminal.store
+    cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).astimezone(UTC).isoformat()
+    params = (*_SETTLED, cutoff, *_SETTLED, cutoff)
+    with store.transaction():
+        shas = [r["sha256"] for r in store.query(_PURGEABLE, params)]
+        shas = [s for s in shas if terminal.materials.exists(s)]
+        apps = _count_apps(terminal, shas)
+        size = sum(terminal.materials.path_for(s).stat().st_size for s in shas)
+        outbox = int(
+            store.scalar(
+                "SELECT COUNT(*) FROM outbox WHERE state = 'done' AND created_at < ?", (cutoff,)
+            )
+        )
+        if dry_run:
+            return PurgeReport(apps, len(shas), size, outbox, False)
+        _delete_rows(terminal, shas, cutoff)
+        if shas or outbox:
+            detail = {"days": days, "applications": apps, "files": len(shas), "outbox": outbox}
+            audit.append(store, "system", "retention.purge", "", detail)
+    for sha in shas:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(terminal.materials.path_for(sha))
+    return PurgeReport(apps, len(shas), size, outbox, compact(terminal))
+
+
+def _count_apps(terminal: Terminal, shas: list[str]) -> int:
+    if not shas:
+        return 0
+    return int(
+        terminal.store.scalar(
+            "SELECT COUNT(DISTINCT uuid) FROM submission_materials "
+            f"WHERE sha256 IN ({_marks(len(shas))})",
+            shas,
+        )
+    )
+
+
+def _delete_rows(terminal: Terminal, shas: list[str], cutoff: str) -> None:
+    store = terminal.store
+    for sha in shas:
+        store.execute("DELETE FROM applicant_materials WHERE sha256 = ?", (sha,))
+    store.execute("DELETE FROM outbox WHERE state = 'done' AND created_at < ?", (cutoff,))
+
+
+def compact(terminal: Terminal, threshold: float = FREE_SHARE_FOR_VACUUM) -> bool:
+    """VACUUM when more than `threshold` of the pages are free; returns whether it did.
+    VACUUM rewrites the file outside any transaction and briefly blocks writes; it is
+    skipped (False) when a write is in progress on the connection."""
+    store = terminal.store
+    pages = int(store.scalar("PRAGMA page_count") or 0)
+    free = int(store.scalar("PRAGMA freelist_count") or 0)
+    if not pages or free / pages <= threshold:
+        return False
+    try:
+        store.execute("VACUUM")
+    except StoreError:
+        return False  # another thread is mid-transaction on the connection: next time
+    return True
