@@ -1,0 +1,142 @@
+"""Real terminals and a real portal for the sync benchmarks: a terminal data folder made by
+`Terminal.init`, applications taken through `IntakeService.accept`, enrollment through the
+protocol, and the portal served by uvicorn on loopback (in a thread, or in its own process
+when the clients must not share its interpreter)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+
+from bench.core import ROOT
+from bench.people import company, person
+from counter_app import clerks
+from counter_app.terminal import Terminal
+from forms.catalog import load_catalog
+from forms.model import ServiceItem
+from portal import enrollment
+from portal.db import Database
+from portal.settings import Settings
+from sync.enroll import enroll
+
+PASSWORD = "bench-pass-1"
+CLERK = "C001"
+ANSWERS = ROOT / "tests" / "forms" / "answers"
+PDF_HEAD = b"%PDF-1.4\n"
+
+
+def client() -> httpx.Client:
+    """Loopback only: no proxies from the environment, generous timeouts under load."""
+    return httpx.Client(timeout=httpx.Timeout(120.0), trust_env=False)
+
+
+def portal_settings(folder: Path, db_url: str | None = None) -> Settings:
+    folder.mkdir(parents=True, exist_ok=True)
+    return Settings(
+        db_url=db_url or f"sqlite:///{folder / 'portal.db'}",
+        materials_dir=folder / "materials",
+    )
+
+
+def new_terminal(folder: Path, terminal_id: str) -> Terminal:
+    terminal = Terminal.init(folder, terminal_id, "南昌市民中心", "5")
+    terminal.import_catalog(ROOT / "assets" / "catalog")
+    clerks.add_clerk(terminal.store, "A001", "管理员", PASSWORD, "admin")
+    admin = clerks.authenticate(terminal.store, "A001", PASSWORD)
+    clerks.add_clerk(terminal.store, CLERK, "窗口", PASSWORD, "clerk", actor=admin)
+    return terminal
+
+
+def enroll_at(terminal: Terminal, db: Database, url: str) -> None:
+    code = enrollment.issue_code(db, "南昌市民中心", 5, timedelta(hours=1))
+    enroll(terminal, url, code, client)
+
+
+class Intake:
+    """Takes `accept()` calls round-robin over the sample items with valid answers."""
+
+    def __init__(self, seed: int = 5) -> None:
+        self.rng = random.Random(seed)
+        catalog = load_catalog(ROOT / "assets" / "catalog")
+        self.items: list[ServiceItem] = sorted(catalog.items.values(), key=lambda i: i.code)
+        self.answers = {i.code: json.loads((ANSWERS / f"{i.code}.json").read_text()) for i in self.items}  # noqa: E501  # fmt: skip
+        self.count = 0
+
+    def take(self, terminal: Terminal, unique_bytes: int = 0) -> None:
+        """One application. Its first material is `unique_bytes` of its own when given,
+        the others one small file shared by every application (stored and sent once)."""
+        self.count += 1
+        item = self.items[self.count % len(self.items)]
+        answers = self.answers[item.code]
+        who = person(self.rng) if item.applicant_kind == "person" else company(self.rng)
+        files = {}
+        for i, m in enumerate(item.required_materials(answers)):
+            body = _unique(self.count, unique_bytes) if i == 0 and unique_bytes else b"shared"
+            files[m.code] = [_typed(m.file_types, body)]
+        applicant = {"kind": who.kind, "id_no": who.id_no, "name": who.name, "phone": who.phone}
+        terminal.intake.accept(item.code, applicant, answers, files, clerk_id=CLERK)
+
+
+def _unique(n: int, size: int) -> bytes:
+    return os.urandom(16) + n.to_bytes(8, "big") + random.Random(n).randbytes(size - 24)
+
+
+def _typed(types: tuple[str, ...], body: bytes) -> bytes:
+    if "pdf" in types:
+        return PDF_HEAD + body
+    if "jpg" in types:
+        return b"\xff\xd8\xff\xe0" + body
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def serve(db_url: str, materials_dir: str, port: str) -> None:
+    """The child's side of `PortalProcess`: uvicorn with the portal app, quiet logs."""
+    import uvicorn
+
+    from portal.app import create_app
+
+    settings = Settings(db_url=db_url, materials_dir=Path(materials_dir))
+    uvicorn.run(create_app(settings), host="127.0.0.1", port=int(port), log_level="warning")
+
+
+class PortalProcess:
+    """`portal serve` in its own process (its own interpreter and GIL), on a free port."""
+
+    def __init__(self, settings: Settings, log: Callable[[str], None] = print) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.settings, self.log = settings, log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> PortalProcess:
+        s = self.settings
+        code = "import sys; from bench.terminals import serve; serve(*sys.argv[1:])"
+        cmd = [sys.executable, "-c", code, s.db_url, str(s.materials_dir), str(self.port)]
+        self.proc = subprocess.Popen(cmd, cwd=ROOT)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with client() as c:
+                    if c.get(f"{self.url}/api/v1/health").status_code == 200:
+                        return self
+            except httpx.TransportError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("the portal process did not start")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(timeout=20)
