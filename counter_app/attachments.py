@@ -98,7 +98,7 @@ def find_reusable(
             if problem
             else store.scalar(
                 "SELECT sha256 FROM applicant_materials WHERE applicant_id = ? AND "
-                "material_code = ? ORDER BY given_at DESC LIMIT 1",
+                "material_code = ? ORDER BY given_at DESC, rowid DESC LIMIT 1",
                 (id_no, code),
             )
         )

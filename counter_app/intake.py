@@ -10,16 +10,16 @@ new number (submissions are immutable once written, which keeps sync exactly-onc
 
 from __future__ import annotations
 
-import json
 import uuid as uuidlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from counter_app import audit, outbox
+from counter_app import status_changes
+from counter_app.applicants import Prefill, prefill
 from counter_app.attachments import Attachment, Reused, check_attachments, find_reusable, path_of
-from counter_app.clerks import Session, get_clerk, require_role
+from counter_app.clerks import Session, get_clerk
 from counter_app.errors import ConflictError, NotFound, ValidationFailed
 from counter_app.materials import StoredMaterial
 from counter_app.receipt_numbers import display_receipt_no
@@ -29,8 +29,6 @@ from counter_app.submissions import (
     NewSubmission,
     NoticeItem,
     Submission,
-    add_event,
-    find_row,
     load_submission,
     write_submission,
 )
@@ -39,7 +37,7 @@ from forms.model import MaterialSpec, ServiceItem
 from forms.text import Text
 from forms.validation import FieldProblem, ValidationReport
 from forms.workdays import add_working_days
-from sync.statuses import SETTLED, Status, label
+from sync.statuses import Status
 
 if TYPE_CHECKING:
     from counter_app.terminal import Terminal
@@ -60,15 +58,6 @@ class IntakeResult:
     @property
     def display_no(self) -> str:
         return display_receipt_no(self.receipt_no)
-
-
-@dataclass(frozen=True, slots=True)
-class Prefill:
-    """What the terminal already knows about an applicant ("one number")."""
-
-    applicant: dict[str, Any] | None
-    last_answers: dict[str, dict[str, Any]]  # service code -> cleaned answers
-    materials: dict[str, list[dict[str, Any]]]  # material code -> copies, newest first
 
 
 class IntakeService:
@@ -103,7 +92,7 @@ class IntakeService:
         person, report = self._validate(item, applicant, answers)
         reused, problems = find_reusable(self.store, item, person.get("id_no", ""), reuse)
         problems += check_attachments(item, files)
-        problems += _rating_problems(rating)
+        problems += _rating_problems(rating) + _unknown_refusals(item, wrong or {})
         _raise_if(report, problems)
         given = self._store_files(files) + self._reused(reused)
         wrong = dict(wrong or {})
@@ -249,99 +238,16 @@ class IntakeService:
         return self._write(_with(new, notice_uuid=notice.uuid, signature=_sig(notice)), item)
 
     def void(self, receipt_no: str, reason: str, actor: Session | None) -> None:
-        """Void an application (supervisor or higher, with a reason), audited and synced."""
-        require_role(actor, "supervisor")
-        assert actor is not None
-        if not reason.strip():
-            raise ConflictError(Text("作废必须填写原因。", "Voiding needs a reason."))
-        when = self.terminal.now().astimezone(UTC)
-        with self.store.transaction():
-            row = find_row(self.store, receipt_no)
-            if row["status"] == Status.VOIDED or row["status"] in SETTLED:
-                raise ConflictError(
-                    Text(
-                        f"该申请已{_state_zh(row['status'])}，不能作废。",
-                        f"The application is {row['status']}: cannot void.",
-                    )
-                )
-            self._set_status(row, Status.VOIDED, reason.strip(), when)
-            audit.append(
-                self.store,
-                actor.clerk_id,
-                "submission.void",
-                row["receipt_no"],
-                {"reason": reason.strip()},
-                at=when,
-            )
-
-    def _set_status(self, row: dict[str, Any], status: str, note: str, when: datetime) -> None:
-        self.store.execute(
-            "UPDATE submissions SET status = ? WHERE uuid = ?", (status, row["uuid"])
-        )
-        add_event(self.store, row["uuid"], status, note, "local", when)
-        outbox.enqueue(
-            self.store,
-            "status",
-            row["uuid"],
-            {
-                "uuid": row["uuid"],
-                "receipt_no": row["receipt_no"],
-                "status": str(status),
-                "note": note,
-                "at": when.isoformat(),
-            },
-            when,
-        )
+        """Void an application: supervisor or higher, with a reason (see status_changes)."""
+        status_changes.void(self.terminal, receipt_no, reason, actor)
 
     def record_rating(self, receipt_no: str, rating: int) -> None:
-        """The citizen's 1-5 satisfaction rating (the second screen or the platform)."""
-        if _rating_problems(rating):
-            raise ConflictError(Text("评分应为 1 到 5。", "A rating is 1 to 5."))
-        when = self.terminal.now().astimezone(UTC)
-        with self.store.transaction():
-            row = find_row(self.store, receipt_no)
-            self.store.execute(
-                "UPDATE submissions SET rating = ? WHERE uuid = ?", (rating, row["uuid"])
-            )
-            outbox.enqueue(
-                self.store,
-                "rating",
-                row["uuid"],
-                {
-                    "uuid": row["uuid"],
-                    "receipt_no": row["receipt_no"],
-                    "rating": rating,
-                    "at": when.isoformat(),
-                },
-                when,
-            )
-            audit.append(
-                self.store,
-                "citizen",
-                "submission.rating",
-                row["receipt_no"],
-                {"rating": rating},
-                at=when,
-            )
+        """The citizen's 1-5 satisfaction rating."""
+        status_changes.record_rating(self.terminal, receipt_no, rating)
 
     def prefill(self, id_no: str) -> Prefill:
-        """Known data and reusable materials of the applicant with this identifier."""
-        key = id_no.strip().upper()
-        row = self.store.one(
-            "SELECT id_no, kind, name, phone, last_answers FROM applicants WHERE id_no = ?", (key,)
-        )
-        if row is None:
-            return Prefill(None, {}, {})
-        last = json.loads(row.pop("last_answers"))
-        copies: dict[str, list[dict[str, Any]]] = {}
-        for m in self.store.query(
-            "SELECT am.material_code, am.sha256, am.given_at, m.size, m.mime FROM "
-            "applicant_materials am JOIN materials m ON m.sha256 = am.sha256 "
-            "WHERE am.applicant_id = ? ORDER BY am.given_at DESC",
-            (key,),
-        ):
-            copies.setdefault(m.pop("material_code"), []).append(m)
-        return Prefill(row, last, copies)
+        """What is known about the applicant with this identifier (see applicants)."""
+        return prefill(self.store, id_no)
 
     def get(self, receipt_no: str) -> Submission:
         return load_submission(self.store, receipt_no)
@@ -372,6 +278,16 @@ def _raise_if(report: ValidationReport, extra: list[FieldProblem]) -> None:
             tuple(report.problems) + tuple(extra), report.cleaned, report.visible, report.required
         )
         raise ValidationFailed(full)
+
+
+def _unknown_refusals(item: ServiceItem, wrong: Mapping[str, str]) -> list[FieldProblem]:
+    return [
+        FieldProblem(
+            path_of(code), Text(f"本事项没有材料 {code}", f"this item has no material {code}")
+        )
+        for code in wrong
+        if item.material(code) is None
+    ]
 
 
 def _rating_problems(rating: int | None) -> list[FieldProblem]:
@@ -442,7 +358,3 @@ def _check_open_notice(store: Any, notice: Submission) -> None:
                 f"Already supplemented: receipt {display_receipt_no(done)}.",
             )
         )
-
-
-def _state_zh(status: str) -> str:
-    return label(status, "zh_CN")

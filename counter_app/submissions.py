@@ -15,11 +15,13 @@ from datetime import date, datetime
 from typing import Any
 
 from counter_app import audit, outbox
-from counter_app.errors import NotFound
+from counter_app.errors import ConflictError, NotFound
 from counter_app.materials import StoredMaterial
 from counter_app.receipt_numbers import is_valid_receipt_no, new_receipt_no, normalise_receipt_no
 from counter_app.store.db import Store, dumps
 from forms.text import Text
+
+MAX_SEQ = 32**3  # three base32 characters in the receipt number
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,14 +113,21 @@ class Submission:
 
 def next_sequence(store: Store, day: date) -> int:
     """The terminal's next number for `day` (inside the caller's transaction)."""
-    ordinal = day.toordinal()
-    return int(
+    seq = int(
         store.scalar(
             "INSERT INTO receipt_counters (day, last_seq) VALUES (?, 1) ON CONFLICT(day) "
             "DO UPDATE SET last_seq = last_seq + 1 RETURNING last_seq",
-            (ordinal,),
+            (day.toordinal(),),
         )
     )
+    if seq >= MAX_SEQ:
+        raise ConflictError(
+            Text(
+                f"本终端今日受理编号已用完（{MAX_SEQ - 1} 件），请换用其他终端。",
+                f"This terminal has used all {MAX_SEQ - 1} numbers of the day; use another one.",
+            )
+        )
+    return seq
 
 
 def snapshot(new: NewSubmission, receipt_no: str, ident: dict[str, str]) -> dict[str, Any]:

@@ -106,6 +106,13 @@ class Store:
         return self._conn
 
     @contextlib.contextmanager
+    def _use(self) -> Iterator[sqlite3.Connection]:
+        """The connection for one statement: one thread at a time (the UI runs storage in
+        worker threads; a statement must never slip into another thread's transaction)."""
+        with self._lock, guard():
+            yield self._conn
+
+    @contextlib.contextmanager
     def transaction(self) -> Iterator[Store]:
         """`BEGIN IMMEDIATE` ... `COMMIT`; rollback on any exception. A nested call joins
         the outer transaction, so service functions compose into one atomic write."""
@@ -133,14 +140,14 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
         """Run one statement; returns the number of rows changed."""
-        with guard():
+        with self._use():
             return self.conn.execute(sql, params).rowcount
 
     def query(
         self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
     ) -> list[dict[str, Any]]:
         """All result rows as dicts."""
-        with guard():
+        with self._use():
             return list(self.db.query(sql, params))
 
     def one(
@@ -152,7 +159,7 @@ class Store:
 
     def scalar(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> Any:
         """The first column of the first row, or None."""
-        with guard():
+        with self._use():
             row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
@@ -161,7 +168,7 @@ class Store:
         cols = ", ".join(f'"{c}"' for c in row)
         marks = ", ".join("?" for _ in row)
         verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
-        with guard():
+        with self._use():
             cur = self.conn.execute(
                 f'{verb} INTO "{table}" ({cols}) VALUES ({marks})', tuple(row.values())
             )

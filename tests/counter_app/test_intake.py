@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import audit, clerks, outbox
+from counter_app import audit, outbox
 from counter_app.errors import (
     ConflictError,
     NotFound,
-    PermissionDenied,
     StoreError,
     ValidationFailed,
 )
@@ -20,7 +19,7 @@ from counter_app.receipt_numbers import is_valid_receipt_no, receipt_day
 from counter_app.terminal import Terminal
 from forms.catalog import load_catalog
 from forms.workdays import add_working_days
-from tests.counter_app.counter_testing import ANSWERS, JPG, OTHER, PASSWORD, PDF, PERSON, Clock
+from tests.counter_app.counter_testing import ANSWERS, JPG, OTHER, PDF, PERSON, Clock
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = load_catalog(ROOT / "assets" / "catalog")
@@ -220,11 +219,6 @@ def test_reuse_refused_when_not_reusable_or_never_given(terminal: Terminal) -> N
     assert "anew" in texts["materials.form"]
 
 
-def test_prefill_of_unknown_applicant_is_empty(terminal: Terminal) -> None:
-    known = terminal.intake.prefill(OTHER["id_no"])
-    assert known.applicant is None and known.last_answers == {} and known.materials == {}
-
-
 def test_numbers_count_up_per_day_and_restart_next_day(terminal: Terminal, clock: Clock) -> None:
     take = lambda: terminal.intake.accept(  # noqa: E731
         "TEST-001", PERSON, ANSWERS, {"id_card": [PDF], "form": [PDF]}, clerk_id="C001"
@@ -272,42 +266,3 @@ def test_unknown_service_or_clerk(terminal: Terminal) -> None:
         terminal.intake.accept("TEST-001", PERSON, ANSWERS, {}, clerk_id="X999")
     with pytest.raises(NotFound):
         terminal.intake.get("000-0000-000-0")
-
-
-def _accepted(terminal: Terminal) -> str:
-    return terminal.intake.accept(
-        "TEST-001", PERSON, ANSWERS, {"id_card": [PDF], "form": [PDF]}, clerk_id="C001"
-    ).receipt_no
-
-
-def test_void_needs_supervisor_and_reason(terminal: Terminal, clock: Clock) -> None:
-    number = _accepted(terminal)
-    clerk = clerks.authenticate(terminal.store, "C001", PASSWORD, now=clock)
-    boss = clerks.authenticate(terminal.store, "S001", PASSWORD, now=clock)
-    with pytest.raises(PermissionDenied) as err:
-        terminal.intake.void(number, "typo", clerk)
-    assert "supervisor" in err.value.message("en")
-    with pytest.raises(PermissionDenied):
-        terminal.intake.void(number, "typo", None)
-    with pytest.raises(ConflictError):
-        terminal.intake.void(number, "  ", boss)
-
-    terminal.intake.void(number, "申请人撤回", boss)
-
-    sub = terminal.intake.get(number)
-    assert sub.status == "voided" and sub.events[-1].note == "申请人撤回"
-    assert [e.kind for e in outbox.pending(terminal.store, now=clock())] == ["submission", "status"]
-    assert audit.entries(terminal.store, number)[-1]["actor"] == "S001"
-    with pytest.raises(ConflictError):
-        terminal.intake.void(number, "again", boss)
-
-
-def test_rating_recorded_and_synced(terminal: Terminal, clock: Clock) -> None:
-    number = _accepted(terminal)
-    terminal.intake.record_rating(number, 5)
-    assert terminal.intake.get(number).rating == 5
-    assert outbox.pending(terminal.store, now=clock())[-1].payload["rating"] == 5
-    with pytest.raises(ConflictError):
-        terminal.intake.record_rating(number, 6)
-    with pytest.raises(ValidationFailed):
-        terminal.intake.accept("TEST-001", PERSON, ANSWERS, {}, clerk_id="C001", rating=0)
