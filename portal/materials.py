@@ -51,12 +51,16 @@ class MaterialStore:
         """How much of `sha` has arrived (of an upload of `total` bytes, when given)."""
         if self._known([sha]):
             size = self.path_of(sha).stat().st_size if self.path_of(sha).exists() else None
-            return UploadState(sha256=sha, received=size or 0, total=size, complete=True)
+            return UploadState(
+                sha256=sha, received=size or 0, total=size, complete=True, max_chunk=self.max_chunk
+            )
         if total is None:
-            return UploadState(sha256=sha, received=0, total=None, complete=False)
+            return UploadState(sha256=sha, received=0, complete=False, max_chunk=self.max_chunk)
         part = self._partial(sha, total)
         received = part.stat().st_size if part.exists() else 0
-        return UploadState(sha256=sha, received=received, total=total, complete=False)
+        return UploadState(
+            sha256=sha, received=received, total=total, complete=False, max_chunk=self.max_chunk
+        )
 
     def check_size(self, total: int, chunk: int) -> None:
         """Refuse (413) before reading a body that would break the limits."""

@@ -347,10 +347,11 @@ class SyncEngine:
         size = path.stat().st_size
         state = client.upload_state(sha, size)
         offset = state.received
+        chunk_size = min(self.chunk_size, state.max_chunk or self.chunk_size)
         with open(path, "rb") as fh:
             while not state.complete:
                 fh.seek(offset)
-                chunk = fh.read(self.chunk_size)
+                chunk = fh.read(chunk_size)
                 try:
                     state = client.put_chunk(sha, offset, size, chunk)
                 except Refused as exc:

@@ -266,6 +266,7 @@ class UploadState(Reply):
     received: int
     total: int | None = None
     complete: bool
+    max_chunk: int | None = None  # the most bytes one PUT may carry on this platform
 
 
 # --- changes ----------------------------------------------------------------------------

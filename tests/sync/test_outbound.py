@@ -1,0 +1,58 @@
+"""Outbox payloads (the store's format) onto the wire, and what cannot be mapped."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_app import outbox
+from counter_app.terminal import Terminal
+from sync import outbound
+from sync.protocol import content_hash
+from tests.sync.conftest import Take
+
+
+def test_real_snapshot_maps_with_materials_signature_and_hash(
+    terminal: Terminal, take: Take
+) -> None:
+    r = take("x", extra=b"%PDF-extra")
+    terminal.hall = ""  # taken before the hall was known: the enrolled hall fills in
+    snapshot = outbox.pending(terminal.store)[0].payload
+    snapshot["hall"] = ""
+    signed: list[tuple[str, ...]] = []
+    app = outbound.application(snapshot, "东湖大厅", lambda *a: signed.append(a) or "sig")
+    assert app.receipt_no == r.receipt_no and app.hall == "东湖大厅"
+    assert set(app.materials) == {"scan", "extra"} and app.signed_payload == "sig"
+    assert app.content_hash == content_hash(app)
+    assert signed[0][0] == r.receipt_no and signed[0][3] == terminal.terminal_id
+    assert app.applicant.name == "王小明"
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        {"kind": "sideways"},
+        {"materials": [{"sha256": "x"}]},
+        {"materials": "nope"},
+        {"accepted_at": "yesterday"},
+    ],
+)
+def test_unmappable_snapshot_is_outbound_error(
+    terminal: Terminal, take: Take, broken: dict[str, object]
+) -> None:
+    take("x")
+    snapshot = outbox.pending(terminal.store)[0].payload | broken
+    with pytest.raises(outbound.OutboundError) as info:
+        outbound.application(snapshot, "H", None)
+    assert info.value.message("en").startswith(("Outbox", "Incomplete"))
+
+
+def test_status_and_rating_events() -> None:
+    payload = {"uuid": "u-12345678", "status": "voided", "note": None, "at": "2026-03-02T02:00Z"}
+    ev = outbound.status_event(9, payload)
+    assert ev.event_id == "u-12345678/9" and ev.note == ""
+    rating = outbound.rating(10, {"uuid": "u-12345678", "rating": 5, "at": payload["at"]})
+    assert rating.rating == 5
+    with pytest.raises(outbound.OutboundError):
+        outbound.rating(11, {"uuid": "u-12345678", "rating": 9, "at": payload["at"]})
+    with pytest.raises(outbound.OutboundError):
+        outbound.status_event(12, payload | {"status": "exploded"})

@@ -1,0 +1,37 @@
+"""The shared wire models: strict requests, tolerant replies, a stable content hash."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from sync.protocol import ApplicationIn, ChangesReply, PushRequest, content_hash
+from tests.portal.test_services import SHA, app
+
+
+def test_content_hash_ignores_status_and_itself_but_not_content() -> None:
+    a = app(1)
+    assert content_hash(a) == a.content_hash
+    assert content_hash(a.model_copy(update={"status": "voided"})) == a.content_hash
+    assert content_hash(app(1, answers={"reason": "damaged"})) != a.content_hash
+    assert content_hash(a.model_dump(mode="json")) == a.content_hash
+
+
+def test_requests_reject_unknown_fields_and_bad_hashes() -> None:
+    data = app(1).model_dump(mode="json")
+    with pytest.raises(ValidationError):
+        ApplicationIn.model_validate(data | {"surprise": 1})
+    with pytest.raises(ValidationError):
+        ApplicationIn.model_validate(data | {"materials": {"scan": ["not-a-hash"]}})
+    with pytest.raises(ValidationError):
+        PushRequest(applications=[app(i) for i in range(101)])
+
+
+def test_replies_ignore_unknown_fields() -> None:
+    reply = ChangesReply.model_validate({"cursor": 1, "future_field": [1, 2]})
+    assert reply.cursor == 1 and reply.statuses == []
+
+
+def test_files_lists_materials_and_signature_once() -> None:
+    a = app(1, materials={"scan": [SHA], "copy": [SHA]}, signature="cd" * 32)
+    assert a.files() == [SHA, "cd" * 32]

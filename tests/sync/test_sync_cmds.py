@@ -1,0 +1,68 @@
+"""`counter-app enroll` and `counter-app sync` through `counter_app.cli.main`."""
+
+from __future__ import annotations
+
+import pytest
+
+from counter_app.cli import main
+from counter_app.terminal import Terminal
+from portal.server import BackgroundServer
+from portal.settings import Settings
+from tests.sync.conftest import Take, issue_code, pdf
+
+
+def run(capsys: pytest.CaptureFixture[str], terminal: Terminal, *argv: str) -> tuple[int, str, str]:
+    code = main(["--data-dir", str(terminal.data_dir), "--lang", "en", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_enroll_then_sync_once(
+    terminal: Terminal, portal: BackgroundServer, take: Take, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, terminal, "sync", "--once")
+    assert code == 2 and "not enrolled" in err
+    code, out, err = run(capsys, terminal, "enroll", "--portal", portal.url, "--code",
+                         issue_code(portal))  # fmt: skip
+    assert code == 0 and out.startswith("Enrolled: terminal 7QXM")
+    assert terminal.token and terminal.token not in out + err
+    r = take("cli")
+    code, out, err = run(capsys, terminal, "sync")
+    assert code == 0, err
+    assert f"applications pushed: 1  {r.receipt_no}" in out
+    assert "material files uploaded: 1" in out and "still to push: 0" in out
+
+
+def test_unreachable_exits_3_and_keeps_everything(
+    terminal: Terminal, take: Take, capsys: pytest.CaptureFixture[str]
+) -> None:
+    terminal.portal_url, terminal.token = "http://127.0.0.1:9", "secret-token"
+    take("offline")
+    code, out, err = run(capsys, terminal, "sync", "--once")
+    assert code == 3 and "Cannot reach the platform" in err
+    assert "still to push: 1" in out and "secret-token" not in out + err
+
+
+def test_push_by_hand_after_a_refusal_was_fixed(
+    enrolled: Terminal, portal: BackgroundServer, portal_settings: Settings, take: Take,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    big = take("big", scan=pdf("big", 300_000))
+    code, out, _ = run(capsys, enrolled, "sync", "--once")
+    assert code == 0 and f"set aside: {big.receipt_no}" in out
+    code, out, _ = run(capsys, enrolled, "sync", "--status")
+    assert f"set aside: {big.receipt_no}" in out and "too large" in out
+    portal.stop()  # IT raises the platform's limit
+    bigger = Settings(**{**portal_settings.__dict__, "max_material_bytes": 1_000_000})
+    with BackgroundServer(bigger, port=portal.port):
+        code, out, err = run(capsys, enrolled, "sync", "--push", big.display_no)
+    assert code == 0, err
+    assert f"applications pushed: 1  {big.receipt_no}" in out
+    code, _, err = run(capsys, enrolled, "sync", "--push", "NO-SUCH")
+    assert code == 2 and err.startswith("counter-app: ")
