@@ -10,20 +10,19 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from counter_app import clerks
-from counter_app.errors import CounterError
-from counter_app.intake import IntakeResult
+from counter_app.cli import intake_cmds
+from counter_app.cli.common import open_terminal, say
 from counter_app.receipt_numbers import display_receipt_no
 from counter_app.search import search
 from counter_app.stats import DayStats, period_stats
 from counter_app.submissions import Submission
 from counter_app.terminal import Terminal
-from forms.text import LocalizedError, Text
+from forms.text import Text
 from sync.statuses import label
 
 
@@ -31,7 +30,7 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the store commands to `sub`."""
     _init(sub)
     _catalog(sub)
-    _intake(sub)
+    intake_cmds.register(sub)
     p = sub.add_parser("show", help="show one application by receipt number")
     p.add_argument("receipt_no")
     p.set_defaults(func=cmd_show)
@@ -68,17 +67,6 @@ def _catalog(sub: argparse._SubParsersAction[Any]) -> None:
     lst.set_defaults(func=cmd_catalog_list)
 
 
-def _intake(sub: argparse._SubParsersAction[Any]) -> None:
-    p = sub.add_parser("intake", help="take an application (or a batch with --jsonl)")
-    p.add_argument("--service", help="service item code")
-    p.add_argument("--clerk", help="clerk ID")
-    p.add_argument("--data", type=Path, help='answers JSON with the applicant under "applicant"')
-    p.add_argument("--attach", action="append", default=[], metavar="MATERIAL=PATH")
-    p.add_argument("--reuse", action="append", default=[], metavar="MATERIAL")
-    p.add_argument("--jsonl", type=Path, help="batch: one application per line")
-    p.set_defaults(func=cmd_intake)
-
-
 def _clerk(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("clerk", help="manage clerks")
     csub = p.add_subparsers(dest="clerk_command", metavar="ACTION", required=True)
@@ -95,10 +83,6 @@ def _clerk(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _say(args: argparse.Namespace, zh: str, en: str) -> None:
-    print(Text(zh, en).get(args.lang))
-
-
 def _date(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -106,25 +90,8 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
 
 
-def _open(args: argparse.Namespace) -> Terminal:
-    return Terminal.open(Path(args.data_dir))
-
-
 def _secret(given: str | None, prompt: str) -> str:
     return given if given is not None else getpass.getpass(prompt)
-
-
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise CounterError(
-            Text(f"无法读取 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}")
-        ) from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise CounterError(
-            Text(f"{path} 不是有效的 JSON：{exc}", f"{path} is not valid JSON: {exc}")
-        ) from exc
 
 
 # -- commands ------------------------------------------------------------------------------
@@ -133,7 +100,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         if args.clerk:
             password = _secret(args.password, "Password: ")
             clerks.add_clerk(t.store, args.clerk, args.name or args.clerk, password, args.role)
-        _say(
+        say(
             args,
             f"终端 {t.terminal_id} 已就绪：{t.data_dir}",
             f"Terminal {t.terminal_id} ready in {t.data_dir}",
@@ -142,9 +109,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
-    with _open(args) as t:
+    with open_terminal(args) as t:
         new, same = t.import_catalog(args.path)
-    _say(
+    say(
         args,
         f"已导入 {new} 个新版本，{same} 个未变。",
         f"Imported {new} new versions, {same} unchanged.",
@@ -153,7 +120,7 @@ def cmd_catalog_import(args: argparse.Namespace) -> int:
 
 
 def cmd_catalog_list(args: argparse.Namespace) -> int:
-    with _open(args) as t:
+    with open_terminal(args) as t:
         items = t.service_items()
     for item in items:
         print(
@@ -161,7 +128,7 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
             f"{item.department.get(args.lang)}\t{item.promised_days}"
         )
     if not items:
-        _say(
+        say(
             args,
             "目录为空：请先运行 catalog import。",
             "The catalog is empty: run `catalog import`.",
@@ -169,140 +136,8 @@ def cmd_catalog_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_intake(args: argparse.Namespace) -> int:
-    if args.jsonl:
-        return _intake_batch(args)
-    if not (args.service and args.clerk and args.data):
-        raise CounterError(
-            Text(
-                "需要 --service、--clerk 和 --data（或 --jsonl）。",
-                "Give --service, --clerk and --data (or --jsonl).",
-            )
-        )
-    data = _read_json(args.data)
-    attach = _attachments(args.attach)
-    with _open(args) as t:
-        result = _accept(t, args.service, args.clerk, data, attach, args.reuse, None)
-    _print_result(args, result)
-    return 0
-
-
-def _attachments(specs: list[str]) -> dict[str, list[Path]]:
-    out: dict[str, list[Path]] = {}
-    for spec in specs:
-        code, sep, path = spec.partition("=")
-        if not sep or not code or not path:
-            raise CounterError(
-                Text(
-                    f"--attach 应写作 材料代码=路径：{spec}",
-                    f"--attach takes MATERIAL=PATH: {spec}",
-                )
-            )
-        out.setdefault(code.strip(), []).append(Path(path))
-    return out
-
-
-def _accept(
-    t: Terminal,
-    service: str,
-    clerk: str,
-    data: Any,
-    attach: dict[str, list[Path]],
-    reuse: list[str],
-    uuid: str | None,
-) -> IntakeResult:
-    if not isinstance(data, dict) or not isinstance(data.get("applicant", {}), dict):
-        raise CounterError(
-            Text(
-                '数据应为 JSON 对象，申请人信息放在 "applicant" 下。',
-                'The data must be a JSON object with the applicant under "applicant".',
-            )
-        )
-    applicant = data.get("applicant", {})
-    answers = (
-        data["answers"]
-        if isinstance(data.get("answers"), dict)
-        else {k: v for k, v in data.items() if k not in _BATCH_KEYS}
-    )
-    return t.intake.accept(service, applicant, answers, attach, set(reuse), clerk, uuid=uuid)
-
-
-_BATCH_KEYS = {"applicant", "answers", "service", "clerk", "attachments", "reuse", "uuid"}
-
-
-def _print_result(args: argparse.Namespace, r: IntakeResult, prefix: str = "") -> None:
-    if r.kind == "acceptance":
-        _say(
-            args,
-            f"{prefix}已受理 {r.display_no}，承诺办结日期 {r.due_date}",
-            f"{prefix}accepted {r.display_no}, promised by {r.due_date}",
-        )
-    else:
-        codes = ", ".join(m.code for m in r.missing)
-        _say(
-            args,
-            f"{prefix}材料不全，已出具一次性告知单 {r.display_no}（缺：{codes}）",
-            f"{prefix}materials missing: one-time notice {r.display_no} (missing: {codes})",
-        )
-
-
-def _intake_batch(args: argparse.Namespace) -> int:
-    """One atomic application per line; a bad line is reported and the rest still go in."""
-    base = args.jsonl.parent
-    bad = good = 0
-    with _open(args) as t:
-        for lineno, line in _lines(args.jsonl):
-            try:
-                result = _batch_line(t, line, base, args)
-            except LocalizedError as exc:
-                bad += 1
-                print(
-                    f"{lineno}: "
-                    + Text("错误：", "error: ").get(args.lang)
-                    + exc.message(args.lang)
-                )
-                continue
-            good += 1
-            _print_result(args, result, f"{lineno}: ")
-    _say(
-        args,
-        f"共 {good + bad} 行：成功 {good}，失败 {bad}。",
-        f"{good + bad} lines: {good} taken, {bad} failed.",
-    )
-    return 1 if bad else 0
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CounterError(Text(f"无法读取 {path}：{exc}", f"Cannot read {path}: {exc}")) from exc
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            yield lineno, line
-
-
-def _batch_line(t: Terminal, line: str, base: Path, args: argparse.Namespace) -> IntakeResult:
-    try:
-        data = json.loads(line)
-    except ValueError as exc:
-        raise CounterError(Text(f"不是有效的 JSON：{exc}", f"not valid JSON: {exc}")) from exc
-    if not isinstance(data, dict):
-        raise CounterError(Text("每行应为一个 JSON 对象", "each line must be a JSON object"))
-    service, clerk = data.get("service"), data.get("clerk") or args.clerk
-    if not isinstance(service, str) or not isinstance(clerk, str):
-        raise CounterError(Text('缺少 "service" 或 "clerk"', 'missing "service" or "clerk"'))
-    attach = {
-        str(code): [base / str(p) for p in (paths if isinstance(paths, list) else [paths])]
-        for code, paths in (data.get("attachments") or {}).items()
-    }
-    reuse = [str(r) for r in data.get("reuse") or []]
-    uuid = data.get("uuid") if isinstance(data.get("uuid"), str) else None
-    return _accept(t, service, clerk, data, attach, reuse, uuid)
-
-
 def cmd_show(args: argparse.Namespace) -> int:
-    with _open(args) as t:
+    with open_terminal(args) as t:
         sub = t.intake.get(args.receipt_no)
         item = t.service_item(sub.service_code, sub.service_version)
         _print_submission(
@@ -346,7 +181,7 @@ def _print_submission(
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with _open(args) as t:
+    with open_terminal(args) as t:
         hits = search(t.store, args.text)
     for h in hits:
         print(
@@ -354,13 +189,13 @@ def cmd_search(args: argparse.Namespace) -> int:
             f"{label(h.status, args.lang)}\t{h.accepted_at.date()}"
         )
     if not hits:
-        _say(args, "没有找到。", "Nothing found.")
+        say(args, "没有找到。", "Nothing found.")
         return 1
     return 0
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
-    with _open(args) as t:
+    with open_terminal(args) as t:
         today = t.today()
         end = args.end or today
         start = args.start or end
@@ -401,18 +236,18 @@ def _stats_line(d: DayStats, total: str) -> str:
 
 
 def cmd_clerk_add(args: argparse.Namespace) -> int:
-    with _open(args) as t:
+    with open_terminal(args) as t:
         admin = clerks.authenticate(
             t.store, args.admin, _secret(args.admin_password, "Admin password: ")
         )
         password = _secret(args.password, "New clerk's password: ")
         clerks.add_clerk(t.store, args.clerk_id, args.name, password, args.role, actor=admin)
-    _say(args, f"已添加 {args.clerk_id}（{args.role}）。", f"Added {args.clerk_id} ({args.role}).")
+    say(args, f"已添加 {args.clerk_id}（{args.role}）。", f"Added {args.clerk_id} ({args.role}).")
     return 0
 
 
 def cmd_clerk_list(args: argparse.Namespace) -> int:
-    with _open(args) as t:
+    with open_terminal(args) as t:
         for c in clerks.list_clerks(t.store):
             print(f"{c['clerk_id']}\t{c['name']}\t{c['role']}\t{'' if c['active'] else '-'}")
     return 0

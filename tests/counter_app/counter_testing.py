@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from counter_app.cli import main as cli_main
 from forms.validators import resident_id_check_char
 
 DATA = Path(__file__).parent / "data"
@@ -42,3 +43,7 @@ class Clock:
 
     def advance(self, **delta: float) -> None:
         self.at += timedelta(**delta)
+
+
+def run_cli(d: Path, *args: str, lang: str = "en") -> int:
+    return cli_main(["--data-dir", str(d), "--lang", lang, *args])
