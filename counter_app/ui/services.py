@@ -62,7 +62,12 @@ class Backend:
     def open(self) -> dict[str, str]:
         """Open the terminal; its identity for the title bar."""
         t = self.terminal
-        return {"hall": str(t.hall), "window": str(t.window), "terminal_id": str(t.terminal_id)}
+        return {
+            "hall": str(t.hall),
+            "window": str(t.window),
+            "terminal_id": str(t.terminal_id),
+            "enrolled": "yes" if t.portal_url and t.token else "",
+        }
 
     def close(self) -> None:
         if self._terminal is not None:

@@ -36,11 +36,13 @@ ACTIVITY = {
 
 class Shell(QObject):
     """Signals: opened() when the terminal is open; logged_in(object) with the session;
-    logged_out(str) with the reason ("clerk" or "idle")."""
+    logged_out(str) with the reason ("clerk" or "idle"); sync_reported(object) with each
+    SyncReport of the background sync."""
 
     opened = Signal()
     logged_in = Signal(object)
     logged_out = Signal(str)
+    sync_reported = Signal(object)
 
     def __init__(
         self,
@@ -59,6 +61,8 @@ class Shell(QObject):
         self.drafts = DraftStore(self.data_dir)
         self.session: Any = None
         self.sync_state: dict[str, Any] = {"online": False, "last_success": None}
+        self.sync_runner: Any = None
+        self.sync_bridge: Any = None
         self.identity: dict[str, str] = {}
         self.window = QMainWindow()
         self.window.setObjectName("counter_window")
@@ -84,6 +88,9 @@ class Shell(QObject):
 
     def shutdown(self) -> None:
         self.idle.stop()
+        if self.sync_runner is not None:
+            self.sync_runner.stop()
+            self.sync_runner = None
         if self.workspace is not None:
             self.workspace.shutdown()
         self.ops.store(self.backend.close, lambda _r: None, lambda _e: None)
@@ -93,7 +100,34 @@ class Shell(QObject):
     def _opened(self, identity: dict[str, str]) -> None:
         self.identity = identity
         self._retitle()
+        if identity.get("enrolled"):
+            self.start_sync()
         self.opened.emit()
+
+    # -- sync -----------------------------------------------------------------------------
+    def start_sync(self) -> None:
+        """Run the sync engine in the background; its reports update the indicator."""
+        from counter_app.ui.bridge import SyncBridge
+        from counter_app.ui.sync_runner import SyncRunner
+
+        if self.sync_runner is not None:
+            return
+        self.sync_bridge = SyncBridge(self)
+        self.sync_bridge.report.connect(self._sync_report)
+        self.sync_bridge.error.connect(lambda exc: log.warning("sync could not start: %r", exc))
+        self.sync_runner = SyncRunner(self.data_dir, self.sync_bridge)
+        self.sync_runner.start()
+
+    def _sync_report(self, report: Any) -> None:
+        from datetime import datetime
+
+        self.sync_state["online"] = not getattr(report, "unreachable", True)
+        if getattr(report, "ok", False):
+            self.sync_state["last_success"] = datetime.now().strftime("%H:%M:%S")
+        self.sync_state["report"] = report
+        self.sync_reported.emit(report)
+        if self.workspace is not None:
+            self.workspace.refresh_sync()
 
     def _open_failed(self, exc: BaseException) -> None:
         log.error("could not open the terminal", exc_info=exc)

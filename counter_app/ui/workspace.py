@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from counter_app.ui.widgets import button
+from counter_app.ui.widgets import button, error_message
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
@@ -53,6 +53,7 @@ class Workspace(QWidget):
         self.sync_timer = QTimer(self)
         self.sync_timer.timeout.connect(self.refresh_sync)
         self.citizen: Any = None
+        shell.sync_reported.connect(self._synced)
 
     def _build(self) -> None:
         role = getattr(self.shell.session, "role", "clerk")
@@ -148,6 +149,9 @@ class Workspace(QWidget):
             )
             label.setStyleSheet("color: #b26a00;")
             return
+        report = state.get("report")
+        errors = getattr(report, "errors", None) or []
+        label.setToolTip("\n".join(error_message(e, "") for e in errors))
         word = self.tr("Online") if online else self.tr("Offline")
         label.setText(
             self.tr("{state} | waiting: {n} | last sync: {last}").format(
@@ -156,6 +160,11 @@ class Workspace(QWidget):
         )
         label.setStyleSheet("color: #1b5e20;" if online else "color: #b26a00;")
         label.setAccessibleName(label.text())
+
+    def _synced(self, report: Any) -> None:
+        """Statuses came down from the platform: the list on screen may be stale."""
+        if getattr(report, "statuses_pulled", None) and self.stack.currentWidget() is self.home:
+            self.home.enter()
 
     def _sync_unknown(self, _exc: BaseException) -> None:
         self.shell.sync_label.setText(self.tr("Sync state unknown"))

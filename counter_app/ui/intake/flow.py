@@ -374,6 +374,8 @@ class IntakeFlow(QWidget):
             str(getattr(result, "display_no", result.receipt_no)),
         )
         self.accepted.emit(result)
+        if self.shell.sync_runner is not None:
+            self.shell.sync_runner.wake()
 
     def _refused(self, exc: BaseException) -> None:
         self.next_button.setEnabled(True)

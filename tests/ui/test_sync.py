@@ -1,0 +1,63 @@
+"""The sync indicator against the real reference portal on loopback (the demo set-up)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtWidgets import QApplication
+
+from counter_app import demo
+from counter_app.ui.shell import Shell
+from tests.ui.conftest import close_shell, open_shell
+from tests.ui.helpers import login
+from tests.ui.test_home import _accept_one
+
+
+@pytest.fixture
+def online(qtbot, qapp: QApplication, tmp_path: Path) -> Iterator[tuple[Shell, demo.Demo]]:  # type: ignore[no-untyped-def]
+    prepared = demo.prepare(tmp_path, with_portal=True)
+    assert prepared.portal_url and prepared.portal_url.startswith("http://127.0.0.1:")
+    shell = open_shell(qapp, prepared.data_dir)
+    try:
+        qtbot.waitUntil(lambda: bool(shell.identity), timeout=10_000)
+        shell.window.activateWindow()
+        qtbot.waitUntil(shell.window.isActiveWindow)
+        yield shell, prepared
+    finally:
+        close_shell(qapp, shell)
+        prepared.close()
+
+
+def test_demo_enrolls_and_an_application_goes_up(qtbot, online) -> None:  # type: ignore[no-untyped-def]
+    shell, prepared = online
+    assert shell.identity["enrolled"]
+    receipt = _accept_one(prepared.data_dir)
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        login(qtbot, shell, "clerk", "demo-clerk-1")
+    shell.sync_runner.wake()
+    label = shell.sync_label
+    qtbot.waitUntil(lambda: label.text().startswith("Online | waiting: 0"), timeout=20_000)
+    home = shell.workspace.home
+    home.enter()
+    qtbot.waitUntil(
+        lambda: home.model.rowCount() == 1 and home.model.rows[0].sync_state == "synced",
+        timeout=20_000,
+    )
+    assert home.model.rows[0].receipt_no == receipt
+
+
+def test_indicator_says_offline_when_the_portal_is_gone(qtbot, online) -> None:  # type: ignore[no-untyped-def]
+    shell, prepared = online
+    for stop in prepared._stoppers:
+        stop()
+    prepared._stoppers.clear()
+    _accept_one(prepared.data_dir)
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        login(qtbot, shell, "clerk", "demo-clerk-1")
+    shell.sync_runner.wake()
+    qtbot.waitUntil(
+        lambda: shell.sync_label.text().startswith("Offline | waiting: 1"), timeout=20_000
+    )
