@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argon2
 import pytest
 
 from counter_app import audit, clerks
@@ -94,3 +95,17 @@ def test_bad_new_clerk_refused(
     with pytest.raises(ConflictError) as err:
         clerks.add_clerk(terminal.store, clerk_id, name, password, role, actor=admin)
     assert words in err.value.message("en")
+
+
+def test_weak_old_hash_upgraded_at_sign_in(terminal: Terminal, clock: Clock) -> None:
+    weak = argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD)
+    terminal.store.execute("UPDATE clerks SET password_hash = ? WHERE clerk_id = 'C001'", (weak,))
+    clerks.authenticate(terminal.store, "C001", PASSWORD, now=clock)
+    stored = terminal.store.scalar("SELECT password_hash FROM clerks WHERE clerk_id = 'C001'")
+    assert stored != weak and "m=19456,t=2,p=1" in stored
+
+
+def test_damaged_hash_refuses_sign_in(terminal: Terminal, clock: Clock) -> None:
+    terminal.store.execute("UPDATE clerks SET password_hash = 'garbage' WHERE clerk_id = 'C001'")
+    with pytest.raises(AuthenticationFailed):
+        clerks.authenticate(terminal.store, "C001", PASSWORD, now=clock)

@@ -266,3 +266,32 @@ def test_unknown_service_or_clerk(terminal: Terminal) -> None:
         terminal.intake.accept("TEST-001", PERSON, ANSWERS, {}, clerk_id="X999")
     with pytest.raises(NotFound):
         terminal.intake.get("000-0000-000-0")
+
+
+def test_day_with_every_number_used_is_a_clear_error(terminal: Terminal) -> None:
+    terminal.store.execute(
+        "INSERT INTO receipt_counters VALUES (?, 32767)", (terminal.today().toordinal(),)
+    )
+    with pytest.raises(ConflictError) as err:
+        terminal.intake.accept(
+            "TEST-001", PERSON, ANSWERS, {"id_card": [PDF], "form": [PDF]}, clerk_id="C001"
+        )
+    assert "32767" in err.value.message("en")
+    assert _count(terminal, "submissions") == 0
+
+
+def test_unknown_codes_in_reuse_wrong_or_folder_as_file(terminal: Terminal, tmp_path: Path) -> None:
+    with pytest.raises(ValidationFailed) as err:
+        terminal.intake.accept(
+            "TEST-001",
+            PERSON,
+            ANSWERS,
+            {"form": [tmp_path]},
+            reuse={"passport"},
+            wrong={"visa": "expired"},
+            clerk_id="C001",
+        )
+    texts = {p.path: p.text.en for p in err.value.problems}
+    assert "no material passport" in texts["materials.passport"]
+    assert "no material visa" in texts["materials.visa"]
+    assert "cannot read" in texts["materials.form"]

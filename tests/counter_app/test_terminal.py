@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from counter_app.errors import ConflictError, NotInitialised, StoreError
 from counter_app.receipt_numbers import ALPHABET
+from counter_app.store import open_store
 from counter_app.terminal import Terminal
 
 
@@ -79,3 +80,10 @@ def test_data_folder_that_cannot_be_created(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     with pytest.raises(StoreError):
         Terminal.init(blocker / "d")
+
+
+def test_database_without_terminal_is_not_initialised(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()
+    open_store(tmp_path / "d" / "counter.db").close()
+    with pytest.raises(NotInitialised):
+        Terminal.open(tmp_path / "d")

@@ -121,3 +121,12 @@ def test_constraint_violation_is_translated(tmp_path: Path) -> None:
         store.insert("materials", {"sha256": "a", "size": 1})  # mime, stored_at missing
     assert isinstance(err.value.__cause__, sqlite3.IntegrityError)
     store.close()
+
+
+def test_other_sqlite_errors_still_have_a_message(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    with pytest.raises(StoreError) as err:
+        store.query("SELECT * FROM no_such_table")
+    assert err.value.message("en").startswith("Database error: no such table")
+    assert err.value.message("zh_CN").startswith("数据库错误")
+    store.close()
