@@ -84,6 +84,7 @@ class IntakeService:
     ) -> IntakeResult:
         """Take one application. `wrong` maps material codes the clerk refused to the reason
         (they go on the notice); `uuid` makes a retried call idempotent."""
+        uuid = _check_uuid(uuid)
         if uuid and (done := self._existing(uuid)) is not None:
             return done
         item = get_item(self.store, service_code)
@@ -166,7 +167,7 @@ class IntakeService:
         day = now.astimezone(self.terminal.timezone).date()
         kind = "notice" if notice else "acceptance"
         return NewSubmission(
-            uuid=(uuid or str(uuidlib.uuid4())).lower(),
+            uuid=uuid or str(uuidlib.uuid4()),
             kind=kind,
             service_code=item.code,
             service_version=item.version,
@@ -278,6 +279,18 @@ def _raise_if(report: ValidationReport, extra: list[FieldProblem]) -> None:
             tuple(report.problems) + tuple(extra), report.cleaned, report.visible, report.required
         )
         raise ValidationFailed(full)
+
+
+def _check_uuid(value: str | None) -> str | None:
+    """The canonical lower-case form of a client-given UUID; ConflictError when malformed."""
+    if value is None:
+        return None
+    try:
+        return str(uuidlib.UUID(value))
+    except (ValueError, TypeError, AttributeError):
+        raise ConflictError(
+            Text(f"申请编号（UUID）格式不对：{value}", f"Not a valid application UUID: {value}")
+        ) from None
 
 
 def _unknown_refusals(item: ServiceItem, wrong: Mapping[str, str]) -> list[FieldProblem]:

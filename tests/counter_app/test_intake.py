@@ -236,6 +236,12 @@ def test_retry_with_same_uuid_is_idempotent(terminal: Terminal) -> None:
     a = terminal.intake.accept("TEST-001", PERSON, ANSWERS, files, clerk_id="C001", uuid=uuid)
     b = terminal.intake.accept("TEST-001", PERSON, ANSWERS, files, clerk_id="C001", uuid=uuid)
     assert a == b and _count(terminal, "submissions") == 1
+    c = terminal.intake.accept(
+        "TEST-001", PERSON, ANSWERS, files, clerk_id="C001", uuid=uuid.upper()
+    )
+    assert c == a
+    with pytest.raises(ConflictError):
+        terminal.intake.accept("TEST-001", PERSON, ANSWERS, files, clerk_id="C001", uuid="x-1")
 
 
 def test_failure_at_last_step_leaves_no_trace(terminal: Terminal) -> None:
