@@ -130,3 +130,25 @@ def test_other_sqlite_errors_still_have_a_message(tmp_path: Path) -> None:
     assert err.value.message("en").startswith("Database error: no such table")
     assert err.value.message("zh_CN").startswith("数据库错误")
     store.close()
+
+
+def test_worker_threads_share_one_store_safely(tmp_path: Path) -> None:
+    """The UI runs storage in worker threads: their transactions must not interleave."""
+    import threading
+
+    store = open_store(tmp_path / "c.db")
+    store.set_setting("n", "0")
+
+    def bump() -> None:
+        for _ in range(50):
+            with store.transaction():
+                n = int(store.get_setting("n") or 0)
+                store.set_setting("n", str(n + 1))
+
+    threads = [threading.Thread(target=bump) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert store.get_setting("n") == "200"
+    store.close()
