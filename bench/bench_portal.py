@@ -137,6 +137,7 @@ def ingest(ctx: Context) -> list[Result]:
             work.mkdir(exist_ok=True)
             done, seconds = run_ingest(url, folders, work)
             results += _ingest_results(name, s.terminals, done, seconds)
+            ctx.notes += [f"{name} ingest error: {e}" for e in sorted(set(done.errors))[:5]]
     return results
 
 

@@ -49,7 +49,7 @@ def bare_page() -> bytes:
 
 
 def receipt(ctx: Context) -> list[Result]:
-    data_dir = database_for(ctx.sizes.big_db, log=ctx.log)
+    data_dir = database_for(ctx.sizes.big_db, ctx.cache, ctx.log)
     n = ctx.sizes.samples
     register_font()
     bare_page()

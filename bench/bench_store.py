@@ -84,7 +84,7 @@ def _file(types: tuple[str, ...], body: bytes) -> bytes:
 
 
 def intake(ctx: Context) -> list[Result]:
-    source = database_for(ctx.sizes.big_db, log=ctx.log)
+    source = database_for(ctx.sizes.big_db, ctx.cache, ctx.log)
     data_dir = ctx.work / "intake-terminal"
     shutil.copytree(source, data_dir)
     n, size = ctx.sizes.samples, f"{ctx.sizes.big_db:,} apps"
@@ -140,7 +140,7 @@ LOOKUPS: dict[str, Callable[[Any, str], Any]] = {
 
 
 def search_bench(ctx: Context) -> list[Result]:
-    data_dir = database_for(ctx.sizes.big_db, log=ctx.log)
+    data_dir = database_for(ctx.sizes.big_db, ctx.cache, ctx.log)
     store = open_store(data_dir / DB_NAME, readonly=True)
     size = f"{ctx.sizes.big_db:,} apps"
     results = []

@@ -59,6 +59,7 @@ class Result:
     baseline: float | None = None
     target: str = ""
     ok: bool | None = None
+    error: bool = False
 
     @property
     def ratio(self) -> float | None:
@@ -68,7 +69,7 @@ class Result:
 
     @property
     def verdict(self) -> str:
-        return {True: "ok", False: "MISSED", None: "-"}[self.ok]
+        return "ERROR" if self.error else {True: "ok", False: "MISSED", None: "-"}[self.ok]
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Context:
     sizes: Sizes
     work: Path
     log: Callable[[str], None] = print
+    cache: Path = CACHE
     notes: list[str] = field(default_factory=list)
 
 
@@ -107,9 +109,9 @@ def ms(seconds: float) -> float:
 
 
 def _fmt(value: float | None) -> str:
-    if value is None:
+    if value is None or math.isnan(value):
         return "-"
-    if value == 0 or abs(value) >= 100:
+    if value == int(value) or abs(value) >= 100:
         return f"{value:,.0f}"
     if abs(value) >= 1:
         return f"{value:.2f}"

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.core import CACHE, ROOT
+from bench.core import CACHE, ROOT, Context, Result
 from bench.people import Person, population
 from counter_app import clerks
 from counter_app.audit import GENESIS
@@ -369,6 +369,15 @@ class Filler:
             rows,
         )
         self.conn.execute("COMMIT")
+
+
+def report_speed(ctx: Context) -> list[Result]:
+    """Build (or reuse) the databases the other benchmarks need; report the build speed."""
+    results = []
+    for n in sorted({ctx.sizes.startup_db, ctx.sizes.big_db}):
+        report = cached_report(database_for(n, ctx.cache, ctx.log))
+        results.append(Result("gen_db", f"build {n:,} apps", report.per_second, "apps/s"))
+    return results
 
 
 def main(argv: list[str] | None = None) -> int:

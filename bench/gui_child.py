@@ -1,0 +1,112 @@
+"""The window in a child process, for the startup and memory benchmarks (bench_gui).
+
+    python -m bench.gui_child bare               a bare PySide6 QMainWindow, shown
+    python -m bench.gui_child app DATA_DIR       the counter window as `counter-app` opens it
+    python -m bench.gui_child login DATA_DIR CLERK PASSWORD
+                                                 ... and logged in, home page loaded
+
+Prints one JSON line (`{"ready": ..., "peak_rss_kb": ...}`) once the window is shown and the
+event loop is idle (no work queued on the window's worker pools), then quits. The parent
+times from its own `Popen` to that line, so interpreter start and imports count, as they do
+for the clerk. This is the one bench module that imports Qt: the baseline *is* a bare Qt
+window, and the app is measured in this child process only.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+POLL_MS = 10
+QUIET_POLLS = 5  # after login: the pools must stay idle this many polls in a row
+
+
+def peak_rss_kb() -> int:
+    """VmHWM: this process's peak resident set. (getrusage's ru_maxrss would not do: Linux
+    keeps it across fork+exec, so the child would report the bench runner's peak.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def report(app: QApplication, what: str) -> None:
+    peak = peak_rss_kb()
+    print(json.dumps({"ready": what, "peak_rss_kb": peak}), flush=True)
+    app.quit()
+
+
+def when_idle(app: QApplication, busy: Callable[[], bool], then: Callable[[], None]) -> None:
+    """Call `then` once `busy()` was false for QUIET_POLLS polls in a row."""
+    quiet = [0]
+
+    def poll() -> None:
+        quiet[0] = 0 if busy() else quiet[0] + 1
+        if quiet[0] >= QUIET_POLLS:
+            timer.stop()
+            then()
+
+    timer = QTimer(app)
+    timer.timeout.connect(poll)
+    timer.start(POLL_MS)
+
+
+def bare() -> int:
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.resize(1280, 760)
+    window.show()
+    QTimer.singleShot(0, lambda: report(app, "bare"))
+    return app.exec()
+
+
+def counter(data_dir: Path, login: tuple[str, str] | None) -> int:
+    """What `counter_app.ui.app.run` does, with a hook on the shell's signals."""
+    from counter_app.ui.app import Language, make_app, set_large_text
+    from counter_app.ui.prefs import Prefs
+    from counter_app.ui.shell import Shell
+
+    app = make_app(sys.argv[:1])
+    prefs = Prefs.load(data_dir)
+    language = Language(app)
+    language.set(prefs.lang)
+    set_large_text(app, prefs.large_text)
+    shell = Shell(app, data_dir, language, prefs, None)
+
+    def busy() -> bool:
+        return bool(shell.ops.pending)
+
+    def opened() -> None:
+        if login is None:
+            when_idle(app, busy, lambda: report(app, "login window"))
+        else:
+            assert shell.login_page is not None
+            shell.login_page.login_requested.emit(*login)
+
+    def logged_in(_session: Any) -> None:
+        when_idle(app, busy, lambda: report(app, "logged in, home page"))
+
+    shell.opened.connect(opened)
+    shell.logged_in.connect(logged_in)
+    shell.start()
+    try:
+        return app.exec()
+    finally:
+        shell.shutdown()
+
+
+def main(argv: list[str]) -> int:
+    if argv[0] == "bare":
+        return bare()
+    login = (argv[2], argv[3]) if argv[0] == "login" else None
+    return counter(Path(argv[1]), login)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
