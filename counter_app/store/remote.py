@@ -59,5 +59,3 @@ def _settled_at(store: Store, uuid: str) -> str | None:
         (uuid, *sorted(s.value for s in SETTLED)),
     )
     return None if value is None else str(value)
-
-
