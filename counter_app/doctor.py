@@ -288,7 +288,11 @@ def _clock(ctx: Context, reply: httpx.Response) -> Finding:
         )
     skew = ctx.now() - theirs
     seconds = abs(skew.total_seconds())
-    found = Text(f"本机时钟与平台相差 {seconds:.0f} 秒", f"Clock differs by {seconds:.0f} s")
+    ahead = skew.total_seconds() > 0
+    found = Text(
+        f"本机时钟比平台{'快' if ahead else '慢'} {seconds:.0f} 秒",
+        f"This clock is {seconds:.0f} s {'ahead of' if ahead else 'behind'} the platform",
+    )
     advice = Text(
         "开启系统自动对时（NTP）。回执时间与承诺日期依赖准确时钟。",
         "Turn on automatic time (NTP); receipt times and due dates depend on it.",

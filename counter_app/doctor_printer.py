@@ -124,8 +124,9 @@ def _probe_usb(config: Config, spec: PrinterSpec) -> Result:
     return _ok(f"USB 打印机已连接：{spec}", f"USB printer present: {spec}")
 
 
-def _usb_present(vendor: int, product: int, sysfs: Path = SYSFS_USB) -> bool | None:
+def _usb_present(vendor: int, product: int, sysfs: Path | None = None) -> bool | None:
     """True/False from sysfs on Linux, else from pyusb; None when neither can tell."""
+    sysfs = sysfs or SYSFS_USB
     if sysfs.is_dir():
         for dev in sysfs.iterdir():
             ids = [_read_hex(dev / "idVendor"), _read_hex(dev / "idProduct")]
