@@ -19,10 +19,8 @@ as the platform's Retry-After says.
 from __future__ import annotations
 
 import logging
-import random
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -34,21 +32,15 @@ from counter_app.store import apply_remote_status, import_catalog_item
 from forms.text import LocalizedError, Text
 from sync import outbound
 from sync.client import PortalClient, default_client
-from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError, Unreachable
-from sync.protocol import (
-    MAX_BATCH,
-    MAX_HASHES,
-    ApplicationIn,
-    AuditHead,
-    ErrorCode,
-    Outcome,
-    PushRequest,
-    PushResult,
-)
+from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
+from sync.protocol import MAX_BATCH, ApplicationIn, AuditHead, Outcome, PushRequest, PushResult
+from sync.report import Backoff, SyncReport
+from sync.uploads import CHUNK, Uploader
+
+__all__ = ["Backoff", "SyncEngine", "SyncReport"]
 
 log = logging.getLogger(__name__)
 CURSOR_KEY = "sync_cursor"
-CHUNK = 1024 * 1024
 
 
 class TerminalLike(Protocol):
@@ -64,56 +56,8 @@ class TerminalLike(Protocol):
     def private_key(self) -> Any: ...
 
 
-@dataclass
-class SyncReport:
-    """What one pass did; `errors` holds what stopped it or was skipped (never raised)."""
-
-    pushed: list[str] = field(default_factory=list)  # receipt numbers stored now
-    confirmed: int = 0  # entries cleared (stored + duplicates + events)
-    materials_uploaded: int = 0
-    bytes_uploaded: int = 0
-    statuses_pulled: list[tuple[str, str]] = field(default_factory=list)  # (receipt, status)
-    catalog_updates: list[tuple[str, int]] = field(default_factory=list)
-    set_aside: list[tuple[str, str]] = field(default_factory=list)  # (receipt/uuid, reason)
-    errors: list[LocalizedError] = field(default_factory=list)
-    more_pending: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def unreachable(self) -> bool:
-        return any(isinstance(e, Unreachable) for e in self.errors)
-
-    @property
-    def retry_after(self) -> float | None:
-        waits = [e.retry_after for e in self.errors if isinstance(e, Unreachable)]
-        return max((w for w in waits if w is not None), default=None)
-
-
-class Backoff:
-    """Exponential backoff with full jitter: uniform(0, min(cap, base * 2**n))."""
-
-    def __init__(self, base: float = 1.0, cap: float = 300.0, rng: random.Random | None = None):
-        self.base, self.cap, self.attempt = base, cap, 0
-        self.rng = rng or random.Random()
-
-    def next_delay(self, retry_after: float | None = None) -> float:
-        ceiling = min(self.cap, self.base * 2**self.attempt)
-        self.attempt += 1
-        return max(self.rng.uniform(0, ceiling), retry_after or 0.0)
-
-    def reset(self) -> None:
-        self.attempt = 0
-
-
 def _reason(error: LocalizedError) -> str:
     return str(error.text)
-
-
-def _local_missing(sha: str) -> str:
-    return str(Text(f"本机缺少材料文件 {sha}", f"Material file {sha} is missing on this terminal"))
 
 
 class SyncEngine:
@@ -129,7 +73,7 @@ class SyncEngine:
         self.terminal = terminal
         self.client_factory = client_factory or default_client
         self.batch_size = min(batch_size, MAX_BATCH)
-        self.chunk_size = chunk_size
+        self.uploader = Uploader(terminal.materials, chunk_size)
         self.wakeup = threading.Event()
 
     # -- one pass ------------------------------------------------------------------------
@@ -180,10 +124,21 @@ class SyncEngine:
                     )
             except outbound.OutboundError as exc:
                 self._set_aside(entry, _reason(exc), report)
-        apps = self._upload_for(client, apps, report)
-        if not (apps or events or ratings):
-            return
-        self._send(client, apps, events, ratings, report)
+        try:
+            apps = self._upload_for(client, apps, report)
+            if apps or events or ratings:
+                self._send(client, apps, events, ratings, report)
+        except SyncError as exc:  # the pass stops here; note why on the waiting entries
+            self._note_retry(entries, exc)
+            raise
+
+    def _note_retry(self, entries: list[Any], exc: SyncError) -> None:
+        """Record the failure on entries still pending (the clerk sees the last error);
+        they stay due at once: when to try again is `run_forever`'s backoff."""
+        now = self.terminal.now()
+        for entry in entries:
+            if outbox.get(self.terminal.store, entry.id).state == "pending":
+                outbox.mark_retry(self.terminal.store, entry.id, str(exc.text), now)
 
     def _application(self, snapshot: dict[str, Any]) -> ApplicationIn:
         return outbound.application(snapshot, self.terminal.hall, self._sign)
@@ -217,6 +172,8 @@ class SyncEngine:
         try:
             reply = client.push(req)
         except Refused as exc:
+            if exc.status_code == 409:  # "not now" (e.g. a proxy in the way): try again later
+                raise
             self._refused_batch(client, apps, events, ratings, exc, report)
             return
         for result in reply.results:
@@ -264,8 +221,11 @@ class SyncEngine:
             if result.outcome is Outcome.STORED:
                 report.pushed.append(app.receipt_no)
         elif result.outcome is Outcome.MISSING_MATERIALS and not retried:
-            for sha in result.missing:
-                self._upload(client, sha, report)
+            failed = self.uploader.upload_all(client, result.missing, report)
+            if failed:
+                reason = next(iter(failed.values()))
+                self._set_aside(entry, str(reason), report, app.receipt_no)
+                return
             try:
                 again = client.push(PushRequest(applications=[app]))
             except Refused as exc:
@@ -305,63 +265,24 @@ class SyncEngine:
 
     # -- materials -----------------------------------------------------------------------
     def _upload_for(
-        self, client: PortalClient, apps: dict[str, tuple[Any, ApplicationIn]], report: SyncReport
+        self,
+        client: PortalClient,
+        apps: dict[str, tuple[Any, ApplicationIn]],
+        report: SyncReport,
     ) -> dict[str, tuple[Any, ApplicationIn]]:
         """Upload the files these applications need, before the applications. One whose
-        file the platform refuses (too large) or that is gone locally is set aside."""
+        file cannot go up (too large, gone locally) is set aside; the others go on."""
         needed: dict[str, list[str]] = {}
         for uuid, (_, app) in apps.items():
             for sha in app.files():
                 needed.setdefault(sha, []).append(uuid)
-        hashes = list(needed)
-        missing = [
-            sha
-            for i in range(0, len(hashes), MAX_HASHES)
-            for sha in client.missing(hashes[i : i + MAX_HASHES])
-        ]
-        for sha in missing:
-            try:
-                self._upload(client, sha, report)
-            except (Refused, LocalizedError, OSError) as exc:
-                if isinstance(exc, Unreachable | ProtocolError):
-                    raise
-                reason = _reason(exc) if isinstance(exc, LocalizedError) else _local_missing(sha)
-                for uuid in needed[sha]:
-                    if uuid in apps:
-                        entry, app = apps.pop(uuid)
-                        self._set_aside(entry, reason, report, app.receipt_no)
+        failed = self.uploader.upload_missing(client, list(needed), report)
+        for sha, reason in failed.items():
+            for uuid in needed[sha]:
+                if uuid in apps:
+                    entry, app = apps.pop(uuid)
+                    self._set_aside(entry, str(reason), report, app.receipt_no)
         return apps
-
-    def _upload(self, client: PortalClient, sha: str, report: SyncReport) -> None:
-        """Upload one file; a copy damaged on the way (checksum refused) is sent once more."""
-        try:
-            self._upload_file(client, sha, report)
-        except Refused as exc:
-            if exc.code != ErrorCode.CHECKSUM_MISMATCH:
-                raise
-            self._upload_file(client, sha, report)
-
-    def _upload_file(self, client: PortalClient, sha: str, report: SyncReport) -> None:
-        """Upload one file, resuming where the platform's partial copy ends."""
-        path = self.terminal.materials.path_for(sha)
-        size = path.stat().st_size
-        state = client.upload_state(sha, size)
-        offset = state.received
-        chunk_size = min(self.chunk_size, state.max_chunk or self.chunk_size)
-        with open(path, "rb") as fh:
-            while not state.complete:
-                fh.seek(offset)
-                chunk = fh.read(chunk_size)
-                try:
-                    state = client.put_chunk(sha, offset, size, chunk)
-                except Refused as exc:
-                    if exc.received is None or exc.received == offset:
-                        raise
-                    offset = exc.received  # another attempt got further: continue there
-                    continue
-                report.bytes_uploaded += len(chunk)
-                offset = state.received
-        report.materials_uploaded += 1
 
     # -- pull ----------------------------------------------------------------------------
     def _pull(self, client: PortalClient, report: SyncReport) -> None:
@@ -403,7 +324,7 @@ class SyncEngine:
     ) -> None:
         """Pass after pass until `stop_event` is set (then call `wake()` to end the wait).
         After a failed pass, wait per `backoff` (at least Retry-After); after a clean one,
-        `idle` seconds, or not at all while more is due."""
+        `idle` seconds (a pass already sends everything that is due)."""
         backoff = backoff or Backoff()
         while not stop_event.is_set():
             report = self._guarded_once()
@@ -412,7 +333,7 @@ class SyncEngine:
                 delay = backoff.next_delay(report.retry_after)
             else:
                 backoff.reset()
-                delay = 0.0 if report.more_pending else idle
+                delay = idle
             if stop_event.is_set():
                 return
             self.wakeup.wait(delay)
