@@ -304,7 +304,7 @@
         <translation>“{text}”的查找结果：{n} 条</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/home.py" line="197" />
+        <location filename="../../counter_app/ui/home.py" line="201" />
         <source>The list could not be loaded.</source>
         <translation>列表未能载入。</translation>
     </message>
@@ -378,22 +378,22 @@
         <translation>表单中有 {n} 处问题，已在各项下方标出。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="399" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="401" />
         <source>The application could not be saved.</source>
         <translation>申请未能保存。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="404" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="406" />
         <source>Something went wrong; nothing was lost.</source>
         <translation>出现问题，但已填写的内容没有丢失。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="441" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="443" />
         <source>Unfinished application</source>
         <translation>未完成的申请</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="443" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="445" />
         <source>An application for {item} ({name}) was not finished (saved {at}). Continue it?</source>
         <translation>有一份 {item}（{name}）的申请尚未完成（保存于 {at}）。是否继续办理？</translation>
     </message>
@@ -444,42 +444,42 @@
         <translation>登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="51" />
-        <source>Log in (Enter in the password field)</source>
-        <translation>登录（在密码框中按回车）</translation>
+        <location filename="../../counter_app/ui/login.py" line="52" />
+        <source>Log in (Enter in the password field, or {key})</source>
+        <translation type="unfinished" />
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="53" />
+        <location filename="../../counter_app/ui/login.py" line="57" />
         <source>&amp;Large text</source>
         <translation>大字模式(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="64" />
+        <location filename="../../counter_app/ui/login.py" line="68" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="79" />
+        <location filename="../../counter_app/ui/login.py" line="83" />
         <source>Clerk &amp;ID</source>
         <translation>工号(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="80" />
+        <location filename="../../counter_app/ui/login.py" line="84" />
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="81" />
+        <location filename="../../counter_app/ui/login.py" line="85" />
         <source>Lan&amp;guage</source>
         <translation>语言(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="110" />
+        <location filename="../../counter_app/ui/login.py" line="114" />
         <source>Demo mode. Sign in as:</source>
         <translation>演示模式，可用以下账号登录：</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/login.py" line="119" />
+        <location filename="../../counter_app/ui/login.py" line="123" />
         <source>Enter your clerk ID and password.</source>
         <translation>请输入工号和密码。</translation>
     </message>
@@ -709,77 +709,84 @@
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="70" />
+        <location filename="../../counter_app/ui/settings_page.py" line="81" />
         <source>This window</source>
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="72" />
+        <location filename="../../counter_app/ui/settings_page.py" line="68" />
+        <location filename="../../counter_app/ui/settings_page.py" line="83" />
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="73" />
+        <location filename="../../counter_app/ui/settings_page.py" line="69" />
+        <location filename="../../counter_app/ui/settings_page.py" line="84" />
         <source>Idle logout after</source>
         <translation>无操作自动退出</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="74" />
+        <location filename="../../counter_app/ui/settings_page.py" line="70" />
+        <location filename="../../counter_app/ui/settings_page.py" line="85" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="76" />
+        <location filename="../../counter_app/ui/settings_page.py" line="87" />
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="77" />
+        <location filename="../../counter_app/ui/settings_page.py" line="88" />
         <source>Online platform</source>
         <translation>网上政务服务平台</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="79" />
+        <location filename="../../counter_app/ui/settings_page.py" line="71" />
+        <location filename="../../counter_app/ui/settings_page.py" line="90" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="80" />
+        <location filename="../../counter_app/ui/settings_page.py" line="72" />
+        <location filename="../../counter_app/ui/settings_page.py" line="91" />
         <source>Enrollment code</source>
         <translation>注册码</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="81" />
+        <location filename="../../counter_app/ui/settings_page.py" line="92" />
         <source>&amp;Enroll</source>
         <translation>注册终端(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="84" />
+        <location filename="../../counter_app/ui/settings_page.py" line="73" />
+        <location filename="../../counter_app/ui/settings_page.py" line="95" />
         <source>Catalog on this terminal</source>
         <translation>本终端的事项目录</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="85" />
+        <location filename="../../counter_app/ui/settings_page.py" line="74" />
+        <location filename="../../counter_app/ui/settings_page.py" line="96" />
         <source>Clerks</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="113" />
+        <location filename="../../counter_app/ui/settings_page.py" line="124" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="125" />
+        <location filename="../../counter_app/ui/settings_page.py" line="136" />
         <source>Enter the platform's address and the enrollment code.</source>
         <translation>请输入平台地址和注册码。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="130" />
+        <location filename="../../counter_app/ui/settings_page.py" line="141" />
         <source>Enrolled.</source>
         <translation>终端已注册。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="135" />
+        <location filename="../../counter_app/ui/settings_page.py" line="146" />
         <source>The operation failed.</source>
         <translation>操作未能完成。</translation>
     </message>
@@ -787,49 +794,49 @@
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="100" />
+        <location filename="../../counter_app/ui/shell.py" line="134" />
         <source>The terminal's data folder could not be opened.</source>
         <translation>终端数据文件夹无法打开。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="107" />
-        <location filename="../../counter_app/ui/shell.py" line="125" />
-        <location filename="../../counter_app/ui/shell.py" line="229" />
+        <location filename="../../counter_app/ui/shell.py" line="141" />
+        <location filename="../../counter_app/ui/shell.py" line="159" />
+        <location filename="../../counter_app/ui/shell.py" line="263" />
         <source>One-window counter</source>
         <translation>一窗受理</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="109" />
+        <location filename="../../counter_app/ui/shell.py" line="143" />
         <source>{title} - {hall}, window {window}</source>
         <translation>{title} - {hall} {window} 号窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="119" />
+        <location filename="../../counter_app/ui/shell.py" line="153" />
         <source>Clerk</source>
         <translation>窗口人员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="120" />
+        <location filename="../../counter_app/ui/shell.py" line="154" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="121" />
+        <location filename="../../counter_app/ui/shell.py" line="155" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="142" />
+        <location filename="../../counter_app/ui/shell.py" line="176" />
         <source>Login failed.</source>
         <translation>登录失败。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="180" />
+        <location filename="../../counter_app/ui/shell.py" line="214" />
         <source>You were logged out after a period without activity.</source>
         <translation>长时间无操作，已自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="221" />
+        <location filename="../../counter_app/ui/shell.py" line="255" />
         <source>Working...</source>
         <translation>正在处理……</translation>
     </message>
@@ -923,62 +930,62 @@
 <context>
     <name>Workspace</name>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="62" />
+        <location filename="../../counter_app/ui/workspace.py" line="63" />
         <source>&amp;Home</source>
         <translation>首页(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="65" />
+        <location filename="../../counter_app/ui/workspace.py" line="66" />
         <source>&amp;New application</source>
         <translation>新申请(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="68" />
+        <location filename="../../counter_app/ui/workspace.py" line="69" />
         <source>S&amp;tatistics</source>
         <translation>统计(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="71" />
+        <location filename="../../counter_app/ui/workspace.py" line="72" />
         <source>Setti&amp;ngs</source>
         <translation>设置(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="76" />
+        <location filename="../../counter_app/ui/workspace.py" line="77" />
         <source>Signed in: {clerk}</source>
         <translation>当前登录：{clerk}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="81" />
+        <location filename="../../counter_app/ui/workspace.py" line="82" />
         <source>&amp;Log out</source>
         <translation>退出登录(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="144" />
+        <location filename="../../counter_app/ui/workspace.py" line="145" />
         <source>never</source>
         <translation>从未</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="147" />
+        <location filename="../../counter_app/ui/workspace.py" line="148" />
         <source>Not enrolled with the platform | waiting: {n}</source>
         <translation>尚未在平台注册 | 待上传：{n}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="151" />
+        <location filename="../../counter_app/ui/workspace.py" line="155" />
         <source>Online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="151" />
+        <location filename="../../counter_app/ui/workspace.py" line="155" />
         <source>Offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="153" />
+        <location filename="../../counter_app/ui/workspace.py" line="157" />
         <source>{state} | waiting: {n} | last sync: {last}</source>
         <translation>{state} | 待上传：{n} | 最近同步：{last}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/workspace.py" line="161" />
+        <location filename="../../counter_app/ui/workspace.py" line="170" />
         <source>Sync state unknown</source>
         <translation>同步状态未知</translation>
     </message>

@@ -48,7 +48,11 @@ class LoginPage(QWidget):
         self.password.setAccessibleName(self.tr("Password"))
         self.message = error_label(self, "login_message")
         self.submit = button(self.tr("&Log in"), "", self._submit, self, "login_button")
-        self.submit.setToolTip(self.tr("Log in (Enter in the password field)"))
+        self.submit.setToolTip(
+            self.tr("Log in (Enter in the password field, or {key})").format(
+                key=self.submit.shortcut().toString()
+            )
+        )
         self.language = self._language_box(lang)
         self.large = QCheckBox(self.tr("&Large text"), self)
         self.large.setObjectName("large_text")

@@ -64,6 +64,17 @@ class SettingsPage(QWidget):
         self.clerks.setObjectName("clerk_list")
         self.message = error_label(self, "settings_message")
         self.done = QLabel(self)
+        names = (
+            (self.paper, self.tr("Paper")),
+            (self.idle, self.tr("Idle logout after")),
+            (self.language, self.tr("Language")),
+            (self.portal, self.tr("Address")),
+            (self.code, self.tr("Enrollment code")),
+            (self.catalog, self.tr("Catalog on this terminal")),
+            (self.clerks, self.tr("Clerks")),
+        )
+        for widget, name in names:
+            widget.setAccessibleName(name)
         self._layout()
 
     def _layout(self) -> None:

@@ -47,7 +47,9 @@ def button(
     btn = QPushButton(text, parent)
     if shortcut:
         btn.setShortcut(QKeySequence(shortcut))
-        btn.setToolTip(with_shortcut(text.replace("&", ""), shortcut))
+    key = shortcut or QKeySequence.mnemonic(text).toString()
+    if key:
+        btn.setToolTip(with_shortcut(text.replace("&", ""), key))
     btn.setAccessibleName(text.replace("&", ""))
     btn.setObjectName(name)
     btn.clicked.connect(slot)

@@ -1,0 +1,139 @@
+"""Statistics with chart and export, settings for admins only, the citizen's screen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from counter_app.ui.citizen import CitizenScreen
+from counter_app.ui.shell import Shell
+from counter_app.ui.stats_export import to_bytes
+from tests.ui.helpers import login, press
+from tests.ui.test_home import _accept_one
+
+
+def _login(qtbot, shell: Shell, who: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        login(qtbot, shell, who, password)
+    qtbot.waitUntil(lambda: shell.ops.pending == 0, timeout=10_000)
+
+
+def test_statistics_chart_and_json_export(
+    qtbot, data_dir: Path, shell: Shell, tmp_path: Path
+) -> None:
+    _accept_one(data_dir)
+    _login(qtbot, shell, "clerk", "demo-clerk-1")
+    press(qtbot, Qt.Key.Key_F4)
+    stats = shell.workspace.stats
+    qtbot.waitUntil(lambda: stats.summary.text().startswith("Received 1,"), timeout=10_000)
+    chart = stats.chart.chart()
+    assert chart.series()[0].barSets()[0].sum() == 1.0
+    assert chart.axes(Qt.Orientation.Horizontal)[0].count() == 14
+    target = tmp_path / "stats.json"
+    stats.format.setCurrentIndex(stats.format.findData("json"))
+    stats.export(str(target), "json")
+    qtbot.waitUntil(target.exists, timeout=10_000)
+    days = json.loads(target.read_text("utf-8"))
+    assert len(days) == 14 and sum(int(d["received"]) for d in days) == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xml", "xlsx"])
+def test_every_export_format_is_readable(fmt: str) -> None:
+    rows = [
+        {
+            "day": "2026-11-26",
+            "received": 3,
+            "accepted": 2,
+            "notices": 1,
+            "settled": 0,
+            "on_time": 0,
+            "overdue": 0,
+            "ratings": 1,
+            "satisfaction": "5.00",
+        }
+    ]
+    data = to_bytes(rows, fmt)
+    if fmt == "csv":
+        assert data.decode("utf-8-sig").splitlines()[1].startswith("2026-11-26,3,2,1")
+    elif fmt == "json":
+        assert json.loads(data)[0]["received"] == "3"
+    elif fmt == "xml":
+        import xml.etree.ElementTree as ET
+
+        assert ET.fromstring(data).find("day/received").text == "3"
+    else:
+        import io
+
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data)).active
+        assert [c.value for c in sheet[2]][:2] == ["2026-11-26", "3"]
+
+
+def test_unknown_export_format_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown format"):
+        to_bytes([], "pdf")
+
+
+def test_settings_only_for_admins(qtbot, shell: Shell) -> None:
+    _login(qtbot, shell, "clerk", "demo-clerk-1")
+    assert shell.workspace.findChild(object, "nav_settings").isHidden()
+
+
+def test_admin_saves_paper_and_idle_time(qtbot, shell: Shell) -> None:
+    _login(qtbot, shell, "admin", "demo-admin-1")
+    press(qtbot, Qt.Key.Key_F9)
+    settings = shell.workspace.settings
+    qtbot.waitUntil(lambda: settings.clerks.count() == 3, timeout=10_000)
+    assert settings.catalog.count() >= 8
+    settings.paper.setCurrentIndex(settings.paper.findData("80mm"))
+    settings.idle.setValue(25)
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: settings.done.text() == "Saved.", timeout=5_000)
+    saved = json.loads((shell.data_dir / "ui.json").read_text("utf-8"))
+    assert saved["paper"] == "80mm" and saved["idle_minutes"] == 25
+
+
+def test_admin_switches_the_language_of_the_open_window(qtbot, shell: Shell) -> None:
+    _login(qtbot, shell, "admin", "demo-admin-1")
+    shell.workspace.show_page("settings")
+    settings = shell.workspace.settings
+    settings.language.setCurrentIndex(0)  # 中文
+    old = shell.workspace
+    press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: shell.workspace is not old, timeout=5_000)
+    assert shell.workspace.findChild(object, "nav_home").text() == "首页(&H)"
+    assert shell.workspace.stack.currentWidget() is shell.workspace.settings
+
+
+def test_citizen_screen_mirrors_the_review_and_takes_a_rating(
+    qtbot, data_dir: Path, shell: Shell
+) -> None:
+    _login(qtbot, shell, "clerk", "demo-clerk-1")
+    screen = CitizenScreen.on_second_screen(shell, force=True)  # one screen here: force it
+    assert screen is not None
+    qtbot.addWidget(screen)
+    shell.workspace.attach_citizen(screen)
+    flow = shell.workspace.intake
+    receipt = _accept_one(data_dir)
+    screen.show_review("<p>张三丰 RS-001</p>")
+    assert "张三丰" in screen.mirror.toPlainText()
+    flow.accepted.emit(type("R", (), {"receipt_no": receipt})())
+    assert screen.stack.currentWidget() is screen.rating
+    with qtbot.waitSignal(shell.ops.finished, timeout=10_000):
+        qtbot.keyClick(screen, Qt.Key.Key_4)
+    assert screen.rating_question.text() == "Thank you!"
+    from counter_app.terminal import Terminal
+
+    with Terminal.open(data_dir) as terminal:
+        assert terminal.intake.get(receipt).rating == 4
+
+
+def test_no_citizen_screen_without_a_second_screen(shell: Shell) -> None:
+    assert len(QApplication.screens()) == 1
+    assert CitizenScreen.on_second_screen(shell) is None

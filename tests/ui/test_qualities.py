@@ -1,0 +1,108 @@
+"""Qualities a clerk notices: tab order, shortcuts in tooltips, accessible names, clear
+errors when the terminal cannot open, printing the previewed pages, the CLI entry."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
+
+from counter_app.ui import app as ui_app
+from counter_app.ui.shell import Shell
+from tests.ui.conftest import close_shell, open_shell
+from tests.ui.helpers import focused, login, press
+
+
+def test_login_tab_order_follows_reading_order(qtbot, shell: Shell) -> None:
+    page = shell.login_page
+    page.clerk_id.setFocus()
+    order = [page.password, page.language, page.large, page.submit]
+    for expected in order:
+        press(qtbot, Qt.Key.Key_Tab)
+        assert focused(qtbot) is expected
+
+
+def test_every_button_names_its_shortcut_and_every_input_has_a_name(qtbot, shell: Shell) -> None:
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        login(qtbot, shell, "admin", "demo-admin-1")
+    shell.workspace.new_application()
+    buttons = [b for b in shell.workspace.findChildren(QPushButton) if not b.shortcut().isEmpty()]
+    assert len(buttons) > 15
+    for b in buttons:
+        shortcut = b.shortcut().toString(b.shortcut().SequenceFormat.NativeText)
+        assert shortcut in b.toolTip(), b.objectName()
+    inputs = [
+        e for e in shell.workspace.findChildren(QLineEdit) if not e.objectName().startswith("qt_")
+    ]
+    assert inputs
+    assert all(e.accessibleName() for e in inputs), [
+        e.objectName() for e in inputs if not e.accessibleName()
+    ]
+
+
+def test_uninitialised_data_folder_says_what_to_do(
+    qtbot, qapp: QApplication, tmp_path: Path
+) -> None:
+    shell = open_shell(qapp, tmp_path / "empty", show_demo=False)
+    try:
+        page = shell.login_page
+        qtbot.waitUntil(page.message.isVisible, timeout=10_000)
+        assert "counter-app init" in page.message.text()
+    finally:
+        close_shell(qapp, shell)
+
+
+def test_print_draws_the_previewed_pages(qtbot, shell: Shell, tmp_path: Path) -> None:
+    """No printer here: Qt's PDF printer stands in for the one QPrintDialog would pick."""
+    from reportlab.pdfgen import canvas
+
+    source = tmp_path / "in.pdf"
+    c = canvas.Canvas(str(source))
+    c.drawString(100, 700, "page one")
+    c.showPage()
+    c.drawString(100, 700, "page two")
+    c.save()
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        login(qtbot, shell, "clerk", "demo-clerk-1")
+    result = shell.workspace.intake.result
+    result.pdf = source.read_bytes()
+    result.pane.show_pdf(result.pdf)
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    out = tmp_path / "printed.pdf"
+    printer.setOutputFileName(str(out))
+    with qtbot.waitSignal(result.printed):
+        result._print_on(printer)
+    import pypdfium2
+
+    assert len(pypdfium2.PdfDocument(str(out))) == 2
+
+
+def test_run_opens_the_demo_login_window(qtbot, qapp: QApplication, tmp_path: Path) -> None:
+    seen: dict[str, str] = {}
+
+    def look() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if w.objectName() == "counter_window"]
+        window = next((w for w in windows if w.isVisible()), None)
+        if (window is None or "Demo" not in window.windowTitle()) and timer.remainingTime() > 0:
+            QTimer.singleShot(100, look)  # the terminal opens on the storage thread
+            return
+        label = window.findChild(object, "demo_credentials") if window else None
+        seen["demo"] = label.text() if label else ""
+        seen["title"] = window.windowTitle() if window else ""
+        if window:
+            window.close()
+        QApplication.quit()
+
+    timer = QTimer()
+    timer.setSingleShot(True)
+    timer.start(15_000)
+    QTimer.singleShot(100, look)
+    args = argparse.Namespace(data_dir=tmp_path / "unused", demo=True, lang="en")
+    assert ui_app.run(args) == 0
+    ui_app.set_large_text(qapp, False)
+    assert "demo-admin-1" in seen["demo"]
+    assert "Demo Service Hall" in seen["title"]
