@@ -205,7 +205,11 @@ def cmd_provision(args: argparse.Namespace) -> int:
     if done.enrolled:
         _say(args, f"终端 {done.terminal_id} 已注册。", f"Terminal {done.terminal_id} enrolled.")
     elif done.already:
-        _say(args, f"终端 {done.terminal_id} 早已注册。", f"Terminal {done.terminal_id} enrolled.")
+        _say(
+            args,
+            f"终端 {done.terminal_id} 早已注册。",
+            f"Terminal {done.terminal_id} is already enrolled.",
+        )
     else:
         _say(
             args,
