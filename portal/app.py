@@ -43,7 +43,7 @@ from sync.protocol import (
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorReply} for code in (400, 401, 403, 404, 409, 413, 422, 503)
 }
-OCTETS = {"requestBody": {"content": {"application/octet-stream": {"schema": {}}}}}
+OCTETS: dict[str, Any] = {"requestBody": {"content": {"application/octet-stream": {"schema": {}}}}}
 
 
 def _error_response(exc: PortalError) -> JSONResponse:

@@ -179,7 +179,8 @@ def _insert_event(
     at: str,
 ) -> int:
     table = db.t("status_events")
-    values = {"uuid": uuid, "status": status, "note": note, "source": source}
+    values: dict[str, str | None] = {"uuid": uuid, "status": status, "note": note}
+    values["source"] = source
     values |= {"event_id": event_id, "at": at, "recorded_at": now_iso()}
     pk = conn.execute(insert(table).values(**values)).inserted_primary_key
     return int(pk[0]) if pk else 0

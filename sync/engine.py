@@ -196,7 +196,8 @@ class SyncEngine:
         report: SyncReport,
     ) -> None:
         """A 4xx for the whole batch: send one by one, so only the bad entry is set aside."""
-        singles = [({k: v}, {}, {}) for k, v in apps.items()]
+        Batch = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+        singles: list[Batch] = [({k: v}, {}, {}) for k, v in apps.items()]
         singles += [({}, {k: v}, {}) for k, v in events.items()]
         singles += [({}, {}, {k: v}) for k, v in ratings.items()]
         if len(singles) == 1:
