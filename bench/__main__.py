@@ -56,14 +56,18 @@ def machine() -> str:
 
 
 def run(
-    names: list[str], sizes: Sizes, log: Callable[[str], None] = print, cache: Path = CACHE
+    names: list[str],
+    sizes: Sizes,
+    log: Callable[[str], None] = print,
+    cache: Path = CACHE,
+    postgres: bool = True,
 ) -> list[Result]:
     """Run the named benchmarks in order; a crash becomes an ERROR row, not an abort."""
     results: list[Result] = []
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         for name in names:
-            ctx = Context(sizes, work / name, log, cache)
+            ctx = Context(sizes, work / name, log, cache, postgres)
             ctx.work.mkdir()
             start = time.perf_counter()
             try:
@@ -87,6 +91,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--tiny", action="store_true", help="smoke-test sizes (seconds)")
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), metavar="NAME",
                         help=f"run only these: {', '.join(BENCHMARKS)}")  # fmt: skip
+    parser.add_argument("--no-postgres", action="store_true", help="portal ingest on SQLite only")
     parser.add_argument("--cache", type=Path, default=CACHE, help="where databases are kept")
     return parser.parse_args(argv)
 
@@ -97,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     names = [n for n in BENCHMARKS if not args.only or n in args.only]
     print(machine(), flush=True)
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
-    results = run(names, sizes, log, args.cache)
+    results = run(names, sizes, log, args.cache, not args.no_postgres)
     print(table(results))
     return 1 if any(r.error for r in results) else 0
 

@@ -26,18 +26,19 @@ def child(*args: str) -> tuple[float, dict[str, Any]]:
     """Run the window child; (seconds until its ready line, the line's data)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     start = time.perf_counter()
-    proc = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "bench.gui_child", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
-    )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    seconds = time.perf_counter() - start
-    if proc.wait(timeout=60) != 0 or not line:
+    ) as proc:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        seconds = time.perf_counter() - start
+        proc.wait(timeout=60)
+    if proc.returncode != 0 or not line:
         raise RuntimeError(f"window child {args} failed (exit {proc.returncode})")
     return seconds, json.loads(line)
 

@@ -54,6 +54,7 @@ class TimedTransport(httpx.HTTPTransport):
 class Ingest:
     apps: int = 0
     errors: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -113,6 +114,7 @@ def run_ingest(db_url: str, folders: list[Path], work: Path) -> tuple[Ingest, fl
         for t in threads:
             t.join()
         seconds = time.perf_counter() - start
+    result.server_errors = portal.errors()
     return result, seconds
 
 
@@ -125,7 +127,7 @@ def ingest(ctx: Context) -> list[Result]:
     engines: list[tuple[str, Callable[[], contextlib.AbstractContextManager[str | None]]]] = [
         ("SQLite", lambda: contextlib.nullcontext(sqlite_url)),
         ("PostgreSQL", postgres_database),
-    ]
+    ][: 2 if ctx.postgres else 1]
     results = []
     for name, url_of in engines:
         with url_of() as url:
@@ -138,6 +140,7 @@ def ingest(ctx: Context) -> list[Result]:
             done, seconds = run_ingest(url, folders, work)
             results += _ingest_results(name, s.terminals, done, seconds)
             ctx.notes += [f"{name} ingest error: {e}" for e in sorted(set(done.errors))[:5]]
+            ctx.notes += [f"{name} portal log: {e}" for e in sorted(set(done.server_errors))[:5]]
     return results
 
 

@@ -80,6 +80,7 @@ class Context:
     work: Path
     log: Callable[[str], None] = print
     cache: Path = CACHE
+    postgres: bool = True  # portal ingest also on PostgreSQL when a server can be had
     notes: list[str] = field(default_factory=list)
 
 

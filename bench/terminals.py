@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import socket
 import subprocess
 import sys
@@ -118,13 +119,15 @@ class PortalProcess:
             self.port = s.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.settings, self.log = settings, log
+        self.log_path = settings.materials_dir.parent / "portal-stderr.log"
         self.proc: subprocess.Popen[bytes] | None = None
 
     def __enter__(self) -> PortalProcess:
         s = self.settings
         code = "import sys; from bench.terminals import serve; serve(*sys.argv[1:])"
         cmd = [sys.executable, "-c", code, s.db_url, str(s.materials_dir), str(self.port)]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT)
+        self.stderr = open(self.log_path, "wb")  # closed in __exit__
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, stderr=self.stderr)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
@@ -140,3 +143,9 @@ class PortalProcess:
         if self.proc is not None:
             self.proc.terminate()
             self.proc.wait(timeout=20)
+            self.stderr.close()
+
+    def errors(self) -> list[str]:
+        """The last line of every traceback the server logged (what a 500 was)."""
+        text = self.log_path.read_text(errors="replace")
+        return re.findall(r"^[\w.]+(?:Error|Exception)\b.*$", text, re.MULTILINE)

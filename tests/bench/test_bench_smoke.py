@@ -1,0 +1,118 @@
+"""The benchmarks still run: each at a tiny size, producing numbers and the table.
+
+Nothing here asserts a time (the benchmarks do the measuring, on a quiet machine); these
+tests catch a benchmark broken by a change elsewhere, and check the database generator,
+which is a tool of its own, builds a valid terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bench import __main__ as runner
+from bench.core import ROOT, Result, Sizes, percentile, table
+from bench.gen_db import PASSWORD, TERMINAL_ID, build, database_for
+from counter_app import audit, clerks, search
+from counter_app.terminal import Terminal
+from forms.validators import is_valid_resident_id, is_valid_uscc
+
+TINY = Sizes.tiny()
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One tiny database for every benchmark of this module."""
+    folder = tmp_path_factory.mktemp("bench-cache")
+    database_for(TINY.big_db, folder, log=lambda _line: None)
+    return folder
+
+
+def _run(name: str, cache: Path, **kw: bool) -> list[Result]:
+    results = runner.run([name], TINY, lambda _line: None, cache, **kw)
+    assert results, f"{name} produced no rows"
+    for r in results:
+        assert not r.error, f"{name} failed: {r.metric}"
+        assert math.isfinite(r.value) and r.value >= 0, r
+        assert r.baseline is None or (math.isfinite(r.baseline) and r.baseline > 0), r
+    assert table(results).count("\n") == len(results) + 1
+    return results
+
+
+def test_generated_terminal_is_valid_and_searchable(tmp_path: Path) -> None:
+    report = build(tmp_path / "t", 400)
+    assert report.applications == 400 and report.per_second > 0
+    with Terminal.open(tmp_path / "t") as t:
+        store = t.store
+        assert store.scalar("SELECT COUNT(*) FROM submissions") == 400
+        assert audit.verify(store).ok  # the real hash chain, head included
+        assert store.query("PRAGMA foreign_key_check") == []
+        ids = [r["id_no"] for r in store.query("SELECT id_no FROM applicants")]
+        assert all(is_valid_resident_id(i) or is_valid_uscc(i) for i in ids)
+        kinds = {r["status"] for r in store.query("SELECT DISTINCT status FROM submissions")}
+        assert {"delivered", "notice_issued", "under_review"} <= kinds
+        row = store.one("SELECT receipt_no, applicant_id FROM submissions ORDER BY rowid DESC")
+        assert row is not None and row["receipt_no"][3:7] == TERMINAL_ID
+        assert search.search(store, row["receipt_no"].lower())[0].id_no == row["applicant_id"]
+        assert clerks.authenticate(store, "C001", PASSWORD).clerk_id == "C001"
+        # intake today starts after the generated days' counters: a new number, no clash
+        answers = json.loads((ROOT / "tests" / "forms" / "answers" / "GJJ-002.json").read_text())
+        person = {
+            "kind": "person",
+            "id_no": answers["id_no"],
+            "name": "郑凯",
+            "phone": answers["phone"],
+        }
+        new = t.intake.accept("GJJ-002", person, answers, clerk_id="C001")
+        assert new.receipt_no[3:7] == TERMINAL_ID
+
+
+def test_generated_database_is_reused(tmp_path: Path) -> None:
+    first = database_for(50, tmp_path, log=lambda _line: None)
+    stamp = (first / "counter.db").stat().st_mtime_ns
+    assert database_for(50, tmp_path, log=lambda _line: None) == first
+    assert (first / "counter.db").stat().st_mtime_ns == stamp
+
+
+@pytest.mark.parametrize("name", ["gen_db", "intake", "search", "receipt", "sync"])
+def test_benchmark_produces_numbers(name: str, cache: Path) -> None:
+    results = _run(name, cache)
+    assert all(r.benchmark for r in results)
+
+
+def test_portal_ingest_on_sqlite(cache: Path) -> None:
+    results = _run("portal", cache, postgres=False)
+    assert [r.metric.split(":")[0] for r in results] == ["SQLite, 3 terminals"] * 3
+
+
+@pytest.mark.gui
+@pytest.mark.parametrize("name", ["startup", "memory"])
+def test_window_benchmarks(name: str, cache: Path) -> None:
+    (result,) = _run(name, cache)
+    assert result.baseline is not None and result.ratio is not None
+
+
+def test_a_failing_benchmark_is_an_error_row_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    def broken(_ctx: object) -> list[Result]:
+        raise OSError("disk gone")
+
+    monkeypatch.setitem(runner.BENCHMARKS, "search", broken)
+    assert runner.main(["--tiny", "--only", "search", "--cache", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert "OSError: disk gone" in out and "ERROR" in out
+
+
+def test_table_shows_ratio_and_verdict() -> None:
+    rows = [
+        Result("intake", "p99", 6.0, "ms", 2.0, "p99 <= 3x", True),
+        Result("search", "p99", 7.5, "ms", None, "< 5 ms", False),
+    ]
+    text = table(rows)
+    assert "| intake    | p99    | 6 ms    | 2 ms     | 3.00x | p99 <= 3x | ok " in text
+    assert "MISSED" in text.splitlines()[3]
+    assert percentile([1, 2, 3, 4, 100], 99) == 100 and percentile([5, 1, 3], 50) == 3
