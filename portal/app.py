@@ -9,6 +9,7 @@ materials folder, so several app servers can run behind a load balancer.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
@@ -16,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from forms.text import Text
 from portal import enrollment, services
 from portal.db import Database
 from portal.enrollment import TerminalInfo
@@ -40,6 +42,7 @@ from sync.protocol import (
     WireText,
 )
 
+log = logging.getLogger(__name__)
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorReply} for code in (400, 401, 403, 404, 409, 413, 422, 503)
 }
@@ -99,7 +102,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         assert isinstance(exc, RequestValidationError)
         return _validation_response(exc)
 
+    async def internal(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error", exc_info=exc)
+        return _error_response(PortalError(Text("平台内部错误。", "Internal platform error.")))
+
     app.add_exception_handler(PortalError, portal_error)
+    app.add_exception_handler(Exception, internal)
     app.add_exception_handler(RequestValidationError, invalid)
 
     _routes(app, db, store, settings)
@@ -127,7 +135,7 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
         return services.get_application(db, term, receipt_no)
 
     @app.get(f"{API_PREFIX}/changes")
-    def changes(term: Caller, cursor: Annotated[int, Query(ge=0)] = 0) -> ChangesReply:
+    def changes(term: Caller, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0) -> ChangesReply:
         return services.changes(db, term, cursor, settings.changes_page)
 
     @app.post(f"{API_PREFIX}/materials/missing")

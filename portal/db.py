@@ -16,11 +16,11 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
 
 from forms.text import Text
 from portal import migrations
-from portal.errors import Busy, StorageError
+from portal.errors import Busy, Invalid, StorageError
 
 
 def now_iso() -> str:
@@ -110,5 +110,9 @@ def _translate(exc: SQLAlchemyError) -> Exception:
         sqlite = exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3")
         if not sqlite or any(word in str(exc.orig).lower() for word in _TRANSIENT):
             return Busy(retry_after=2)
+    if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL text cannot hold
+        return Invalid(
+            Text("请求中含有无法保存的数据。", "The request holds data that cannot be stored.")
+        )
     detail = str(exc.orig) if isinstance(exc, DBAPIError) else str(exc)
     return StorageError(Text(f"数据库错误：{detail}", f"Database error: {detail}"))

@@ -150,3 +150,16 @@ def test_locked_database_is_503_with_retry_after(tmp_path: Path) -> None:
             holder.close()
     assert resp.status_code == 503 and resp.headers["Retry-After"] == "2"
     assert error(resp).error == "busy"
+
+
+def test_unexpected_failure_is_500_error_reply(
+    server: BackgroundServer, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = enroll(server, http)
+
+    def boom(*args: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(services, "changes", boom)
+    resp = http.get("/changes", headers=auth(token))
+    assert resp.status_code == 500 and error(resp).error == "internal"

@@ -169,3 +169,12 @@ def test_catalog_publishing_versions(db: Database) -> None:
     assert services.publish_catalog(db, [item | {"version": 2}]) == 1
     feed = services.changes(db, B, 0, limit=10)
     assert [(c.code, c.version) for c in feed.catalog] == [("GA-001", 1), ("GA-001", 2)]
+
+
+def test_data_the_database_cannot_hold_is_invalid(db: Database) -> None:
+    weird = app(1, clerk_id="C\x00")
+    if db.is_postgres:  # PostgreSQL text cannot hold NUL: a clear 400, not a 500
+        with pytest.raises(Invalid):
+            push(db, A, weird)
+    else:
+        assert push(db, A, weird) == [Outcome.STORED]
