@@ -33,7 +33,10 @@ MIN_PASSWORD = 8
 HASHER = argon2.PasswordHasher(
     time_cost=2, memory_cost=19 * 1024, parallelism=1, type=argon2.Type.ID
 )
-_DUMMY_HASH = HASHER.hash("not-a-real-password")
+# A fixed hash with HASHER's parameters, verified for unknown clerk IDs so they take as long
+# as a real check. A literal, not HASHER.hash() at import: that cost ~60-110 ms of every
+# start of the window (measured by bench/, see docs/performance.md).
+_DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$ponu7i+G6Hax1iQWpLF1Ag$BlV8t4dscpiv1ngkuB31xg4A3zo698QUYFrGs1VkecQ"  # noqa: E501
 Clock = Callable[[], datetime]
 
 
