@@ -21,8 +21,11 @@ import contextlib
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from counter_app import audit
+from counter_app.backup import scheduled_backup
+from counter_app.config import Config
 from counter_app.errors import StoreError
 from counter_app.terminal import Terminal
 from sync.statuses import SETTLED
@@ -125,3 +128,14 @@ def compact(terminal: Terminal, threshold: float = FREE_SHARE_FOR_VACUUM) -> boo
     except StoreError:
         return False  # another thread is mid-transaction on the connection: next time
     return True
+
+
+def housekeeping(
+    terminal: Terminal, config: Config, now: datetime | None = None
+) -> tuple[Path | None, PurgeReport]:
+    """What the window calls on a timer (hourly is plenty): an automatic backup when one is
+    due, then retention. Returns (new backup or None, purge report). Raises our errors
+    (BackupError, StoreError) for the caller to show; nothing here needs the network."""
+    interval = timedelta(hours=config.backup_interval_hours)
+    made = scheduled_backup(terminal, config.backup_dir, config.backup_keep, interval, now)
+    return made, purge(terminal, config.retention_days, now)

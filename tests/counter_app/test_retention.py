@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import timedelta
+from pathlib import Path
 
 from counter_app import audit, outbox
+from counter_app.config import load_config
 from counter_app.intake import IntakeResult
-from counter_app.retention import compact, purge
+from counter_app.retention import compact, housekeeping, purge
 from counter_app.store import apply_remote_status
 from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import ANSWERS, PERSON, Clock
@@ -115,3 +117,18 @@ def test_compact_vacuums_when_much_is_free(terminal: Terminal) -> None:
     assert compact(terminal) is True
     assert int(store.scalar("PRAGMA page_count")) < pages / 2
     assert int(store.scalar("PRAGMA freelist_count")) == 0
+
+
+def test_housekeeping_backs_up_when_due_and_purges(
+    terminal: Terminal, clock: Clock, tmp_path: Path
+) -> None:
+    old = take(terminal, "old")
+    sync(terminal, old)
+    settle(terminal, old, clock, "1")
+    clock.advance(days=31)
+    flags = {"data_dir": str(terminal.data_dir), "backup_dir": str(tmp_path / "auto")}
+    config = load_config({**flags, "retention_days": "30"}, env={}, file=tmp_path / "none")
+    made, report = housekeeping(terminal, config, now=clock())
+    assert made is not None and made.parent == tmp_path / "auto" and report.files == 2
+    again, second = housekeeping(terminal, config, now=clock() + timedelta(hours=1))
+    assert again is None and second.files == 0
