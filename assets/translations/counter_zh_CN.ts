@@ -446,7 +446,7 @@
     <message>
         <location filename="../../counter_app/ui/login.py" line="52" />
         <source>Log in (Enter in the password field, or {key})</source>
-        <translation type="unfinished" />
+        <translation>登录（在密码框中按回车，或按 {key}）</translation>
     </message>
     <message>
         <location filename="../../counter_app/ui/login.py" line="57" />

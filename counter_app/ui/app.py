@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -25,6 +27,8 @@ FONT_FILE = ASSETS / "fonts" / "wqy-microhei.ttc"
 TRANSLATIONS = ASSETS / "translations"
 BASE_POINT_SIZE = 10
 LARGE_FACTOR = 1.5
+SMOKE_ENV = "COUNTER_UI_SMOKE"
+_STARTED = time.monotonic()
 
 
 def register_font(app: QApplication) -> str | None:
@@ -101,6 +105,19 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
+def _report_ready(app: QApplication, shell: object) -> None:
+    """Smoke mode ($COUNTER_UI_SMOKE): once the login window is up and idle, print the
+    window title and the time since the process started, then quit. Used by the tests
+    (which cannot run a second app.exec() in-process) and by the start-up benchmark."""
+
+    def done() -> None:
+        elapsed = time.monotonic() - _STARTED
+        print(f"ready {elapsed:.3f}s {shell.window.windowTitle()}", flush=True)  # type: ignore[attr-defined]
+        app.quit()
+
+    QTimer.singleShot(0, done)
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the counter window on `args.data_dir` (or a demo folder) and run until it closes."""
     from counter_app.ui.shell import Shell
@@ -118,6 +135,8 @@ def run(args: argparse.Namespace) -> int:
     language.set(getattr(args, "lang", None) or prefs.lang)
     set_large_text(app, prefs.large_text)
     shell = Shell(app, data_dir, language, prefs, demo)
+    if os.environ.get(SMOKE_ENV):
+        shell.opened.connect(lambda: _report_ready(app, shell))
     shell.start()
     try:
         return app.exec()
