@@ -97,8 +97,9 @@ def _rows(db: Database, q: StatsQuery) -> tuple[list[Any], dict[str, int], dict[
     if q.item:
         query = query.where(apps.c.service_code == q.item)
     with db.begin() as conn:
-        rows = conn.execute(query).all()
-        names = {code: item_name(conn, db, code) for code in {r.service_code for r in rows}}
+        rows = list(conn.execute(query).all())
+        codes = {str(r.service_code) for r in rows}
+        names = {code: item_name(conn, db, code) for code in codes}
         return rows, item_limits(conn, db), names
 
 
@@ -160,8 +161,8 @@ def to_csv(rows: Iterable[Row]) -> bytes:
 
 
 def to_json(rows: list[Row], q: StatsQuery) -> bytes:
-    doc = {"period": q.period, "from": q.start.isoformat(), "to": q.end.isoformat()}
-    doc |= {"columns": list(COLUMNS), "rows": rows}
+    doc: dict[str, Any] = {"period": q.period, "from": q.start.isoformat()}
+    doc |= {"to": q.end.isoformat(), "columns": list(COLUMNS), "rows": rows}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
@@ -172,7 +173,8 @@ def to_xml(rows: Iterable[Row], q: StatsQuery) -> bytes:
         el = ET.SubElement(root, "row")
         for key, value in r.items():
             ET.SubElement(el, key).text = _cell_text(value)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return body
 
 
 def to_xlsx(rows: Iterable[Row]) -> bytes:
