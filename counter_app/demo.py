@@ -12,12 +12,8 @@ from __future__ import annotations
 
 import logging
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +90,12 @@ def init_terminal(data_dir: Path) -> None:
 
 
 def start_portal(demo: Demo, base: Path) -> None:
-    """Start the reference portal on loopback and enroll the terminal with it.
+    """Start the reference portal on loopback and enroll the terminal with it
+    (`counter_app.demo_portal`, which also publishes the sample catalog there).
 
     The demo still works offline when this fails (the sync indicator then says so)."""
+    from counter_app.demo_portal import run_portal_and_enroll
+
     try:
         url, stop = run_portal_and_enroll(demo.data_dir, base / "portal")
     except Exception:  # the portal is optional for a demo; say why in the log
@@ -104,54 +103,3 @@ def start_portal(demo: Demo, base: Path) -> None:
         return
     demo.portal_url = url
     demo._stoppers.append(stop)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def run_portal_and_enroll(data_dir: Path, portal_dir: Path) -> tuple[str, Any]:
-    """uvicorn serving `portal.app` on 127.0.0.1 in a thread, with its catalog published
-    and an enrollment code the terminal uses at once; returns (url, stop)."""
-    import uvicorn
-
-    from counter_app.terminal import Terminal
-    from portal import enrollment
-    from portal.app import create_app
-    from portal.db import Database
-    from portal.settings import Settings
-    from sync.enroll import enroll
-
-    portal_dir.mkdir(parents=True, exist_ok=True)
-    settings = Settings(
-        db_url=f"sqlite:///{portal_dir / 'portal.db'}", materials_dir=portal_dir / "materials"
-    )
-    db = Database(settings.db_url)
-    code = enrollment.issue_code(db, HALL, int(WINDOW), timedelta(hours=1))
-    db.dispose()
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, name="demo-portal", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the demo portal did not start")
-        time.sleep(0.05)
-    url = f"http://127.0.0.1:{port}"
-
-    def stop() -> None:
-        server.should_exit = True
-        thread.join(timeout=10)
-
-    try:
-        with Terminal.open(data_dir) as terminal:
-            enroll(terminal, url, code)
-    except Exception:
-        stop()
-        raise
-    return url, stop

@@ -794,49 +794,59 @@
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="134" />
+        <location filename="../../counter_app/ui/shell.py" line="141" />
+        <source>Backup written: {name}</source>
+        <translation>已自动备份：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/shell.py" line="147" />
+        <source>The automatic backup failed.</source>
+        <translation>自动备份失败。</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/shell.py" line="177" />
         <source>The terminal's data folder could not be opened.</source>
         <translation>终端数据文件夹无法打开。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="141" />
-        <location filename="../../counter_app/ui/shell.py" line="159" />
-        <location filename="../../counter_app/ui/shell.py" line="263" />
+        <location filename="../../counter_app/ui/shell.py" line="184" />
+        <location filename="../../counter_app/ui/shell.py" line="202" />
+        <location filename="../../counter_app/ui/shell.py" line="304" />
         <source>One-window counter</source>
         <translation>一窗受理</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="143" />
+        <location filename="../../counter_app/ui/shell.py" line="186" />
         <source>{title} - {hall}, window {window}</source>
         <translation>{title} - {hall} {window} 号窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="153" />
+        <location filename="../../counter_app/ui/shell.py" line="196" />
         <source>Clerk</source>
         <translation>窗口人员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="154" />
+        <location filename="../../counter_app/ui/shell.py" line="197" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="155" />
+        <location filename="../../counter_app/ui/shell.py" line="198" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="176" />
+        <location filename="../../counter_app/ui/shell.py" line="219" />
         <source>Login failed.</source>
         <translation>登录失败。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="214" />
+        <location filename="../../counter_app/ui/shell.py" line="257" />
         <source>You were logged out after a period without activity.</source>
         <translation>长时间无操作，已自动退出登录。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="255" />
+        <location filename="../../counter_app/ui/shell.py" line="94" />
         <source>Working...</source>
         <translation>正在处理……</translation>
     </message>

@@ -18,6 +18,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
+from counter_app.config import load_config
 from counter_app.ui.prefs import Prefs
 
 log = logging.getLogger(__name__)
@@ -118,6 +119,13 @@ def _report_ready(app: QApplication, shell: object) -> None:
     QTimer.singleShot(0, done)
 
 
+def _lang_given(args: argparse.Namespace) -> bool:
+    """--lang or $COUNTER_LANG chosen for this start; otherwise the window's saved choice."""
+    return bool(getattr(args, "lang", None)) and (
+        "--lang" in sys.argv or bool(os.environ.get("COUNTER_LANG"))
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     """Open the counter window on `args.data_dir` (or a demo folder) and run until it closes."""
     from counter_app.ui.shell import Shell
@@ -130,11 +138,17 @@ def run(args: argparse.Namespace) -> int:
 
         demo = demo_mod.prepare()
         data_dir = demo.data_dir
-    prefs = Prefs.load(data_dir)
+    config = load_config({"data_dir": str(data_dir)})
+    defaults = {
+        "lang": config.lang,
+        "paper": config.paper,
+        "idle_minutes": config.idle_logout_minutes,
+    }
+    prefs = Prefs.load(data_dir, defaults)
     language = Language(app)
-    language.set(getattr(args, "lang", None) or prefs.lang)
+    language.set(args.lang if _lang_given(args) else prefs.lang)
     set_large_text(app, prefs.large_text)
-    shell = Shell(app, data_dir, language, prefs, demo)
+    shell = Shell(app, data_dir, language, prefs, demo, config=config)
     if os.environ.get(SMOKE_ENV):
         shell.opened.connect(lambda: _report_ready(app, shell))
     shell.start()

@@ -1,8 +1,9 @@
 """The window's own preferences, kept beside the terminal's data (no Qt here).
 
-Language, large text and the idle-logout time belong to the counter, not to one clerk, so
-they live in `data_dir/ui.json`. A damaged file falls back to defaults rather than stopping
-the window from opening.
+Language, large text, paper and the idle-logout time belong to the counter, not to one
+clerk, so they live in `data_dir/ui.json`; their defaults come from the IT configuration
+(`counter_app.config`: lang, paper, idle_logout_minutes), and what an admin sets in the window
+wins. A damaged file falls back to those defaults rather than stopping the window opening.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import tempfile
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -30,17 +32,21 @@ class Prefs:
     paper: str = "a4"
 
     @classmethod
-    def load(cls, data_dir: Path) -> Prefs:
+    def load(cls, data_dir: Path, defaults: dict[str, Any] | None = None) -> Prefs:
+        """The saved preferences over `defaults` (the IT configuration's values)."""
         path = Path(data_dir) / FILE_NAME
+        known = {f.name for f in fields(cls)} - {"data_dir"}
+        values = {k: v for k, v in (defaults or {}).items() if k in known}
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
-            return cls(Path(data_dir))
+            raw = {}
         except (OSError, ValueError):
             log.warning("ignoring unreadable %s", path)
-            return cls(Path(data_dir))
-        known = {f.name for f in fields(cls)} - {"data_dir"}
-        return cls(Path(data_dir), **{k: v for k, v in raw.items() if k in known})
+            raw = {}
+        if isinstance(raw, dict):
+            values.update({k: v for k, v in raw.items() if k in known})
+        return cls(Path(data_dir), **values)
 
     def save(self) -> None:
         values = {k: v for k, v in asdict(self).items() if k != "data_dir"}

@@ -262,6 +262,11 @@ class Backend:
         )
         return pdf
 
+    def housekeeping(self, config: Any) -> Any:
+        from counter_app.retention import housekeeping
+
+        return housekeeping(self.terminal, config)
+
     # -- sync and administration ----------------------------------------------------------
     def sync_status(self) -> dict[str, Any]:
         from counter_app import outbox

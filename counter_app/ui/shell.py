@@ -12,7 +12,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QWidget,
+)
 
 from counter_app.ui.app import Language, set_large_text
 from counter_app.ui.bridge import Operations
@@ -24,6 +31,7 @@ from counter_app.ui.widgets import error_message, open_once
 
 log = logging.getLogger(__name__)
 
+HOUSEKEEPING_MS = 60 * 60 * 1000
 ACTIVITY = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -52,10 +60,15 @@ class Shell(QObject):
         prefs: Prefs,
         demo: Any = None,
         backend: Backend | None = None,
+        config: Any = None,
     ) -> None:
         super().__init__(app)
         self.app, self.language, self.prefs, self.demo = app, language, prefs, demo
         self.data_dir = Path(data_dir)
+        self.config = config
+        self.housekeeping = QTimer(self)
+        self.housekeeping.setInterval(HOUSEKEEPING_MS)
+        self.housekeeping.timeout.connect(self.run_housekeeping)
         self.ops = Operations(self)
         self.backend = backend or Backend(self.data_dir)
         self.drafts = DraftStore(self.data_dir)
@@ -74,6 +87,13 @@ class Shell(QObject):
         self.idle.timeout.connect(lambda: self.logout("idle"))
         self.sync_label = QLabel(self.window)
         self.sync_label.setObjectName("sync_indicator")
+        self.busy_bar = QProgressBar(self.window)
+        self.busy_bar.setObjectName("busy")
+        self.busy_bar.setRange(0, 0)  # indeterminate: storage, printing, network at work
+        self.busy_bar.setMaximumWidth(120)
+        self.busy_bar.setAccessibleName(self.tr("Working..."))
+        self.busy_bar.hide()
+        self.window.statusBar().addPermanentWidget(self.busy_bar)
         self.window.statusBar().addPermanentWidget(self.sync_label)
         self.ops.busy_changed.connect(self._busy)
         language.changed.connect(self._language_changed)
@@ -88,6 +108,7 @@ class Shell(QObject):
 
     def shutdown(self) -> None:
         self.idle.stop()
+        self.housekeeping.stop()
         if self.sync_runner is not None:
             self.sync_runner.stop()
             self.sync_runner = None
@@ -102,7 +123,29 @@ class Shell(QObject):
         self._retitle()
         if identity.get("enrolled"):
             self.start_sync()
+        if self.config is not None:
+            self.housekeeping.start()
         self.opened.emit()
+
+    def run_housekeeping(self) -> None:
+        """Hourly: an automatic backup when due, then retention (on the storage thread)."""
+        config = self.config
+        self.ops.store(
+            lambda: self.backend.housekeeping(config), self._housekept, self._housekeeping_failed
+        )
+
+    def _housekept(self, result: Any) -> None:
+        made, _report = result
+        if made is not None:
+            self.window.statusBar().showMessage(
+                self.tr("Backup written: {name}").format(name=made.name), 10_000
+            )
+
+    def _housekeeping_failed(self, exc: BaseException) -> None:
+        log.warning("housekeeping failed: %r", exc)
+        self.window.statusBar().showMessage(
+            error_message(exc, self.tr("The automatic backup failed."))
+        )
 
     # -- sync -----------------------------------------------------------------------------
     def start_sync(self) -> None:
@@ -251,10 +294,8 @@ class Shell(QObject):
             log.warning("could not save the window preferences", exc_info=True)
 
     def _busy(self, busy: bool) -> None:
-        if busy:
-            self.window.statusBar().showMessage(self.tr("Working..."))
-        else:
-            self.window.statusBar().clearMessage()
+        """Long work shows progress (a busy bar) without hiding status messages."""
+        self.busy_bar.setVisible(busy)
 
     def warn(self, parent: QWidget, message: str) -> None:
         """A non-blocking message box (tests and scanners never get stuck in exec())."""
