@@ -18,6 +18,7 @@ Compaction: when more than a quarter of the database's pages are free, VACUUM.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,18 +48,14 @@ def _marks(n: int) -> str:
 
 
 _SETTLED = tuple(sorted(s.value for s in SETTLED))
-#: Applications whose materials may go: synced, settled, settled before the cutoff.
-_DONE = f"""
-SELECT uuid FROM submissions
-WHERE sync_state = 'synced' AND status IN ({_marks(len(_SETTLED))}) AND settled_at < ?
-"""
-#: Material hashes used only by such applications.
+#: Material hashes every one of whose applications is synced, settled before the cutoff;
+#: one GROUP BY pass (a correlated NOT EXISTS per row took seconds at 4,000 files).
 _PURGEABLE = f"""
-SELECT DISTINCT sm.sha256 FROM submission_materials sm
-WHERE sm.uuid IN ({_DONE})
-AND NOT EXISTS (
-  SELECT 1 FROM submission_materials o WHERE o.sha256 = sm.sha256 AND o.uuid NOT IN ({_DONE}))
-AND NOT EXISTS (SELECT 1 FROM submissions s WHERE s.signature = sm.sha256)
+SELECT sm.sha256 FROM submission_materials sm JOIN submissions s ON s.uuid = sm.uuid
+WHERE sm.sha256 NOT IN (SELECT signature FROM submissions WHERE signature IS NOT NULL)
+GROUP BY sm.sha256
+HAVING MIN(s.sync_state = 'synced' AND s.status IN ({_marks(len(_SETTLED))})
+           AND s.settled_at < ?) = 1
 """
 
 
@@ -72,7 +69,7 @@ def purge(
         return PurgeReport(0, 0, 0, 0, False)
     store = terminal.store
     cutoff = ((now or datetime.now(UTC)) - timedelta(days=days)).astimezone(UTC).isoformat()
-    params = (*_SETTLED, cutoff, *_SETTLED, cutoff)
+    params = (*_SETTLED, cutoff)
     with store.transaction():
         shas = [r["sha256"] for r in store.query(_PURGEABLE, params)]
         shas = [s for s in shas if terminal.materials.exists(s)]
@@ -101,16 +98,18 @@ def _count_apps(terminal: Terminal, shas: list[str]) -> int:
     return int(
         terminal.store.scalar(
             "SELECT COUNT(DISTINCT uuid) FROM submission_materials "
-            f"WHERE sha256 IN ({_marks(len(shas))})",
-            shas,
+            "WHERE sha256 IN (SELECT value FROM json_each(?))",
+            (json.dumps(shas),),
         )
     )
 
 
 def _delete_rows(terminal: Terminal, shas: list[str], cutoff: str) -> None:
     store = terminal.store
-    for sha in shas:
-        store.execute("DELETE FROM applicant_materials WHERE sha256 = ?", (sha,))
+    store.execute(
+        "DELETE FROM applicant_materials WHERE sha256 IN (SELECT value FROM json_each(?))",
+        (json.dumps(shas),),
+    )
     store.execute("DELETE FROM outbox WHERE state = 'done' AND created_at < ?", (cutoff,))
 
 
