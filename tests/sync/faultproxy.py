@@ -1,8 +1,9 @@
 """A fault-injecting TCP proxy for HTTP/1.1 between the terminal and a real portal.
 
-Each accepted connection gets one fault from the schedule (a seeded random choice), so a
-run is reproducible. The terminal's client in these tests opens one connection per request
-(no keep-alive), which makes "one connection" mean "one request".
+Each accepted connection gets one fault: first from `script` (faults queued for requests
+whose path contains a key, e.g. {"/push": ["lose_reply"]}), else a seeded random choice,
+so a run is reproducible. The terminal's client in these tests opens one connection per
+request (no keep-alive), which makes "one connection" mean "one request".
 
 Faults:
     pass        forward both ways
@@ -68,13 +69,14 @@ class FaultProxy:
 
     def __init__(
         self, target_port: int, weights: dict[str, float], seed: int = 7,
-        delay: float = 0.05, stall: float = 1.0,
+        delay: float = 0.05, stall: float = 1.0, script: dict[str, list[str]] | None = None,
     ) -> None:  # fmt: skip
         self.target_port = target_port
         self.names = list(weights)
         self.weights = [weights[n] for n in self.names]
         self.rng = random.Random(seed)
         self.delay, self.stall = delay, stall
+        self.script = {k: list(v) for k, v in (script or {}).items()}
         self.seen: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -97,9 +99,11 @@ class FaultProxy:
         self.listener.close()
         self.thread.join(timeout=5)
 
-    def _pick(self) -> str:
+    def _pick(self, request: bytes) -> str:
+        line = request.split(b"\r\n", 1)[0].decode("latin-1")
         with self.lock:
-            fault = self.rng.choices(self.names, self.weights)[0]
+            queued = [q for key, q in self.script.items() if key in line and q]
+            fault = queued[0].pop(0) if queued else self.rng.choices(self.names, self.weights)[0]
             self.seen[fault] += 1
             return fault
 
@@ -109,12 +113,12 @@ class FaultProxy:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            fault = self._pick()
-            threading.Thread(target=self._handle, args=(client, fault), daemon=True).start()
+            threading.Thread(target=self._handle, args=(client,), daemon=True).start()
 
-    def _handle(self, client: socket.socket, fault: str) -> None:
+    def _handle(self, client: socket.socket) -> None:
         try:
-            getattr(self, f"_{fault}")(client)
+            request = _read_message(client)
+            getattr(self, f"_{self._pick(request)}")(client, request)
         except OSError:
             pass
         finally:
@@ -126,34 +130,31 @@ class FaultProxy:
             up.sendall(request)
             return _read_message(up)
 
-    def _pass(self, client: socket.socket) -> None:
-        client.sendall(self._upstream(_read_message(client)))
+    def _pass(self, client: socket.socket, request: bytes) -> None:
+        client.sendall(self._upstream(request))
 
-    def _drop(self, client: socket.socket) -> None:
+    def _drop(self, client: socket.socket, request: bytes) -> None:
         pass
 
-    def _reset(self, client: socket.socket) -> None:
+    def _reset(self, client: socket.socket, request: bytes) -> None:
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
 
-    def _delay(self, client: socket.socket) -> None:
+    def _delay(self, client: socket.socket, request: bytes) -> None:
         time.sleep(self.delay)
-        self._pass(client)
+        self._pass(client, request)
 
-    def _stall(self, client: socket.socket) -> None:
-        _read_message(client)
+    def _stall(self, client: socket.socket, request: bytes) -> None:
         time.sleep(self.stall)
 
-    def _http500(self, client: socket.socket) -> None:
-        _read_message(client)
+    def _http500(self, client: socket.socket, request: bytes) -> None:
         client.sendall(_reply("500 Internal Server Error"))
 
-    def _http503(self, client: socket.socket) -> None:
-        _read_message(client)
+    def _http503(self, client: socket.socket, request: bytes) -> None:
         client.sendall(_reply("503 Service Unavailable", "Retry-After: 0\r\n"))
 
-    def _cut_reply(self, client: socket.socket) -> None:
-        reply = self._upstream(_read_message(client))
+    def _cut_reply(self, client: socket.socket, request: bytes) -> None:
+        reply = self._upstream(request)
         client.sendall(reply[: len(reply) // 2])
 
-    def _lose_reply(self, client: socket.socket) -> None:
-        self._upstream(_read_message(client))  # the server has committed by now
+    def _lose_reply(self, client: socket.socket, request: bytes) -> None:
+        self._upstream(request)  # the server has committed by now
