@@ -15,4 +15,9 @@ if (Test-Path $envFile) {
     }
 }
 & (Join-Path $here "counter-app.exe") provision | Out-Null
-Start-Process -FilePath (Join-Path $here "counter-terminal.exe") -ArgumentList $args
+$window = Join-Path $here "counter-terminal.exe"
+if ($args.Count -gt 0) {
+    Start-Process -FilePath $window -ArgumentList $args
+} else {
+    Start-Process -FilePath $window  # an empty -ArgumentList is an error in PowerShell
+}
