@@ -99,6 +99,15 @@ def item_name(conn: Connection, db: Database, code: str) -> Text:
     return Text(code, code)
 
 
+def catalog_days(conn: Connection, db: Database, code: str) -> int | None:
+    """The item's promised working days in its newest published version, if any."""
+    table = db.t("catalog_items")
+    query = select(table.c.definition).where(table.c.code == code)
+    body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
+    days = json.loads(body).get("promised_days") if body else None
+    return days if isinstance(days, int) and days >= 0 else None
+
+
 def _application(conn: Connection, db: Database, compact: str) -> Row[Any] | None:
     apps, terms = db.t("applications"), db.t("terminals")
     query = (
@@ -171,6 +180,8 @@ def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: st
         raise PayloadError(Text("查询码不符", "Wrong code"))
     accepted = claim.accepted_at.astimezone(HALL_TZ)
     limit = item_limits(conn, db).get(claim.item_code)
+    if limit is None:  # no due date travels in the payload: the catalog's promise stands in
+        limit = catalog_days(conn, db, claim.item_code)
     step = Step(accepted, Status.RECEIVED, LABELS[Status.RECEIVED], "")
     return Tracking(
         receipt_no=display(compact),

@@ -95,6 +95,7 @@ def test_unuploaded_receipt_shows_from_its_signed_payload(
     day = terminal.today().isoformat()
     assert f"已于 {day} 在窗口受理，正在上传至平台。" in page
     assert "个体工商户设立登记" in page
+    assert result.due_date is not None and result.due_date.isoformat() in page  # 5 working days
     en = get(portal, tracking_path(terminal, result.receipt_no) + "&lang=en").text
     assert f"Accepted at the counter on {day}, on its way to the platform." in en
 
