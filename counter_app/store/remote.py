@@ -2,7 +2,11 @@
 
 Idempotent by the platform's event ID (`remote_id` is UNIQUE), because the sync engine may
 pull the same page again after a lost reply. Events can arrive out of order, so the
-application's status is the one of its latest event by time, whatever the arrival order.
+application's status is the one of its latest platform event by the platform's time,
+whatever the arrival order. Times from the two clocks are never compared: a terminal clock
+hours fast would otherwise keep "received" above every later platform event. A local void
+is final (the platform cannot set or undo it); the first local event counts only until the
+platform reports one.
 """
 
 from __future__ import annotations
@@ -40,7 +44,8 @@ def apply_remote_status(
 
 def _refresh_status(store: Store, uuid: str) -> None:
     latest = store.one(
-        "SELECT status, at FROM status_events WHERE uuid = ? ORDER BY at DESC, id DESC LIMIT 1",
+        "SELECT status, at FROM status_events WHERE uuid = ?"
+        " ORDER BY status = 'voided' DESC, source = 'portal' DESC, at DESC, id DESC LIMIT 1",
         (uuid,),
     )
     assert latest is not None
