@@ -81,13 +81,16 @@ class IntakeService:
         *,
         wrong: Mapping[str, str] | None = None,
         uuid: str | None = None,
+        service_version: int | None = None,
     ) -> IntakeResult:
         """Take one application. `wrong` maps material codes the clerk refused to the reason
-        (they go on the notice); `uuid` makes a retried call idempotent."""
+        (they go on the notice); `uuid` makes a retried call idempotent; `service_version`
+        is the version the form was filled on (a catalog update arriving meanwhile must not
+        change it; the latest when None)."""
         uuid = _check_uuid(uuid)
         if uuid and (done := self._existing(uuid)) is not None:
             return done
-        item = get_item(self.store, service_code)
+        item = get_item(self.store, service_code, service_version)
         get_clerk(self.store, clerk_id)
         files = {k: list(v) for k, v in (attachments or {}).items() if v}
         person, report = self._validate(item, applicant, answers)
