@@ -1,0 +1,118 @@
+"""Faults around sync: the portal killed and restarted in the middle of a batch, the
+terminal's clock wrong by hours, a catalog update arriving while an application of that
+item is being filled."""
+
+from __future__ import annotations
+
+import hashlib
+import socket
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from counter_app import outbox
+from counter_app.submissions import load_submission
+from counter_app.terminal import Terminal
+from forms.catalog import load_catalog
+from portal import services
+from portal.server import BackgroundServer
+from portal.settings import Settings
+from sync.engine import SyncEngine, SyncReport
+from tests.reliability.portal_process import PortalProcess
+from tests.sync.conftest import PERSON, Take, pdf, plain_client, server_count
+
+DATA = Path(__file__).parents[1] / "sync" / "data"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def drain(terminal: Terminal, passes: int = 20) -> None:
+    engine = SyncEngine(terminal, plain_client, batch_size=10)
+    for _ in range(passes):
+        engine.run_once()
+        if outbox.backlog(terminal.store)[0] == 0:
+            return
+    raise AssertionError("the outbox did not drain")
+
+
+def test_portal_killed_and_restarted_mid_batch(
+    enrolled: Terminal,
+    portal: BackgroundServer,
+    portal_settings: Settings,
+    take: Take,
+    tmp_path: Path,
+) -> None:
+    """The platform (its own process, on the same database) is SIGKILLed while a sync of
+    30 applications with 64 KB files in 4 KB chunks runs, then started again on the same
+    address. After the next sync every application is there once and every file whole."""
+    taken = [take(f"batch-{i}", scan=pdf(f"batch-{i}", 64_000)) for i in range(30)]
+    server = PortalProcess(portal_settings, free_port(), tmp_path / "portal.log").start()
+    enrolled.portal_url = server.url
+    engine = SyncEngine(enrolled, plain_client, batch_size=5, chunk_size=4096)
+    result: list[SyncReport] = []
+    worker = threading.Thread(target=lambda: result.append(engine.run_once()))
+    worker.start()
+    deadline = time.monotonic() + 20
+    while server_count(portal, "applications") < 5 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    server.kill()  # mid-batch: some applications stored, some files half uploaded
+    worker.join(timeout=30)
+    assert result[0].unreachable, result[0].errors
+    left = outbox.backlog(enrolled.store)[0]
+    assert 0 < left < len(taken), left
+    with server:  # the same port, the same database
+        drain(enrolled)
+    for r in taken:
+        assert server_count(portal, "applications", uuid=r.uuid) == 1
+        assert load_submission(enrolled.store, r.receipt_no).sync_state == "synced"
+        sha = load_submission(enrolled.store, r.receipt_no).materials[0].sha256
+        data = portal.app.state.materials.path_of(sha).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == sha
+    assert server_count(portal, "applications") == len(taken)
+
+
+def test_terminal_clock_hours_wrong(enrolled: Terminal, portal: BackgroundServer) -> None:
+    """A terminal clock 9 hours fast and then 9 hours slow: applications still go up once,
+    keep the time they were taken at (as the terminal saw it), and statuses still come
+    down (the platform orders by its own cursor, never by the terminal's clock)."""
+    real = datetime.now(UTC)
+    for skew in (timedelta(hours=9), timedelta(hours=-9)):
+        enrolled.now = lambda skew=skew: datetime.now(UTC) + skew  # type: ignore[misc]
+        r = enrolled.intake.accept(
+            "SYNC-001", PERSON, {"note": str(skew)}, {"scan": [pdf(str(skew))]}, clerk_id="C001"
+        )
+        drain(enrolled)
+        assert server_count(portal, "applications", uuid=r.uuid) == 1
+        assert abs(r.accepted_at - (real + skew)) < timedelta(minutes=5)
+        services.set_status(portal.app.state.db, r.receipt_no, "approved", "ok")
+        drain(enrolled)
+        SyncEngine(enrolled, plain_client).run_once()
+        assert load_submission(enrolled.store, r.receipt_no).status == "approved"
+
+
+def test_catalog_update_while_an_application_is_filled_keeps_its_version(
+    enrolled: Terminal, portal: BackgroundServer, tmp_path: Path
+) -> None:
+    """The clerk opened SYNC-001 version 1; version 2 arrives by sync before submitting.
+    The application is taken on version 1, the version its form showed."""
+    started_on = enrolled.service_item("SYNC-001").version
+    v2 = tmp_path / "SYNC-001.yaml"
+    v2.write_text((DATA / "SYNC-001-v2.yaml.txt").read_text("utf-8"), "utf-8")
+    services.publish_catalog(portal.app.state.db, [i.to_dict() for i in load_catalog(v2)])
+    assert SyncEngine(enrolled, plain_client).run_once().catalog_updates == [("SYNC-001", 2)]
+    r = enrolled.intake.accept(
+        "SYNC-001", PERSON, {"note": "filled on v1"}, {"scan": [pdf("v1")]},
+        clerk_id="C001", service_version=started_on,
+    )  # fmt: skip
+    assert load_submission(enrolled.store, r.receipt_no).service_version == started_on == 1
+    fresh = enrolled.intake.accept(
+        "SYNC-001", PERSON, {"note": "new"}, {"scan": [pdf("v2")]}, clerk_id="C001"
+    )
+    assert load_submission(enrolled.store, fresh.receipt_no).service_version == 2
+    drain(enrolled)
+    assert server_count(portal, "applications", uuid=r.uuid) == 1
