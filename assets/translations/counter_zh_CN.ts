@@ -81,117 +81,117 @@
 <context>
     <name>DetailPage</name>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="49" />
+        <location filename="../../counter_app/ui/detail.py" line="54" />
         <source>Application detail</source>
         <translation>申请详情</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="56" />
+        <location filename="../../counter_app/ui/detail.py" line="61" />
         <source>&amp;Reprint</source>
         <translation>补打回执(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="58" />
+        <location filename="../../counter_app/ui/detail.py" line="63" />
         <source>&amp;Supplement...</source>
         <translation>补正材料(&amp;S)...</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="60" />
+        <location filename="../../counter_app/ui/detail.py" line="65" />
         <source>&amp;Void...</source>
         <translation>作废(&amp;V)...</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="62" />
+        <location filename="../../counter_app/ui/detail.py" line="67" />
         <source>Save as P&amp;DF...</source>
         <translation>另存为 PDF(&amp;D)...</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="90" />
+        <location filename="../../counter_app/ui/detail.py" line="96" />
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="91" />
+        <location filename="../../counter_app/ui/detail.py" line="97" />
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="92" />
+        <location filename="../../counter_app/ui/detail.py" line="98" />
         <source>Due</source>
         <translation>承诺办结日</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="93" />
+        <location filename="../../counter_app/ui/detail.py" line="99" />
         <source>Timeline</source>
         <translation>办理进程</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="94" />
+        <location filename="../../counter_app/ui/detail.py" line="100" />
         <source>Materials</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="95" />
+        <location filename="../../counter_app/ui/detail.py" line="101" />
         <source>Still needed</source>
         <translation>仍需提交</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="96" />
+        <location filename="../../counter_app/ui/detail.py" line="102" />
         <source>(reused)</source>
         <translation>（复用）</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="133" />
+        <location filename="../../counter_app/ui/detail.py" line="140" />
         <source>platform</source>
         <translation>政务服务平台</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="133" />
+        <location filename="../../counter_app/ui/detail.py" line="140" />
         <source>this window</source>
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="149" />
+        <location filename="../../counter_app/ui/detail.py" line="156" />
         <source>Duplicate prepared (recorded in the audit log).</source>
         <translation>已生成副本（已记入审计日志）。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="154" />
+        <location filename="../../counter_app/ui/detail.py" line="161" />
         <source>Save the receipt as PDF</source>
         <translation>将回执另存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="170" />
+        <location filename="../../counter_app/ui/detail.py" line="177" />
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="181" />
-        <source>Attach: {name}</source>
-        <translation>上传材料：{name}</translation>
+        <location filename="../../counter_app/ui/detail.py" line="207" />
+        <source>Accepted under receipt {no}.</source>
+        <translation>已受理，回执编号 {no}。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="204" />
+        <location filename="../../counter_app/ui/detail.py" line="214" />
         <source>Void application</source>
         <translation>作废申请</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="205" />
+        <location filename="../../counter_app/ui/detail.py" line="215" />
         <source>Reason for voiding {no}:</source>
         <translation>作废 {no} 的原因：</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="214" />
+        <location filename="../../counter_app/ui/detail.py" line="224" />
         <source>A reason is needed to void an application.</source>
         <translation>作废申请必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="225" />
+        <location filename="../../counter_app/ui/detail.py" line="234" />
         <source>Voided.</source>
         <translation>已作废。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="228" />
+        <location filename="../../counter_app/ui/detail.py" line="237" />
         <source>The operation failed.</source>
         <translation>操作未能完成。</translation>
     </message>
@@ -487,87 +487,87 @@
 <context>
     <name>MaterialsStep</name>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="50" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="51" />
         <source>Materials checklist</source>
         <translation>材料清单</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="52" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="53" />
         <source>Material</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="52" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="53" />
         <source>Needed</source>
         <translation>是否必需</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="52" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="53" />
         <source>Given</source>
         <translation>已收</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="52" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="53" />
         <source>File types</source>
         <translation>文件类型</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="67" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="68" />
         <source>Enter: attach a file   Ctrl+R: reuse the copy on file   Space: preview   Delete: remove   (files can be dropped on a row)</source>
         <translation>回车：上传文件　Ctrl+R：复用留存材料　空格：预览　Delete：移除　（也可把文件拖到对应行）</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="75" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="76" />
         <source>&amp;Attach...</source>
         <translation>上传(&amp;A)...</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="78" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="79" />
         <source>&amp;Reuse copy on file</source>
         <translation>复用留存材料(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="81" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="82" />
         <source>Pre&amp;view</source>
         <translation>预览(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="124" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="125" />
         <source>All required materials are here.</source>
         <translation>必需材料已齐全。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="126" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="127" />
         <source>Missing: {names}. Without them a one-time notice is issued.</source>
         <translation>缺少：{names}。材料不全时将出具一次性告知单。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="133" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="134" />
         <source>required</source>
         <translation>必需</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="135" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="136" />
         <source>not needed for these answers</source>
         <translation>本次无需</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="136" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="137" />
         <source>optional</source>
         <translation>可选</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="143" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="144" />
         <source>reused copy on file</source>
         <translation>复用留存材料</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="145" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="146" />
         <source>copy on file (Ctrl+R to reuse)</source>
         <translation>已有留存（Ctrl+R 复用）</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/materials.py" line="172" />
+        <location filename="../../counter_app/ui/intake/materials.py" line="173" />
         <source>Attach a material</source>
         <translation>上传材料</translation>
     </message>
@@ -781,12 +781,12 @@
         <translation>请输入平台地址和注册码。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="141" />
+        <location filename="../../counter_app/ui/settings_page.py" line="145" />
         <source>Enrolled.</source>
         <translation>终端已注册。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="146" />
+        <location filename="../../counter_app/ui/settings_page.py" line="149" />
         <source>The operation failed.</source>
         <translation>操作未能完成。</translation>
     </message>
@@ -935,6 +935,19 @@
         <location filename="../../counter_app/ui/stats_page.py" line="164" />
         <source>The statistics could not be computed.</source>
         <translation>统计数据未能计算。</translation>
+    </message>
+</context>
+<context>
+    <name>SupplementDialog</name>
+    <message>
+        <location filename="../../counter_app/ui/intake/materials.py" line="253" />
+        <source>Supplement missing materials</source>
+        <translation>补正缺少的材料</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/intake/materials.py" line="258" />
+        <source>&amp;Accept with these</source>
+        <translation>补齐并受理(&amp;A)</translation>
     </message>
 </context>
 <context>

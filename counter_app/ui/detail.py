@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -37,7 +38,11 @@ if TYPE_CHECKING:
 
 
 class DetailPage(QWidget):
-    """The detail of one application, by receipt number."""
+    """The detail of one application, by receipt number.
+
+    Signals: supplemented(object) with the IntakeResult of an accepted supplement."""
+
+    supplemented = Signal(object)
 
     def __init__(self, shell: Shell, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -73,13 +78,14 @@ class DetailPage(QWidget):
         box.addLayout(row)
         self.dialog: Any = None
         self.pdf: bytes | None = None
+        self.note = ""
 
-    def load(self, receipt_no: str) -> None:
-        self.receipt_no, self.pdf = receipt_no, None
+    def load(self, receipt_no: str, note: str = "") -> None:
+        """Show `receipt_no`; `note` says what just happened to it."""
+        self.receipt_no, self.pdf, self.note = receipt_no, None, note
         self.pane.hide()
         self.save_button.setEnabled(False)
         show_error(self.message, "")
-        self.done.setText("")
         self.shell.ops.store(
             lambda: self.shell.backend.detail(receipt_no), self._show, self._failed
         )
@@ -98,6 +104,7 @@ class DetailPage(QWidget):
 
     def _show(self, info: dict[str, Any]) -> None:
         self.info = info
+        self.done.setText(self.note)
         self.browser.setHtml(self._html(info, self._labels()))
         self.supplement_button.setEnabled(
             info.get("kind") == "notice" and info["status"] == "notice_issued"
@@ -173,29 +180,32 @@ class DetailPage(QWidget):
 
     # -- supplement -----------------------------------------------------------------------
     def supplement(self) -> None:
-        missing = self.info.get("missing") or []
-        if not missing:
+        """The applicant is back with what the notice asked for: attach it, accept."""
+        from counter_app.ui.intake.materials import SupplementDialog
+
+        specs = self.info.get("missing_specs") or []
+        if not specs:
             return
-        code = missing[0]["code"]
-        dialog = QFileDialog(
-            self, self.tr("Attach: {name}").format(name=tr_text(missing[0]["name"]))
-        )
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
-        dialog.filesSelected.connect(lambda files: self._supplement(code, files))
+        dialog = SupplementDialog(specs, self)
+        dialog.submitted.connect(self._supplement)
         self.dialog = dialog
         open_once(dialog)
 
-    def _supplement(self, code: str, files: list[str]) -> None:
+    def _supplement(self, attachments: dict[str, list[str]]) -> None:
         from pathlib import Path
 
         no, session = self.receipt_no, self.shell.session
-        attachments = {code: [Path(f) for f in files]}
+        files = {code: [Path(f) for f in paths] for code, paths in attachments.items()}
         self.shell.ops.store(
-            lambda: self.shell.backend.supplement(no, attachments, session),
-            lambda _r: self.load(no),
+            lambda: self.shell.backend.supplement(no, files, session),
+            self._supplemented,
             self._failed,
         )
+
+    def _supplemented(self, result: Any) -> None:
+        shown = str(getattr(result, "display_no", result.receipt_no))
+        self.load(shown, self.tr("Accepted under receipt {no}.").format(no=shown))
+        self.supplemented.emit(result)
 
     # -- void -----------------------------------------------------------------------------
     def ask_void(self) -> None:
@@ -221,8 +231,7 @@ class DetailPage(QWidget):
         )
 
     def _voided(self, no: str) -> None:
-        self.load(no)
-        self.done.setText(self.tr("Voided."))
+        self.load(no, self.tr("Voided."))
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self.message, error_message(exc, self.tr("The operation failed.")))

@@ -222,6 +222,11 @@ class Backend:
                 }
                 for m in sub.materials
             ],
+            "missing_specs": [
+                item.material(n.material_code)
+                for n in sub.notice_items
+                if item.material(n.material_code) is not None
+            ],
             "missing": [
                 {
                     "code": n.material_code,

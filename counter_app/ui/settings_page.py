@@ -137,10 +137,13 @@ class SettingsPage(QWidget):
             )
             return
         self.shell.ops.store(
-            lambda: self.shell.backend.enroll(url, code, session),
-            lambda _r: self.done.setText(self.tr("Enrolled.")),
-            self._failed,
+            lambda: self.shell.backend.enroll(url, code, session), self._enrolled, self._failed
         )
+
+    def _enrolled(self, _reply: object) -> None:
+        """Enrolled: sync starts now, no restart needed."""
+        self.done.setText(self.tr("Enrolled."))
+        self.shell.start_sync()
 
     def _failed(self, exc: BaseException) -> None:
         show_error(self.message, error_message(exc, self.tr("The operation failed.")))

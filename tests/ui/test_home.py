@@ -122,3 +122,37 @@ def test_reprint_is_marked_duplicate(qtbot, receipt_no: str, shell: Shell) -> No
     assert ws.detail.pdf.startswith(b"%PDF")
     assert "Duplicate" in ws.detail.done.text()
     assert ws.detail.pane.document.pageCount() >= 1
+
+
+def test_supplement_turns_the_notice_into_an_acceptance(
+    qtbot, receipt_no: str, shell: Shell, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QColor, QImage
+
+    from counter_app.ui.intake.materials import SupplementDialog
+
+    photo = tmp_path / "photo.png"
+    image = QImage(30, 30, QImage.Format.Format_RGB32)
+    image.fill(QColor("navy"))
+    image.save(str(photo))
+    _login(qtbot, shell)
+    ws = shell.workspace
+    ws.open_detail(receipt_no)
+    qtbot.waitUntil(lambda: "Still needed" in ws.detail.browser.toPlainText(), timeout=10_000)
+    press(qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: isinstance(QApplication.activeModalWidget(), SupplementDialog), timeout=5_000
+    )
+    dialog = QApplication.activeModalWidget()
+    needed = [s.code for s in dialog.materials.specs]
+    assert needed == ["id_card", "photo", "guardian_id"]
+    for code in needed:  # what a drop of the scanned file on each row does
+        dialog.materials.attach(code, [str(photo)])
+    with qtbot.waitSignal(ws.detail.supplemented, timeout=15_000) as done:
+        qtbot.keyClick(
+            dialog.materials.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier
+        )
+    assert done.args[0].kind == "acceptance"
+    assert done.args[0].display_no != receipt_no
+    qtbot.waitUntil(lambda: "Received" in ws.detail.browser.toPlainText(), timeout=10_000)
+    assert ws.detail.done.text() == f"Accepted under receipt {done.args[0].display_no}."

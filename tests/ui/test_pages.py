@@ -137,3 +137,60 @@ def test_citizen_screen_mirrors_the_review_and_takes_a_rating(
 def test_no_citizen_screen_without_a_second_screen(shell: Shell) -> None:
     assert len(QApplication.screens()) == 1
     assert CitizenScreen.on_second_screen(shell) is None
+
+
+def test_enroll_needs_address_and_code(qtbot, shell: Shell) -> None:
+    _login(qtbot, shell, "admin", "demo-admin-1")
+    shell.workspace.show_page("settings")
+    settings = shell.workspace.settings
+    press(
+        qtbot, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    )
+    qtbot.waitUntil(settings.message.isVisible, timeout=5_000)
+    assert settings.message.text() == "Enter the platform's address and the enrollment code."
+
+
+def test_enroll_against_an_unreachable_platform_says_so(qtbot, shell: Shell) -> None:
+    import socket
+
+    with socket.socket() as s:  # a loopback port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    _login(qtbot, shell, "admin", "demo-admin-1")
+    shell.workspace.show_page("settings")
+    qtbot.waitUntil(lambda: shell.ops.pending == 0, timeout=10_000)
+    settings = shell.workspace.settings
+    settings.portal.setText(f"http://127.0.0.1:{port}")
+    settings.code.setText("ABCD-EFGH-JKMN")
+    with qtbot.waitSignal(shell.ops.finished, timeout=30_000):
+        settings.enroll()
+    assert settings.message.isVisible() and settings.message.text()
+    assert shell.sync_runner is None
+
+
+def test_enroll_with_the_platform_starts_sync(qtbot, shell: Shell, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from portal import enrollment
+    from portal.server import BackgroundServer
+    from portal.settings import Settings
+
+    server = BackgroundServer(
+        Settings(db_url=f"sqlite:///{tmp_path / 'p.db'}", materials_dir=tmp_path / "m")
+    ).start()
+    try:
+        code = enrollment.issue_code(server.app.state.db, "Hall", 3, timedelta(hours=1))
+        _login(qtbot, shell, "admin", "demo-admin-1")
+        shell.workspace.show_page("settings")
+        qtbot.waitUntil(lambda: shell.ops.pending == 0, timeout=10_000)
+        settings = shell.workspace.settings
+        settings.portal.setText(server.url)
+        settings.code.setText(code)
+        with qtbot.waitSignal(shell.ops.finished, timeout=30_000):
+            settings.enroll()
+        assert settings.done.text() == "Enrolled."
+        assert shell.sync_runner is not None
+        qtbot.waitUntil(lambda: shell.sync_label.text().startswith("Online"), timeout=20_000)
+    finally:
+        shell.shutdown()
+        server.stop()

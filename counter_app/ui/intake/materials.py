@@ -15,6 +15,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -209,7 +210,7 @@ class MaterialsStep(QWidget):
         if drag and event.mimeData().hasUrls():  # type: ignore[attr-defined]
             event.acceptProposedAction()  # type: ignore[attr-defined]
             return True
-        if isinstance(event, QDropEvent):
+        if event.type() == QEvent.Type.Drop and isinstance(event, QDropEvent):
             self.drop(event)
             return True
         return False
@@ -238,3 +239,29 @@ class MaterialsStep(QWidget):
 
     def focus(self) -> None:
         self.table.setFocus()
+
+
+class SupplementDialog(QDialog):
+    """Supplementing a one-time notice: the checklist of what it asked for; Ctrl+Enter
+    hands the files over. Signals: submitted(dict) material code -> file paths."""
+
+    submitted = Signal(dict)
+
+    def __init__(self, specs: list[Any], parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("supplement_dialog")
+        self.setWindowTitle(self.tr("Supplement missing materials"))
+        self.resize(760, 420)
+        self.materials = MaterialsStep(self)
+        self.materials.set_materials(specs, specs, None)
+        self.submit = button(
+            self.tr("&Accept with these"), "Ctrl+Return", self._submit, self, "supplement_submit"
+        )
+        box = QVBoxLayout(self)
+        box.addWidget(self.materials, 1)
+        box.addWidget(self.submit, 0, Qt.AlignmentFlag.AlignRight)
+        self.materials.focus()
+
+    def _submit(self) -> None:
+        self.submitted.emit({k: list(v) for k, v in self.materials.attachments.items()})
+        self.accept()
