@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from forms.text import Text
-from printing.model import mask_identifier, mask_name
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +33,18 @@ class Row:
     due_date: str
     sync_state: str
     accepted_at: str
+
+
+def mask_name(name: str) -> str:
+    from printing.model import mask_name as mask
+
+    return mask(name)
+
+
+def mask_identifier(identifier: str) -> str:
+    from printing.model import mask_identifier as mask
+
+    return mask(identifier)
 
 
 def display_no(receipt_no: str) -> str:

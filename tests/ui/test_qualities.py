@@ -86,7 +86,7 @@ def test_counter_app_demo_opens_the_login_window() -> None:
     import subprocess
     import sys
 
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTER_UI_SMOKE": "1"}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTER_UI_SMOKE": "opened"}
     out = subprocess.run(
         [sys.executable, "-m", "counter_app", "--demo", "--lang", "en"],
         env=env,
