@@ -23,7 +23,9 @@ class BackgroundServer:
     def __init__(self, settings: Settings, port: int = 0, host: str = "127.0.0.1") -> None:
         self.app = create_app(settings)
         self.host = host
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY on accepted connections only
+        # when the listening socket says TCP, else every reply waits ~40 ms (delayed ACK).
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
         self.port: int = self.sock.getsockname()[1]

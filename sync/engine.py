@@ -176,13 +176,19 @@ class SyncEngine:
                 raise
             self._refused_batch(client, apps, events, ratings, exc, report)
             return
-        for result in reply.results:
-            if result.uuid in apps:
-                self._settle(client, apps.pop(result.uuid), result, report)
-        for res in reply.event_results:
-            pair = events.pop(res.event_id, None) or ratings.pop(res.event_id, None)
-            if pair is not None:
-                self._settle_event(pair[0], res.outcome, res.reason, report)
+        done: list[int | None] = []
+        try:
+            for result in reply.results:
+                if result.uuid in apps:
+                    done.append(self._settle(client, apps.pop(result.uuid), result, report))
+            for res in reply.event_results:
+                pair = events.pop(res.event_id, None) or ratings.pop(res.event_id, None)
+                if pair is not None:
+                    done.append(self._settle_event(pair[0], res.outcome, res.reason, report))
+        finally:  # what was confirmed stays confirmed even if a retry inside fails
+            cleared = [entry_id for entry_id in done if entry_id is not None]
+            outbox.mark_done(self.terminal.store, cleared)  # one transaction for the batch
+            report.confirmed += len(cleared)
         if apps or events or ratings:
             raise ProtocolError("push reply misses results")
 
@@ -214,39 +220,50 @@ class SyncEngine:
         result: PushResult,
         report: SyncReport,
         retried: bool = False,
-    ) -> None:
+    ) -> int | None:
+        """Act on one application's outcome; returns the entry ID when it may be cleared."""
         entry, app = pair
         if result.outcome in (Outcome.STORED, Outcome.DUPLICATE):
-            outbox.mark_done(self.terminal.store, [entry.id])
-            report.confirmed += 1
             if result.outcome is Outcome.STORED:
                 report.pushed.append(app.receipt_no)
-        elif result.outcome is Outcome.MISSING_MATERIALS and not retried:
-            failed = self.uploader.upload_all(client, result.missing, report)
-            if failed:
-                reason = next(iter(failed.values()))
-                self._set_aside(entry, str(reason), report, app.receipt_no)
-                return
-            try:
-                again = client.push(PushRequest(applications=[app]))
-            except Refused as exc:
-                self._set_aside(entry, _reason(exc), report, app.receipt_no)
-                return
-            if not again.results:
-                raise ProtocolError("push reply misses results")
-            self._settle(client, pair, again.results[0], report, retried=True)
-        else:
-            reason = result.reason.text() if result.reason else Text(result.outcome, result.outcome)
-            state = "conflict" if result.outcome is Outcome.CONFLICT else "rejected"
-            self._set_aside(entry, str(reason), report, app.receipt_no, state)
+            return int(entry.id)
+        if result.outcome is Outcome.MISSING_MATERIALS and not retried:
+            return self._upload_and_retry(client, pair, result, report)
+        reason = result.reason.text() if result.reason else Text(result.outcome, result.outcome)
+        state = "conflict" if result.outcome is Outcome.CONFLICT else "rejected"
+        self._set_aside(entry, str(reason), report, app.receipt_no, state)
+        return None
 
-    def _settle_event(self, entry: Any, outcome: Outcome, reason: Any, report: SyncReport) -> None:
+    def _upload_and_retry(
+        self,
+        client: PortalClient,
+        pair: tuple[Any, ApplicationIn],
+        result: PushResult,
+        report: SyncReport,
+    ) -> int | None:
+        """The platform lacks files it was said to have: upload them, push once more."""
+        entry, app = pair
+        failed = self.uploader.upload_all(client, result.missing, report)
+        if failed:
+            self._set_aside(entry, str(next(iter(failed.values()))), report, app.receipt_no)
+            return None
+        try:
+            again = client.push(PushRequest(applications=[app]))
+        except Refused as exc:
+            self._set_aside(entry, _reason(exc), report, app.receipt_no)
+            return None
+        if not again.results:
+            raise ProtocolError("push reply misses results")
+        return self._settle(client, pair, again.results[0], report, retried=True)
+
+    def _settle_event(
+        self, entry: Any, outcome: Outcome, reason: Any, report: SyncReport
+    ) -> int | None:
         if outcome in (Outcome.STORED, Outcome.DUPLICATE):
-            outbox.mark_done(self.terminal.store, [entry.id])
-            report.confirmed += 1
-        else:
-            text = reason.text() if reason else Text(outcome, outcome)
-            self._set_aside(entry, str(text), report)
+            return int(entry.id)
+        text = reason.text() if reason else Text(outcome, outcome)
+        self._set_aside(entry, str(text), report)
+        return None
 
     def _set_aside(
         self,

@@ -18,6 +18,7 @@ from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer
 from portal.settings import Settings
+from sync.client import default_client
 from sync.enroll import enroll
 
 DATA = Path(__file__).parent / "data"
@@ -33,8 +34,8 @@ def pdf(tag: str, size: int = 3000) -> bytes:
 
 
 def plain_client() -> httpx.Client:
-    """No proxies from the environment, short timeouts (loopback only)."""
-    return httpx.Client(timeout=httpx.Timeout(5.0), trust_env=False)
+    """The engine's own client, but without proxies from the environment (loopback)."""
+    return default_client(trust_env=False)
 
 
 @pytest.fixture
