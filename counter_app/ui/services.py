@@ -264,10 +264,11 @@ class Backend:
         today = self.terminal.today()
         return self.stats(today, today)["totals"]
 
-    def export_stats(self, start: date, end: date, fmt: str, path: str) -> None:
-        from counter_app.ui.stats_export import export
+    def export_stats(self, start: date, end: date, fmt: str, path: str, lang: str) -> int:
+        """The open-data export (`counter_app.export`): same columns as the portal's."""
+        from counter_app.export import export_stats
 
-        export(self.stats(start, end)["days"], fmt, Path(path))
+        return int(export_stats(self.terminal, fmt, Path(path), start, end, lang))
 
     # -- printing -------------------------------------------------------------------------
     def receipt_pdf(self, receipt_no: str, paper: str, duplicate: bool = False) -> bytes:

@@ -153,8 +153,9 @@ class StatsPage(QWidget):
 
     def export(self, path: str, fmt: str) -> None:
         start, end = self.period()
+        lang = self.shell.language.code
         self.shell.ops.store(
-            lambda: self.shell.backend.export_stats(start, end, fmt, path),
+            lambda: self.shell.backend.export_stats(start, end, fmt, path, lang),
             lambda _r: self.summary.setText(self.tr("Exported {path}").format(path=path)),
             self._failed,
         )

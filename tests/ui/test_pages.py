@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from counter_app.ui.citizen import CitizenScreen
 from counter_app.ui.shell import Shell
-from counter_app.ui.stats_export import to_bytes
 from tests.ui.helpers import login, press
 from tests.ui.test_home import _accept_one
 
@@ -39,45 +36,21 @@ def test_statistics_chart_and_json_export(
     stats.export(str(target), "json")
     qtbot.waitUntil(target.exists, timeout=10_000)
     days = json.loads(target.read_text("utf-8"))
-    assert len(days) == 14 and sum(int(d["received"]) for d in days) == 1
+    assert [(d["item_code"], d["item_name"]) for d in days] == [
+        ("RS-001", "Social security card application")
+    ]  # the open-data rows: one per day and item with applications
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "xml", "xlsx"])
-def test_every_export_format_is_readable(fmt: str) -> None:
-    rows = [
-        {
-            "day": "2026-11-26",
-            "received": 3,
-            "accepted": 2,
-            "notices": 1,
-            "settled": 0,
-            "on_time": 0,
-            "overdue": 0,
-            "ratings": 1,
-            "satisfaction": "5.00",
-        }
-    ]
-    data = to_bytes(rows, fmt)
-    if fmt == "csv":
-        assert data.decode("utf-8-sig").splitlines()[1].startswith("2026-11-26,3,2,1")
-    elif fmt == "json":
-        assert json.loads(data)[0]["received"] == "3"
-    elif fmt == "xml":
-        import xml.etree.ElementTree as ET
-
-        assert ET.fromstring(data).find("day/received").text == "3"
-    else:
-        import io
-
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(io.BytesIO(data)).active
-        assert [c.value for c in sheet[2]][:2] == ["2026-11-26", "3"]
-
-
-def test_unknown_export_format_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown format"):
-        to_bytes([], "pdf")
+def test_export_failure_is_shown(qtbot, shell: Shell, tmp_path: Path) -> None:
+    _login(qtbot, shell, "clerk", "demo-clerk-1")
+    stats = shell.workspace.stats
+    shell.workspace.show_page("stats")
+    qtbot.waitUntil(lambda: shell.ops.pending == 0, timeout=10_000)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with qtbot.waitSignal(shell.ops.finished, timeout=10_000):
+        stats.export(str(blocker / "stats.csv"), "csv")
+    assert stats.message.isVisible() and stats.message.text()
 
 
 def test_settings_only_for_admins(qtbot, shell: Shell) -> None:
