@@ -12,6 +12,7 @@ import pytest
 from counter_app.submissions import load_submission
 from counter_app.terminal import Terminal
 from portal.pages import staff
+from portal.pages.deadlines import item_limits
 from portal.server import BackgroundServer
 from sync.engine import SyncReport
 from tests.portal.pages.conftest import Take
@@ -206,3 +207,41 @@ def test_logout(portal: BackgroundServer, office: httpx.Client) -> None:
     page = office.get(portal.url + "/office").text
     office.post(portal.url + "/office/logout", data={"csrf": csrf_of(page)})
     assert office.get(portal.url + "/office").status_code == 303
+
+
+def test_login_attempts_are_rate_limited(
+    portal: BackgroundServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from portal.pages import office
+    from portal.pages.ratelimit import Limit
+
+    monkeypatch.setattr(office, "LOGIN_LIMIT", Limit(hits=2, window=300))
+    staff.add_staff(portal.app.state.db, STAFF, "审查员", STAFF_PASSWORD)
+    with plain_client() as http:
+        assert "用户名或密码错误" in login(portal, http, "guess-number-1").text
+        assert "用户名或密码错误" in login(portal, http, "guess-number-2").text
+        blocked = login(portal, http)  # the right password, but the budget is spent
+        assert blocked.status_code == 200 and staff.SESSION_COOKIE not in http.cookies
+
+
+def test_limit_form_without_csrf_changes_nothing(
+    portal: BackgroundServer, office: httpx.Client
+) -> None:
+    data = {"service_code": "PAGE-001", "days": "3", "csrf": "0" * 64}
+    reply = office.post(portal.url + "/office/limits", data=data)
+    assert "表单已过期" in reply.text
+    db = portal.app.state.db
+    with db.begin() as conn:
+        assert item_limits(conn, db) == {}
+
+
+def test_logout_without_csrf_keeps_the_session(
+    portal: BackgroundServer, office: httpx.Client
+) -> None:
+    office.post(portal.url + "/office/logout", data={"csrf": "0" * 64})
+    assert office.get(portal.url + "/office").status_code == 200
+
+
+def test_english_back_office(portal: BackgroundServer, office: httpx.Client) -> None:
+    page = office.get(portal.url + "/office?lang=en").text
+    assert "Overdue only" in page and "No applications match." in page
