@@ -36,17 +36,23 @@ PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
 class TimedTransport(httpx.HTTPTransport):
-    """Records the wall time of every request, response body included."""
+    """Records the wall time of every request (response body included), and the body of
+    every 5xx reply (the portal's own words for what went wrong)."""
 
-    def __init__(self, samples: list[float]) -> None:
+    def __init__(self, samples: list[float], failures: list[str]) -> None:
         super().__init__()
-        self.samples = samples
+        self.samples, self.failures = samples, failures
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         start = time.perf_counter()
         response = super().handle_request(request)
         response.read()
         self.samples.append(time.perf_counter() - start)
+        if response.status_code >= 500:
+            body = response.content.decode(errors="replace")[:300]
+            self.failures.append(
+                f"{request.method} {request.url.path} {response.status_code} {body}"
+            )
         return response
 
 
@@ -74,11 +80,11 @@ def make_terminals(root: Path, count: int, apps: int, log: Callable[[str], None]
 
 def _sync_one(folder: Path, start: threading.Barrier, result: Ingest) -> None:
     samples: list[float] = []
+    failures: list[str] = []
 
     def factory() -> httpx.Client:
-        return httpx.Client(
-            transport=TimedTransport(samples), timeout=httpx.Timeout(300.0), trust_env=False
-        )
+        transport = TimedTransport(samples, failures)
+        return httpx.Client(transport=transport, timeout=httpx.Timeout(300.0), trust_env=False)
 
     with Terminal.open(folder) as terminal:
         waiting = int(terminal.store.scalar("SELECT COUNT(*) FROM outbox WHERE state='pending'"))
@@ -87,6 +93,7 @@ def _sync_one(folder: Path, start: threading.Barrier, result: Ingest) -> None:
     with result.lock:
         result.apps += report.confirmed
         result.latencies += samples
+        result.server_errors += failures
         result.errors += [str(e.text) for e in report.errors]
         result.errors += [f"set aside {r}: {why}" for r, why in report.set_aside]
         if report.confirmed != waiting and not report.errors:
@@ -114,7 +121,7 @@ def run_ingest(db_url: str, folders: list[Path], work: Path) -> tuple[Ingest, fl
         for t in threads:
             t.join()
         seconds = time.perf_counter() - start
-    result.server_errors = portal.errors()
+    result.server_errors += portal.errors()
     return result, seconds
 
 
