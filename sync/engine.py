@@ -75,6 +75,7 @@ class SyncEngine:
         self.batch_size = min(batch_size, MAX_BATCH)
         self.uploader = Uploader(terminal.materials, chunk_size)
         self.wakeup = threading.Event()
+        self.stopping = threading.Event()  # set by run_forever's stop_event, or by stop()
 
     # -- one pass ------------------------------------------------------------------------
     def run_once(self) -> SyncReport:
@@ -94,13 +95,14 @@ class SyncEngine:
         return report
 
     def _push_all(self, client: PortalClient, report: SyncReport) -> None:
+        """Batch after batch until nothing is due. A finished batch leaves no entry pending
+        (each was cleared or set aside, or the pass stopped with an error), so seeing an
+        entry twice would mean a bug: stop rather than loop. Between batches a stop
+        request is honoured, so closing the app never waits for a days-long backlog."""
         seen: set[int] = set()
-        while True:
-            due = outbox.pending(
-                self.terminal.store, self.batch_size + len(seen), self.terminal.now()
-            )
-            batch = [e for e in due if e.id not in seen][: self.batch_size]
-            if not batch:
+        while not self.stopping.is_set():
+            batch = outbox.pending(self.terminal.store, self.batch_size, self.terminal.now())
+            if not batch or any(e.id in seen for e in batch):
                 return
             seen.update(e.id for e in batch)
             self._push_batch(client, batch, report)
@@ -340,10 +342,12 @@ class SyncEngine:
         idle: float = 30.0,
         backoff: Backoff | None = None,
     ) -> None:
-        """Pass after pass until `stop_event` is set (then call `wake()` to end the wait).
-        After a failed pass, wait per `backoff` (at least Retry-After); after a clean one,
-        `idle` seconds (a pass already sends everything that is due)."""
+        """Pass after pass until `stop_event` is set (or `stop()` is called, which also ends
+        the wait and the current pass between batches). After a failed pass, wait per
+        `backoff` (at least Retry-After); after a clean one, `idle` seconds (a pass already
+        sends everything that is due)."""
         backoff = backoff or Backoff()
+        self.stopping = stop_event
         while not stop_event.is_set():
             report = self._guarded_once()
             on_report(report)
@@ -358,7 +362,12 @@ class SyncEngine:
             self.wakeup.clear()
 
     def wake(self) -> None:
-        """Start the next pass now (after an intake, or to stop promptly)."""
+        """Start the next pass now (e.g. right after an intake)."""
+        self.wakeup.set()
+
+    def stop(self) -> None:
+        """Ask `run_forever` to end: after the current batch, without waiting out a delay."""
+        self.stopping.set()
         self.wakeup.set()
 
     def _guarded_once(self) -> SyncReport:

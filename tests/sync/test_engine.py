@@ -204,14 +204,13 @@ def test_run_forever_reports_and_stops(enrolled: Terminal, take: Take) -> None:
 
     def on_report(report: SyncReport) -> None:
         reports.append(report)
-        stop.set()
-        eng.wake()
+        eng.stop()
 
     worker = threading.Thread(target=eng.run_forever, args=(stop, on_report), kwargs={"idle": 60})
     worker.start()
     worker.join(timeout=20)
-    assert not worker.is_alive()
-    assert len(reports[0].pushed) == 1
+    assert not worker.is_alive() and stop.is_set()
+    assert len(reports) == 1 and len(reports[0].pushed) == 1
 
 
 def test_unreachable_backs_off_in_run_forever(terminal: Terminal) -> None:
@@ -317,3 +316,19 @@ def test_material_gone_locally_sets_that_application_aside(
         report.set_aside[0][0] == lost.receipt_no
         and "missing on this terminal" in (report.set_aside[0][1])
     )
+
+
+def test_stop_ends_a_long_pass_between_batches(enrolled: Terminal, take: Take) -> None:
+    for i in range(3):
+        take(f"backlog-{i}")
+    eng: SyncEngine
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/materials/missing"):
+            return httpx.Response(200, json={"missing": []})
+        eng.stop()  # the app is closing while the first batch is on the wire
+        return outcome_reply(request, "stored")
+
+    eng = SyncEngine(enrolled, scripted(handler), batch_size=1)
+    report = eng.run_once()
+    assert len(report.pushed) == 1 and outbox.backlog(enrolled.store)[0] == 2
