@@ -6,9 +6,11 @@ applications count nowhere; overdue = open past its due date or settled after it
 `avg_working_days` is the mean number of working days from taking to settling, over the
 settled ones, on the official calendar of `forms.workdays`. No column holds personal data.
 
-Formats: CSV in UTF-8 with a byte-order mark (Excel in a Chinese locale opens it correctly;
-`csv` with `utf-8-sig` reads it), JSON as an array of objects, XML as
-`<stats><row><date>…</date>…</row></stats>`, XLSX with a header row and typed cells.
+Formats follow the platform's `/open/stats`: CSV in UTF-8 (no byte-order mark, CRLF), XML
+as `<stats period="day" from=".." to=".."><row><date>…</date>…</row></stats>`, XLSX with a
+header row and typed cells; `avg_working_days` has one decimal, `satisfaction` two. JSON is
+the array of row objects (the platform wraps the same array as `rows` in an object with
+period, from, to and columns; the window's export test reads the bare array).
 """
 
 from __future__ import annotations
@@ -100,8 +102,8 @@ def _item_names(terminal: Terminal, codes: set[str], lang: str) -> dict[str, str
     return names
 
 
-def _mean(values: list[int]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+def _mean(values: list[int], digits: int) -> float | None:
+    return round(sum(values) / len(values), digits) if values else None
 
 
 def _row(key: tuple[str, str, str], g: _Group, names: dict[str, str]) -> Row:
@@ -115,27 +117,30 @@ def _row(key: tuple[str, str, str], g: _Group, names: dict[str, str]) -> Row:
         "settled": g.settled,
         "settled_on_time": g.settled_on_time,
         "overdue": g.overdue,
-        "avg_working_days": _mean(g.workdays),
-        "satisfaction": _mean(g.ratings),
+        "avg_working_days": _mean(g.workdays, 1),
+        "satisfaction": _mean(g.ratings, 2),
         "ratings": len(g.ratings),
     }
     return {c: values[c] for c in COLUMNS}
 
 
 # -- writers -------------------------------------------------------------------------------
-def write_csv(rows: Iterable[Row], path: Path) -> None:
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+Meta = dict[str, str]  # period, from, to: as the platform's JSON and XML carry them
+
+
+def write_csv(rows: Iterable[Row], path: Path, meta: Meta) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\r\n")
         writer.writeheader()
         writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
 
 
-def write_json(rows: Iterable[Row], path: Path) -> None:
+def write_json(rows: Iterable[Row], path: Path, meta: Meta) -> None:
     path.write_text(json.dumps(list(rows), ensure_ascii=False, indent=1), encoding="utf-8")
 
 
-def write_xml(rows: Iterable[Row], path: Path) -> None:
-    root = ET.Element("stats")
+def write_xml(rows: Iterable[Row], path: Path, meta: Meta) -> None:
+    root = ET.Element("stats", meta)
     for r in rows:
         row = ET.SubElement(root, "row")
         for column in COLUMNS:
@@ -144,7 +149,7 @@ def write_xml(rows: Iterable[Row], path: Path) -> None:
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
-def write_xlsx(rows: Iterable[Row], path: Path) -> None:
+def write_xlsx(rows: Iterable[Row], path: Path, meta: Meta) -> None:
     from openpyxl import Workbook
 
     book = Workbook()
@@ -157,7 +162,7 @@ def write_xlsx(rows: Iterable[Row], path: Path) -> None:
     book.save(path)
 
 
-WRITERS: dict[str, Callable[[Iterable[Row], Path], None]] = {
+WRITERS: dict[str, Callable[[Iterable[Row], Path, Meta], None]] = {
     "csv": write_csv,
     "json": write_json,
     "xml": write_xml,
@@ -179,12 +184,17 @@ def export_stats(
             Text(f"不支持的格式 {fmt}，可选：{', '.join(FORMATS)}", f"Unknown format {fmt}")
         )
     rows = stats_rows(terminal, start, end, lang)
+    meta = {
+        "period": "day",
+        "from": start.isoformat() if start else (rows[0]["date"] if rows else ""),
+        "to": end.isoformat() if end else (rows[-1]["date"] if rows else ""),
+    }
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
         os.close(fd)
         try:
-            WRITERS[fmt](rows, Path(tmp))
+            WRITERS[fmt](rows, Path(tmp), meta)
             os.replace(tmp, out)
         finally:
             if os.path.exists(tmp):

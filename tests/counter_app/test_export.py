@@ -62,15 +62,15 @@ def test_date_range(busy: Terminal) -> None:
 
 def parse(fmt: str, path: Path) -> list[dict[str, str]]:
     if fmt == "csv":
-        with open(path, encoding="utf-8-sig", newline="") as fh:
+        assert not path.read_bytes().startswith(b"\xef\xbb\xbf")  # like the platform's
+        with open(path, encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
     if fmt == "json":
-        return [
-            {k: "" if v is None else str(v) for k, v in r.items()}
-            for r in json.loads(path.read_text())
-        ]
+        doc = json.loads(path.read_text())
+        return [{k: "" if v is None else str(v) for k, v in r.items()} for r in doc]
     if fmt == "xml":
         root = ET.parse(path).getroot()
+        assert root.attrib == {"period": "day", "from": "2026-03-02", "to": "2026-03-03"}
         return [{c.tag: c.text or "" for c in row} for row in root.findall("row")]
     sheet = load_workbook(path).active
     assert sheet is not None
