@@ -89,7 +89,8 @@ class SyncEngine:
             client = PortalClient(url, token, http)
             try:
                 self._push_all(client, report)
-                self._pull(client, report)
+                if not self.stopping.is_set():
+                    self._pull(client, report)
             except SyncError as exc:
                 report.errors.append(exc)
         return report
