@@ -117,7 +117,7 @@ class PortalClient:
             headers["Content-Type"] = "application/json"
         try:
             resp = self.http.request(method, self.base + path, headers=headers, **kw)
-        except httpx.HTTPError as exc:  # connect, timeout, reset, cut-short reply, ...
+        except (httpx.HTTPError, httpx.InvalidURL) as exc:  # connect, timeout, reset, cut reply
             raise Unreachable(UNREACHABLE.format(detail=type(exc).__name__)) from exc
         check(resp)
         return resp

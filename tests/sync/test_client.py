@@ -94,3 +94,9 @@ def test_broken_replies_are_protocol_errors(body: bytes) -> None:
     with pytest.raises(ProtocolError) as info:
         client(lambda r: httpx.Response(200, content=body)).changes(0)
     assert "ChangesReply" in info.value.message("en")
+
+
+@pytest.mark.parametrize("url", ["notaurl", "http://[bad", "ftp://portal.test"])
+def test_malformed_portal_url_is_unreachable_not_a_crash(url: str) -> None:
+    with httpx.Client() as http, pytest.raises(Unreachable):
+        PortalClient(url, "tok", http).changes(0)

@@ -66,3 +66,13 @@ def test_push_by_hand_after_a_refusal_was_fixed(
     assert f"applications pushed: 1  {big.receipt_no}" in out
     code, _, err = run(capsys, enrolled, "sync", "--push", "NO-SUCH")
     assert code == 2 and err.startswith("counter-app: ")
+
+
+def test_revoked_terminal_exits_2_with_the_reason(
+    enrolled: Terminal, portal: BackgroundServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from portal import enrollment
+
+    enrollment.revoke(portal.app.state.db, enrolled.terminal_id, "moved to another hall")
+    code, _, err = run(capsys, enrolled, "sync", "--once")
+    assert code == 2 and "moved to another hall" in err
