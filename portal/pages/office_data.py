@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
@@ -20,6 +20,7 @@ from forms.text import Text
 from portal.db import Database
 from portal.errors import NotFound
 from portal.pages.deadlines import (
+    HALL_TZ,
     is_overdue,
     item_limits,
     local_day,
@@ -162,7 +163,11 @@ def _materials(conn: Connection, db: Database, uuid: str) -> list[tuple[str, str
 def _events(conn: Connection, db: Database, uuid: str) -> list[dict[str, Any]]:
     events = db.t("status_events")
     query = select(events).where(events.c.uuid == uuid).order_by(events.c.at, events.c.id)
-    return [dict(r) for r in conn.execute(query).mappings()]
+    rows = [dict(r) for r in conn.execute(query).mappings()]
+    for row in rows:  # staff read hall time, like the citizen's timeline
+        local = datetime.fromisoformat(row["at"]).astimezone(HALL_TZ)
+        row["local"] = local.strftime("%Y-%m-%d %H:%M")
+    return rows
 
 
 def _rating(conn: Connection, db: Database, uuid: str, stored: int | None) -> dict[str, Any]:

@@ -115,7 +115,14 @@ def test_back_office_in_a_desktop_browser(
             navigates=True,
         )
         assert browser.run("document.getElementById('status').innerText") == "待领取"
+        browser.call(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 1280, "height": 1000, "deviceScaleFactor": 1, "mobile": False},
+            browser.session,
+        )
+        browser.screenshot(tmp_path / "backoffice-detail.png")
     finally:
         browser.close()
     assert (tmp_path / "backoffice.png").stat().st_size > 10000
     keep(tmp_path / "backoffice.png")
+    keep(tmp_path / "backoffice-detail.png")
