@@ -139,6 +139,9 @@ def test_supplement_note_shows_what_to_bring(
     services.set_status(db, result.receipt_no, "supplement_needed", "请补交经营场所证明原件")
     page = get(portal, tracking_path(terminal, result.receipt_no)).text
     assert "需要补正材料" in page and "请补交经营场所证明原件" in page
+    services.set_status(db, result.receipt_no, "supplement_needed", "<script>alert(1)</script>")
+    page = get(portal, tracking_path(terminal, result.receipt_no)).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_rating_only_after_settlement_and_only_once(
