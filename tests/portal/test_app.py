@@ -7,6 +7,7 @@ import hashlib
 import os
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,8 +21,9 @@ from sync.protocol import ErrorReply, PushRequest
 
 
 @pytest.fixture
-def server(settings: Settings) -> Iterator[BackgroundServer]:
-    with BackgroundServer(settings) as srv:
+def server(settings: Settings, db_url: str) -> Iterator[BackgroundServer]:
+    """The portal on SQLite and on PostgreSQL (every HTTP test runs on both)."""
+    with BackgroundServer(replace(settings, db_url=db_url)) as srv:
         yield srv
 
 
@@ -163,3 +165,28 @@ def test_unexpected_failure_is_500_error_reply(
     monkeypatch.setattr(services, "changes", boom)
     resp = http.get("/changes", headers=auth(token))
     assert resp.status_code == 500 and error(resp).error == "internal"
+
+
+def test_terminal_round_trip(server: BackgroundServer, tmp_path: Path) -> None:
+    """The real terminal and engine against this engine's portal: up, then a status down."""
+    from counter_app import clerks
+    from counter_app.terminal import Terminal
+    from sync.engine import SyncEngine
+    from sync.enroll import enroll as enroll_terminal
+    from tests.sync.conftest import DATA, PERSON, pdf, plain_client
+
+    with Terminal.init(tmp_path / "t", "7QXM", "东湖大厅", "3") as terminal:
+        terminal.import_catalog(DATA / "SYNC-001.yaml")
+        clerks.add_clerk(terminal.store, "C001", "王", "counter-pass-1", "clerk")
+        code = enrollment.issue_code(server.app.state.db, "东湖大厅", 3, timedelta(hours=1))
+        enroll_terminal(terminal, server.url, code, plain_client)
+        taken = [
+            terminal.intake.accept("SYNC-001", PERSON, {"note": str(i)},
+                                   {"scan": [pdf(str(i))]}, clerk_id="C001")
+            for i in range(3)
+        ]  # fmt: skip
+        report = SyncEngine(terminal, plain_client).run_once()
+        assert report.ok and len(report.pushed) == 3
+        services.set_status(server.app.state.db, taken[1].receipt_no, "ready_for_pickup")
+        report = SyncEngine(terminal, plain_client).run_once()
+        assert report.statuses_pulled == [(taken[1].receipt_no, "ready_for_pickup")]
