@@ -15,9 +15,12 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from escpos.exceptions import Error as EscposError
+
 from counter_app.config import Config, PrinterSpec
 from forms.text import LocalizedError, Text
 from printing.backends import CHINESE_MODE, CupsBackend, EscPosBackend, PdfFileBackend
+from printing.errors import PrinterError
 from printing.test_page import render_test_page
 
 Result = tuple[int, Text, Text | None]
@@ -173,7 +176,14 @@ def _print_test_page(config: Config, spec: PrinterSpec) -> str:
         queue = CupsBackend(spec.name or None, config.paper)
         return queue.print_pdf(render_test_page(config.paper), "printer test page")
     backend = _escpos(spec)
-    backend._guard(lambda: _escpos_page(backend))
+    try:
+        _escpos_page(backend)
+    except (EscposError, OSError) as exc:
+        raise PrinterError(
+            Text(f"热敏打印机无法打印：{exc}", f"The receipt printer failed: {exc}")
+        ) from exc
+    finally:
+        backend.printer.close()
     return str(spec)
 
 

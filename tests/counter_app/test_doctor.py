@@ -304,3 +304,20 @@ def test_readonly_doctor_leaves_the_database_alone(terminal: Terminal) -> None:
     with sqlite3.connect(terminal.data_dir / "counter.db") as conn:
         assert conn.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     assert (terminal.data_dir / "counter.db").stat().st_mtime_ns == before
+
+
+def test_network_printer_gone_before_the_test_page_fails(terminal: Terminal) -> None:
+    server = socket.create_server(("127.0.0.1", 0))
+    port = server.getsockname()[1]
+
+    def answer_probe_then_vanish() -> None:
+        conn, _addr = server.accept()
+        conn.close()
+        server.close()  # the printer is switched off between probe and test page
+
+    thread = threading.Thread(target=answer_probe_then_vanish)
+    thread.start()
+    cfg = {"printer": f"escpos-net:127.0.0.1:{port}"}
+    printer = by_check(run_checks(ctx_for(terminal, config=cfg, test_page=True)))["printer"]
+    thread.join(timeout=10)
+    assert printer.level == Level.FAIL and "printer failed" in printer.text.en
