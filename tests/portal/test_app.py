@@ -190,3 +190,34 @@ def test_terminal_round_trip(server: BackgroundServer, tmp_path: Path) -> None:
         services.set_status(server.app.state.db, taken[1].receipt_no, "ready_for_pickup")
         report = SyncEngine(terminal, plain_client).run_once()
         assert report.statuses_pulled == [(taken[1].receipt_no, "ready_for_pickup")]
+
+
+def test_two_app_servers_share_all_state(
+    server: BackgroundServer, settings: Settings, db_url: str
+) -> None:
+    """Behind a load balancer: an upload begun on one server resumes on the other, and a
+    push stored by one is a duplicate on the other."""
+    from tests.portal.test_services import app as make_app
+
+    data = os.urandom(30_000)
+    sha = hashlib.sha256(data).hexdigest()
+    with BackgroundServer(replace(settings, db_url=db_url)) as other:
+        a = httpx.Client(base_url=server.url + "/api/v1", trust_env=False)
+        b = httpx.Client(base_url=other.url + "/api/v1", trust_env=False)
+        with a, b:
+            token = enroll(server, a)
+            params = {"offset": 0, "total": len(data)}
+            a.put(f"/materials/{sha}", params=params, content=data[:16_000], headers=auth(token))
+            state = b.get(f"/materials/{sha}", params={"total": len(data)}, headers=auth(token))
+            assert state.json()["received"] == 16_000
+            params["offset"] = 16_000
+            done = b.put(f"/materials/{sha}", params=params, content=data[16_000:],
+                         headers=auth(token))  # fmt: skip
+            assert done.json()["complete"] is True
+            body = {
+                "applications": [make_app(1, materials={"scan": [sha]}).model_dump(mode="json")]
+            }
+            first = a.post("/push", json=body, headers=auth(token)).json()
+            again = b.post("/push", json=body, headers=auth(token)).json()
+    assert first["results"][0]["outcome"] == "stored"
+    assert again["results"][0]["outcome"] == "duplicate"
