@@ -46,6 +46,10 @@ CONFLICT = Text(
     "同一编号的申请内容不同，已保留待主管处理。",
     "Same application ID with different content: kept for the supervisor.",
 )
+VOIDED_FINAL = Text(
+    "该申请已在窗口作废，状态不能再更改。",
+    "The application was voided at the counter: its status cannot change.",
+)
 UNKNOWN_APP = Text("平台上没有该申请。", "The platform has no such application.")
 #: States only the counter sets; the platform may not.
 COUNTER_ONLY = frozenset({Status.NOTICE_ISSUED, Status.VOIDED})
@@ -268,6 +272,8 @@ def set_status(db: Database, receipt_no: str, status: str, note: str = "") -> St
     with db.begin() as conn:
         db.serialize_changes(conn)
         row = _find(conn, db, receipt_no)
+        if row.status == Status.VOIDED:  # final: the terminal would never show the change
+            raise Invalid(VOIDED_FINAL)
         at = now_iso()
         event_id = _insert_event(db, conn, row.uuid, new, note, "portal", None, at)
         apps = db.t("applications")
