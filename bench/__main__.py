@@ -51,7 +51,8 @@ def machine() -> str:
     return (
         f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} "
         f"{platform.release()}, Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}"
+        f"SQLite {sqlite3.sqlite_version}; load average at the start: "
+        "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     )
 
 
@@ -104,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     results = run(names, sizes, log, args.cache, not args.no_postgres)
     print(table(results))
+    print("load average at the end: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     return 1 if any(r.error for r in results) else 0
 
 

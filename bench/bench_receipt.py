@@ -18,7 +18,7 @@ import qrcode.constants
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
-from bench.core import Context, Result, ms, percentile, timed
+from bench.core import Context, Result, alternate, percentile
 from bench.gen_db import database_for
 from counter_app.receipts import receipt_data_for
 from counter_app.terminal import Terminal
@@ -53,7 +53,6 @@ def receipt(ctx: Context) -> list[Result]:
     n = ctx.sizes.samples
     register_font()
     bare_page()
-    base = [ms(s) for s in timed(bare_page, n)]
     results = []
     with Terminal.open(data_dir) as terminal:
         numbers = [
@@ -71,7 +70,7 @@ def receipt(ctx: Context) -> list[Result]:
                 return render_pdf(receipt_data_for(terminal, next(it)), p)
 
             one()
-            samples = [ms(s) for s in timed(one, n - 1)]
+            samples, base = alternate(one, bare_page, n - 1)
             p50, p99 = percentile(samples, 50), percentile(samples, 99)
             b50 = percentile(base, 50)
             results += [

@@ -105,6 +105,17 @@ def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
     return out
 
 
+def alternate(
+    ours: Callable[[], Any], theirs: Callable[[], Any], n: int
+) -> tuple[list[float], list[float]]:
+    """`n` samples (ms) of each, taken turn about."""
+    a, b = [], []
+    for _ in range(n):
+        a += timed(ours, 1)
+        b += timed(theirs, 1)
+    return [ms(x) for x in a], [ms(x) for x in b]
+
+
 def ms(seconds: float) -> float:
     return seconds * 1000.0
 
