@@ -57,6 +57,7 @@ class Tracking:
     steps: tuple[Step, ...]
     supplement: str | None  # what to bring, when a supplement is asked for now
     rating: int | None
+    bring: tuple[Text, ...] = ()  # materials a one-time notice from the counter asks for
 
     @property
     def on_platform(self) -> bool:
@@ -90,21 +91,34 @@ def _secret(value: str) -> bytes:
 
 def item_name(conn: Connection, db: Database, code: str) -> Text:
     """The item's name from the newest published catalog version (its code otherwise)."""
-    table = db.t("catalog_items")
-    query = select(table.c.definition).where(table.c.code == code)
-    body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
-    name = json.loads(body).get("name") if body else None
+    name = _definition(conn, db, code).get("name")
     if isinstance(name, dict) and name.get("zh"):
         return Text(str(name["zh"]), str(name.get("en") or name["zh"]))
     return Text(code, code)
 
 
-def catalog_days(conn: Connection, db: Database, code: str) -> int | None:
-    """The item's promised working days in its newest published version, if any."""
+def _definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
     table = db.t("catalog_items")
     query = select(table.c.definition).where(table.c.code == code)
     body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
-    days = json.loads(body).get("promised_days") if body else None
+    found = json.loads(body) if body else {}
+    return found if isinstance(found, dict) else {}
+
+
+def notice_materials(conn: Connection, db: Database, code: str, items: str) -> tuple[Text, ...]:
+    """Names of the materials a one-time notice lists (their codes when unpublished)."""
+    names = {}
+    for spec in _definition(conn, db, code).get("materials", []):
+        name = spec.get("name") if isinstance(spec, dict) else None
+        if isinstance(name, dict) and name.get("zh"):
+            names[spec.get("code")] = Text(str(name["zh"]), str(name.get("en") or name["zh"]))
+    wanted = [str(item.get("code", "")) for item in json.loads(items or "[]")]
+    return tuple(names.get(c, Text(c, c)) for c in dict.fromkeys(wanted) if c)
+
+
+def catalog_days(conn: Connection, db: Database, code: str) -> int | None:
+    """The item's promised working days in its newest published version, if any."""
+    days = _definition(conn, db, code).get("promised_days")
     return days if isinstance(days, int) and days >= 0 else None
 
 
@@ -152,7 +166,11 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
     rated = conn.execute(
         select(ratings.c.rating).where(ratings.c.uuid == row.uuid)
     ).scalar_one_or_none()
+    bring: tuple[Text, ...] = ()
+    if row.status == Status.NOTICE_ISSUED:
+        bring = notice_materials(conn, db, row.service_code, row.notice_items)
     return Tracking(
+        bring=bring,
         receipt_no=display(row.receipt_no.replace("-", "")),
         uuid=row.uuid,
         item=item_name(conn, db, row.service_code),

@@ -181,3 +181,17 @@ def test_rating_out_of_range_is_refused(
             f"{portal.url}/t/{result.receipt_no}/rate", data={"c": code, "rating": rating}
         )
     assert reply.status_code == 400 and "1 到 5" in reply.text
+
+
+def test_a_one_time_notice_lists_what_to_bring(
+    portal: BackgroundServer, terminal: Terminal, sync: Sync
+) -> None:
+    from tests.portal.pages.pages_support import CLERK, PERSON
+
+    notice = terminal.intake.accept("PAGE-001", PERSON, {"shop": "老王面馆"}, {}, clerk_id=CLERK)
+    assert notice.kind == "notice"
+    sync()
+    page = get(portal, tracking_path(terminal, notice.receipt_no)).text
+    assert "一次性告知" in page and "居民身份证" in page and "已出具一次性告知单" in page
+    english = get(portal, tracking_path(terminal, notice.receipt_no) + "&lang=en").text
+    assert "Resident ID card" in english
