@@ -175,15 +175,16 @@ def _print_test_page(config: Config, spec: PrinterSpec) -> str:
     if spec.kind == "cups":
         queue = CupsBackend(spec.name or None, config.paper)
         return queue.print_pdf(render_test_page(config.paper), "printer test page")
-    backend = _escpos(spec)
     try:
-        _escpos_page(backend)
-    except (EscposError, OSError) as exc:
+        backend = _escpos(spec)
+        try:
+            _escpos_page(backend)
+        finally:
+            backend.printer.close()
+    except (EscposError, OSError, RuntimeError) as exc:  # RuntimeError: pyusb/pyserial missing
         raise PrinterError(
             Text(f"热敏打印机无法打印：{exc}", f"The receipt printer failed: {exc}")
         ) from exc
-    finally:
-        backend.printer.close()
     return str(spec)
 
 
