@@ -8,6 +8,7 @@ Returns (level 0/1/2, what was found, what to do) so `doctor` stays free of devi
 
 from __future__ import annotations
 
+import importlib.util
 import platform
 import socket
 import subprocess
@@ -124,7 +125,9 @@ def _probe_usb(config: Config, spec: PrinterSpec) -> Result:
             Text(f"未找到 USB 打印机 {spec}", f"USB printer {spec} not found"),
             Text("检查 USB 线和打印机电源。", "Check the USB cable and the printer's power."),
         )
-    return _ok(f"USB 打印机已连接：{spec}", f"USB printer present: {spec}")
+    return _library("usb", "pyusb", "usb") or _ok(
+        f"USB 打印机已连接：{spec}", f"USB printer present: {spec}"
+    )
 
 
 def _usb_present(vendor: int, product: int, sysfs: Path | None = None) -> bool | None:
@@ -163,7 +166,27 @@ def _probe_serial(config: Config, spec: PrinterSpec) -> Result:
             Text(f"串口设备不存在：{spec.name}", f"No serial device {spec.name}"),
             Text("检查串口线，或修改 printer 配置中的设备名。", "Check the cable or `printer`."),
         )
-    return _ok(f"串口设备存在：{spec.name}", f"Serial device present: {spec.name}")
+    return _library("serial", "pyserial", "serial") or _ok(
+        f"串口设备存在：{spec.name}", f"Serial device present: {spec.name}"
+    )
+
+
+def _library(module: str, package: str, extra: str) -> Result | None:
+    """A FAIL when the library python-escpos needs for this connection is not installed:
+    the printer is there, but no receipt would reach it."""
+    if importlib.util.find_spec(module) is not None:
+        return None
+    return (
+        2,
+        Text(
+            f"打印机已连接，但缺少 {package}，无法打印",
+            f"The printer is there but {package} is not installed: nothing can print",
+        ),
+        Text(
+            f"安装 python-escpos[{extra}]（或 {package}）。",
+            f"Install python-escpos[{extra}] (or {package}).",
+        ),
+    )
 
 
 # -- test page -------------------------------------------------------------------------------

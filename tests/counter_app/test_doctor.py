@@ -4,6 +4,7 @@ worst level as the result."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import socket
 import sqlite3
@@ -17,12 +18,13 @@ import httpx
 import pytest
 
 from counter_app import doctor_printer
-from counter_app.config import Config, load_config
+from counter_app.config import Config, PrinterSpec, load_config, parse_printer
 from counter_app.doctor import Context, Finding, Level, render, run_checks, worst
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer
 from portal.settings import Settings
+from printing.errors import PrinterError
 from sync.enroll import enroll
 from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON
 
@@ -217,6 +219,20 @@ def test_serial_printer_missing_fails(terminal: Terminal, tmp_path: Path) -> Non
     assert printer.level == Level.FAIL and "ttyUSB9" in printer.text.en
 
 
+def test_usb_printer_present_without_pyusb_fails(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    device = tmp_path / "usb" / "1-1"
+    device.mkdir(parents=True)
+    (device / "idVendor").write_text("0416\n")
+    (device / "idProduct").write_text("5011\n")
+    monkeypatch.setattr(doctor_printer, "SYSFS_USB", tmp_path / "usb")
+    monkeypatch.setitem(__import__("sys").modules, "usb", None)  # as on a PC without pyusb
+    printer = by_check(run_checks(ctx_for(terminal, config={"printer": "escpos-usb:0416:5011"})))
+    assert printer["printer"].level == Level.FAIL
+    assert "python-escpos[usb]" in printer["printer"].advice.en  # type: ignore[union-attr]
+
+
 def test_usb_printer_looked_up_in_sysfs(tmp_path: Path) -> None:
     device = tmp_path / "1-1"
     device.mkdir()
@@ -312,6 +328,15 @@ def test_serial_test_page_failure_fails(terminal: Terminal, tmp_path: Path) -> N
     device = tmp_path / "ttyS9"
     device.write_bytes(b"")
     cfg = {"printer": f"escpos-serial:{device}"}
-    assert by_check(run_checks(ctx_for(terminal, config=cfg)))["printer"].level == Level.OK
     printer = by_check(run_checks(ctx_for(terminal, config=cfg, test_page=True)))["printer"]
-    assert printer.level == Level.FAIL and "printer failed" in printer.text.en
+    assert printer.level == Level.FAIL
+    if importlib.util.find_spec("serial") is None:  # this machine: no pyserial
+        assert "pyserial is not installed" in printer.text.en
+        with pytest.raises(PrinterError, match="printer failed"):
+            doctor_printer._print_test_page(config_for(terminal.data_dir, **cfg), parse(cfg))
+    else:
+        assert "printer failed" in printer.text.en
+
+
+def parse(cfg: dict[str, str]) -> PrinterSpec:
+    return parse_printer(cfg["printer"])
