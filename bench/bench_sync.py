@@ -3,7 +3,9 @@
 push: N waiting applications (and, separately, M applications each bringing one 200 KB
 material) go up in one `SyncEngine.run_once()`. Every request the engine sends is recorded;
 the baseline then replays exactly those bytes, in the same order and batches, with a bare
-`httpx.Client` against a second, fresh portal (so the server does the same work both times).
+`httpx.Client` (with the same TCP_NODELAY socket option as the engine's client: a transport
+setting, not engine work) against a second, fresh portal (so the server does the same work
+both times).
 The ratio is our throughput over the bare client's: what the engine costs on top of the wire
 and the server (reading the outbox, building and checking the protocol models, signing each
 receipt payload, marking entries done with synchronous=FULL).
@@ -14,6 +16,7 @@ applies them all to the local store. Reported as changes applied per second.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,10 +25,11 @@ from pathlib import Path
 import httpx
 
 from bench.core import Context, Result
-from bench.terminals import Intake, client, enroll_at, new_terminal, portal_settings
+from bench.terminals import Intake, enroll_at, new_terminal, portal_settings
 from counter_app.terminal import Terminal
 from portal import services
 from portal.server import BackgroundServer
+from sync.client import SOCKET_OPTIONS, default_client
 from sync.engine import SyncEngine
 from sync.statuses import Status
 
@@ -40,8 +44,10 @@ class Recorder:
     requests: list[httpx.Request] = field(default_factory=list)
 
     def factory(self) -> Callable[[], httpx.Client]:
+        """The engine's own production client, plus the recording hook."""
+
         def make() -> httpx.Client:
-            c = client()
+            c = default_client(trust_env=False)
             c.event_hooks["request"] = [self.requests.append]
             return c
 
@@ -57,7 +63,8 @@ def replay(requests: list[httpx.Request], base_url: str, token: str) -> float:
         url = base_url + r.url.raw_path.decode()
         prepared.append((r.method, url, headers, r.content))
     start = time.perf_counter()
-    with client() as http:
+    transport = httpx.HTTPTransport(socket_options=SOCKET_OPTIONS)  # as the engine's client
+    with httpx.Client(transport=transport, trust_env=False, timeout=120) as http:
         for method, url, headers, body in prepared:
             http.request(method, url, headers=headers, content=body).raise_for_status()
     return time.perf_counter() - start
@@ -85,6 +92,7 @@ def push_case(work: Path, apps: int, material_bytes: int, log: Callable[[str], N
         intake.take(terminal, material_bytes)
     recorder = Recorder()
     engine = SyncEngine(terminal, recorder.factory())
+    os.sync()  # both timed phases start with no dirty pages left by the set-up
     start = time.perf_counter()
     report = engine.run_once()
     engine_s = time.perf_counter() - start
@@ -92,6 +100,7 @@ def push_case(work: Path, apps: int, material_bytes: int, log: Callable[[str], N
         raise RuntimeError(f"push failed: {report.errors} {report.set_aside}")
     with BackgroundServer(portal_settings(work / "portal-b")) as bare_portal:
         enroll_at(terminal, bare_portal.app.state.db, bare_portal.url)
+        os.sync()
         bare_s = replay(recorder.requests, bare_portal.url, terminal.token or "")
     terminal.portal_url, terminal.token = portal.url, _token_of(recorder)
     sent = sum(len(r.content) for r in recorder.requests)
@@ -141,7 +150,7 @@ def _pull(run: PushRun, changes: int, log: Callable[[str], None]) -> list[Result
     log(f"sync: the back office makes {changes:,} status changes ...")
     for i in range(changes):
         services.set_status(db, numbers[i % len(numbers)], CHANGES[(i // len(numbers)) % 4])
-    engine = SyncEngine(run.terminal, client)
+    engine = SyncEngine(run.terminal, lambda: default_client(trust_env=False))
     start = time.perf_counter()
     report = engine.run_once()
     seconds = time.perf_counter() - start
