@@ -30,6 +30,7 @@ from counter_app import audit, outbox
 from counter_app.remote_ratings import apply_remote_rating
 from counter_app.store import apply_remote_status, import_catalog_item
 from forms.text import LocalizedError, Text
+from printing.qr_payload import sign_payload
 from sync import outbound
 from sync.client import PortalClient, default_client
 from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
@@ -79,8 +80,9 @@ class SyncEngine:
 
     # -- one pass ------------------------------------------------------------------------
     def run_once(self) -> SyncReport:
-        """Push what is due, then pull changes. Raises only NotEnrolled; every other
-        problem is in `report.errors` (the outbox keeps whatever was not confirmed)."""
+        """Push what is due, then pull changes. Raises NotEnrolled, and the local store's
+        own errors (CounterError: disk full...); every problem with the platform or the
+        network is in `report.errors` (the outbox keeps whatever was not confirmed)."""
         url, token = self.terminal.portal_url, self.terminal.token
         if not url or not token:
             raise NotEnrolled()
@@ -149,8 +151,6 @@ class SyncEngine:
     def _sign(self, receipt_no: str, code: str, accepted_at: str, terminal_id: str) -> str | None:
         """The receipt's signed QR payload, so the platform can show it is genuine."""
         try:
-            from printing.qr_payload import sign_payload
-
             when = datetime.fromisoformat(accepted_at)
             key = self.terminal.private_key()
             return sign_payload(key, receipt_no, code, when, terminal_id)
