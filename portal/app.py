@@ -21,7 +21,7 @@ from forms.text import Text
 from portal import enrollment, services
 from portal.db import Database
 from portal.enrollment import TerminalInfo
-from portal.errors import PortalError, Unauthorized
+from portal.errors import PortalError, TooLarge, Unauthorized
 from portal.materials import MaterialStore
 from portal.pages.web import install as install_pages
 from portal.settings import Settings
@@ -71,6 +71,46 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
     return JSONResponse(body.model_dump(), status_code=422)
 
 
+REQUEST = Text("请求", "Request")
+
+
+class BodyLimit:
+    """Refuse (413) any request body over `limit` bytes, declared or streamed, before it is
+    all in memory: a platform on the internet must not read whatever it is sent. (Raising
+    from `receive` would not do: FastAPI turns any error while reading a body into 400.)"""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            await _error_response(TooLarge(int(declared), self.limit, REQUEST))(
+                scope, receive, send
+            )
+            return
+        seen, refused = 0, False
+
+        async def limited() -> Any:
+            nonlocal seen, refused
+            message = await receive() if not refused else {"type": "http.disconnect"}
+            seen += len(message.get("body", b""))
+            if not refused and seen > self.limit:
+                refused = True
+                await _error_response(TooLarge(seen, self.limit, REQUEST))(scope, receive, send)
+                return {"type": "http.disconnect"}
+            return message
+
+        async def guarded(message: Any) -> None:
+            if not refused:  # after our 413, whatever the app still says is dropped
+                await send(message)
+
+        await self.app(scope, limited, guarded)
+
+
 def _caller(
     request: Request, authorization: Annotated[str | None, Header()] = None
 ) -> TerminalInfo:
@@ -93,6 +133,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Service platform sync API", version="1", responses=ERRORS)
     app.state.db = db
     app.state.materials = store
+    app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
 
     async def portal_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, PortalError)

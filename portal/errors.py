@@ -103,15 +103,18 @@ class OffsetMismatch(PortalError):
         self.received = received
 
 
+FILE = Text("文件", "File")
+
+
 class TooLarge(PortalError):
     status_code = 413
     code = ErrorCode.TOO_LARGE
 
-    def __init__(self, size: int, limit: int) -> None:
+    def __init__(self, size: int, limit: int, what: Text = FILE) -> None:
         super().__init__(
             Text(
-                f"文件过大：{size} 字节，平台上限为 {limit} 字节。",
-                f"File too large: {size} bytes; the platform accepts at most {limit} bytes.",
+                f"{what.zh}过大：{size} 字节，平台上限为 {limit} 字节。",
+                f"{what.en} too large: {size} bytes; the platform accepts at most {limit} bytes.",
             )
         )
 

@@ -29,6 +29,8 @@ class Settings:
     max_material_bytes: int = 64 * 1024 * 1024
     #: One upload request carries at most this many bytes (so a broken link loses little).
     max_chunk_bytes: int = 4 * 1024 * 1024
+    #: Any request body over this is refused with 413 as it streams in (JSON or chunk).
+    max_request_bytes: int = 16 * 1024 * 1024
     enroll_code_ttl: timedelta = timedelta(hours=24)
     #: Changes returned by one pull; the terminal asks again while `more` is true.
     changes_page: int = 200

@@ -221,3 +221,18 @@ def test_two_app_servers_share_all_state(
             again = b.post("/push", json=body, headers=auth(token)).json()
     assert first["results"][0]["outcome"] == "stored"
     assert again["results"][0]["outcome"] == "duplicate"
+
+
+def test_oversized_request_body_is_413(settings: Settings) -> None:
+    small = replace(settings, max_request_bytes=50_000)
+    with BackgroundServer(small) as srv, httpx.Client(trust_env=False) as http:
+        declared = http.post(srv.url + "/api/v1/push", content=b"x" * 60_000)
+
+        def stream() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+            for _ in range(10):
+                yield b"x" * 10_000
+
+        streamed = http.post(srv.url + "/api/v1/enroll", content=stream())
+    for resp in (declared, streamed):
+        assert resp.status_code == 413 and error(resp).error == "too_large"
+        assert error(resp).message.en.startswith("Request too large")
