@@ -6,12 +6,22 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
 from forms.text import LocalizedError, Text
 
-ERROR_STYLE = "color: #b00020;"
+ERROR_COLOR = "#b00020"
+WARN_COLOR = "#b26a00"
+OK_COLOR = "#1b5e20"
+
+
+def set_text_color(widget: QWidget, color: str) -> None:
+    """Colour by palette, not style sheet: a style sheet pins the widget's font, and then
+    large-text mode would skip it."""
+    palette = widget.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, QColor(color))
+    widget.setPalette(palette)
 
 
 def lang_of_app() -> str:
@@ -69,7 +79,7 @@ def error_label(parent: QWidget, name: str) -> QLabel:
     """A red label that is empty (and hidden) until there is something wrong."""
     label = QLabel(parent)
     label.setObjectName(name)
-    label.setStyleSheet(ERROR_STYLE)
+    set_text_color(label, ERROR_COLOR)
     label.setWordWrap(True)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.hide()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from counter_app.ui.widgets import button, error_message
+from counter_app.ui.widgets import OK_COLOR, WARN_COLOR, button, error_message, set_text_color
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
@@ -147,7 +147,7 @@ class Workspace(QWidget):
             label.setText(
                 self.tr("Not enrolled with the platform | waiting: {n}").format(n=waiting)
             )
-            label.setStyleSheet("color: #b26a00;")
+            set_text_color(label, WARN_COLOR)
             return
         report = state.get("report")
         errors = getattr(report, "errors", None) or []
@@ -158,7 +158,7 @@ class Workspace(QWidget):
                 state=word, n=waiting, last=last
             )
         )
-        label.setStyleSheet("color: #1b5e20;" if online else "color: #b26a00;")
+        set_text_color(label, OK_COLOR if online else WARN_COLOR)
         label.setAccessibleName(label.text())
 
     def _synced(self, report: Any) -> None:

@@ -267,6 +267,7 @@ def test_saving_the_receipt_where_it_cannot_be_written_says_so(
     qtbot.waitUntil(lambda: flow.result.save_button.isEnabled(), timeout=15_000)
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")
-    with qtbot.waitSignal(shell.ops.finished, timeout=10_000):
-        flow.result.save_to(str(blocker / "receipt.pdf"))
-    assert flow.result.message.text().startswith("Could not save the PDF")
+    flow.result.save_to(str(blocker / "receipt.pdf"))
+    qtbot.waitUntil(
+        lambda: flow.result.message.text().startswith("Could not save the PDF"), timeout=10_000
+    )

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from counter_app.ui.widgets import ERROR_STYLE, tr_text
+from counter_app.ui.widgets import ERROR_COLOR, set_text_color, tr_text
 
 FIELDS = ("id_no", "name", "phone")
 
@@ -38,7 +38,7 @@ class ApplicantStep(QWidget):
             edit.setObjectName(f"applicant_{code}")
             error = QLabel(self)
             error.setObjectName(f"error_applicant.{code}")
-            error.setStyleSheet(ERROR_STYLE)
+            set_text_color(error, ERROR_COLOR)
             error.hide()
             self.edits[code], self.errors[code] = edit, error
             box = QVBoxLayout()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.ui.widgets import ERROR_STYLE, button, tr_text
+from counter_app.ui.widgets import ERROR_COLOR, button, set_text_color, tr_text
 
 LINE_TYPES = {"text", "number", "phone", "email", "resident_id", "uscc", "address", "date"}
 
@@ -212,7 +212,7 @@ class FieldRow(QWidget):
         self.label.setWordWrap(True)
         self.error = QLabel(self)
         self.error.setObjectName(f"error_{path}")
-        self.error.setStyleSheet(ERROR_STYLE)
+        set_text_color(self.error, ERROR_COLOR)
         self.error.setWordWrap(True)
         self.error.hide()
         help_text = tr_text(_opt(spec, "help"))

@@ -12,15 +12,33 @@ from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 from counter_app.ui.widgets import tr_text
 
 
-def _value_text(value: Any) -> str:
-    if isinstance(value, list):
-        if value and isinstance(value[0], Mapping):
-            return "<br>".join(
-                "; ".join(f"{html.escape(str(k))}: {html.escape(str(v))}" for k, v in entry.items())
-                for entry in value
+def display_value(spec: Any, value: Any) -> str:
+    """What the clerk and the citizen read for an answer: option labels, not codes; a
+    group as one line per entry."""
+    if spec.type == "choice":
+        label = spec.option_label(str(value))
+        return tr_text(label) if label else str(value)
+    if spec.type == "multichoice":
+        return ", ".join(display_value(_as_choice(spec), v) for v in value or [])
+    if spec.type == "group":
+        children = {c.code: c for c in spec.children}
+        return "\n".join(
+            "; ".join(
+                f"{tr_text(children[k].label)}: {display_value(children[k], v)}"
+                for k, v in entry.items()
+                if k in children and v not in (None, "", [])
             )
-        return html.escape(", ".join(str(v) for v in value))
-    return html.escape(str(value))
+            for entry in value or []
+        )
+    return str(value)
+
+
+def _as_choice(spec: Any) -> Any:
+    class _Choice:
+        type = "choice"
+        option_label = spec.option_label
+
+    return _Choice()
 
 
 def summary_html(
@@ -38,9 +56,8 @@ def summary_html(
         value = answers.get(code)
         if value in (None, "", []):
             continue
-        rows.append(
-            f"<tr><td>{html.escape(tr_text(spec.label))}</td><td>{_value_text(value)}</td></tr>"
-        )
+        shown = html.escape(display_value(spec, value)).replace("\n", "<br>")
+        rows.append(f"<tr><td>{html.escape(tr_text(spec.label))}</td><td>{shown}</td></tr>")
     e = html.escape
     parts = [
         f"<h2>{e(tr_text(item.name))} <small>[{e(item.code)} v{item.version}]</small></h2>",

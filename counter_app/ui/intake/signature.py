@@ -33,7 +33,8 @@ class SignaturePad(QWidget):
         super().__init__(parent)
         self.setObjectName("signature_pad")
         self.setAccessibleName(self.tr("Signature pad"))
-        self.setMinimumSize(480, 180)
+        self.setMinimumSize(480, 160)
+        self.setMaximumSize(PNG_SIZE * 1.5)  # the receipt's 3:1 box, so strokes keep their shape
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_StaticContents, True)
         self.strokes: list[list[QPointF]] = []
@@ -41,6 +42,9 @@ class SignaturePad(QWidget):
         palette = self.palette()
         palette.setColor(self.backgroundRole(), QColor("white"))
         self.setPalette(palette)
+
+    def sizeHint(self) -> QSize:
+        return PNG_SIZE * 1.5
 
     def is_empty(self) -> bool:
         return not any(len(s) > 1 for s in self.strokes)
@@ -129,11 +133,10 @@ class SignaturePad(QWidget):
         image = QImage(PNG_SIZE, QImage.Format.Format_RGB32)
         image.fill(QColor("white"))
         painter = QPainter(image)
-        self._paint(
-            painter,
-            PNG_SIZE.width() / max(1, self.width()),
-            PNG_SIZE.height() / max(1, self.height()),
+        scale = min(
+            PNG_SIZE.width() / max(1, self.width()), PNG_SIZE.height() / max(1, self.height())
         )
+        self._paint(painter, scale, scale)
         painter.end()
         data = QByteArray()
         buffer = QBuffer(data)
@@ -164,8 +167,9 @@ class SignatureStep(QWidget):
         row.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(note)
-        box.addWidget(self.pad, 1)
+        box.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
         box.addLayout(row)
+        box.addStretch(1)
         self.saved_png: bytes | None = None
 
     def png(self) -> bytes | None:
