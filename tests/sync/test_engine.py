@@ -332,3 +332,42 @@ def test_stop_ends_a_long_pass_between_batches(enrolled: Terminal, take: Take) -
     eng = SyncEngine(enrolled, scripted(handler), batch_size=1)
     report = eng.run_once()
     assert len(report.pushed) == 1 and outbox.backlog(enrolled.store)[0] == 2
+
+
+def test_run_forever_reconnects_when_the_platform_returns(
+    terminal: Terminal, portal_settings: Settings, take: Take
+) -> None:
+    from sync.enroll import enroll
+
+    with BackgroundServer(portal_settings) as server:
+        enroll(terminal, server.url, issue_code(server), plain_client)
+        port = server.port
+    r = take("while-down")
+    reports: list[SyncReport] = []
+    two_failures, pushed = threading.Event(), threading.Event()
+
+    def on_report(report: SyncReport) -> None:
+        reports.append(report)
+        if sum(rep.unreachable for rep in reports) >= 2:
+            two_failures.set()
+        if report.pushed:
+            pushed.set()
+            eng.stop()
+
+    class Quick(Backoff):
+        def next_delay(self, retry_after: float | None = None) -> float:
+            return min(super().next_delay(retry_after), 0.05)
+
+    eng = engine(terminal)
+    stop = threading.Event()
+    worker = threading.Thread(target=eng.run_forever, args=(stop, on_report),
+                              kwargs={"idle": 0.05, "backoff": Quick()})  # fmt: skip
+    worker.start()
+    try:
+        assert two_failures.wait(20)
+        with BackgroundServer(portal_settings, port=port):
+            assert pushed.wait(20)
+    finally:
+        eng.stop()
+        worker.join(20)
+    assert reports[-1].pushed == [r.receipt_no] and not worker.is_alive()
