@@ -1,5 +1,9 @@
 """Sync push and pull between a real terminal and a real portal on loopback.
 
+The portal runs in its own process (uvicorn, the real app), as in production: in a thread
+of this process it would share the GIL with the engine and charge the engine's CPU work
+twice.
+
 push: N waiting applications (and, separately, M applications each bringing one 200 KB
 material) go up in one `SyncEngine.run_once()`. Every request the engine sends is recorded;
 the baseline then replays exactly those bytes, in the same order and batches, with a bare
@@ -17,6 +21,7 @@ applies them all to the local store. Reported as changes applied per second.
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,10 +30,10 @@ from pathlib import Path
 import httpx
 
 from bench.core import Context, Result
-from bench.terminals import Intake, enroll_at, new_terminal, portal_settings
+from bench.terminals import Intake, PortalProcess, enroll_at, new_terminal, portal_settings
 from counter_app.terminal import Terminal
 from portal import services
-from portal.server import BackgroundServer
+from portal.db import Database
 from sync.client import SOCKET_OPTIONS, default_client
 from sync.engine import SyncEngine
 from sync.statuses import Status
@@ -77,19 +82,48 @@ class PushRun:
     bare_s: float
     bytes_up: int
     terminal: Terminal
-    portal: BackgroundServer
+    portal: PortalProcess
+    db: Database
+
+    def close(self) -> None:
+        self.db.dispose()
+        self.portal.__exit__()
+        self.terminal.close()
+
+
+ROUNDS = 2
 
 
 def push_case(work: Path, apps: int, material_bytes: int, log: Callable[[str], None]) -> PushRun:
-    """Take `apps` applications, push them (timed), replay the bytes to a fresh portal."""
+    """Take `apps` applications, then ROUNDS times: push a copy of the terminal to a fresh
+    portal (timed) and replay the bytes to another fresh portal (timed). The best time of
+    each side counts (the least disturbed by the other jobs on the machine). The last
+    round's terminal and portal stay up for the pull."""
     work.mkdir(parents=True)
-    terminal = new_terminal(work / "terminal", "7QXM")
-    portal = BackgroundServer(portal_settings(work / "portal-a")).start()
-    enroll_at(terminal, portal.app.state.db, portal.url)
-    log(f"sync: taking {apps:,} applications at the counter ...")
-    intake = Intake()
-    for _ in range(apps):
-        intake.take(terminal, material_bytes)
+    with new_terminal(work / "terminal", "7QXM") as terminal:
+        log(f"sync: taking {apps:,} applications at the counter ...")
+        intake = Intake()
+        for _ in range(apps):
+            intake.take(terminal, material_bytes)
+    runs: list[PushRun] = []
+    for r in range(ROUNDS):
+        if runs:
+            runs[-1].close()
+        copy = work / f"terminal-{r}"
+        shutil.copytree(work / "terminal", copy)
+        runs.append(_push_round(copy, work / f"round-{r}", apps))
+    last = runs[-1]
+    last.engine_s = min(r.engine_s for r in runs)
+    last.bare_s = min(r.bare_s for r in runs)
+    return last
+
+
+def _push_round(folder: Path, work: Path, apps: int) -> PushRun:
+    terminal = Terminal.open(folder)
+    settings = portal_settings(work / "portal-a")
+    portal = PortalProcess(settings).__enter__()
+    db = Database(settings.db_url)
+    enroll_at(terminal, db, portal.url)
     recorder = Recorder()
     engine = SyncEngine(terminal, recorder.factory())
     os.sync()  # both timed phases start with no dirty pages left by the set-up
@@ -98,13 +132,16 @@ def push_case(work: Path, apps: int, material_bytes: int, log: Callable[[str], N
     engine_s = time.perf_counter() - start
     if report.errors or report.confirmed != apps:
         raise RuntimeError(f"push failed: {report.errors} {report.set_aside}")
-    with BackgroundServer(portal_settings(work / "portal-b")) as bare_portal:
-        enroll_at(terminal, bare_portal.app.state.db, bare_portal.url)
+    bare_settings = portal_settings(work / "portal-b")
+    with PortalProcess(bare_settings) as bare_portal:
+        bare_db = Database(bare_settings.db_url)
+        enroll_at(terminal, bare_db, bare_portal.url)
+        bare_db.dispose()
         os.sync()
         bare_s = replay(recorder.requests, bare_portal.url, terminal.token or "")
     terminal.portal_url, terminal.token = portal.url, _token_of(recorder)
     sent = sum(len(r.content) for r in recorder.requests)
-    return PushRun(apps, engine_s, bare_s, sent, terminal, portal)
+    return PushRun(apps, engine_s, bare_s, sent, terminal, portal, db)
 
 
 def _token_of(recorder: Recorder) -> str:
@@ -128,21 +165,19 @@ def push_and_pull(ctx: Context) -> list[Result]:
     try:
         results += _pull(run, s.pull_changes, ctx.log)
     finally:
-        run.portal.stop()
-        run.terminal.close()
+        run.close()
     mats = push_case(ctx.work / "push-materials", s.push_materials, s.material_kb * 1000, ctx.log)
     try:
         results += _push_results(f"{s.push_materials:,} materials of {s.material_kb} KB", mats)
     finally:
-        mats.portal.stop()
-        mats.terminal.close()
+        mats.close()
     return results
 
 
 def _pull(run: PushRun, changes: int, log: Callable[[str], None]) -> list[Result]:
     """The back office makes `changes` status changes over the pushed applications, then one
     engine pass pulls and applies them."""
-    db = run.portal.app.state.db
+    db = run.db
     numbers = [
         r["receipt_no"]
         for r in run.terminal.store.query("SELECT receipt_no FROM submissions ORDER BY rowid")
