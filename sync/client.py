@@ -14,6 +14,7 @@ Translation (the whole policy in one place):
 from __future__ import annotations
 
 import socket
+import time
 from typing import Any, TypeVar
 
 import httpx
@@ -42,6 +43,11 @@ UNREACHABLE = Text(
     "Cannot reach the platform ({detail}); applications are kept here and go up later.",
 )
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+#: The largest reply read: a page of catalog updates is far below; beyond, it is not ours.
+MAX_REPLY_BYTES = 16 * 1024 * 1024
+#: A whole reply must arrive within this many read timeouts: a server dripping a byte a
+#: second never trips the per-read timeout and would hold the sync pass for ever.
+DEADLINE_READS = 4
 
 
 #: Without TCP_NODELAY a request whose headers and body go out in two writes waits for the
@@ -100,6 +106,10 @@ def parse(resp: httpx.Response, model: type[M]) -> M:
         raise ProtocolError(f"{model.__name__}: {where}: {first.get('msg', '')}") from exc
 
 
+#: Headers that describe the body as sent, not as decoded by iter_bytes().
+_DECODED = {"content-encoding", "content-length", "transfer-encoding"}
+
+
 class PortalClient:
     """Talks to one platform with one token over a caller-owned `httpx.Client`."""
 
@@ -116,11 +126,28 @@ class PortalClient:
             kw["content"] = body.model_dump_json().encode("utf-8")
             headers["Content-Type"] = "application/json"
         try:
-            resp = self.http.request(method, self.base + path, headers=headers, **kw)
+            with self.http.stream(method, self.base + path, headers=headers, **kw) as streamed:
+                resp = self._bounded(streamed)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # connect, timeout, reset, cut reply
             raise Unreachable(UNREACHABLE.format(detail=type(exc).__name__)) from exc
         check(resp)
         return resp
+
+    def _bounded(self, streamed: httpx.Response) -> httpx.Response:
+        """The reply read whole, but no more than MAX_REPLY_BYTES and within the deadline."""
+        read_timeout = self.http.timeout.read or DEFAULT_TIMEOUT.read or 15.0
+        deadline = time.monotonic() + DEADLINE_READS * read_timeout
+        body = bytearray()
+        for chunk in streamed.iter_bytes():
+            body += chunk
+            if len(body) > MAX_REPLY_BYTES:
+                raise ProtocolError(f"reply larger than {MAX_REPLY_BYTES // 2**20} MB")
+            if time.monotonic() > deadline:
+                raise Unreachable(UNREACHABLE.format(detail="reply too slow"))
+        kept = [(k, v) for k, v in streamed.headers.items() if k.lower() not in _DECODED]
+        return httpx.Response(
+            streamed.status_code, headers=kept, content=bytes(body), request=streamed.request
+        )
 
     def _json(
         self, method: str, path: str, model: type[M], body: BaseModel | None = None, **kw: Any
