@@ -16,7 +16,13 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import (
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    OperationalError,
+    SQLAlchemyError,
+)
 
 from forms.text import Text
 from portal import migrations
@@ -104,12 +110,15 @@ _TRANSIENT = ("locked", "busy", "unable to open")
 
 
 def _translate(exc: SQLAlchemyError) -> Exception:
-    """Lock waits and lost connections are Busy (503, the client retries); anything else
-    is a StorageError (500), e.g. a schema the code does not expect."""
+    """Lock waits, lost connections and a unique key another app server inserted first
+    are Busy (503, the client retries and then gets `duplicate`); data the database cannot
+    hold is Invalid (400); anything else is a StorageError (500)."""
     if isinstance(exc, OperationalError):
         sqlite = exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3")
         if not sqlite or any(word in str(exc.orig).lower() for word in _TRANSIENT):
             return Busy(retry_after=2)
+    if isinstance(exc, IntegrityError):  # lost a race with another app server: retry
+        return Busy(retry_after=1)
     if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL text cannot hold
         return Invalid(
             Text("请求中含有无法保存的数据。", "The request holds data that cannot be stored.")

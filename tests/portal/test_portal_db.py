@@ -63,3 +63,14 @@ def test_errors_translated(tmp_path: Path) -> None:
     db.dispose()
     with pytest.raises(Busy):  # a database that cannot be opened at all: retry later
         Database(f"sqlite:///{tmp_path / 'missing-dir' / 'p.db'}")
+
+
+def test_lost_unique_race_is_busy(db: Database) -> None:
+    """Two app servers inserting the same key: the loser answers 503, its retry is a
+    duplicate. (The race itself is simulated by inserting the same row twice.)"""
+    row = {"sha256": "ab" * 32, "size": 1, "stored_at": "2026-01-01T00:00:00+00:00"}
+    with db.begin() as conn:
+        conn.execute(db.t("materials").insert().values(**row))
+    with pytest.raises(Busy) as info, db.begin() as conn:
+        conn.execute(db.t("materials").insert().values(**row))
+    assert info.value.retry_after == 1
