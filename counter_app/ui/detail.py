@@ -142,8 +142,9 @@ class DetailPage(QWidget):
     # -- reprint --------------------------------------------------------------------------
     def reprint(self) -> None:
         no, paper = self.receipt_no, self.shell.prefs.paper
+        actor = str(getattr(self.shell.session, "clerk_id", ""))
         self.shell.ops.store(
-            lambda: self.shell.backend.receipt_pdf(no, paper, duplicate=True),
+            lambda: self.shell.backend.receipt_pdf(no, paper, duplicate=True, actor=actor),
             self._reprinted,
             self._failed,
         )

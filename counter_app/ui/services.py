@@ -9,7 +9,6 @@ see plain values (dicts, `Row`, `Text`). Every method runs on the storage thread
 
 from __future__ import annotations
 
-import inspect
 import logging
 from dataclasses import dataclass
 from datetime import date
@@ -142,11 +141,8 @@ class Backend:
         }
 
     def accept(self, draft: Any, session: Any) -> Any:
-        intake = self.terminal.intake
-        kwargs: dict[str, Any] = {}
-        if "service_version" in inspect.signature(intake.accept).parameters:
-            kwargs["service_version"] = draft.service_version
-        return intake.accept(
+        """Accept the draft on the form version it started on."""
+        return self.terminal.intake.accept(
             draft.service_code,
             applicant={
                 k: v for k, v in draft.applicant.items() if k in ("kind", "id_no", "name", "phone")
@@ -159,7 +155,7 @@ class Backend:
             clerk_id=session.clerk_id,
             signature_png=draft.signature_png(),
             uuid=draft.draft_id,
-            **kwargs,
+            service_version=draft.service_version,
         )
 
     def record_rating(self, receipt_no: str, rating: int) -> None:
@@ -271,11 +267,14 @@ class Backend:
         return int(export_stats(self.terminal, fmt, Path(path), start, end, lang))
 
     # -- printing -------------------------------------------------------------------------
-    def receipt_pdf(self, receipt_no: str, paper: str, duplicate: bool = False) -> bytes:
+    def receipt_pdf(
+        self, receipt_no: str, paper: str, duplicate: bool = False, actor: str = ""
+    ) -> bytes:
+        """The PDF to preview and print; the print (or reprint) is audited with `actor`."""
         from counter_app import receipts
 
         pdf: bytes = receipts.render_receipt(
-            self.terminal, receipt_no, paper=paper, duplicate=duplicate
+            self.terminal, receipt_no, paper=paper, duplicate=duplicate, actor=actor
         )
         return pdf
 

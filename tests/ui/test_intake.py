@@ -271,3 +271,15 @@ def test_saving_the_receipt_where_it_cannot_be_written_says_so(
     qtbot.waitUntil(
         lambda: flow.result.message.text().startswith("Could not save the PDF"), timeout=10_000
     )
+
+
+def test_the_citizen_sees_the_summary_before_signing(qtbot, shell: Shell) -> None:
+    start_intake(qtbot, shell)
+    flow = shell.workspace.intake
+    mirrored: list[str] = []
+    flow.mirror.connect(mirrored.append)
+    fill_applicant(qtbot, shell)
+    answer_form(qtbot, shell)
+    next_step(qtbot, flow, "signature")
+    assert mirrored and "张三丰" in mirrored[-1]
+    assert flow.next_button.text() == "&Next"

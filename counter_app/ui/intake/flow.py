@@ -170,8 +170,8 @@ class IntakeFlow(QWidget):
             focus()
         elif step == "form" and self.form is not None and self.form.focus_widgets():
             self.form.focus_widgets()[0].setFocus()
-        if step == "review":
-            self._show_review()
+        if step in ("signature", "review"):
+            self._show_review()  # the citizen checks it all on their screen before signing
         self.step_changed.emit(step)
 
     def _label_next(self, step: str) -> None:
@@ -350,7 +350,8 @@ class IntakeFlow(QWidget):
         html = self.review.show_summary(
             self.item, self.draft.applicant, self.draft.answers, given, missing
         )
-        self._label_next("review")
+        if self.step == "review":
+            self._label_next("review")
         self.mirror.emit(html)
 
     def submit(self) -> None:

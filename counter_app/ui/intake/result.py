@@ -66,9 +66,11 @@ class ResultStep(QWidget):
             text = self.tr("Accepted: receipt {no}, promised by {due}.")
         self.headline.setText(text.format(no=shown_no or receipt_no, due=due))
         self.message.setText(self.tr("Preparing the receipt..."))
-        paper = self.shell.prefs.paper
+        paper, actor = self.shell.prefs.paper, str(getattr(self.shell.session, "clerk_id", ""))
         self.shell.ops.store(
-            lambda: self.shell.backend.receipt_pdf(receipt_no, paper), self._rendered, self._failed
+            lambda: self.shell.backend.receipt_pdf(receipt_no, paper, actor=actor),
+            self._rendered,
+            self._failed,
         )
 
     def _rendered(self, pdf: bytes) -> None:
