@@ -283,3 +283,15 @@ def test_the_citizen_sees_the_summary_before_signing(qtbot, shell: Shell) -> Non
     next_step(qtbot, flow, "signature")
     assert mirrored and "张三丰" in mirrored[-1]
     assert flow.next_button.text() == "&Next"
+
+
+def test_a_company_item_asks_for_the_credit_code(qtbot, shell: Shell) -> None:
+    start_intake(qtbot, shell, "SCJG-002")
+    flow = shell.workspace.intake
+    assert flow.applicant.heading.text() == "Applicant (company)"
+    assert flow.applicant.edits["id_no"].accessibleName() == "Credit code"
+    type_text(qtbot, focused(qtbot), "91350100M000100Y44")  # last character wrong
+    assert flow.applicant.errors["id_no"].isVisibleTo(flow.applicant)
+    press(qtbot, Qt.Key.Key_Backspace)
+    type_text(qtbot, focused(qtbot), "3")
+    assert not flow.applicant.errors["id_no"].isVisibleTo(flow.applicant)

@@ -54,6 +54,14 @@ def test_idle_logout_returns_to_login(qtbot, shell: Shell) -> None:
     assert signal.args == ["idle"]
     assert shell.session is None and shell.login_page is not None
     assert "without activity" in shell.login_page.message.text()
+    from counter_app.terminal import Terminal
+
+    def audited() -> bool:
+        with Terminal.open(shell.data_dir) as terminal:
+            rows = terminal.store.query("SELECT detail FROM audit_log WHERE action = 'logout'")
+        return any('"idle"' in r["detail"] for r in rows)
+
+    qtbot.waitUntil(audited, timeout=10_000)
 
 
 def test_language_switch_to_chinese_and_back(qtbot, shell: Shell) -> None:
