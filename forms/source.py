@@ -63,19 +63,44 @@ def _plain_scalar(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
     return value
 
 
+#: More values than any real definition has: a file that expands beyond (an alias bomb,
+#: "billion laughs") is refused instead of taking minutes and gigabytes.
+MAX_VALUES = 200_000
+
+
+class _Refused(Exception):
+    """The document cannot be turned into values at all (a cycle, too large)."""
+
+    def __init__(self, node: yaml.Node, text: Text) -> None:
+        super().__init__(text.en)
+        self.line, self.text = node.start_mark.line + 1, text
+
+
 class _Composer:
-    """Turns a composed YAML node tree into values, recording lines and duplicate keys."""
+    """Turns a composed YAML node tree into values, recording lines and duplicate keys.
+    Aliases are allowed (`options: *status`), but not one inside itself, and the expanded
+    document is capped at MAX_VALUES values."""
 
     def __init__(self, loader: yaml.SafeLoader, reader: Reader, lines: dict[NodePath, int]) -> None:
         self.loader, self.reader, self.lines = loader, reader, lines
+        self.count, self.open = 0, set[int]()
 
     def value(self, node: yaml.Node, path: NodePath) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            return self.mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        self.count += 1
+        if self.count > MAX_VALUES:
+            raise _Refused(node, _TOO_BIG)
+        if not isinstance(node, yaml.MappingNode | yaml.SequenceNode):
+            return _plain_scalar(self.loader, node)
+        if id(node) in self.open:
+            raise _Refused(node, _CYCLE)
+        self.open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self.mapping(node, path)
             return [self.value(item, (*path, i)) for i, item in enumerate(node.value)]
-        return _plain_scalar(self.loader, node)
+        finally:
+            self.open.discard(id(node))
 
     def mapping(self, node: yaml.MappingNode, path: NodePath) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -97,6 +122,15 @@ class _Composer:
             self.lines[("@key", *path, key)] = line
             result[key] = self.value(value_node, (*path, key))
         return result
+
+
+_TOO_BIG = Text(
+    f"文件展开后超过 {MAX_VALUES} 个值（别名 * 用得太多？）",
+    f"the file expands to more than {MAX_VALUES} values (too many * aliases?)",
+)
+_CYCLE = Text(
+    "别名引用了包含它自己的内容（循环）", "an alias refers to a value that contains it (a cycle)"
+)
 
 
 def read_yaml(text: str, file: str) -> tuple[Any, Reader]:
@@ -126,6 +160,12 @@ def read_yaml(text: str, file: str) -> tuple[Any, Reader]:
         return None, reader
     except yaml.YAMLError as exc:
         reader.add((), Text(f"YAML 错误：{exc}", f"YAML error: {exc}"))
+        return None, reader
+    except _Refused as exc:
+        reader.problems.append(LoadProblem(file, exc.line, exc.text))
+        return None, reader
+    except RecursionError:
+        reader.add((), Text("文件嵌套层次过深", "the file is nested too deeply"))
         return None, reader
     finally:
         loader.dispose()
