@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, delete, insert, or_, select, update
 
 from forms.text import Text
 from portal.db import Database, now_iso
@@ -84,11 +84,14 @@ def _push_one(
     if digest != app.content_hash:
         return _result(app, Outcome.REJECTED, HASH_MISMATCH)
     apps = db.t("applications")
-    row = conn.execute(select(apps).where(apps.c.uuid == app.uuid)).one_or_none()
+    # One statement for both keys: under READ COMMITTED two statements could see a racing
+    # push's row in the second only, and call the same application a conflict.
+    same = or_(apps.c.uuid == app.uuid, apps.c.receipt_no == app.receipt_no)
+    rows = conn.execute(select(apps).where(same)).all()
+    row = next((r for r in rows if r.uuid == app.uuid), None)
     if row is None:
-        row = conn.execute(select(apps).where(apps.c.receipt_no == app.receipt_no)).one_or_none()
-        if row is not None:
-            return _conflict(db, conn, term, app, row)
+        if rows:  # another application already holds this receipt number
+            return _conflict(db, conn, term, app, rows[0])
     elif row.hall != term.hall:
         return _result(app, Outcome.REJECTED, OTHER_HALL)
     elif row.revision == app.revision and row.content_hash == digest:

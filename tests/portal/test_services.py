@@ -178,3 +178,27 @@ def test_data_the_database_cannot_hold_is_invalid(db: Database) -> None:
             push(db, A, weird)
     else:
         assert push(db, A, weird) == [Outcome.STORED]
+
+
+def test_concurrent_replays_store_once(db: Database) -> None:
+    """Several app servers receiving the same push at once (a retry racing the original):
+    one stores it, the others answer duplicate or 503-busy; never two rows, never a
+    false conflict. Five rounds, to give the race a chance."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from portal.errors import Busy
+
+    def attempt(n: int) -> str:
+        try:
+            return push(db, A, app(n), app(n + 100))[0].value
+        except Busy:
+            return "busy"
+
+    with ThreadPoolExecutor(6) as pool:
+        for n in range(1, 6):
+            outcomes = list(pool.map(attempt, [n] * 6))
+            assert outcomes.count("stored") == 1, outcomes
+            assert set(outcomes) <= {"stored", "duplicate", "busy"}, outcomes
+    with db.begin() as conn:
+        rows = conn.execute(select(db.t("applications").c.uuid)).scalars().all()
+    assert len(rows) == 10 and not services.list_conflicts(db)
