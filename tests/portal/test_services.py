@@ -202,3 +202,41 @@ def test_concurrent_replays_store_once(db: Database) -> None:
     with db.begin() as conn:
         rows = conn.execute(select(db.t("applications").c.uuid)).scalars().all()
     assert len(rows) == 10 and not services.list_conflicts(db)
+
+
+def test_feed_reader_never_skips_a_change_committed_late(db: Database) -> None:
+    """Writers set statuses concurrently while the terminal pulls with its cursor: every
+    change is seen exactly once (feed writers commit in sequence order)."""
+    import threading
+    import time
+
+    push(db, A, *[app(n) for n in range(1, 9)])
+    seen: list[str] = []
+    writing = threading.Event()
+    writing.set()
+
+    def reader() -> None:
+        cursor = 0
+        while True:
+            finished = not writing.is_set()  # read after the writers ended: the last word
+            feed = services.changes(db, A, cursor, limit=5)
+            seen.extend(s.remote_id for s in feed.statuses)
+            cursor = feed.cursor
+            if finished and not feed.more:
+                return
+            time.sleep(0.002)
+
+    def writer(n: int) -> None:
+        for status in ("under_review", "approved", "ready_for_pickup", "delivered"):
+            services.set_status(db, f"0K3AAAA{n:03d}X", status)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(1, 9)]
+    pull = threading.Thread(target=reader)
+    pull.start()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    writing.clear()
+    pull.join(30)
+    assert len(seen) == 32 and len(set(seen)) == 32
