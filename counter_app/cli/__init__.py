@@ -16,19 +16,10 @@ from pathlib import Path
 
 from counter_app import __version__
 from counter_app.cli import forms_cmds, it_cmds, receipt_cmds, store_cmds, sync_cmds
+from counter_app.config import load_config
 from forms.text import DEFAULT_LANG, LocalizedError
 
 COMMAND_MODULES = (forms_cmds, store_cmds, receipt_cmds, sync_cmds, it_cmds)
-
-
-def default_data_dir() -> Path:
-    """The terminal's data folder: $COUNTER_DATA_DIR, else the platform's user data folder."""
-    env = os.environ.get("COUNTER_DATA_DIR")
-    if env:
-        return Path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("counter-terminal", appauthor=False))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,10 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
     parser.add_argument("--data-dir", type=Path, default=None, help="the terminal's data folder")
     parser.add_argument(
-        "--lang",
-        default=os.environ.get("COUNTER_LANG", DEFAULT_LANG),
-        choices=["zh_CN", "en"],
-        help="language of messages (default zh_CN)",
+        "--lang", default=None, choices=["zh_CN", "en"], help="language of messages (default zh_CN)"
     )
     parser.add_argument(
         "--demo",
@@ -55,12 +43,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _apply_config(args: argparse.Namespace) -> None:
+    """Data folder and language from the layered configuration (file < environment < flags)."""
+    flags = {key: str(value) for key, value in args.given.items() if value is not None}
+    config = load_config(flags)
+    args.data_dir, args.lang = config.data_dir, config.lang
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.data_dir is None:
-        args.data_dir = default_data_dir()
+    # What the command line said, before the configuration fills the gaps (see config.py).
+    args.given = {"data_dir": args.data_dir, "lang": args.lang}
+    args.lang = args.lang or os.environ.get("COUNTER_LANG") or DEFAULT_LANG
     try:
+        _apply_config(args)
         if args.command is None:
             from counter_app.launch import open_window
 

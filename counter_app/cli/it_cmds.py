@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from typing import Any
 from counter_app import backup, doctor, export, logs, provision, retention
 from counter_app.config import Config, load_config, parse_assignments, show
 from counter_app.terminal import Terminal
-from forms.text import DEFAULT_LANG, Text
+from forms.text import Text
 
 log = logging.getLogger("counter_app.it")
 
@@ -80,15 +79,11 @@ def _export(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParse
 # -- configuration for a command -----------------------------------------------------------
 def effective_config(args: argparse.Namespace) -> Config:
     """The configuration for this run; sets `args.lang` and `args.data_dir` from it, and
-    starts the log. --data-dir / --lang count as flags only when they differ from what the
-    top-level parser would have chosen by itself."""
-    from counter_app.cli import default_data_dir
-
+    starts the log. --data-dir / --lang given on the command line count as flags."""
     flags: dict[str, Any] = parse_assignments(getattr(args, "set", []))
-    if args.data_dir is not None and Path(args.data_dir) != default_data_dir():
-        flags.setdefault("data_dir", str(args.data_dir))
-    if args.lang != os.environ.get("COUNTER_LANG", DEFAULT_LANG):
-        flags.setdefault("lang", args.lang)
+    for key, value in getattr(args, "given", {}).items():
+        if value is not None:
+            flags.setdefault(key, str(value))
     config = load_config(flags, file=getattr(args, "config", None))
     args.lang, args.data_dir = config.lang, config.data_dir
     logs.setup_logging(config.log_dir, config.log_level)
