@@ -29,6 +29,8 @@ MAX_HASHES = 1000
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
 TerminalId = Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{4}$")]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
+#: Integers the platform stores: within a signed 64-bit column (a larger one was a 500).
+MAX_STORED_INT = 2**62
 
 
 class Request(BaseModel):
@@ -127,11 +129,11 @@ class ApplicationIn(Request):
     """One application as the terminal pushes it. Idempotent by (uuid, revision, content)."""
 
     uuid: Annotated[str, Field(min_length=8, max_length=64)]
-    revision: Annotated[int, Field(ge=1)] = 1
+    revision: Annotated[int, Field(ge=1, le=MAX_STORED_INT)] = 1
     receipt_no: Annotated[str, Field(min_length=4, max_length=32)]
     kind: Literal["acceptance", "notice"]
     service_code: Annotated[str, Field(min_length=1, max_length=64)]
-    service_version: Annotated[int, Field(ge=1)]
+    service_version: Annotated[int, Field(ge=1, le=MAX_STORED_INT)]
     hall: Name
     window: Annotated[str, Field(max_length=20)]
     clerk_id: Annotated[str, Field(min_length=1, max_length=64)]
@@ -184,7 +186,7 @@ class RatingIn(Request):
 class AuditHead(Request):
     """The head of the terminal's hash-chained audit log at push time."""
 
-    seq: Annotated[int, Field(ge=0)]
+    seq: Annotated[int, Field(ge=0, le=MAX_STORED_INT)]
     hash: Annotated[str, Field(min_length=1, max_length=128)]
 
 
