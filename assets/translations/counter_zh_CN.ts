@@ -151,49 +151,62 @@
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="156" />
+        <location filename="../../counter_app/ui/detail.py" line="157" />
         <source>Duplicate prepared (recorded in the audit log).</source>
         <translation>已生成副本（已记入审计日志）。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="161" />
+        <location filename="../../counter_app/ui/detail.py" line="162" />
         <source>Save the receipt as PDF</source>
         <translation>将回执另存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="177" />
+        <location filename="../../counter_app/ui/detail.py" line="178" />
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="207" />
+        <location filename="../../counter_app/ui/detail.py" line="208" />
         <source>Accepted under receipt {no}.</source>
         <translation>已受理，回执编号 {no}。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="214" />
+        <location filename="../../counter_app/ui/detail.py" line="215" />
         <source>Void application</source>
         <translation>作废申请</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="215" />
+        <location filename="../../counter_app/ui/detail.py" line="216" />
         <source>Reason for voiding {no}:</source>
         <translation>作废 {no} 的原因：</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="224" />
+        <location filename="../../counter_app/ui/detail.py" line="225" />
         <source>A reason is needed to void an application.</source>
         <translation>作废申请必须填写原因。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="234" />
+        <location filename="../../counter_app/ui/detail.py" line="235" />
         <source>Voided.</source>
         <translation>已作废。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/detail.py" line="237" />
+        <location filename="../../counter_app/ui/detail.py" line="238" />
         <source>The operation failed.</source>
         <translation>操作未能完成。</translation>
+    </message>
+</context>
+<context>
+    <name>DraftKeeper</name>
+    <message>
+        <location filename="../../counter_app/ui/intake/autosave.py" line="80" />
+        <source>An application for {item} ({name}) was not finished (saved {at}). Continue it?</source>
+        <translation>有一份 {item}（{name}）的申请尚未完成（保存于 {at}）。是否继续办理？</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/intake/autosave.py" line="84" />
+        <source>Unfinished application</source>
+        <translation>未完成的申请</translation>
     </message>
 </context>
 <context>
@@ -312,90 +325,80 @@
 <context>
     <name>IntakeFlow</name>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="119" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="115" />
         <source>&amp;Back</source>
         <translation>上一步(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="120" />
-        <location filename="../../counter_app/ui/intake/flow.py" line="188" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="116" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="184" />
         <source>&amp;Next</source>
         <translation>下一步(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="139" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="135" />
         <source>Item</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="140" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="136" />
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="141" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="137" />
         <source>Form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="142" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="138" />
         <source>Materials</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="143" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="139" />
         <source>Signature</source>
         <translation>签名</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="144" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="140" />
         <source>Review</source>
         <translation>核对</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="145" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="141" />
         <source>Receipt</source>
         <translation>回执</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="189" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="185" />
         <source>Issue &amp;notice</source>
         <translation>出具告知单(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="189" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="185" />
         <source>&amp;Accept</source>
         <translation>受理(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="250" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="246" />
         <source>Please correct the marked fields.</source>
         <translation>请更正标出的项目。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="331" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="327" />
         <source>{n} problem(s) in the form: each is shown at its field.</source>
         <translation>表单中有 {n} 处问题，已在各项下方标出。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="401" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="398" />
         <source>The application could not be saved.</source>
         <translation>申请未能保存。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="406" />
+        <location filename="../../counter_app/ui/intake/flow.py" line="403" />
         <source>Something went wrong; nothing was lost.</source>
         <translation>出现问题，但已填写的内容没有丢失。</translation>
-    </message>
-    <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="443" />
-        <source>Unfinished application</source>
-        <translation>未完成的申请</translation>
-    </message>
-    <message>
-        <location filename="../../counter_app/ui/intake/flow.py" line="445" />
-        <source>An application for {item} ({name}) was not finished (saved {at}). Continue it?</source>
-        <translation>有一份 {item}（{name}）的申请尚未完成（保存于 {at}）。是否继续办理？</translation>
     </message>
 </context>
 <context>
@@ -618,37 +621,37 @@
         <translation>正在生成回执……</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/result.py" line="78" />
+        <location filename="../../counter_app/ui/intake/result.py" line="80" />
         <source>Ctrl+P prints, Ctrl+S saves a PDF, F3 starts the next application.</source>
         <translation>Ctrl+P 打印，Ctrl+S 另存为 PDF，F3 办理下一件。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/result.py" line="89" />
+        <location filename="../../counter_app/ui/intake/result.py" line="91" />
         <source>The receipt could not be prepared. The application is saved; print it again from its detail page.</source>
         <translation>回执未能生成。申请已保存，可在申请详情页重新打印。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/result.py" line="99" />
+        <location filename="../../counter_app/ui/intake/result.py" line="101" />
         <source>Save the receipt as PDF</source>
         <translation>将回执另存为 PDF</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/result.py" line="105" />
+        <location filename="../../counter_app/ui/intake/result.py" line="107" />
         <source>PDF files (*.pdf)</source>
         <translation>PDF 文件 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/result.py" line="123" />
+        <location filename="../../counter_app/ui/intake/result.py" line="125" />
         <source>Saved {path}</source>
         <translation>已保存 {path}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/result.py" line="127" />
+        <location filename="../../counter_app/ui/intake/result.py" line="129" />
         <source>Could not save the PDF: {reason}</source>
         <translation>PDF 未能保存：{reason}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/result.py" line="150" />
+        <location filename="../../counter_app/ui/intake/result.py" line="152" />
         <source>Sent to the printer.</source>
         <translation>已发送到打印机。</translation>
     </message>
@@ -656,32 +659,32 @@
 <context>
     <name>ReviewStep</name>
     <message>
-        <location filename="../../counter_app/ui/intake/review.py" line="66" />
+        <location filename="../../counter_app/ui/intake/review.py" line="83" />
         <source>Application summary</source>
         <translation>申请摘要</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/review.py" line="83" />
+        <location filename="../../counter_app/ui/intake/review.py" line="100" />
         <source>Applicant</source>
         <translation>申请人</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/review.py" line="84" />
+        <location filename="../../counter_app/ui/intake/review.py" line="101" />
         <source>Materials given</source>
         <translation>已收材料</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/review.py" line="85" />
+        <location filename="../../counter_app/ui/intake/review.py" line="102" />
         <source>Materials missing</source>
         <translation>缺少材料</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/review.py" line="92" />
+        <location filename="../../counter_app/ui/intake/review.py" line="109" />
         <source>Materials are missing: Ctrl+Enter issues a one-time notice listing everything still needed.</source>
         <translation>材料不全：按 Ctrl+Enter 出具一次性告知单，列明仍需提交的全部材料。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/review.py" line="98" />
+        <location filename="../../counter_app/ui/intake/review.py" line="115" />
         <source>Ctrl+Enter accepts the application and prints the receipt.</source>
         <translation>按 Ctrl+Enter 受理申请并打印回执。</translation>
     </message>
@@ -862,12 +865,12 @@
 <context>
     <name>SignatureStep</name>
     <message>
-        <location filename="../../counter_app/ui/intake/signature.py" line="153" />
+        <location filename="../../counter_app/ui/intake/signature.py" line="156" />
         <source>The applicant signs in the box below. Without a signature the receipt shows that none was given.</source>
         <translation>请申请人在下方框内签名。未签名时回执上会注明。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/intake/signature.py" line="160" />
+        <location filename="../../counter_app/ui/intake/signature.py" line="163" />
         <source>C&amp;lear signature</source>
         <translation>清除签名(&amp;L)</translation>
     </message>
@@ -927,12 +930,12 @@
         <translation>导出统计</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="158" />
+        <location filename="../../counter_app/ui/stats_page.py" line="159" />
         <source>Exported {path}</source>
         <translation>已导出 {path}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/stats_page.py" line="164" />
+        <location filename="../../counter_app/ui/stats_page.py" line="165" />
         <source>The statistics could not be computed.</source>
         <translation>统计数据未能计算。</translation>
     </message>

@@ -32,9 +32,15 @@ class _Task(QRunnable):
             result = self._fn()
         except Exception as exc:  # every failure goes back to the GUI, none is lost
             log.debug("background operation failed", exc_info=True)
-            self._done.emit(self._err, exc)
+            self._deliver(self._err, exc)
         else:
-            self._done.emit(self._ok, result)
+            self._deliver(self._ok, result)
+
+    def _deliver(self, callback: Callable[[Any], None], value: Any) -> None:
+        try:
+            self._done.emit(callback, value)
+        except RuntimeError:  # the window closed meanwhile: nobody is left to tell
+            log.debug("result of a background operation dropped: window gone")
 
 
 class Operations(QObject):
@@ -58,6 +64,7 @@ class Operations(QObject):
         self.io_pool = QThreadPool(self)
         self.io_pool.setMaxThreadCount(2)
         self.pending = 0
+        self.closed = False
         self._done.connect(self._deliver)
 
     def store(self, fn: Callable[[], Any], on_success: Success, on_failure: Failure) -> None:
@@ -72,7 +79,15 @@ class Operations(QObject):
         """Block until the pools are idle (closing the window, tests)."""
         return self.store_pool.waitForDone(msecs) and self.io_pool.waitForDone(msecs)
 
+    def close(self) -> None:
+        """No new work from now on (the window is closing); wait for what runs."""
+        self.closed = True
+        self.wait()
+
     def _start(self, pool: QThreadPool, fn: Callable[[], Any], ok: Success, err: Failure) -> None:
+        if self.closed:
+            log.debug("operation after close ignored")
+            return
         if self.pending == 0:
             self.busy_changed.emit(True)
         self.pending += 1

@@ -107,6 +107,9 @@ class Shell(QObject):
         self.ops.store(self.backend.open, self._opened, self._open_failed)
 
     def shutdown(self) -> None:
+        """Stop timers and background work and close the terminal (idempotent)."""
+        if self.ops.closed:
+            return
         self.idle.stop()
         self.housekeeping.stop()
         if self.sync_runner is not None:
@@ -114,8 +117,9 @@ class Shell(QObject):
             self.sync_runner = None
         if self.workspace is not None:
             self.workspace.shutdown()
+        self.language.changed.disconnect(self._language_changed)
         self.ops.store(self.backend.close, lambda _r: None, lambda _e: None)
-        self.ops.wait()
+        self.ops.close()
         self.app.removeEventFilter(self)
 
     def _opened(self, identity: dict[str, str]) -> None:

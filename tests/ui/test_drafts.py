@@ -57,6 +57,7 @@ def test_draft_is_offered_back_after_the_process_is_killed(
             lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=10_000
         )
         box = QApplication.activeModalWidget()
+        qtbot.waitUntil(box.isActiveWindow, timeout=5_000)
         assert "RS-001" in box.text() and "张三丰" in box.text()
         qtbot.keyClick(box, Qt.Key.Key_Return)  # Yes is the default
         flow = shell.workspace.intake
@@ -81,6 +82,7 @@ def test_declining_the_draft_discards_it(qtbot, qapp: QApplication, data_dir: Pa
             lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=10_000
         )
         box = QApplication.activeModalWidget()
+        qtbot.waitUntil(box.isActiveWindow, timeout=5_000)
         qtbot.keyClick(box, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
         qtbot.waitUntil(lambda: not DraftStore(data_dir).path.exists(), timeout=5_000)
     finally:
@@ -117,7 +119,9 @@ def test_a_draft_keeps_the_form_version_it_started_on(
         qtbot.waitUntil(
             lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), timeout=10_000
         )
-        qtbot.keyClick(QApplication.activeModalWidget(), Qt.Key.Key_Return)
+        box = QApplication.activeModalWidget()
+        qtbot.waitUntil(box.isActiveWindow, timeout=5_000)
+        qtbot.keyClick(box, Qt.Key.Key_Return)
         flow = shell.workspace.intake
         qtbot.waitUntil(lambda: flow.step == "form", timeout=10_000)
         assert flow.item.version == old.version

@@ -144,6 +144,7 @@ def test_supplement_turns_the_notice_into_an_acceptance(
         lambda: isinstance(QApplication.activeModalWidget(), SupplementDialog), timeout=5_000
     )
     dialog = QApplication.activeModalWidget()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)  # its Ctrl+Enter needs the focus
     needed = [s.code for s in dialog.materials.specs]
     assert needed == ["id_card", "photo", "guardian_id"]
     for code in needed:  # what a drop of the scanned file on each row does

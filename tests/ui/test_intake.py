@@ -65,6 +65,7 @@ def type_in_file_dialog(qtbot, shell: Shell, path: Path) -> None:  # type: ignor
         lambda: isinstance(QApplication.activeModalWidget(), QFileDialog), timeout=5_000
     )
     dialog = QApplication.activeModalWidget()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
     name_box = dialog.findChild(QLineEdit, "fileNameEdit")
     name_box.setFocus()
     # The path is pasted, not typed: typing opens Qt's own path completer popup, which the

@@ -18,7 +18,6 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QVBoxLayout,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from counter_app.ui.drafts import STEPS, Draft
 from counter_app.ui.intake.applicant import ApplicantStep
+from counter_app.ui.intake.autosave import DraftKeeper
 from counter_app.ui.intake.form_view import FormView
 from counter_app.ui.intake.materials import MaterialsStep
 from counter_app.ui.intake.picker import ItemPicker
@@ -37,7 +37,6 @@ from counter_app.ui.widgets import (
     button,
     error_label,
     error_message,
-    open_once,
     show_error,
     tr_text,
     with_shortcut,
@@ -47,7 +46,6 @@ if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
 
 log = logging.getLogger(__name__)
-AUTOSAVE_MS = 300
 PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
@@ -82,10 +80,8 @@ class IntakeFlow(QWidget):
         self.form: FormView | None = None
         self.show_all_problems = False
         self._build()
-        self.autosave = QTimer(self)
-        self.autosave.setSingleShot(True)
-        self.autosave.setInterval(AUTOSAVE_MS)
-        self.autosave.timeout.connect(self._save_draft)
+        self.keeper = DraftKeeper(self)
+        self.keeper.saved.connect(self.draft_saved)
         self.live = QTimer(self)
         self.live.setSingleShot(True)
         self.live.setInterval(120)
@@ -355,7 +351,7 @@ class IntakeFlow(QWidget):
         self.mirror.emit(html)
 
     def submit(self) -> None:
-        self._collect()
+        self.keeper.collect()
         self.next_button.setEnabled(False)
         draft, session = self.draft, self.shell.session
         self.shell.ops.store(
@@ -364,7 +360,7 @@ class IntakeFlow(QWidget):
 
     def _submitted(self, result: Any) -> None:
         self.next_button.setEnabled(True)
-        self.autosave.stop()
+        self.keeper.stop()
         self.shell.drafts.discard()
         self.go("result")
         kind = str(getattr(result, "kind", "acceptance"))
@@ -407,83 +403,16 @@ class IntakeFlow(QWidget):
             self.problem, error_message(exc, self.tr("Something went wrong; nothing was lost."))
         )
 
-    # -- drafts ---------------------------------------------------------------------------
-    def _collect(self) -> None:
-        if self.form is not None:
-            self.draft.answers = self.form.all_values()
-        self.draft.applicant = self.applicant.values()
-        self.draft.attachments = {k: list(v) for k, v in self.materials.attachments.items()}
-        self.draft.reuse = sorted(self.materials.reuse)
-        self.draft.set_signature(self.signature.png())
-
+    # -- drafts (kept by `autosave.DraftKeeper`) -------------------------------------------
     def _touched(self) -> None:
-        if self.draft.service_code and self.step != "result":
-            self.autosave.start()
-
-    def _save_draft(self) -> None:
-        self._collect()
-        snapshot = Draft.from_json(self.draft.to_json())
-        self.shell.ops.io(
-            lambda: self.shell.drafts.save(snapshot), lambda _r: self.draft_saved.emit(), self._fail
-        )
+        self.keeper.touched()
 
     def stop_autosave(self) -> None:
-        if self.autosave.isActive():
-            self.autosave.stop()
-            self._save_draft()
+        self.keeper.flush()
 
     def offer_draft(self) -> None:
         """After login: offer back an application that was not finished."""
-        self.shell.ops.io(self.shell.drafts.load, self._maybe_resume, self._fail)
-
-    def _maybe_resume(self, draft: Draft | None) -> None:
-        if draft is None:
-            return
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            self.tr("Unfinished application"),
-            self.tr(
-                "An application for {item} ({name}) was not finished (saved {at}). Continue it?"
-            ).format(
-                item=draft.service_code, name=draft.applicant.get("name", ""), at=draft.updated_at
-            ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
-        )
-        box.setObjectName("resume_box")
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-        box.finished.connect(lambda code: self._resume_answer(code, draft))
-        self.resume_box = box
-        open_once(box)
-
-    def _resume_answer(self, code: int, draft: Draft) -> None:
-        if code == QMessageBox.StandardButton.Yes:
-            self.resume(draft)
-        else:
-            self.shell.drafts.discard()
+        self.keeper.offer()
 
     def resume(self, draft: Draft) -> None:
-        """Open `draft` on the form version it started with."""
-        code, version = draft.service_code, draft.service_version
-        self.shell.ops.store(
-            lambda: self.shell.backend.item(code, version),
-            lambda item: self._resumed(draft, item),
-            self._fail,
-        )
-
-    def _resumed(self, draft: Draft, item: Any) -> None:
-        self.shell.workspace.show_page("intake")
-        self.use_item(item)
-        self.draft = draft
-        self.applicant.set_values(draft.applicant)
-        if self.form is not None:
-            self.form.set_values(draft.answers)
-        self.materials.restore(draft.attachments, draft.reuse)
-        self.signature.saved_png = draft.signature_png()
-        self._revalidate()
-        if draft.step in ("materials", "signature", "review"):
-            report = self.item.validate(self.form.values() if self.form else {})
-            self.materials.set_materials(
-                item.materials, item.required_materials(report.cleaned), None
-            )
-        self.go(draft.step if draft.step in STEPS else "applicant")
+        self.keeper.resume(draft)
