@@ -15,6 +15,7 @@ counter in steady use; the target applies).
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -90,6 +91,7 @@ def intake(ctx: Context) -> list[Result]:
     source = database_for(ctx.sizes.big_db, ctx.cache, ctx.log)
     data_dir = ctx.work / "intake-terminal"
     shutil.copytree(source, data_dir)
+    os.sync()  # the copy's write-back must not land in the timed samples
     n, size = ctx.sizes.samples, f"{ctx.sizes.big_db:,} apps"
     bare = BareInsert(ctx.work / "bare-insert.db")
     results = []
