@@ -229,20 +229,39 @@ class Filler:
         )
 
     def _application(
-        self,
-        t: Tables,
-        day: date,
-        at: datetime,
-        people: list[Person],
-        companies: list[Person],
+        self, t: Tables, day: date, at: datetime, people: list[Person], companies: list[Person]
     ) -> None:
+        """One application and everything intake and sync would have written for it."""
+        new, receipt_no, missing = self._decide(t, day, at, people, companies)
+        snap = snapshot(new, receipt_no, self.ident)
+        events = self._events(new)
+        self._submission_row(t, new, receipt_no, snap, events)
+        uuid, who, when = new.uuid, new.applicant, snap["accepted_at"]
+        for m in new.materials:
+            t.add("submission_materials", (uuid, m.code, m.stored.sha256, 0))
+            t.add("applicant_materials", (who["id_no"], m.code, m.stored.sha256, when))
+        if missing:
+            t.add("notice_items", (uuid, missing, "missing"))
+        t.add("status_events", (uuid, str(new.status), "", "local", when, None))
+        t.add("outbox", ("submission", uuid, dumps(snap), "done", when, when))
+        detail = {"uuid": uuid, "service": new.service_code, "content_hash": snap["content_hash"]}
+        self._audit(t, new.clerk_id, f"submission.{new.kind}", receipt_no, at, detail)
+        for k, (st, moment) in enumerate(events):
+            rid = f"gen-{uuid}-{k}"
+            t.add("status_events", (uuid, st, "", "portal", moment.isoformat(), rid))
+            self._audit(t, "portal", "status.remote", receipt_no, moment, {"status": st, "remote_id": rid})  # noqa: E501  # fmt: skip
+        self._remember(who, new.service_code, new.answers, when)
+
+    def _decide(
+        self, t: Tables, day: date, at: datetime, people: list[Person], companies: list[Person]
+    ) -> tuple[NewSubmission, str, str | None]:
+        """What the clerk took: (the submission, its receipt number, the code of the material
+        a one-time notice asks for, if it is one)."""
         rng = self.rng
         item = rng.choices(self.items, self.weights)[0]
         who = rng.choice(people if item.applicant_kind == "person" else companies)
-        answers = self.answers[item.code]
         uuid = str(uuidlib.UUID(int=rng.getrandbits(128), version=4))
         self.counter += 1
-        receipt_no = new_receipt_no(day, TERMINAL_ID, self.counter)
         required = self.required[item.code]
         notice = bool(required) and rng.random() < 0.05
         given = required[1:] if notice else required
@@ -253,7 +272,7 @@ class Filler:
             service_code=item.code,
             service_version=item.version,
             applicant={"kind": who.kind, "id_no": who.id_no, "name": who.name, "phone": who.phone},
-            answers=answers,
+            answers=self.answers[item.code],
             status=Status.NOTICE_ISSUED if notice else Status.RECEIVED,
             accepted_at=at,
             day=day,
@@ -261,38 +280,28 @@ class Filler:
             clerk_id=rng.choice(CLERKS),
             materials=materials,
         )
-        snap = snapshot(new, receipt_no, self.ident)
-        answers_json = self.answers_json[item.code]
-        events = self._events(new)
+        receipt_no = new_receipt_no(day, TERMINAL_ID, self.counter)
+        return new, receipt_no, required[0].code if notice else None
+
+    def _submission_row(
+        self,
+        t: Tables,
+        new: NewSubmission,
+        receipt_no: str,
+        snap: dict[str, Any],
+        events: list[tuple[str, datetime]],
+    ) -> None:
         status, settled = (events[-1][0], events[-1][1]) if events else (str(new.status), None)
         t.add(
             "submissions",
             (
-                uuid, receipt_no, new.kind, item.code, item.version, who.id_no, answers_json,
-                status, snap["accepted_at"], day.isoformat(), snap["due_date"], new.clerk_id,
+                new.uuid, receipt_no, new.kind, new.service_code, new.service_version,
+                new.applicant["id_no"], self.answers_json[new.service_code], status,
+                snap["accepted_at"], new.day.isoformat(), snap["due_date"], new.clerk_id,
                 TERMINAL_ID, HALL, WINDOW, self._rating(status), snap["content_hash"], "synced",
                 settled.isoformat() if settled and status in SETTLED else None,
             ),
         )  # fmt: skip
-        for m in materials:
-            t.add("submission_materials", (uuid, m.code, m.stored.sha256, 0))
-            t.add("applicant_materials", (who.id_no, m.code, m.stored.sha256, snap["accepted_at"]))
-        if notice:
-            t.add("notice_items", (uuid, required[0].code, "missing"))
-        t.add("status_events", (uuid, str(new.status), "", "local", snap["accepted_at"], None))
-        t.add(
-            "outbox",
-            ("submission", uuid, dumps(snap), "done", snap["accepted_at"], snap["accepted_at"]),
-        )
-        detail = {"uuid": uuid, "service": item.code, "content_hash": snap["content_hash"]}
-        self._audit(t, new.clerk_id, f"submission.{new.kind}", receipt_no, at, detail)
-        for k, (st, when) in enumerate(events):
-            rid = f"gen-{uuid}-{k}"
-            t.add("status_events", (uuid, st, "", "portal", when.isoformat(), rid))
-            self._audit(
-                t, "portal", "status.remote", receipt_no, when, {"status": st, "remote_id": rid}
-            )
-        self._remember(who, item.code, answers, snap["accepted_at"])
 
     def _material(self, t: Tables, uuid: str, code: str, at: datetime) -> StoredMaterial:
         sha = hashlib.sha256(f"{uuid}/{code}".encode()).hexdigest()
@@ -335,9 +344,9 @@ class Filler:
         t.add("audit_log", (self.seq, when, actor, action, entity, body, self.prev, digest))
         self.prev = digest
 
-    def _remember(self, who: Person, code: str, answers: dict[str, Any], when: str) -> None:
+    def _remember(self, who: dict[str, str], code: str, answers: dict[str, Any], when: str) -> None:
         known = self.applicants.setdefault(
-            who.id_no, {"p": who, "last": {}, "created": when, "updated": when}
+            who["id_no"], {"p": who, "last": {}, "created": when, "updated": when}
         )
         known["last"][code] = answers
         known["updated"] = when
@@ -352,14 +361,14 @@ class Filler:
         t.rows.clear()
 
     def _write_applicants(self) -> None:
-        """Applicants go in before the submissions' foreign keys are checked: this connection
-        does not turn foreign keys on, and the whole file is consistent when it is done."""
+        """Applicants go in last, once each with their latest answers: this connection does
+        not check foreign keys, and the file is consistent once the build is done."""
         rows = [
             (
                 k,
-                v["p"].kind,
-                v["p"].name,
-                v["p"].phone,
+                v["p"]["kind"],
+                v["p"]["name"],
+                v["p"]["phone"],
                 dumps(v["last"]),
                 v["created"],
                 v["updated"],
