@@ -79,6 +79,54 @@
     </message>
 </context>
 <context>
+    <name>ClerkForm</name>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="180" />
+        <source>Add a clerk</source>
+        <translation>添加工作人员</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="191" />
+        <source>Clerk</source>
+        <translation>窗口人员</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="192" />
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="193" />
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="198" />
+        <source>Clerk ID</source>
+        <translation>工号</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="199" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="200" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="201" />
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="207" />
+        <source>A&amp;dd clerk</source>
+        <translation>添加(&amp;D)</translation>
+    </message>
+</context>
+<context>
     <name>DetailPage</name>
     <message>
         <location filename="../../counter_app/ui/detail.py" line="54" />
@@ -692,104 +740,109 @@
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="41" />
+        <location filename="../../counter_app/ui/settings_page.py" line="42" />
         <source>A4</source>
         <translation>A4 纸</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="42" />
+        <location filename="../../counter_app/ui/settings_page.py" line="43" />
         <source>80 mm roll</source>
         <translation>80 毫米热敏纸</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="48" />
+        <location filename="../../counter_app/ui/settings_page.py" line="49" />
         <source> min</source>
         <translation> 分钟</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="54" />
+        <location filename="../../counter_app/ui/settings_page.py" line="55" />
         <source>Large text</source>
         <translation>大字模式</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="81" />
+        <location filename="../../counter_app/ui/settings_page.py" line="84" />
         <source>This window</source>
         <translation>本窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="68" />
-        <location filename="../../counter_app/ui/settings_page.py" line="83" />
+        <location filename="../../counter_app/ui/settings_page.py" line="71" />
+        <location filename="../../counter_app/ui/settings_page.py" line="86" />
         <source>Paper</source>
         <translation>纸张</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="69" />
-        <location filename="../../counter_app/ui/settings_page.py" line="84" />
+        <location filename="../../counter_app/ui/settings_page.py" line="72" />
+        <location filename="../../counter_app/ui/settings_page.py" line="87" />
         <source>Idle logout after</source>
         <translation>无操作自动退出</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="70" />
-        <location filename="../../counter_app/ui/settings_page.py" line="85" />
+        <location filename="../../counter_app/ui/settings_page.py" line="73" />
+        <location filename="../../counter_app/ui/settings_page.py" line="88" />
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="87" />
+        <location filename="../../counter_app/ui/settings_page.py" line="90" />
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="88" />
+        <location filename="../../counter_app/ui/settings_page.py" line="91" />
         <source>Online platform</source>
         <translation>网上政务服务平台</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="71" />
-        <location filename="../../counter_app/ui/settings_page.py" line="90" />
+        <location filename="../../counter_app/ui/settings_page.py" line="74" />
+        <location filename="../../counter_app/ui/settings_page.py" line="93" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="72" />
-        <location filename="../../counter_app/ui/settings_page.py" line="91" />
+        <location filename="../../counter_app/ui/settings_page.py" line="75" />
+        <location filename="../../counter_app/ui/settings_page.py" line="94" />
         <source>Enrollment code</source>
         <translation>注册码</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="92" />
+        <location filename="../../counter_app/ui/settings_page.py" line="95" />
         <source>&amp;Enroll</source>
         <translation>注册终端(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="73" />
-        <location filename="../../counter_app/ui/settings_page.py" line="95" />
+        <location filename="../../counter_app/ui/settings_page.py" line="76" />
+        <location filename="../../counter_app/ui/settings_page.py" line="98" />
         <source>Catalog on this terminal</source>
         <translation>本终端的事项目录</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="74" />
-        <location filename="../../counter_app/ui/settings_page.py" line="96" />
+        <location filename="../../counter_app/ui/settings_page.py" line="77" />
+        <location filename="../../counter_app/ui/settings_page.py" line="99" />
         <source>Clerks</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="124" />
+        <location filename="../../counter_app/ui/settings_page.py" line="128" />
         <source>Saved.</source>
         <translation>已保存。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="136" />
+        <location filename="../../counter_app/ui/settings_page.py" line="140" />
         <source>Enter the platform's address and the enrollment code.</source>
         <translation>请输入平台地址和注册码。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="145" />
+        <location filename="../../counter_app/ui/settings_page.py" line="149" />
         <source>Enrolled.</source>
         <translation>终端已注册。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/settings_page.py" line="149" />
+        <location filename="../../counter_app/ui/settings_page.py" line="164" />
+        <source>Clerk {id} added.</source>
+        <translation>已添加工作人员 {id}。</translation>
+    </message>
+    <message>
+        <location filename="../../counter_app/ui/settings_page.py" line="168" />
         <source>The operation failed.</source>
         <translation>操作未能完成。</translation>
     </message>
@@ -797,54 +850,54 @@
 <context>
     <name>Shell</name>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="141" />
+        <location filename="../../counter_app/ui/shell.py" line="145" />
         <source>Backup written: {name}</source>
         <translation>已自动备份：{name}</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="147" />
+        <location filename="../../counter_app/ui/shell.py" line="151" />
         <source>The automatic backup failed.</source>
         <translation>自动备份失败。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="177" />
+        <location filename="../../counter_app/ui/shell.py" line="181" />
         <source>The terminal's data folder could not be opened.</source>
         <translation>终端数据文件夹无法打开。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="184" />
-        <location filename="../../counter_app/ui/shell.py" line="202" />
-        <location filename="../../counter_app/ui/shell.py" line="304" />
+        <location filename="../../counter_app/ui/shell.py" line="188" />
+        <location filename="../../counter_app/ui/shell.py" line="206" />
+        <location filename="../../counter_app/ui/shell.py" line="308" />
         <source>One-window counter</source>
         <translation>一窗受理</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="186" />
+        <location filename="../../counter_app/ui/shell.py" line="190" />
         <source>{title} - {hall}, window {window}</source>
         <translation>{title} - {hall} {window} 号窗口</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="196" />
+        <location filename="../../counter_app/ui/shell.py" line="200" />
         <source>Clerk</source>
         <translation>窗口人员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="197" />
+        <location filename="../../counter_app/ui/shell.py" line="201" />
         <source>Supervisor</source>
         <translation>主管</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="198" />
+        <location filename="../../counter_app/ui/shell.py" line="202" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="219" />
+        <location filename="../../counter_app/ui/shell.py" line="223" />
         <source>Login failed.</source>
         <translation>登录失败。</translation>
     </message>
     <message>
-        <location filename="../../counter_app/ui/shell.py" line="257" />
+        <location filename="../../counter_app/ui/shell.py" line="261" />
         <source>You were logged out after a period without activity.</source>
         <translation>长时间无操作，已自动退出登录。</translation>
     </message>

@@ -306,6 +306,11 @@ class Backend:
             ],
         }
 
+    def add_clerk(self, session: Any, clerk_id: str, name: str, password: str, role: str) -> None:
+        from counter_app.clerks import add_clerk
+
+        add_clerk(self.terminal.store, clerk_id, name, password, role, actor=session)
+
     def enroll(self, url: str, code: str, session: Any) -> None:
         from counter_app.clerks import require_role
         from sync import enroll as enrolling  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -62,6 +63,8 @@ class SettingsPage(QWidget):
         self.catalog.setObjectName("catalog_versions")
         self.clerks = QListWidget(self)
         self.clerks.setObjectName("clerk_list")
+        self.new_clerk = ClerkForm(self)
+        self.new_clerk.add_requested.connect(self.add_clerk)
         self.message = error_label(self, "settings_message")
         self.done = QLabel(self)
         names = (
@@ -102,6 +105,7 @@ class SettingsPage(QWidget):
         box.addWidget(window)
         box.addWidget(platform)
         box.addLayout(lists, 1)
+        box.addWidget(self.new_clerk)
         box.addWidget(self.message)
         box.addWidget(self.done)
 
@@ -145,5 +149,71 @@ class SettingsPage(QWidget):
         self.done.setText(self.tr("Enrolled."))
         self.shell.start_sync()
 
+    def add_clerk(self, clerk_id: str, name: str, password: str, role: str) -> None:
+        """Create a clerk; the service layer checks the admin role and the password rules."""
+        session = self.shell.session
+        show_error(self.message, "")
+        self.shell.ops.store(
+            lambda: self.shell.backend.add_clerk(session, clerk_id, name, password, role),
+            lambda _r: self._clerk_added(clerk_id),
+            self._failed,
+        )
+
+    def _clerk_added(self, clerk_id: str) -> None:
+        self.new_clerk.clear()
+        self.done.setText(self.tr("Clerk {id} added.").format(id=clerk_id))
+        self.enter()
+
     def _failed(self, exc: BaseException) -> None:
         show_error(self.message, error_message(exc, self.tr("The operation failed.")))
+
+
+class ClerkForm(QGroupBox):
+    """A new clerk's ID, name, password and role.
+
+    Signals: add_requested(clerk_id, name, password, role)."""
+
+    add_requested = Signal(str, str, str, str)
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setTitle(self.tr("Add a clerk"))
+        self.clerk_id = QLineEdit(self)
+        self.clerk_id.setObjectName("new_clerk_id")
+        self.name = QLineEdit(self)
+        self.name.setObjectName("new_clerk_name")
+        self.password = QLineEdit(self)
+        self.password.setObjectName("new_clerk_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.role = QComboBox(self)
+        self.role.setObjectName("new_clerk_role")
+        for role, label in (
+            ("clerk", self.tr("Clerk")),
+            ("supervisor", self.tr("Supervisor")),
+            ("admin", self.tr("Administrator")),
+        ):
+            self.role.addItem(label, role)
+        row = QHBoxLayout(self)
+        for widget, label in (
+            (self.clerk_id, self.tr("Clerk ID")),
+            (self.name, self.tr("Name")),
+            (self.password, self.tr("Password")),
+            (self.role, self.tr("Role")),
+        ):
+            widget.setAccessibleName(label)
+            if isinstance(widget, QLineEdit):
+                widget.setPlaceholderText(label)
+            row.addWidget(widget)
+        row.addWidget(button(self.tr("A&dd clerk"), "Ctrl+Shift+A", self._add, self, "add_clerk"))
+
+    def _add(self) -> None:
+        self.add_requested.emit(
+            self.clerk_id.text().strip(),
+            self.name.text().strip(),
+            self.password.text(),
+            self.role.currentData(),
+        )
+
+    def clear(self) -> None:
+        for edit in (self.clerk_id, self.name, self.password):
+            edit.clear()

@@ -169,3 +169,42 @@ def test_enroll_with_the_platform_starts_sync(qtbot, shell: Shell, tmp_path: Pat
     finally:
         shell.shutdown()
         server.stop()
+
+
+def _settings_as_admin(qtbot, shell: Shell):  # type: ignore[no-untyped-def]
+    _login(qtbot, shell, "admin", "demo-admin-1")
+    shell.workspace.show_page("settings")
+    settings = shell.workspace.settings
+    qtbot.waitUntil(lambda: settings.clerks.count() == 3, timeout=10_000)
+    return settings
+
+
+def test_admin_adds_a_clerk_who_can_then_log_in(qtbot, shell: Shell) -> None:
+    settings = _settings_as_admin(qtbot, shell)
+    form = settings.new_clerk
+    for edit, text in (
+        (form.clerk_id, "c042"),
+        (form.name, "Zhao"),
+        (form.password, "a-long-password"),
+    ):
+        qtbot.keyClicks(edit, text)
+    qtbot.keyClick(
+        form.password,
+        Qt.Key.Key_A,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.waitUntil(lambda: settings.clerks.count() == 4, timeout=10_000)
+    assert settings.done.text() == "Clerk c042 added."
+    assert form.clerk_id.text() == ""
+    with qtbot.waitSignal(shell.logged_out, timeout=5_000):
+        shell.logout()
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000) as signal:
+        login(qtbot, shell, "c042", "a-long-password")
+    assert signal.args[0].role == "clerk"
+
+
+def test_a_too_short_password_is_refused_with_the_reason(qtbot, shell: Shell) -> None:
+    settings = _settings_as_admin(qtbot, shell)
+    settings.add_clerk("c043", "Qian", "short", "clerk")
+    qtbot.waitUntil(settings.message.isVisible, timeout=10_000)
+    assert "at least 8 characters" in settings.message.text()
