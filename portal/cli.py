@@ -82,6 +82,12 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_resolve(args: argparse.Namespace) -> int:
+    services.resolve_conflict(_db(args), args.id)
+    print(f"resolved {args.id}")
+    return 0
+
+
 def cmd_terminals(args: argparse.Namespace) -> int:
     for row in enrollment.list_terminals(_db(args)):
         print(json.dumps(row, ensure_ascii=False, default=str))
@@ -124,6 +130,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_parser("conflicts", help="list unresolved conflicts (JSON lines)")
     p.add_argument("--hall")
     p.set_defaults(func=cmd_conflicts)
+    p = add_parser("resolve-conflict", help="mark a conflict as dealt with")
+    p.add_argument("id", type=int)
+    p.set_defaults(func=cmd_resolve)
     add_parser("terminals", help="list terminals").set_defaults(func=cmd_terminals)
     pages_cli.add_commands(lambda name, text: add_parser(name, help=text), _db)
     return parser

@@ -389,3 +389,19 @@ def list_conflicts(db: Database, hall: str | None = None) -> list[dict[str, Any]
         query = query.where(table.c.hall == hall)
     with db.begin() as conn:
         return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def resolve_conflict(db: Database, conflict_id: int) -> None:
+    """The supervisor has dealt with a conflict: it leaves the open list (the stored
+    application is untouched; correcting it is a new application or a status change)."""
+    table = db.t("conflicts")
+    with db.begin() as conn:
+        done = conn.execute(
+            update(table)
+            .where(table.c.id == conflict_id, table.c.resolved_at.is_(None))
+            .values(resolved_at=now_iso())
+        )
+    if done.rowcount != 1:
+        raise NotFound(
+            Text(f"没有未处理的冲突 {conflict_id}。", f"No open conflict {conflict_id}.")
+        )

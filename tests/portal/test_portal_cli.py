@@ -15,7 +15,7 @@ import pytest
 
 from portal.cli import main
 from portal.db import Database
-from tests.portal.test_services import SHA, app
+from tests.portal.test_services import app
 from tests.portal.test_services import push as push_apps
 
 CATALOG = Path(__file__).resolve().parents[1] / "sync" / "data" / "SYNC-001.yaml"
@@ -61,7 +61,13 @@ def test_set_status_publish_conflicts(
     assert run(capsys, "publish-catalog", *args, str(CATALOG))[1].strip() == "published 1 new of 1"
     conflicts = run(capsys, "conflicts", *args)[1].splitlines()
     assert [json.loads(c)["uuid"] for c in conflicts] == ["uuid-00000001"]
-    assert SHA
+    conflict_id = str(json.loads(conflicts[0])["id"])
+    assert (
+        run(capsys, "resolve-conflict", *args, conflict_id)[1].strip() == f"resolved {conflict_id}"
+    )
+    assert run(capsys, "conflicts", *args)[1] == ""
+    code, _, err = run(capsys, "resolve-conflict", *args, conflict_id, "--lang", "en")
+    assert code == 2 and err.strip() == f"portal: No open conflict {conflict_id}."
 
 
 def _free_port() -> int:
