@@ -35,6 +35,7 @@ _MAGIC = (
     (b"PK\x03\x04", "zip", "application/zip"),
 )
 _SAME = {"jpeg": "jpg", "tiff": "tif"}
+_SNIFFED = frozenset(ext for _, ext, _ in _MAGIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,12 +49,15 @@ class StoredMaterial:
 
 
 def sniff(head: bytes, name: str | None = None) -> tuple[str, str]:
-    """(extension, MIME type) from the first bytes; the file name only when bytes say nothing."""
+    """(extension, MIME type) from the first bytes; the file name only when bytes say nothing
+    and the name claims no type whose bytes we know (a program renamed scan.pdf is "bin")."""
     for magic, ext, mime in _MAGIC:
         if head.startswith(magic):
             return ext, mime
     suffix = Path(name).suffix.lower().lstrip(".") if name else ""
     suffix = _SAME.get(suffix, suffix)
+    if suffix in _SNIFFED:
+        return "bin", "application/octet-stream"
     guessed = mimetypes.guess_type(f"x.{suffix}")[0] if suffix else None
     return suffix or "bin", guessed or "application/octet-stream"
 
