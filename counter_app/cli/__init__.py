@@ -15,11 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from counter_app import __version__
-from counter_app.cli import forms_cmds, it_cmds, receipt_cmds, store_cmds, sync_cmds
+from counter_app.cli import audit_cmds, forms_cmds, it_cmds, receipt_cmds, store_cmds, sync_cmds
 from counter_app.config import load_config
 from forms.text import DEFAULT_LANG, LocalizedError
 
-COMMAND_MODULES = (forms_cmds, store_cmds, receipt_cmds, sync_cmds, it_cmds)
+COMMAND_MODULES = (forms_cmds, store_cmds, receipt_cmds, sync_cmds, it_cmds, audit_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:
