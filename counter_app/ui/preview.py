@@ -27,7 +27,7 @@ class PdfPane(QPdfView):
         self.buffer: QBuffer | None = None
         self.setDocument(self.document)
         self.setPageMode(QPdfView.PageMode.MultiPage)
-        self.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.setZoomMode(QPdfView.ZoomMode.FitInView)  # the whole page, as it will print
 
     def show_pdf(self, data: bytes) -> bool:
         """Load `data`; False when Qt cannot read it."""
