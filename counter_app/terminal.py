@@ -83,6 +83,7 @@ class Terminal:
         """Create the terminal in `data_dir` (or open it, updating what is given)."""
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
+            data_dir.chmod(0o700)  # personal data: no other account on the PC may look in
         except OSError as exc:
             raise _os_error(exc) from exc
         terminal = cls(data_dir, open_store(data_dir / DB_NAME), now)
