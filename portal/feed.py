@@ -1,0 +1,78 @@
+"""The changes feed a terminal pulls (status changes of its applications, catalog versions,
+ratings) and catalog publishing. Feed rows are written in `seq` order (see
+`Database.serialize_changes`), so a terminal's cursor never skips a late commit.
+`portal.services` re-exports both functions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from forms.text import Text
+from portal.db import Database, now_iso
+from portal.enrollment import TerminalInfo
+from portal.errors import Invalid
+from sync.protocol import CatalogUpdate, ChangesReply, RatingChange, StatusChange
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def changes(db: Database, term: TerminalInfo, cursor: int, limit: int) -> ChangesReply:
+    """Status changes of this terminal's applications and catalog versions after `cursor`."""
+    table = db.t("changes")
+    mine = (table.c.kind == "catalog") | (table.c.terminal_id == term.terminal_id)
+    query = select(table).where(table.c.seq > cursor, mine).order_by(table.c.seq)
+    with db.begin() as conn:
+        rows = conn.execute(query.limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    reply = ChangesReply(cursor=rows[-1].seq if rows else cursor, more=more)
+    for row in rows:
+        if row.kind == "status":
+            reply.statuses.append(StatusChange.model_validate_json(row.payload))
+        elif row.kind == "rating":  # written by portal/pages/ratings.py
+            reply.ratings.append(RatingChange.model_validate_json(row.payload))
+        else:
+            reply.catalog.append(CatalogUpdate.model_validate_json(row.payload))
+    return reply
+
+
+def publish_catalog(db: Database, items: list[dict[str, Any]]) -> int:
+    """Publish service item versions (`ServiceItem.to_dict()`); returns how many were new.
+    Publishing a version again with the same definition does nothing; with a different
+    definition it is refused (bump the version)."""
+    table = db.t("catalog_items")
+    published = 0
+    with db.begin() as conn:
+        db.serialize_changes(conn)
+        for item in items:
+            code, version, body = str(item["code"]), int(item["version"]), _dumps(item)
+            old = conn.execute(
+                select(table.c.definition).where(table.c.code == code, table.c.version == version)
+            ).scalar_one_or_none()
+            if old == body:
+                continue
+            if old is not None:
+                raise Invalid(
+                    Text(
+                        f"{code} 第 {version} 版已发布且内容不同，请提高版本号。",
+                        f"{code} version {version} was published with other content: "
+                        "bump the version.",
+                    )
+                )
+            at = now_iso()
+            conn.execute(
+                insert(table).values(code=code, version=version, definition=body, published_at=at)
+            )
+            update_ = CatalogUpdate(code=code, version=version, definition=item)
+            conn.execute(
+                insert(db.t("changes")).values(
+                    kind="catalog", terminal_id=None, payload=update_.model_dump_json(), at=at
+                )
+            )
+            published += 1
+    return published
