@@ -13,6 +13,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -22,8 +23,9 @@ from bench.gen_db import CLERKS, PASSWORD, database_for
 RUNS = 5
 
 
-def child(*args: str) -> tuple[float, dict[str, Any]]:
-    """Run the window child; (seconds until its ready line, the line's data)."""
+def child(*args: str, timeout: float = 120.0) -> tuple[float, dict[str, Any]]:
+    """Run the window child; (seconds until its ready line, the line's data). A child that
+    is not ready within `timeout` (e.g. the terminal would not open) is killed: RuntimeError."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     start = time.perf_counter()
     with subprocess.Popen(
@@ -35,11 +37,14 @@ def child(*args: str) -> tuple[float, dict[str, Any]]:
         text=True,
     ) as proc:
         assert proc.stdout is not None
+        watchdog = threading.Timer(timeout, proc.kill)
+        watchdog.start()
         line = proc.stdout.readline()
         seconds = time.perf_counter() - start
-        proc.wait(timeout=60)
+        proc.wait()
+        watchdog.cancel()
     if proc.returncode != 0 or not line:
-        raise RuntimeError(f"window child {args} failed (exit {proc.returncode})")
+        raise RuntimeError(f"window child {args} was not ready (exit {proc.returncode})")
     return seconds, json.loads(line)
 
 

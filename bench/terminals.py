@@ -129,7 +129,7 @@ class PortalProcess:
         self.stderr = open(self.log_path, "wb")  # closed in __exit__
         self.proc = subprocess.Popen(cmd, cwd=ROOT, stderr=self.stderr)
         deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
                 with client() as c:
                     if c.get(f"{self.url}/api/v1/health").status_code == 200:
@@ -137,7 +137,8 @@ class PortalProcess:
             except httpx.TransportError:
                 time.sleep(0.1)
         self.__exit__()
-        raise RuntimeError("the portal process did not start")
+        last = self.log_path.read_text(errors="replace").strip().splitlines()[-1:]
+        raise RuntimeError(f"the portal process did not start: {' '.join(last)}")
 
     def __exit__(self, *exc: object) -> None:
         if self.proc is not None:
@@ -146,6 +147,6 @@ class PortalProcess:
             self.stderr.close()
 
     def errors(self) -> list[str]:
-        """The last line of every traceback the server logged (what a 500 was)."""
+        """The exception line of every traceback the server logged."""
         text = self.log_path.read_text(errors="replace")
         return re.findall(r"^[\w.]+(?:Error|Exception)\b.*$", text, re.MULTILINE)

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import math
+import time
 from pathlib import Path
 
 import pytest
 
 from bench import __main__ as runner
+from bench import bench_gui, bench_portal
 from bench.core import ROOT, Result, Sizes, percentile, table
 from bench.gen_db import PASSWORD, TERMINAL_ID, build, database_for
+from bench.terminals import PortalProcess, portal_settings
 from counter_app import audit, clerks, search
 from counter_app.terminal import Terminal
 from forms.validators import is_valid_resident_id, is_valid_uscc
@@ -116,3 +119,32 @@ def test_table_shows_ratio_and_verdict() -> None:
     assert "| intake    | p99    | 6 ms    | 2 ms     | 3.00x | p99 <= 3x | ok " in text
     assert "MISSED" in text.splitlines()[3]
     assert percentile([1, 2, 3, 4, 100], 99) == 100 and percentile([5, 1, 3], 50) == 3
+
+
+@pytest.mark.gui
+def test_a_window_that_never_becomes_ready_is_killed(tmp_path: Path) -> None:
+    # no terminal in this folder: the window shows the error and never reports "opened"
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="was not ready"):
+        bench_gui.child("app", str(tmp_path / "no-terminal"), timeout=5)
+    assert time.monotonic() - started < 30
+
+
+def test_a_portal_that_cannot_start_fails_fast(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    settings = portal_settings(tmp_path / "portal", f"sqlite:///{blocker}/portal.db")
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="did not start"), PortalProcess(settings):
+        pass
+    assert time.monotonic() - started < 25
+
+
+def test_no_postgres_binaries_means_sqlite_only(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("BENCH_PG_URL", raising=False)
+    monkeypatch.delenv("PORTAL_TEST_PG_URL", raising=False)
+    monkeypatch.setattr(bench_portal, "PG_BIN", tmp_path / "nowhere")
+    with bench_portal.postgres_database() as url:
+        assert url is None
