@@ -42,6 +42,8 @@ __all__ = ["Backoff", "SyncEngine", "SyncReport"]
 
 log = logging.getLogger(__name__)
 CURSOR_KEY = "sync_cursor"
+#: The audit seq whose head the platform confirmed last (the next push's anchor).
+ANCHOR_KEY = "audit_anchor_seq"
 
 
 class TerminalLike(Protocol):
@@ -179,6 +181,8 @@ class SyncEngine:
                 raise
             self._refused_batch(client, apps, events, ratings, exc, report)
             return
+        if req.audit_head is not None and req.audit_head.seq:
+            self.terminal.store.set_setting(ANCHOR_KEY, str(req.audit_head.seq))
         done: list[int | None] = []
         try:
             for result in reply.results:
@@ -281,8 +285,14 @@ class SyncEngine:
         report.set_aside.append((shown, reason))
 
     def _audit_head(self) -> AuditHead | None:
-        seq, head = audit.head(self.terminal.store)
-        return AuditHead(seq=seq, hash=head)
+        """The chain head, anchored at the head the platform confirmed last time."""
+        store = self.terminal.store
+        seq, head = audit.head(store)
+        anchor = int(store.get_setting(ANCHOR_KEY) or 0)
+        if not anchor:
+            return AuditHead(seq=seq, hash=head)
+        now = store.scalar("SELECT hash FROM audit_log WHERE seq = ?", (anchor,))
+        return AuditHead(seq=seq, hash=head, anchor_seq=anchor, anchor_hash=now or "")
 
     # -- materials -----------------------------------------------------------------------
     def _upload_for(

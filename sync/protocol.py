@@ -184,10 +184,15 @@ class RatingIn(Request):
 
 
 class AuditHead(Request):
-    """The head of the terminal's hash-chained audit log at push time."""
+    """The head of the terminal's hash-chained audit log at push time, and an anchor: the
+    terminal's hash now at the seq of the last head the platform confirmed. The platform
+    keeps every (seq, hash) it was told; two different hashes for one seq mean the chain
+    was rewritten below the anchor (`portal.audit_heads`)."""
 
     seq: Annotated[int, Field(ge=0, le=MAX_STORED_INT)]
     hash: Annotated[str, Field(min_length=1, max_length=128)]
+    anchor_seq: Annotated[int, Field(ge=1, le=MAX_STORED_INT)] | None = None
+    anchor_hash: Annotated[str, Field(max_length=128)] | None = None  # "" = entry is gone
 
 
 class PushRequest(Request):

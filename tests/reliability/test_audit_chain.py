@@ -1,6 +1,7 @@
 """The audit log is tamper-evident: triggers refuse edits, and `counter-app audit verify`
 names every entry someone edited, deleted or moved after dropping the triggers (what a
-person with the database file and the sqlite3 shell can do)."""
+person with the database file and the sqlite3 shell can do). A careful rewrite that also
+recomputes the hashes is caught by the platform, which kept the heads it was sent."""
 
 from __future__ import annotations
 
@@ -11,9 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from counter_app import audit
 from counter_app.cli import main
 from counter_app.terminal import Terminal
-from tests.sync.conftest import Take
+from portal.audit_heads import broken_chains
+from portal.server import BackgroundServer
+from sync.engine import SyncEngine
+from tests.sync.conftest import Take, plain_client
 
 Tamper = Callable[[sqlite3.Connection], None]
 
@@ -103,3 +108,40 @@ def test_verify_on_a_folder_without_a_terminal_is_one_clear_line(
     assert main(["--data-dir", str(tmp_path), "--lang", "en", "audit", "verify"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "init" in err
+
+
+def _rewrite_carefully(db: sqlite3.Connection, seq: int) -> None:
+    """Edit entry `seq` and recompute every hash after it, and the recorded head: the
+    local check cannot tell. Only someone who saw an older hash can."""
+    _drop_triggers(db)
+    db.execute("UPDATE audit_log SET actor = 'nobody' WHERE seq = ?", (seq,))
+    rows = db.execute(
+        "SELECT seq, at, actor, action, entity, detail FROM audit_log WHERE seq >= ? ORDER BY seq",
+        (seq,),
+    ).fetchall()
+    prev = db.execute("SELECT hash FROM audit_log WHERE seq = ?", (seq - 1,)).fetchone()[0]
+    for s, at, actor, action, entity, detail in rows:
+        digest = audit._hash(s, at, actor, action, entity, detail, prev)
+        db.execute("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, s))
+        prev = digest
+    last = rows[-1][0]
+    db.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (f"{last}:{prev}",))
+
+
+def test_a_rewritten_chain_is_caught_by_the_platform(
+    enrolled: Terminal, portal: BackgroundServer, take: Take, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for i in range(3):
+        take(f"before-{i}")
+    assert SyncEngine(enrolled, plain_client).run_once().ok
+    take("honest")
+    assert SyncEngine(enrolled, plain_client).run_once().ok
+    assert broken_chains(portal.app.state.db) == {}
+    anchor = audit.head(enrolled.store)[0]
+    db = sqlite3.connect(enrolled.data_dir / "counter.db", isolation_level=None)
+    _rewrite_carefully(db, 3)
+    db.close()
+    assert audit.verify(enrolled.store).ok  # locally, the careful rewrite is invisible
+    take("after the rewrite")
+    assert SyncEngine(enrolled, plain_client).run_once().ok  # the hall keeps working
+    assert broken_chains(portal.app.state.db) == {enrolled.terminal_id: [anchor]}
