@@ -98,6 +98,12 @@ class Operations(QObject):
         self.pending -= 1
         try:
             callback(value)
+        except RuntimeError as exc:
+            if "already deleted" not in str(exc):
+                raise
+            # The page that asked was closed meanwhile (logout, language switch): the
+            # work itself is done and stored; there is just nobody left to show it to.
+            log.debug("result for a closed page dropped: %s", exc)
         finally:
             if self.pending == 0:
                 self.busy_changed.emit(False)

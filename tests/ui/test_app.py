@@ -80,3 +80,19 @@ def test_operations_deliver_results_and_errors_on_the_gui_thread(qtbot, qapp: QA
     assert ops.pending == 0
     ops.wait()
     ops.deleteLater()
+
+
+def test_a_result_for_a_page_closed_meanwhile_is_dropped_quietly(qtbot, qapp: QApplication) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    ops = Operations()
+    label = QLabel()
+    label.deleteLater()
+    QApplication.sendPostedEvents(None, 52)  # QEvent.DeferredDelete: the page is gone
+    with qtbot.waitSignal(ops.finished, timeout=5_000):
+        ops.store(lambda: "text", label.setText, lambda e: None)
+    assert ops.pending == 0
+    ops.close()
+    ops.store(lambda: 1, lambda r: None, lambda e: None)  # after close: refused, not queued
+    assert ops.pending == 0
+    ops.deleteLater()
