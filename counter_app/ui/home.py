@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -120,6 +128,7 @@ class HomePage(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.activated.connect(self._open_row)
+        self.table.installEventFilter(self)
         self._layout()
         from PySide6.QtGui import QKeySequence, QShortcut
 
@@ -180,6 +189,22 @@ class HomePage(QWidget):
         self._fit_columns()
         if rows:
             self.table.selectRow(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """A scanner types wherever the focus is: characters typed on the list go to the
+        search box, so a scan after browsing the list still finds the application."""
+        if watched is self.table and isinstance(event, QKeyEvent):
+            plain = not event.modifiers() & ~Qt.KeyboardModifier.ShiftModifier
+            if (
+                event.type() == QEvent.Type.KeyPress
+                and plain
+                and event.text().isprintable()
+                and event.text().strip()
+            ):
+                self.search.setFocus()
+                self.search.insert(event.text())
+                return True
+        return False
 
     def _fit_columns(self) -> None:
         """Every column as wide as its content; the item name takes the rest."""

@@ -157,3 +157,16 @@ def test_supplement_turns_the_notice_into_an_acceptance(
     assert done.args[0].display_no != receipt_no
     qtbot.waitUntil(lambda: "Received" in ws.detail.browser.toPlainText(), timeout=10_000)
     assert ws.detail.done.text() == f"Accepted under receipt {done.args[0].display_no}."
+
+
+def test_a_scan_while_the_list_has_the_focus_still_searches(
+    qtbot, receipt_no: str, shell: Shell
+) -> None:
+    _login(qtbot, shell)
+    ws = shell.workspace
+    qtbot.waitUntil(lambda: ws.home.model.rowCount() == 1, timeout=10_000)
+    ws.home.table.setFocus()
+    qtbot.keyClicks(ws.home.table, receipt_no)
+    assert ws.home.search.text() == receipt_no and ws.home.search.hasFocus()
+    with qtbot.waitSignal(ws.page_changed, timeout=10_000):
+        qtbot.keyClick(ws.home.search, Qt.Key.Key_Return)
