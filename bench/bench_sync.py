@@ -91,11 +91,10 @@ class PushRun:
         self.terminal.close()
 
 
-ROUNDS = 2
-
-
-def push_case(work: Path, apps: int, material_bytes: int, log: Callable[[str], None]) -> PushRun:
-    """Take `apps` applications, then ROUNDS times: push a copy of the terminal to a fresh
+def push_case(
+    work: Path, apps: int, material_bytes: int, log: Callable[[str], None], rounds: int = 2
+) -> PushRun:
+    """Take `apps` applications, then `rounds` times: push a copy of the terminal to a fresh
     portal (timed) and replay the bytes to another fresh portal (timed). The best time of
     each side counts (the least disturbed by the other jobs on the machine). The last
     round's terminal and portal stay up for the pull."""
@@ -106,7 +105,7 @@ def push_case(work: Path, apps: int, material_bytes: int, log: Callable[[str], N
         for _ in range(apps):
             intake.take(terminal, material_bytes)
     runs: list[PushRun] = []
-    for r in range(ROUNDS):
+    for r in range(rounds):
         if runs:
             runs[-1].close()
         copy = work / f"terminal-{r}"
@@ -160,13 +159,14 @@ def _push_results(label: str, run: PushRun) -> list[Result]:
 
 def push_and_pull(ctx: Context) -> list[Result]:
     s = ctx.sizes
-    run = push_case(ctx.work / "push-apps", s.push_apps, 0, ctx.log)
+    run = push_case(ctx.work / "push-apps", s.push_apps, 0, ctx.log, s.rounds)
     results = _push_results(f"{s.push_apps:,} applications", run)
     try:
         results += _pull(run, s.pull_changes, ctx.log)
     finally:
         run.close()
-    mats = push_case(ctx.work / "push-materials", s.push_materials, s.material_kb * 1000, ctx.log)
+    size = s.material_kb * 1000
+    mats = push_case(ctx.work / "push-materials", s.push_materials, size, ctx.log, s.rounds)
     try:
         results += _push_results(f"{s.push_materials:,} materials of {s.material_kb} KB", mats)
     finally:

@@ -33,6 +33,7 @@ class Sizes:
     pull_changes: int  # status changes pulled and applied
     terminals: int  # simulated terminals syncing at once against the portal
     apps_per_terminal: int
+    rounds: int = 2  # sync push: rounds of (engine, bare), best of each counts
 
     @classmethod
     def default(cls) -> Sizes:
@@ -45,7 +46,7 @@ class Sizes:
     @classmethod
     def tiny(cls) -> Sizes:
         """For the smoke test: proves each benchmark runs, measures nothing of interest."""
-        return cls(300, 300, 5, 10, 3, 20, 10, 3, 2)
+        return cls(300, 300, 5, 10, 3, 20, 10, 3, 2, rounds=1)
 
 
 @dataclass(frozen=True)

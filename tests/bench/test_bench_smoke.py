@@ -126,7 +126,7 @@ def test_a_window_that_never_becomes_ready_is_killed(tmp_path: Path) -> None:
     # no terminal in this folder: the window shows the error and never reports "opened"
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="was not ready"):
-        bench_gui.child("app", str(tmp_path / "no-terminal"), timeout=5)
+        bench_gui.child("app", str(tmp_path / "no-terminal"), timeout=2)
     assert time.monotonic() - started < 30
 
 
