@@ -34,6 +34,7 @@ class Workspace(QWidget):
 
         self.setObjectName("workspace")
         self.shell = shell
+        bar = self._bar()  # created first: the tab order follows the reading order
         self.stack = QStackedWidget(self)
         self.home = HomePage(shell, self)
         self.intake = IntakeFlow(shell, self)
@@ -49,13 +50,15 @@ class Workspace(QWidget):
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
-        self._build()
+        box = QVBoxLayout(self)
+        box.addLayout(bar)
+        box.addWidget(self.stack, 1)
         self.sync_timer = QTimer(self)
         self.sync_timer.timeout.connect(self.refresh_sync)
         self.citizen: Any = None
         shell.sync_reported.connect(self._synced)
 
-    def _build(self) -> None:
+    def _bar(self) -> QHBoxLayout:
         role = getattr(self.shell.session, "role", "clerk")
         clerk = getattr(self.shell.session, "clerk_id", "")
         bar = QHBoxLayout()
@@ -86,9 +89,7 @@ class Workspace(QWidget):
                 "nav_logout",
             )
         )
-        box = QVBoxLayout(self)
-        box.addLayout(bar)
-        box.addWidget(self.stack, 1)
+        return bar
 
     def start(self, page: str = "home", offer_draft: bool = True) -> None:
         from counter_app.ui.citizen import CitizenScreen

@@ -97,3 +97,25 @@ def test_counter_app_demo_opens_the_login_window() -> None:
     )
     ready = [line for line in out.stdout.splitlines() if line.startswith("ready ")]
     assert ready and "Demo Service Hall, window 8" in ready[0]
+
+
+def test_work_area_tab_order_starts_at_the_top_bar(qtbot, shell: Shell) -> None:
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        login(qtbot, shell, "clerk", "demo-clerk-1")
+    ws = shell.workspace
+    qtbot.waitUntil(ws.home.search.hasFocus, timeout=10_000)
+    nav = ws.findChild(QPushButton, "nav_home")
+    assert nav.nextInFocusChain() is not None
+    chain, widget = [], nav
+    for _ in range(6):
+        widget = widget.nextInFocusChain()
+        chain.append(widget.objectName())
+    assert chain.index("nav_new") < chain.index("nav_stats")
+    logout = ws.findChild(QPushButton, "nav_logout")
+    after = logout.nextInFocusChain()
+    while (
+        after.objectName() in ("", "qt_scrollarea_viewport", "home_search_label")
+        or not after.focusPolicy()
+    ):
+        after = after.nextInFocusChain()
+    assert after.objectName() == "search"  # then the page, from its top
