@@ -4,6 +4,9 @@ Subcommands live in feature modules (`store_cmds`, `receipt_cmds`, `sync_cmds`);
 `register(subparsers)` that adds its commands with `set_defaults(func=...)`. A user's
 mistake ends as one clear line in the clerk's language and a non-zero exit, never a
 traceback: commands raise `LocalizedError` subclasses and `main` prints them.
+
+The command modules import the heavy libraries (reportlab, python-escpos, httpx); they are
+imported only when a command is given, so opening the window does not wait for them.
 """
 
 from __future__ import annotations
@@ -13,19 +16,33 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from counter_app import __version__
-from counter_app.cli import audit_cmds, forms_cmds, it_cmds, receipt_cmds, store_cmds, sync_cmds
 from counter_app.config import load_config
 from forms.text import DEFAULT_LANG, LocalizedError
 
-COMMAND_MODULES = (forms_cmds, store_cmds, receipt_cmds, sync_cmds, it_cmds, audit_cmds)
+
+def command_modules() -> tuple[ModuleType, ...]:
+    """Every module that registers subcommands."""
+    from counter_app.cli import (
+        audit_cmds,
+        forms_cmds,
+        it_cmds,
+        receipt_cmds,
+        store_cmds,
+        sync_cmds,
+    )
+
+    return (forms_cmds, store_cmds, receipt_cmds, sync_cmds, it_cmds, audit_cmds)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; without commands, only the options that opening the window takes."""
     parser = argparse.ArgumentParser(
         prog="counter-app",
         description="One-window counter terminal. Without a command it opens the window.",
+        add_help=with_commands,
     )
     parser.add_argument("--version", action="version", version=f"counter-app {__version__}")
     parser.add_argument("--data-dir", type=Path, default=None, help="the terminal's data folder")
@@ -37,10 +54,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the window on a throwaway folder with the sample catalog and demo clerks",
     )
+    if not with_commands:
+        parser.set_defaults(command=None)
+        return parser
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
+    for module in command_modules():
         module.register(sub)
     return parser
+
+
+def parse(argv: Sequence[str] | None) -> argparse.Namespace:
+    """Window options alone are parsed without importing any command module."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    args, rest = build_parser(with_commands=False).parse_known_args(words)
+    return build_parser().parse_args(words) if rest else args
 
 
 def _apply_config(args: argparse.Namespace) -> None:
@@ -51,8 +78,7 @@ def _apply_config(args: argparse.Namespace) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parse(argv)
     # What the command line said, before the configuration fills the gaps (see config.py).
     args.given = {"data_dir": args.data_dir, "lang": args.lang}
     args.lang = args.lang or os.environ.get("COUNTER_LANG") or DEFAULT_LANG
