@@ -4,8 +4,8 @@ a fork costs milliseconds, so 200 kills fit in CI).
 
 Protocol on stdin/stdout, one line each:
     go <data_dir> <portal_url> <seed> <log_path>   ->   pid <pid>
-The worker opens the terminal and loops forever: take an application, or (one time in
-four) run one sync pass, or record a rating. It appends to `log_path` with unbuffered
+The worker opens the terminal and loops forever: take an application, or (about one time in
+eight) run one sync pass, or record a rating. It appends to `log_path` with unbuffered
 `os.write`, so what it wrote survives SIGKILL (the kernel keeps it; only power loss would
 not, and SIGKILL is what this harness simulates):
     I                       an intake starts
@@ -67,11 +67,11 @@ def work(data_dir: Path, url: str, seed: int, log_fd: int) -> None:
     done: list[str] = []
     for n in range(1_000_000):
         roll = rng.random()
-        if roll < 0.25:
+        if roll < 0.12:
             os.write(log_fd, b"S\n")
             engine.run_once()
             os.write(log_fd, b"s\n")
-        elif roll < 0.28 and done:
+        elif roll < 0.15 and done:
             with contextlib.suppress(CounterError):  # a notice or a rated one: refused
                 terminal.intake.record_rating(rng.choice(done), rng.randint(1, 5))
         else:

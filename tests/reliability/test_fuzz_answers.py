@@ -54,6 +54,8 @@ def check_outcome(t: Terminal, code: str, applicant: dict[str, str], answers: An
             assert problem.path and problem.text.zh and problem.text.en
         seen["refused"] += 1
         return
+    finally:  # injection text among the answers: the tables are all still there
+        assert t.store.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'submissions'")
     sub = t.intake.get(r.receipt_no)
     assert sub.uuid == r.uuid
     pdf_bytes = render_receipt(t, r.receipt_no)
