@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
     DataError,
@@ -84,6 +85,11 @@ class Database:
 
     def t(self, name: str) -> Table:
         return self.tables[name]
+
+    def insert(self, table: Table) -> Any:
+        """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
+        dialect = postgresql if self.is_postgres else sqlite
+        return dialect.insert(table)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

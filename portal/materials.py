@@ -15,7 +15,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from forms.text import Text
 from portal.db import Database, now_iso
@@ -119,7 +119,8 @@ class MaterialStore:
         self._record(sha, total)
 
     def _record(self, sha: str, size: int) -> None:
+        """Record a complete file; another app server may have recorded it a moment ago."""
         mats = self.db.t("materials")
+        stmt = self.db.insert(mats).values(sha256=sha, size=size, stored_at=now_iso())
         with self.db.begin() as conn:
-            if conn.execute(select(mats.c.sha256).where(mats.c.sha256 == sha)).first() is None:
-                conn.execute(insert(mats).values(sha256=sha, size=size, stored_at=now_iso()))
+            conn.execute(stmt.on_conflict_do_nothing(index_elements=[mats.c.sha256]))

@@ -13,7 +13,6 @@ import time
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.db import Database
 
@@ -28,8 +27,7 @@ class Limit:
 
 def _upsert(db: Database, conn: Connection, bucket: str, start: int) -> None:
     table = db.t("rate_hits")
-    dialect = postgresql if db.is_postgres else sqlite
-    stmt = dialect.insert(table).values(bucket=bucket, hits=1, window_start=start)
+    stmt = db.insert(table).values(bucket=bucket, hits=1, window_start=start)
     stmt = stmt.on_conflict_do_update(
         index_elements=[table.c.bucket], set_={"hits": table.c.hits + 1}
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -68,3 +69,29 @@ def test_unwritable_folder_is_a_storage_error(db: Database, tmp_path: Path) -> N
     with pytest.raises(StorageError) as info:
         store.put_chunk(SHA, 0, len(DATA), DATA[:100])
     assert "Cannot store material" in info.value.message("en")
+
+
+def _upload_whole(store: MaterialStore, sha: str, data: bytes) -> str:
+    try:
+        return "complete" if store.put_chunk(sha, 0, len(data), data).complete else "partial"
+    except OffsetMismatch:  # 409: the other server is writing it; the client resumes
+        return "resume"
+
+
+def test_two_app_servers_finishing_the_same_file_both_answer_complete(
+    db: Database, settings: Settings
+) -> None:
+    """Terminals upload the same material through several app servers at once: a server
+    finishing second must not fail on the record the first one made (it was an HTTP 500 on
+    PostgreSQL). Each answers complete, or 409 with where to resume."""
+    first, second = MaterialStore(db, settings), MaterialStore(db, settings)
+    first._record(SHA, len(DATA))
+    second._record(SHA, len(DATA))  # the same file, recorded by the other server meanwhile
+    assert first.missing([SHA]) == []
+    other = bytes(reversed(DATA))[: settings.max_chunk_bytes]
+    sha = hashlib.sha256(other).hexdigest()
+    stores = [MaterialStore(db, settings) for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        answers = list(pool.map(lambda s: _upload_whole(s, sha, other), stores))
+    assert "complete" in answers and set(answers) <= {"complete", "resume"}
+    assert first.missing([sha]) == [] and first.path_of(sha).read_bytes() == other
