@@ -4,6 +4,8 @@ the clerk's words. (Named test_store_db: tests/ has no packages, basenames must 
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,31 @@ def test_worker_threads_share_one_store_safely(tmp_path: Path) -> None:
         t.join()
     assert store.get_setting("n") == "60"
     store.close()
+
+
+def test_query_rows_are_dicts_in_select_order(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    store.set_setting("hall", "南昌市民中心")
+    rows = store.query("SELECT value AS v, key AS k FROM settings WHERE key = ?", ("hall",))
+    assert rows == [{"v": "南昌市民中心", "k": "hall"}]
+    assert list(rows[0]) == ["v", "k"]
+    assert store.query("SELECT key FROM settings WHERE key = 'none'") == []
+    assert store.one("SELECT key FROM settings WHERE key = 'none'") is None
+    store.close()
+
+
+def test_opening_and_reading_do_not_import_sqlite_utils(tmp_path: Path) -> None:
+    """sqlite-utils costs ~110 ms to import: the window's start must not pay it (it is
+    loaded on first use of `Store.db`). Run in a fresh interpreter: this one has it."""
+    script = (
+        "import sys\n"
+        "from counter_app.store import open_store\n"
+        f"s = open_store({str(tmp_path / 'c.db')!r})\n"
+        "s.set_setting('hall', 'x')\n"
+        "assert s.query('SELECT * FROM settings')\n"
+        "assert 'sqlite_utils' not in sys.modules, 'imported at open'\n"
+        "assert 'settings' in s.db.table_names()\n"
+        "assert 'sqlite_utils' in sys.modules\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
