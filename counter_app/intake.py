@@ -98,11 +98,12 @@ class IntakeService:
         problems += check_attachments(item, files)
         problems += _rating_problems(rating) + _unknown_refusals(item, wrong or {})
         _raise_if(report, problems)
-        given = self._store_files(files) + self._reused(reused)
+        stored, signature = self._store_files(files, signature_png)
+        given = stored + self._reused(reused)
         wrong = dict(wrong or {})
         notice = _notice_items(item, report.cleaned, given, wrong)
         new = self._new(item, person, report.cleaned, given, notice, clerk_id, uuid)
-        new = _with(new, signature=self._signature(signature_png), rating=rating)
+        new = _with(new, signature=signature, rating=rating)
         return self._write(new, item)
 
     def _validate(
@@ -133,12 +134,18 @@ class IntakeService:
         person = _person(kind, applicant, person_report.cleaned)
         return person, ValidationReport(tuple(problems), form.cleaned, form.visible, form.required)
 
-    def _store_files(self, files: Mapping[str, list[Attachment]]) -> list[GivenMaterial]:
-        return [
-            GivenMaterial(code, self.terminal.materials.put(f))
-            for code, items in files.items()
-            for f in items
-        ]
+    def _store_files(
+        self, files: Mapping[str, list[Attachment]], signature_png: bytes | None = None
+    ) -> tuple[list[GivenMaterial], StoredMaterial | None]:
+        """Every file of the application and the signature stored in one `put_many` (one
+        round of fsyncs for all), durable before the transaction that refers to them."""
+        codes = [code for code, items in files.items() for _ in items]
+        sources: list[Attachment] = [f for items in files.values() for f in items]
+        stored = self.terminal.materials.put_many(
+            sources + ([signature_png] if signature_png else [])
+        )
+        given = [GivenMaterial(code, m) for code, m in zip(codes, stored, strict=False)]
+        return given, (stored[-1] if signature_png else None)
 
     def _reused(self, reused: list[Reused]) -> list[GivenMaterial]:
         given = []
@@ -152,9 +159,6 @@ class IntakeService:
                 )
             )
         return given
-
-    def _signature(self, png: bytes | None) -> StoredMaterial | None:
-        return self.terminal.materials.put(png) if png else None
 
     def _new(
         self,
@@ -227,7 +231,7 @@ class IntakeService:
         reused, problems = find_reusable(self.store, item, notice.applicant["id_no"], reuse)
         problems += check_attachments(item, files)
         _raise_if(ValidationReport((), notice.answers), problems)
-        given = _carried(notice) + self._store_files(files) + self._reused(reused)
+        given = _carried(notice) + self._store_files(files)[0] + self._reused(reused)
         still = item.missing_materials(notice.answers, {g.code for g in given})
         _raise_if(
             ValidationReport((), notice.answers),

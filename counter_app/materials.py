@@ -2,9 +2,15 @@
 
 Files live under `data_dir/materials/ab/<sha256>`; the same bytes are stored once however
 often they are given, and uploaded once. A file is written to a temporary name, fsynced and
-renamed into place BEFORE the database transaction that refers to it, so a committed row
-never points at a missing or half-written file (an unreferenced file after a crash is
-harmless and can be collected).
+renamed into place, and its folder fsynced, BEFORE the database transaction that refers to
+it, so a committed row never points at a missing or half-written file (an unreferenced file
+after a crash is harmless and can be collected).
+
+`put_many` stores one application's files in one round: write them all, fsync them all at
+once, rename them all, then fsync each folder once at once. The fsyncs run in a small thread
+pool because fsyncs issued together share the disk's flushes (ext4 commits them in one
+journal transaction); one write-fsync-rename-fsync cycle per file made each file wait for two
+flushes of its own (54% of an intake with materials, docs/performance.md).
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ import mimetypes
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from counter_app.errors import NotFound, StoreError
 from forms.text import Text
@@ -35,6 +44,8 @@ _MAGIC = (
     (b"PK\x03\x04", "zip", "application/zip"),
 )
 _SAME = {"jpeg": "jpg", "tiff": "tif"}
+_FSYNC_THREADS = 8
+_T = TypeVar("_T")
 _SNIFFED = frozenset(ext for _, ext, _ in _MAGIC)
 
 
@@ -78,11 +89,24 @@ class MaterialStore:
 
     def put(self, source: Path | bytes) -> StoredMaterial:
         """Store `source` (a file or bytes) durably; returns its SHA-256, size and type."""
+        return self.put_many([source])[0]
+
+    def put_many(self, sources: Sequence[Path | bytes]) -> list[StoredMaterial]:
+        """Store every source durably, in order; returns what `put` returns for each.
+
+        All are durable (data and folder entries fsynced) when this returns; after an error
+        none of the temporary files is left, and files already in place are only harmless
+        unreferenced copies."""
         try:
-            if isinstance(source, bytes):
-                return self._put_stream(io.BytesIO(source), None)
-            with open(source, "rb") as fh:
-                return self._put_stream(fh, source.name)
+            with _Staged() as staged:
+                self.root.mkdir(parents=True, exist_ok=True)
+                stored = [self._stage(source, staged) for source in sources]
+                _each(lambda out: os.fsync(out.fileno()), staged.files)
+                staged.close_files()
+                moved = zip(staged.paths, stored, strict=True)
+                folders = {d for tmp, m in moved for d in self._move_into_place(tmp, m.sha256)}
+                _each(_fsync_dir, folders)
+            return stored
         except FileNotFoundError as exc:
             name = str(exc.filename)
             raise NotFound(Text(f"找不到文件：{name}", f"File not found: {name}")) from exc
@@ -104,32 +128,85 @@ class MaterialStore:
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
-    def _put_stream(self, stream: BinaryIO, name: str | None) -> StoredMaterial:
-        self.root.mkdir(parents=True, exist_ok=True)
+    def _stage(self, source: Path | bytes, staged: _Staged) -> StoredMaterial:
+        """Write `source` to a temporary file in the folder (not yet fsynced) and hash it."""
+        if isinstance(source, bytes):
+            return self._stage_stream(io.BytesIO(source), None, staged)
+        with open(source, "rb") as fh:
+            return self._stage_stream(fh, source.name, staged)
+
+    def _stage_stream(self, stream: BinaryIO, name: str | None, staged: _Staged) -> StoredMaterial:
         head = stream.read(16)
         ext, mime = sniff(head, name)
         digest = hashlib.sha256(head)
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".incoming-")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(head)
-                size = len(head) + _copy_hashing(stream, out, digest)
-                out.flush()
-                os.fsync(out.fileno())
-            sha = digest.hexdigest()
-            self._move_into_place(Path(tmp), sha)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-        return StoredMaterial(sha, size, mime, ext)
+        out = staged.new_file(self.root)
+        out.write(head)
+        size = len(head) + _copy_hashing(stream, out, digest)
+        out.flush()
+        return StoredMaterial(digest.hexdigest(), size, mime, ext)
 
-    def _move_into_place(self, tmp: Path, sha: str) -> None:
+    def _move_into_place(self, tmp: Path, sha: str) -> tuple[Path, ...]:
+        """Rename the fsynced `tmp` to its final name; the folders to fsync for it (the
+        materials folder too when the bucket folder is new: its entry must last as well).
+        A copy already in place is fsynced again: another thread may have renamed it an
+        instant ago without its folder's fsync yet."""
         final = self.path_for(sha)
         if final.is_file() and final.stat().st_size == tmp.stat().st_size:
-            return  # same bytes already stored: keep the one copy
-        final.parent.mkdir(exist_ok=True)
+            return (final.parent,)  # same bytes already stored: keep the one copy
+        try:
+            final.parent.mkdir()
+        except FileExistsError:
+            os.replace(tmp, final)
+            return (final.parent,)
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        return (final.parent, self.root)
+
+
+class _Staged:
+    """The temporary files of one `put_many`: closed and removed on the way out (a renamed
+    one is gone already)."""
+
+    def __init__(self) -> None:
+        self.files: list[BinaryIO] = []
+        self.paths: list[Path] = []
+
+    def new_file(self, folder: Path) -> BinaryIO:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".incoming-")
+        self.paths.append(Path(tmp))
+        out = os.fdopen(fd, "wb")
+        self.files.append(out)
+        return out
+
+    def close_files(self) -> None:
+        for out in self.files:
+            out.close()
+
+    def __enter__(self) -> _Staged:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close_files()
+        for tmp in self.paths:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(_FSYNC_THREADS, thread_name_prefix="fsync")
+
+
+def _each(work: Callable[[_T], object], items: Iterable[_T]) -> None:
+    """`work` on every item, at the same time when there are several (fsync releases the
+    GIL); the first error is raised after all have finished."""
+    items = list(items)
+    if len(items) == 1:
+        work(items[0])
+        return
+    futures = [_pool().submit(work, item) for item in items]
+    wait(futures)
+    for future in futures:
+        future.result()
 
 
 def _copy_hashing(stream: BinaryIO, out: BinaryIO, digest: Any) -> int:

@@ -67,3 +67,63 @@ def test_os_errors_translated(code: int, words: str) -> None:
     so the translation itself is checked with the errno the kernel would give."""
     error = _os_error(OSError(code, os.strerror(code)))
     assert words in error.message("en") and error.message("zh_CN")
+
+
+def _record_disk_calls(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """(call, what) for every fsync and rename, in order: a power cut cannot be staged in a
+    test, so the order that makes the files survive one is what is checked."""
+    calls: list[tuple[str, str]] = []
+    real_fsync, real_replace = os.fsync, os.replace
+
+    def fsync(fd: int) -> None:
+        calls.append(("fsync", os.readlink(f"/proc/self/fd/{fd}")))
+        real_fsync(fd)
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        calls.append(("rename", str(dst)))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return calls
+
+
+def test_put_many_fsyncs_every_file_then_renames_then_each_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = MaterialStore(tmp_path / "m")
+    store.put(b"%PDF-warm up the folder")
+    calls = _record_disk_calls(monkeypatch)
+    scan = tmp_path / "scan.jpg"
+    scan.write_bytes(JPG)
+    stored = store.put_many([PDF, scan, PNG, PDF])
+    assert [s.extension for s in stored] == ["pdf", "jpg", "png", "pdf"]
+    assert all(store.read(s.sha256) == b for s, b in zip(stored, [PDF, JPG, PNG, PDF], strict=True))
+    kinds = [kind for kind, _ in calls]
+    assert kinds[:4] == ["fsync"] * 4  # every file's data is on disk before any rename
+    assert all(Path(what).name.startswith(".incoming-") for _, what in calls[:4])
+    renamed = {Path(dst) for kind, dst in calls if kind == "rename"}
+    assert renamed == {store.path_for(s.sha256) for s in stored}
+    folders = [Path(what) for kind, what in calls[kinds.index("rename") :] if kind == "fsync"]
+    assert sorted(folders) == sorted(
+        {p.parent for p in renamed} | {store.root}
+    )  # + root: new buckets
+    assert kinds[-len(folders) :] == ["fsync"] * len(folders)  # after the last rename
+    assert not list(store.root.glob(".incoming-*"))
+
+
+def test_put_many_failure_leaves_no_temporary_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = MaterialStore(tmp_path / "m")
+    with pytest.raises(NotFound):
+        store.put_many([PDF, tmp_path / "gone.jpg"])
+
+    def failing_fsync(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)  # a disk fault: cannot be made for real
+    with pytest.raises(StoreError) as err:
+        store.put_many([PDF, PNG])
+    assert "failed" in err.value.message("en")
+    assert [p for p in store.root.rglob("*")] == []  # nothing renamed, nothing half-written
