@@ -9,7 +9,10 @@ the platform by sync), which catches rows cut off the end.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +21,9 @@ from counter_app.store.db import Store, dumps
 from forms.text import Text
 
 GENESIS = "0" * 64
+HEAD_KEY = "audit_head"
+#: The store whose head setting is written once at the end of `one_head_write` (this thread).
+_deferred: ContextVar[Store | None] = ContextVar("audit_head_deferred", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +80,26 @@ def append(
                 "hash": digest,
             },
         )
-        store.set_setting("audit_head", f"{seq}:{digest}")
+        if _deferred.get() is not store:
+            store.set_setting(HEAD_KEY, f"{seq}:{digest}")
     return seq
+
+
+@contextlib.contextmanager
+def one_head_write(store: Store) -> Iterator[None]:
+    """One transaction in which many entries are appended (a page of pulled status changes)
+    and the head setting is written once, at the end, from the chain itself: the committed
+    state is the same as with a head write per entry, and an entry rolled back to a
+    savepoint inside leaves no stale head behind."""
+    with store.transaction():
+        token = _deferred.set(store)
+        try:
+            yield
+        finally:
+            _deferred.reset(token)
+        seq, digest = head(store)
+        if seq:
+            store.set_setting(HEAD_KEY, f"{seq}:{digest}")
 
 
 def head(store: Store) -> tuple[int, str]:
@@ -138,7 +162,7 @@ def _check_row(row: dict[str, Any], expected_seq: int, prev: str) -> list[AuditP
 
 
 def _check_head(store: Store, last_seq: int, last_hash: str) -> list[AuditProblem]:
-    recorded = store.get_setting("audit_head")
+    recorded = store.get_setting(HEAD_KEY)
     if recorded is None or recorded == f"{last_seq}:{last_hash}":
         return []
     seq = int(recorded.split(":", 1)[0])

@@ -297,15 +297,17 @@ def _insert_links(store: Store, new: NewSubmission) -> None:
 
 
 # -- reading -------------------------------------------------------------------------------
-def find_row(store: Store, key: str) -> dict[str, Any]:
-    """The submission row for a receipt number (as typed) or a UUID; NotFound otherwise."""
+def find_row(store: Store, key: str, columns: str = "*") -> dict[str, Any]:
+    """The submission row for a receipt number (as typed) or a UUID; NotFound otherwise.
+    `columns` (SQL, e.g. "uuid, receipt_no") narrows it where the whole row is not needed."""
     row = None
     if is_valid_receipt_no(key):
         row = store.one(
-            "SELECT * FROM submissions WHERE receipt_no = ?", (normalise_receipt_no(key),)
+            f"SELECT {columns} FROM submissions WHERE receipt_no = ?",
+            (normalise_receipt_no(key),),
         )
     if row is None:
-        row = store.one("SELECT * FROM submissions WHERE uuid = ?", (key.strip().lower(),))
+        row = store.one(f"SELECT {columns} FROM submissions WHERE uuid = ?", (key.strip().lower(),))
     if row is None:
         raise NotFound(Text(f"没有编号为 {key} 的申请。", f"No application numbered {key}."))
     return row

@@ -34,7 +34,15 @@ from printing.qr_payload import sign_payload
 from sync import outbound
 from sync.client import PortalClient, default_client
 from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
-from sync.protocol import MAX_BATCH, ApplicationIn, AuditHead, Outcome, PushRequest, PushResult
+from sync.protocol import (
+    MAX_BATCH,
+    ApplicationIn,
+    AuditHead,
+    ChangesReply,
+    Outcome,
+    PushRequest,
+    PushResult,
+)
 from sync.report import Backoff, SyncReport
 from sync.uploads import CHUNK, Uploader
 
@@ -317,33 +325,48 @@ class SyncEngine:
 
     # -- pull ----------------------------------------------------------------------------
     def _pull(self, client: PortalClient, report: SyncReport) -> None:
+        """Page after page of changes. Each page and the cursor that covers it are one
+        transaction (one fsync for up to a page of changes, and the cursor can never
+        disagree with what was applied); each change is a savepoint, so one that fails
+        is reported and rolled back alone and the others of the page stay."""
         store = self.terminal.store
         cursor = int(store.get_setting(CURSOR_KEY) or 0)
         while True:
             reply = client.changes(cursor)
             if reply.cursor < cursor:
                 raise ProtocolError(f"cursor went back from {cursor} to {reply.cursor}")
-            for st in reply.statuses:
-                try:
-                    if apply_remote_status(store, st.uuid, st.status, st.note, st.at, st.remote_id):
-                        report.statuses_pulled.append((st.receipt_no, st.status))
-                except LocalizedError as exc:
-                    report.errors.append(exc)
-            for rt in reply.ratings:
-                try:
-                    apply_remote_rating(store, rt.uuid, rt.rating, rt.at, rt.remote_id)
-                except LocalizedError as exc:
-                    report.errors.append(exc)
-            for item in reply.catalog:
-                try:
-                    if import_catalog_item(store, item.definition):
-                        report.catalog_updates.append((item.code, item.version))
-                except LocalizedError as exc:
-                    report.errors.append(exc)
-            store.set_setting(CURSOR_KEY, str(reply.cursor))
+            with audit.one_head_write(store):
+                self._apply_page(store, reply, report)
+                store.set_setting(CURSOR_KEY, str(reply.cursor))
             cursor = reply.cursor
             if not reply.more:
                 return
+
+    def _apply_page(self, store: Any, reply: ChangesReply, report: SyncReport) -> None:
+        for st in reply.statuses:
+            if self._apply(
+                store, report, apply_remote_status, st.uuid, st.status, st.note, st.at, st.remote_id
+            ):
+                report.statuses_pulled.append((st.receipt_no, st.status))
+        for rt in reply.ratings:
+            self._apply(store, report, apply_remote_rating, rt.uuid, rt.rating, rt.at, rt.remote_id)
+        for item in reply.catalog:
+            if self._apply(store, report, import_catalog_item, item.definition):
+                report.catalog_updates.append((item.code, item.version))
+
+    @staticmethod
+    def _apply(store: Any, report: SyncReport, fn: Callable[..., Any], *args: Any) -> Any:
+        """`fn(store, *args)` in a savepoint; its error is reported and the page goes on,
+        unless SQLite itself ended the page's transaction (a full disk): then the pass
+        stops and the whole page comes again next time."""
+        try:
+            with store.savepoint():
+                return fn(store, *args)
+        except LocalizedError as exc:
+            if not store.conn.in_transaction:
+                raise
+            report.errors.append(exc)
+            return None
 
     # -- background ----------------------------------------------------------------------
     def run_forever(

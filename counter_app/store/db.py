@@ -150,6 +150,34 @@ class Store:
             finally:
                 self._depth = 0
 
+    @contextlib.contextmanager
+    def savepoint(self) -> Iterator[Store]:
+        """A part of the open transaction that fails alone: on an exception its writes are
+        rolled back (`ROLLBACK TO`) and the exception goes on, the rest of the transaction
+        stays. Outside a transaction it is one. If SQLite itself ended the transaction
+        (a full disk can), there is nothing to roll back to and the error goes on as is."""
+        with self._lock:
+            if not self._depth:
+                with self.transaction():
+                    yield self
+                return
+            name = f"sp{self._depth}"
+            with guard():
+                self.conn.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self
+            except BaseException:
+                if self.conn.in_transaction:
+                    self.conn.execute(f"ROLLBACK TO {name}")
+                    self.conn.execute(f"RELEASE {name}")
+                raise
+            else:
+                with guard():
+                    self.conn.execute(f"RELEASE {name}")
+            finally:
+                self._depth -= 1
+
     def execute(self, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()) -> int:
         """Run one statement; returns the number of rows changed."""
         with self._use():

@@ -7,6 +7,11 @@ whatever the arrival order. Times from the two clocks are never compared: a term
 hours fast would otherwise keep "received" above every later platform event. A local void
 is final (the platform cannot set or undo it); the first local event counts only until the
 platform reports one.
+
+The sync engine applies a whole page of changes in one transaction, so what matters here is
+the statements per change: one lookup, the event insert (which is also the duplicate check:
+`ON CONFLICT(remote_id) DO NOTHING`), one UPDATE that works the status out in SQL, and the
+audit entry.
 """
 
 from __future__ import annotations
@@ -17,50 +22,47 @@ from counter_app import audit
 from counter_app.store.db import Store
 from sync.statuses import SETTLED
 
+_SETTLED = {f"settled{i}": s for i, s in enumerate(sorted(s.value for s in SETTLED))}
+_SETTLED_IN = "(" + ",".join(f":{name}" for name in _SETTLED) + ")"
+
+#: The status is the top event by this order (a void first, then the platform's latest);
+#: `settled_at` is when the work first reached a settled state (the statistics' completion
+#: time), kept only while the status is a settled one. One statement instead of reading
+#: the events back into Python.
+_REFRESH = f"""
+UPDATE submissions SET status = latest.status, settled_at = CASE
+    WHEN latest.status IN {_SETTLED_IN} THEN (SELECT MIN(at) FROM status_events
+        WHERE uuid = :uuid AND status IN {_SETTLED_IN}) END
+FROM (SELECT status FROM status_events WHERE uuid = :uuid
+      ORDER BY status = 'voided' DESC, source = 'portal' DESC, at DESC, id DESC LIMIT 1)
+    AS latest
+WHERE submissions.uuid = :uuid
+"""
+_INSERT = (
+    "INSERT INTO status_events (uuid, status, note, source, at, remote_id)"
+    " VALUES (?, ?, ?, 'portal', ?, ?) ON CONFLICT(remote_id) DO NOTHING"
+)
+
 
 def apply_remote_status(
     store: Store, key: str, status: str, note: str, at: datetime, remote_id: str
 ) -> bool:
     """Record a platform status event for the application `key` (UUID or receipt number).
     Returns False when `remote_id` was applied before; NotFound for an unknown application."""
-    from counter_app.submissions import add_event, find_row
+    from counter_app.submissions import find_row
 
     with store.transaction():
-        if store.scalar("SELECT 1 FROM status_events WHERE remote_id = ?", (remote_id,)):
+        row = find_row(store, key, "uuid, receipt_no")
+        uuid, receipt_no = row["uuid"], row["receipt_no"]
+        if not store.execute(_INSERT, (uuid, status, note or "", at.isoformat(), remote_id)):
             return False
-        row = find_row(store, key)
-        add_event(store, row["uuid"], status, note or "", "portal", at, remote_id)
-        _refresh_status(store, row["uuid"])
+        store.execute(_REFRESH, {"uuid": uuid, **_SETTLED})
         audit.append(
             store,
             "portal",
             "status.remote",
-            row["receipt_no"],
+            receipt_no,
             {"status": status, "remote_id": remote_id},
             at=at,
         )
     return True
-
-
-def _refresh_status(store: Store, uuid: str) -> None:
-    latest = store.one(
-        "SELECT status, at FROM status_events WHERE uuid = ?"
-        " ORDER BY status = 'voided' DESC, source = 'portal' DESC, at DESC, id DESC LIMIT 1",
-        (uuid,),
-    )
-    assert latest is not None
-    settled = _settled_at(store, uuid) if latest["status"] in SETTLED else None
-    store.execute(
-        "UPDATE submissions SET status = ?, settled_at = ? WHERE uuid = ?",
-        (latest["status"], settled, uuid),
-    )
-
-
-def _settled_at(store: Store, uuid: str) -> str | None:
-    """When the work first reached a settled state (the statistics' completion time)."""
-    marks = ",".join("?" for _ in SETTLED)
-    value = store.scalar(
-        f"SELECT MIN(at) FROM status_events WHERE uuid = ? AND status IN ({marks})",
-        (uuid, *sorted(s.value for s in SETTLED)),
-    )
-    return None if value is None else str(value)

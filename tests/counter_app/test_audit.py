@@ -80,3 +80,21 @@ def test_rows_cut_off_the_end_found(terminal: Terminal) -> None:
     report = audit.verify(terminal.store)
     assert [p.seq for p in report.problems] == [last]
     assert "end" in report.problems[0].text.en
+
+
+def test_one_head_write_keeps_the_head_true_after_a_rolled_back_entry(
+    terminal: Terminal,
+) -> None:
+    store = terminal.store
+    with audit.one_head_write(store):
+        audit.append(store, "portal", "status.remote", "A")
+        with pytest.raises(RuntimeError), store.savepoint():
+            audit.append(store, "portal", "status.remote", "B")
+            raise RuntimeError("bad change")
+        audit.append(store, "portal", "status.remote", "C")
+    seq, digest = audit.head(store)
+    assert store.get_setting("audit_head") == f"{seq}:{digest}"
+    assert [e["entity"] for e in audit.entries(store)][-2:] == ["A", "C"]
+    assert audit.verify(store).ok
+    audit.append(store, "clerk", "after")  # outside: the head is written per entry again
+    assert store.get_setting("audit_head") == "{}:{}".format(*audit.head(store))

@@ -371,3 +371,60 @@ def test_run_forever_reconnects_when_the_platform_returns(
         eng.stop()
         worker.join(20)
     assert reports[-1].pushed == [r.receipt_no] and not worker.is_alive()
+
+
+def test_pulled_page_keeps_good_changes_when_one_fails_halfway(
+    enrolled: Terminal, portal: BackgroundServer, take: Take
+) -> None:
+    """One change failing after its event row was written rolls back alone: its application
+    keeps its old status and history, the others of the same page are applied, the cursor
+    moves past the page and the audit chain still verifies."""
+    from counter_app import audit
+
+    taken = [take(f"page-{i}") for i in range(3)]
+    assert engine(enrolled).run_once().ok
+    for r in taken:
+        services.set_status(portal.app.state.db, r.receipt_no, "approved", "ok")
+    bad = taken[1].receipt_no
+    # the audit entry (written last for each change) fails for one application only
+    enrolled.store.execute(
+        "CREATE TEMP TRIGGER fail_one BEFORE INSERT ON audit_log WHEN NEW.entity = '"
+        + bad
+        + "' BEGIN SELECT RAISE(ABORT, 'audit refused'); END"
+    )
+    report = engine(enrolled).run_once()
+    assert len(report.errors) == 1
+    assert sorted(report.statuses_pulled) == sorted(
+        (r.receipt_no, "approved") for r in taken if r.receipt_no != bad
+    )
+    failed = load_submission(enrolled.store, bad)
+    assert failed.status == "received" and all(e.source == "local" for e in failed.events)
+    assert load_submission(enrolled.store, taken[0].receipt_no).status == "approved"
+    assert int(enrolled.store.get_setting("sync_cursor") or 0) > 0
+    assert audit.verify(enrolled.store).ok
+    assert engine(enrolled).run_once().statuses_pulled == []  # the cursor moved on
+
+
+def test_pull_pages_commit_with_their_cursor(
+    terminal: Terminal, portal_settings: Settings, take: Take
+) -> None:
+    """Pages of 2 changes: every change applied once, the cursor at the end, the chain
+    intact and its head setting written (once per page) at the real head."""
+    from dataclasses import replace
+
+    from counter_app import audit
+    from sync.enroll import enroll
+
+    with BackgroundServer(replace(portal_settings, changes_page=2)) as server:
+        enroll(terminal, server.url, issue_code(server), plain_client)
+        r = take("many")
+        assert engine(terminal).run_once().ok
+        statuses = ["under_review", "approved", "ready_for_pickup"] * 3
+        for status in statuses:
+            services.set_status(server.app.state.db, r.receipt_no, status)
+        report = engine(terminal).run_once()
+        assert report.ok and len(report.statuses_pulled) == len(statuses)
+        assert engine(terminal).run_once().statuses_pulled == []
+    assert load_submission(terminal.store, r.receipt_no).status == "ready_for_pickup"
+    assert audit.verify(terminal.store).ok
+    assert terminal.store.get_setting("audit_head") == "{}:{}".format(*audit.head(terminal.store))

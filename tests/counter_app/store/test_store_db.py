@@ -182,3 +182,44 @@ def test_opening_and_reading_do_not_import_sqlite_utils(tmp_path: Path) -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_savepoint_rolls_back_only_its_own_writes(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    with store.transaction():
+        store.set_setting("before", "1")
+        with pytest.raises(RuntimeError), store.savepoint():
+            store.set_setting("inside", "1")
+            raise RuntimeError("one bad change")
+        with store.savepoint():
+            store.set_setting("after", "1")
+    assert store.get_setting("before") == "1" and store.get_setting("after") == "1"
+    assert store.get_setting("inside") is None
+    store.close()
+
+
+def test_savepoint_outside_a_transaction_is_one(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "c.db")
+    with pytest.raises(RuntimeError), store.savepoint():
+        store.set_setting("a", "1")
+        raise RuntimeError("boom")
+    with store.savepoint():
+        store.set_setting("b", "1")
+    assert store.get_setting("a") is None and store.get_setting("b") == "1"
+    assert not store.conn.in_transaction
+    store.close()
+
+
+def test_savepoint_when_sqlite_ended_the_transaction_passes_the_error_on(tmp_path: Path) -> None:
+    """A full disk can make SQLite roll the whole transaction back itself: there is no
+    savepoint left to roll back to, so the original error must come out, not a new one."""
+    store = open_store(tmp_path / "c.db")
+    with pytest.raises(StoreError), store.transaction():
+        with pytest.raises(RuntimeError, match="disk full"), store.savepoint():
+            store.set_setting("a", "1")
+            store.conn.execute("ROLLBACK")  # what SQLite does on some SQLITE_FULL errors
+            raise RuntimeError("disk full")
+        assert not store.conn.in_transaction
+    # the outer COMMIT then fails (nothing to commit): the caller learns the page was lost
+    assert store.get_setting("a") is None
+    store.close()
