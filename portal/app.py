@@ -16,12 +16,13 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from forms.text import Text
 from portal import enrollment, services
 from portal.db import Database
 from portal.enrollment import TerminalInfo
-from portal.errors import PortalError, TooLarge, Unauthorized
+from portal.errors import Invalid, PortalError, TooLarge, Unauthorized
 from portal.materials import MaterialStore
 from portal.pages.web import install as install_pages
 from portal.settings import Settings
@@ -43,6 +44,9 @@ from sync.protocol import (
 )
 
 log = logging.getLogger(__name__)
+CUT_OFF = Text(
+    "上传中断，请从已收到的位置继续。", "The upload was cut off: resume from what we hold."
+)
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorReply} for code in (400, 401, 403, 404, 409, 413, 422, 503)
 }
@@ -199,5 +203,8 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
     ) -> UploadState:
         declared = request.headers.get("content-length", "0")
         store.check_size(total, int(declared) if declared.isdigit() else 0)
-        data = await request.body()
+        try:
+            data = await request.body()
+        except ClientDisconnect:  # the terminal went away mid-chunk: normal, it resumes later
+            raise Invalid(CUT_OFF) from None
         return await run_in_threadpool(store.put_chunk, sha256, offset, total, data)
