@@ -5,11 +5,15 @@ item is being filled."""
 from __future__ import annotations
 
 import hashlib
+import logging
 import socket
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import httpx
+import pytest
 
 from counter_app import outbox
 from counter_app.submissions import load_submission
@@ -116,3 +120,28 @@ def test_catalog_update_while_an_application_is_filled_keeps_its_version(
     assert load_submission(enrolled.store, fresh.receipt_no).service_version == 2
     drain(enrolled)
     assert server_count(portal, "applications", uuid=r.uuid) == 1
+
+
+def test_a_terminal_vanishing_mid_upload_is_not_an_error_on_the_platform(
+    enrolled: Terminal, portal: BackgroundServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Cut connections are normal in a hall (the crash harness makes hundreds). They must
+    not fill the platform's log with "unhandled error" tracebacks that hide real ones."""
+    sha = "ab" * 32
+    head = (
+        f"PUT /api/v1/materials/{sha}?offset=0&total=60000 HTTP/1.1\r\n"
+        f"Host: 127.0.0.1\r\nAuthorization: Bearer {enrolled.token}\r\n"
+        "Content-Type: application/octet-stream\r\nContent-Length: 60000\r\n\r\n"
+    )
+    uvicorn_log = logging.getLogger("uvicorn")  # it does not propagate to the root logger
+    uvicorn_log.addHandler(caplog.handler)
+    with caplog.at_level(logging.INFO):
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", portal.port)) as s:
+                s.sendall(head.encode() + b"x" * 1000)
+            time.sleep(0.2)
+        ok = httpx.get(f"{portal.url}/api/v1/health", trust_env=False)  # still serving
+    uvicorn_log.removeHandler(caplog.handler)
+    assert ok.status_code == 200
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
