@@ -64,6 +64,7 @@ def crash_run(enrolled: Terminal, portal: BackgroundServer, tmp_path: Path, kill
     )
 
 
+@pytest.mark.timeout(900)  # ~30 s alone; a CI box shared with other jobs is slower
 def test_sigkill_during_intake_and_sync_loses_and_duplicates_nothing(
     enrolled: Terminal, portal: BackgroundServer, tmp_path: Path
 ) -> None:
@@ -71,5 +72,6 @@ def test_sigkill_during_intake_and_sync_loses_and_duplicates_nothing(
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_sigkill_soak(enrolled: Terminal, portal: BackgroundServer, tmp_path: Path) -> None:
     crash_run(enrolled, portal, tmp_path, 1000)
