@@ -10,6 +10,7 @@ new number (submissions are immutable once written, which keeps sync exactly-onc
 
 from __future__ import annotations
 
+import logging
 import uuid as uuidlib
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -28,19 +29,23 @@ from counter_app.submissions import (
     GivenMaterial,
     NewSubmission,
     NoticeItem,
+    Signer,
     Submission,
     load_submission,
     write_submission,
 )
 from forms.applicant import validate_applicant
 from forms.model import MaterialSpec, ServiceItem
-from forms.text import Text
+from forms.text import LocalizedError, Text
 from forms.validation import FieldProblem, ValidationReport
 from forms.workdays import add_working_days
+from printing.qr_payload import sign_payload
 from sync.statuses import Status
 
 if TYPE_CHECKING:
     from counter_app.terminal import Terminal
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +201,28 @@ class IntakeService:
             "window": self.terminal.window,
         }
         with self.store.transaction():
-            receipt_no = write_submission(self.store, new, ident)
+            receipt_no = write_submission(self.store, new, ident, self._signer(new))
         missing = tuple(m for n in new.notice_items if (m := item.material(n.material_code)))
         return IntakeResult(
             new.uuid, receipt_no, new.kind, str(new.status), new.accepted_at, new.due_date, missing
         )
+
+    def _signer(self, new: NewSubmission) -> Signer:
+        """Signs the receipt's QR payload once, here (it never changes; receipts and sync
+        reuse it). A key that cannot be read must not stop the intake: the payload stays
+        empty and is signed when printed or pushed, as before it was stored."""
+
+        def sign(receipt_no: str) -> str | None:
+            try:
+                key = self.terminal.private_key()
+                return sign_payload(
+                    key, receipt_no, new.service_code, new.accepted_at, self.terminal.terminal_id
+                )
+            except (LocalizedError, ValueError):
+                log.warning("cannot sign the payload of %s at intake", receipt_no, exc_info=True)
+                return None
+
+        return sign
 
     def _existing(self, uuid: str) -> IntakeResult | None:
         try:

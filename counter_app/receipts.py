@@ -65,7 +65,9 @@ def _material_name(item: ServiceItem, code: str) -> Text:
 
 
 def _tracking_url(terminal: Terminal, sub: Submission) -> str:
-    payload = qr_payload.sign_payload(
+    """The QR's URL; the payload signed at intake is reused (only an application taken
+    before payloads were stored is signed here)."""
+    payload = sub.signed_payload or qr_payload.sign_payload(
         terminal.private_key(), sub.receipt_no, sub.service_code, sub.accepted_at, sub.terminal_id
     )
     code = qr_payload.tracking_code(terminal.code_secret(), sub.receipt_no)

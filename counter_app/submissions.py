@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,6 +23,8 @@ from counter_app.store.db import Store, dumps
 from forms.text import Text
 
 MAX_SEQ = 32**3  # three base32 characters in the receipt number
+#: Signs the receipt's QR payload for a new receipt number (None when it cannot).
+Signer = Callable[[str], str | None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,7 @@ class Submission:
     materials: tuple[MaterialRef, ...] = field(default=())
     notice_items: tuple[NoticeItem, ...] = field(default=())
     events: tuple[StatusEvent, ...] = field(default=())
+    signed_payload: str | None = None  # None: taken before it was signed at intake
 
 
 def next_sequence(store: Store, day: date) -> int:
@@ -166,11 +170,17 @@ def snapshot(new: NewSubmission, receipt_no: str, ident: dict[str, str]) -> dict
     return data
 
 
-def write_submission(store: Store, new: NewSubmission, ident: dict[str, str]) -> str:
+def write_submission(
+    store: Store, new: NewSubmission, ident: dict[str, str], sign: Signer | None = None
+) -> str:
     """Write the application (inside the caller's transaction); returns its receipt number.
-    `ident` holds the terminal_id, hall and window at the time of writing."""
+    `ident` holds the terminal_id, hall and window at the time of writing. `sign` gives the
+    receipt's signed QR payload, stored with the submission and in the outbox snapshot
+    (outside its content hash: it is derived from the content), so receipts and pushes
+    reuse it instead of signing again."""
     receipt_no = new_receipt_no(new.day, ident["terminal_id"], next_sequence(store, new.day))
     snap = snapshot(new, receipt_no, ident)
+    snap["signed_payload"] = sign(receipt_no) if sign is not None else None
     _upsert_applicant(store, new)
     _insert_materials(store, new)
     store.insert(
@@ -193,6 +203,7 @@ def write_submission(store: Store, new: NewSubmission, ident: dict[str, str]) ->
             "rating": new.rating,
             "content_hash": snap["content_hash"],
             "notice_uuid": new.notice_uuid,
+            "signed_payload": snap["signed_payload"],
         },
     )
     _insert_links(store, new)
@@ -354,6 +365,7 @@ def _build(store: Store, row: dict[str, Any]) -> Submission:
         materials=_materials(store, uuid),
         notice_items=_notice_items(store, uuid),
         events=_events(store, uuid),
+        signed_payload=row.get("signed_payload"),
     )
 
 

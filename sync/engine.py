@@ -113,20 +113,24 @@ class SyncEngine:
         entry twice would mean a bug: stop rather than loop. Between batches a stop
         request is honoured, so closing the app never waits for a days-long backlog."""
         seen: set[int] = set()
+        hall = self.terminal.hall  # a settings read: once per pass, not per application
         while not self.stopping.is_set():
             batch = outbox.pending(self.terminal.store, self.batch_size, self.terminal.now())
             if not batch or any(e.id in seen for e in batch):
                 return
             seen.update(e.id for e in batch)
-            self._push_batch(client, batch, report)
+            self._push_batch(client, batch, hall, report)
 
-    def _push_batch(self, client: PortalClient, entries: list[Any], report: SyncReport) -> None:
+    def _push_batch(
+        self, client: PortalClient, entries: list[Any], hall: str, report: SyncReport
+    ) -> None:
         apps: dict[str, tuple[Any, ApplicationIn]] = {}
         events, ratings = {}, {}
         for entry in entries:
             try:
                 if entry.kind == "submission":
-                    apps[entry.entity_uuid] = (entry, self._application(entry.payload))
+                    app = outbound.application(entry.payload, hall, self._sign)
+                    apps[entry.entity_uuid] = (entry, app)
                 elif entry.kind == "status":
                     ev = outbound.status_event(entry.id, entry.payload)
                     events[ev.event_id] = (entry, ev)
@@ -155,11 +159,9 @@ class SyncEngine:
             if outbox.get(self.terminal.store, entry.id).state == "pending":
                 outbox.mark_retry(self.terminal.store, entry.id, str(exc.text), now)
 
-    def _application(self, snapshot: dict[str, Any]) -> ApplicationIn:
-        return outbound.application(snapshot, self.terminal.hall, self._sign)
-
     def _sign(self, receipt_no: str, code: str, accepted_at: str, terminal_id: str) -> str | None:
-        """The receipt's signed QR payload, so the platform can show it is genuine."""
+        """The receipt's signed QR payload, so the platform can show it is genuine (only
+        for applications taken before intake stored it in the snapshot)."""
         try:
             when = datetime.fromisoformat(accepted_at)
             key = self.terminal.private_key()

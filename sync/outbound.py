@@ -75,7 +75,8 @@ def _application(snapshot: dict[str, Any], hall: str, sign: Signer | None) -> Ap
     data["materials"] = materials
     data["notice_items"] = snapshot.get("notice_items", [])
     data["applicant"] = {k: v for k, v in (data["applicant"] or {}).items() if v is not None}
-    if sign is not None:
+    data["signed_payload"] = snapshot.get("signed_payload")  # signed once, at intake
+    if data["signed_payload"] is None and sign is not None:  # taken before that
         data["signed_payload"] = sign(
             str(data["receipt_no"]),
             str(data["service_code"]),

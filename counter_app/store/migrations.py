@@ -157,3 +157,11 @@ CREATE INDEX outbox_entity ON outbox (entity_uuid)
     for row in store.query("SELECT uuid, accepted_at FROM submissions"):
         day = datetime.fromisoformat(row["accepted_at"]).astimezone(tz).date().isoformat()
         store.execute("UPDATE submissions SET accepted_day = ? WHERE uuid = ?", (day, row["uuid"]))
+
+
+@migration(3)
+def signed_payloads(store: Store) -> None:
+    """The receipt's signed QR payload, signed once at intake (it never changes) and reused
+    by every print and every push instead of being signed again each time. Rows from
+    before stay NULL: those are signed when used, as they always were."""
+    store.execute("ALTER TABLE submissions ADD COLUMN signed_payload TEXT")

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from counter_app import audit, outbox
+from counter_app import audit, outbox, receipts
 from counter_app.errors import (
     ConflictError,
     NotFound,
@@ -19,6 +20,7 @@ from counter_app.receipt_numbers import is_valid_receipt_no, receipt_day
 from counter_app.terminal import Terminal
 from forms.catalog import load_catalog
 from forms.workdays import add_working_days
+from printing import qr_payload
 from tests.counter_app.counter_testing import ANSWERS, JPG, OTHER, PDF, PERSON, Clock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -301,3 +303,35 @@ def test_unknown_codes_in_reuse_wrong_or_folder_as_file(terminal: Terminal, tmp_
     assert "no material passport" in texts["materials.passport"]
     assert "no material visa" in texts["materials.visa"]
     assert "cannot read" in texts["materials.form"]
+
+
+def test_receipt_payload_signed_once_at_intake(terminal: Terminal) -> None:
+    result = terminal.intake.accept(
+        "TEST-001", PERSON, ANSWERS, {"id_card": [PDF], "form": [PDF]}, clerk_id="C001"
+    )
+    sub = terminal.intake.get(result.receipt_no)
+    assert sub.signed_payload is not None
+    claim = qr_payload.verify_payload(terminal.public_key(), sub.signed_payload)
+    assert (claim.receipt_no, claim.item_code, claim.terminal_id) == (
+        result.receipt_no,
+        "TEST-001",
+        "7QXM",
+    )
+    assert outbox.pending(terminal.store)[0].payload["signed_payload"] == sub.signed_payload
+
+
+def test_unreadable_key_does_not_stop_the_intake(terminal: Terminal) -> None:
+    """The payload is then signed when the receipt prints or the application goes up."""
+    terminal.private_key()  # the public key stays known for the check below
+    public = terminal.public_key()
+    pem = terminal.key_path.read_bytes()
+    terminal.key_path.unlink()
+    terminal._key = None  # as after a restart: the key is read from its file again
+    result = terminal.intake.accept(
+        "TEST-001", PERSON, ANSWERS, {"id_card": [PDF], "form": [PDF]}, clerk_id="C001"
+    )
+    assert terminal.intake.get(result.receipt_no).signed_payload is None
+    terminal.key_path.write_bytes(pem)  # the key is back: the receipt signs on print
+    url = receipts.receipt_data_for(terminal, result.receipt_no).tracking_url
+    payload = parse_qs(urlsplit(url).query)["p"][0]
+    assert qr_payload.verify_payload(public, payload).receipt_no == result.receipt_no

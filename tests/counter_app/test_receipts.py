@@ -93,6 +93,18 @@ def test_the_qr_url_is_signed_by_this_terminal(terminal: Terminal) -> None:
     )
 
 
+def test_the_qr_reuses_the_payload_signed_at_intake_and_signs_older_ones_alike(
+    terminal: Terminal,
+) -> None:
+    number = _accept(terminal)
+    stored = terminal.intake.get(number).signed_payload
+    url = receipts.receipt_data_for(terminal, number).tracking_url
+    assert stored and parse_qs(urlsplit(url).query)["p"] == [stored]
+    # an application taken before payloads were stored: signed at print, the same QR
+    terminal.store.execute("UPDATE submissions SET signed_payload = NULL")
+    assert receipts.receipt_data_for(terminal, number).tracking_url == url
+
+
 def test_a_notice_lists_what_is_missing_and_where_to_come_back(terminal: Terminal) -> None:
     number = _accept(terminal, married=True, wrong={"form": "未签字"})
     data = receipts.receipt_data_for(terminal, number)

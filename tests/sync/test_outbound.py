@@ -6,6 +6,7 @@ import pytest
 
 from counter_app import outbox
 from counter_app.terminal import Terminal
+from printing import qr_payload
 from sync import outbound
 from sync.protocol import content_hash
 from tests.sync.conftest import Take
@@ -18,6 +19,7 @@ def test_real_snapshot_maps_with_materials_signature_and_hash(
     terminal.hall = ""  # taken before the hall was known: the enrolled hall fills in
     snapshot = outbox.pending(terminal.store)[0].payload
     snapshot["hall"] = ""
+    snapshot.pop("signed_payload")  # an entry queued before intake stored the payload
     signed: list[tuple[str, ...]] = []
     app = outbound.application(snapshot, "东湖大厅", lambda *a: signed.append(a) or "sig")
     assert app.receipt_no == r.receipt_no and app.hall == "东湖大厅"
@@ -25,6 +27,19 @@ def test_real_snapshot_maps_with_materials_signature_and_hash(
     assert app.content_hash == content_hash(app)
     assert signed[0][0] == r.receipt_no and signed[0][3] == terminal.terminal_id
     assert app.applicant.name == "王小明"
+
+
+def test_payload_signed_at_intake_goes_up_without_signing_again(
+    terminal: Terminal, take: Take
+) -> None:
+    r = take("signed")
+    snapshot = outbox.pending(terminal.store)[0].payload
+    signed: list[tuple[str, ...]] = []
+    app = outbound.application(snapshot, "东湖大厅", lambda *a: signed.append(a) or "sig")
+    assert signed == [] and app.signed_payload == snapshot["signed_payload"]
+    claim = qr_payload.verify_payload(terminal.public_key(), app.signed_payload)
+    assert claim.receipt_no == r.receipt_no and claim.terminal_id == terminal.terminal_id
+    assert app.content_hash == content_hash(app)
 
 
 @pytest.mark.parametrize(

@@ -83,3 +83,11 @@ def test_reopening_applies_nothing_twice(tmp_path: Path) -> None:
     store = open_store(tmp_path / "c.db")
     assert store.scalar("SELECT COUNT(*) FROM _migrations") == len(MIGRATIONS)
     store.close()
+
+
+def test_signed_payload_column_added_to_an_older_database(tmp_path: Path) -> None:
+    open_store(tmp_path / "c.db", upto=2).close()
+    store = open_store(tmp_path / "c.db")
+    assert "signed_payload" in store.db["submissions"].columns_dict
+    assert store.scalar("SELECT name FROM _migrations WHERE version = 3") == "signed_payloads"
+    store.close()
