@@ -24,14 +24,16 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from counter_app.errors import NotFound, StoreError
 from forms.text import Text
+
+if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
 
 #: (magic bytes at offset 0, extension, MIME type): enough for what halls scan and photograph.
 _MAGIC = (
@@ -193,6 +195,10 @@ class _Staged:
 
 @cache
 def _pool() -> ThreadPoolExecutor:
+    """Made on the first intake with several files (importing concurrent.futures at start-up
+    would cost the login window ~3 ms for nothing)."""
+    from concurrent.futures import ThreadPoolExecutor
+
     return ThreadPoolExecutor(_FSYNC_THREADS, thread_name_prefix="fsync")
 
 
@@ -203,6 +209,8 @@ def _each(work: Callable[[_T], object], items: Iterable[_T]) -> None:
     if len(items) == 1:
         work(items[0])
         return
+    from concurrent.futures import wait
+
     futures = [_pool().submit(work, item) for item in items]
     wait(futures)
     for future in futures:

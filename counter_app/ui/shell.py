@@ -97,13 +97,20 @@ class Shell(QObject):
         self.window.statusBar().addPermanentWidget(self.sync_label)
         self.ops.busy_changed.connect(self._busy)
         language.changed.connect(self._language_changed)
-        app.installEventFilter(self)
 
     # -- start and stop -------------------------------------------------------------------
     def start(self) -> None:
+        """Show the login window, then open the terminal on the storage thread once the
+        event loop has painted it: opening imports the whole Qt-free stack (~100 ms of
+        Python holding the GIL), which would otherwise delay the first paint. A clerk
+        cannot type credentials that fast, and a login queued meanwhile waits its turn on
+        the one storage thread."""
         self._retitle()
         self.show_login()
         self.window.show()
+        QTimer.singleShot(0, self, self._open)
+
+    def _open(self) -> None:
         self.ops.store(self.backend.open, self._opened, self._open_failed)
 
     def shutdown(self) -> None:
@@ -230,6 +237,7 @@ class Shell(QObject):
         self.workspace = Workspace(self)
         self.window.setCentralWidget(self.workspace)
         self.sync_label.show()
+        self.app.installEventFilter(self)
         self._restart_idle()
         self.logged_in.emit(session)
         self.workspace.start()
@@ -250,6 +258,7 @@ class Shell(QObject):
             return
         session, self.session = self.session, None
         self.idle.stop()
+        self.app.removeEventFilter(self)
         if self.workspace is not None:
             self.workspace.shutdown()
             self.workspace = None
@@ -262,6 +271,10 @@ class Shell(QObject):
         self.logged_out.emit(reason)
 
     # -- idle logout ----------------------------------------------------------------------
+    # The application-wide filter is installed only while a clerk is logged in: every event
+    # of the application then passes through Python, and the first ones make PySide6 build
+    # the Python types (and their ~170 enums) of every widget they touch: ~35 ms that used
+    # to delay the login window for a filter with nothing to do before a login.
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self.session is not None and event.type() in ACTIVITY:
             self._restart_idle()
