@@ -91,13 +91,21 @@ def get(store: Store, entry_id: int) -> OutboxEntry:
 
 
 def mark_done(store: Store, ids: Iterable[int]) -> None:
-    """The platform confirmed these entries."""
+    """The platform confirmed these entries (a batch: two statements for all of them, in
+    the caller's transaction or one of their own)."""
+    done = dumps(list(ids))
     with store.transaction():
-        for entry_id in ids:
-            store.execute(
-                "UPDATE outbox SET state = 'done', last_error = NULL WHERE id = ?", (entry_id,)
-            )
-            _follow(store, entry_id, "synced", None)
+        store.execute(
+            "UPDATE outbox SET state = 'done', last_error = NULL"
+            " WHERE id IN (SELECT value FROM json_each(?))",
+            (done,),
+        )
+        store.execute(
+            "UPDATE submissions SET sync_state = 'synced', sync_error = NULL WHERE uuid IN"
+            " (SELECT entity_uuid FROM outbox WHERE kind = 'submission'"
+            " AND id IN (SELECT value FROM json_each(?)))",
+            (done,),
+        )
 
 
 def mark_retry(store: Store, entry_id: int, error: str, next_attempt_at: datetime) -> None:

@@ -191,8 +191,6 @@ class SyncEngine:
                 raise
             self._refused_batch(client, apps, events, ratings, exc, report)
             return
-        if req.audit_head is not None and req.audit_head.seq:
-            self.terminal.store.set_setting(ANCHOR_KEY, str(req.audit_head.seq))
         done: list[int | None] = []
         try:
             for result in reply.results:
@@ -204,10 +202,19 @@ class SyncEngine:
                     done.append(self._settle_event(pair[0], res.outcome, res.reason, report))
         finally:  # what was confirmed stays confirmed even if a retry inside fails
             cleared = [entry_id for entry_id in done if entry_id is not None]
-            outbox.mark_done(self.terminal.store, cleared)  # one transaction for the batch
+            self._confirm(req.audit_head, cleared)
             report.confirmed += len(cleared)
         if apps or events or ratings:
             raise ProtocolError("push reply misses results")
+
+    def _confirm(self, head: AuditHead | None, cleared: list[int]) -> None:
+        """One transaction (one fsync) per batch: the entries cleared and the audit head
+        the platform now holds (the next push's anchor)."""
+        store = self.terminal.store
+        with store.transaction():
+            if head is not None and head.seq:
+                store.set_setting(ANCHOR_KEY, str(head.seq))
+            outbox.mark_done(store, cleared)
 
     def _refused_batch(
         self,
