@@ -74,11 +74,15 @@ def enqueue(
     )
 
 
-def pending(store: Store, limit: int = 100, now: datetime | None = None) -> list[OutboxEntry]:
-    """Entries due by `now`, oldest first."""
+def pending(
+    store: Store, limit: int = 100, now: datetime | None = None, after_id: int = 0
+) -> list[OutboxEntry]:
+    """Entries due by `now`, oldest first; only those with IDs above `after_id` (the sync
+    engine reads the next batch while the one before is still pending on the wire)."""
     rows = store.query(
-        "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
-        (_iso(now), limit),
+        "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? AND id > ?"
+        " ORDER BY id LIMIT ?",
+        (_iso(now), after_id, limit),
     )
     return [_entry(r) for r in rows]
 

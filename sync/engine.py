@@ -31,7 +31,7 @@ from counter_app.remote_ratings import apply_remote_rating
 from counter_app.store import apply_remote_status, import_catalog_item
 from forms.text import LocalizedError, Text
 from printing.qr_payload import sign_payload
-from sync import outbound
+from sync.batches import Batch, BatchReader, map_batch
 from sync.client import PortalClient, default_client
 from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
 from sync.protocol import (
@@ -108,41 +108,26 @@ class SyncEngine:
         return report
 
     def _push_all(self, client: PortalClient, report: SyncReport) -> None:
-        """Batch after batch until nothing is due. A finished batch leaves no entry pending
-        (each was cleared or set aside, or the pass stopped with an error), so seeing an
-        entry twice would mean a bug: stop rather than loop. Between batches a stop
+        """Batch after batch, in outbox order, until nothing is due; each batch is read and
+        mapped while the one before is on the wire (`sync.batches`). Between batches a stop
         request is honoured, so closing the app never waits for a days-long backlog."""
-        seen: set[int] = set()
+        store = self.terminal.store
         hall = self.terminal.hall  # a settings read: once per pass, not per application
-        while not self.stopping.is_set():
-            batch = outbox.pending(self.terminal.store, self.batch_size, self.terminal.now())
-            if not batch or any(e.id in seen for e in batch):
-                return
-            seen.update(e.id for e in batch)
-            self._push_batch(client, batch, hall, report)
 
-    def _push_batch(
-        self, client: PortalClient, entries: list[Any], hall: str, report: SyncReport
-    ) -> None:
-        apps: dict[str, tuple[Any, ApplicationIn]] = {}
-        events, ratings = {}, {}
-        for entry in entries:
-            try:
-                if entry.kind == "submission":
-                    app = outbound.application(entry.payload, hall, self._sign)
-                    apps[entry.entity_uuid] = (entry, app)
-                elif entry.kind == "status":
-                    ev = outbound.status_event(entry.id, entry.payload)
-                    events[ev.event_id] = (entry, ev)
-                elif entry.kind == "rating":
-                    r = outbound.rating(entry.id, entry.payload)
-                    ratings[r.event_id] = (entry, r)
-                else:
-                    raise outbound.OutboundError(
-                        Text(f"未知的同步类型：{entry.kind}", f"Unknown outbox kind: {entry.kind}")
-                    )
-            except outbound.OutboundError as exc:
-                self._set_aside(entry, _reason(exc), report)
+        def read(after: int) -> list[Any]:
+            return outbox.pending(store, self.batch_size, self.terminal.now(), after_id=after)
+
+        with BatchReader(read, lambda entries: map_batch(entries, hall, self._sign)) as reader:
+            while not self.stopping.is_set():
+                batch = reader.next()
+                if batch is None:
+                    return
+                self._push_batch(client, batch, report)
+
+    def _push_batch(self, client: PortalClient, batch: Batch, report: SyncReport) -> None:
+        for entry, exc in batch.unmappable:
+            self._set_aside(entry, _reason(exc), report)
+        apps, events, ratings, entries = batch.apps, batch.events, batch.ratings, batch.entries
         try:
             apps = self._upload_for(client, apps, report)
             if apps or events or ratings:
@@ -226,8 +211,8 @@ class SyncEngine:
         report: SyncReport,
     ) -> None:
         """A 4xx for the whole batch: send one by one, so only the bad entry is set aside."""
-        Batch = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
-        singles: list[Batch] = [({k: v}, {}, {}) for k, v in apps.items()]
+        Single = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+        singles: list[Single] = [({k: v}, {}, {}) for k, v in apps.items()]
         singles += [({}, {k: v}, {}) for k, v in events.items()]
         singles += [({}, {}, {k: v}) for k, v in ratings.items()]
         if len(singles) == 1:
