@@ -187,7 +187,9 @@ class _Staged:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.close_files()
+        for out in self.files:  # closing flushes: on a full disk that fails, and the
+            with contextlib.suppress(OSError):  # temporary files must still go
+                out.close()
         for tmp in self.paths:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
