@@ -1,16 +1,19 @@
 """Materials (scanned documents, photos, the signature) stored by content: SHA-256.
 
 Files live under `data_dir/materials/ab/<sha256>`; the same bytes are stored once however
-often they are given, and uploaded once. A file is written to a temporary name, fsynced and
-renamed into place, and its folder fsynced, BEFORE the database transaction that refers to
-it, so a committed row never points at a missing or half-written file (an unreferenced file
-after a crash is harmless and can be collected).
+often they are given, and uploaded once. Every file and its folder entry are fsynced BEFORE
+the database transaction that refers to it, so a committed row never points at a missing or
+half-written file (an unreferenced file after a crash is harmless and can be collected).
 
-`put_many` stores one application's files in one round: write them all, fsync them all at
-once, rename them all, then fsync each folder once at once. The fsyncs run in a small thread
-pool because fsyncs issued together share the disk's flushes (ext4 commits them in one
-journal transaction); one write-fsync-rename-fsync cycle per file made each file wait for two
-flushes of its own (54% of an intake with materials, docs/performance.md).
+`put_many` stores one application's files with ONE round of fsyncs: write each to a
+temporary name, rename them all into place, then fsync every file and each folder once, all
+at the same time (a small thread pool: fsyncs issued together share the disk's flushes, ext4
+commits them in one journal transaction). The old write-fsync-rename-fsync cycle per file
+made each file wait for two flushes of its own (54% of an intake with materials,
+docs/performance.md). The price: after a power cut in the middle of a `put_many` a file under
+its final name may be incomplete. No row refers to it (the transaction comes after the
+fsyncs), and a later `put` of the same bytes checks the content, not just the size, before
+it keeps the copy in place.
 """
 
 from __future__ import annotations
@@ -103,11 +106,10 @@ class MaterialStore:
             with _Staged() as staged:
                 self.root.mkdir(parents=True, exist_ok=True)
                 stored = [self._stage(source, staged) for source in sources]
-                _each(lambda out: os.fsync(out.fileno()), staged.files)
                 staged.close_files()
                 moved = zip(staged.paths, stored, strict=True)
-                folders = {d for tmp, m in moved for d in self._move_into_place(tmp, m.sha256)}
-                _each(_fsync_dir, folders)
+                to_sync = {p for tmp, m in moved for p in self._move_into_place(tmp, m.sha256)}
+                _each(_fsync_path, to_sync)
             return stored
         except FileNotFoundError as exc:
             name = str(exc.filename)
@@ -148,20 +150,21 @@ class MaterialStore:
         return StoredMaterial(digest.hexdigest(), size, mime, ext)
 
     def _move_into_place(self, tmp: Path, sha: str) -> tuple[Path, ...]:
-        """Rename the fsynced `tmp` to its final name; the folders to fsync for it (the
-        materials folder too when the bucket folder is new: its entry must last as well).
-        A copy already in place is fsynced again: another thread may have renamed it an
-        instant ago without its folder's fsync yet."""
+        """Rename `tmp` to its final name; what to fsync for it: the file, its folder, and
+        the materials folder too when the bucket folder is new (its entry must last as
+        well). A copy already in place is kept only if its bytes are right (a power cut may
+        have torn it), and fsynced all the same: another thread may have renamed it an
+        instant ago and not be done with its fsyncs yet."""
         final = self.path_for(sha)
-        if final.is_file() and final.stat().st_size == tmp.stat().st_size:
-            return (final.parent,)  # same bytes already stored: keep the one copy
+        if final.is_file() and _sha256_of(final) == sha:
+            return (final, final.parent)  # same bytes already stored: keep the one copy
         try:
             final.parent.mkdir()
         except FileExistsError:
             os.replace(tmp, final)
-            return (final.parent,)
+            return (final, final.parent)
         os.replace(tmp, final)
-        return (final.parent, self.root)
+        return (final, final.parent, self.root)
 
 
 class _Staged:
@@ -228,7 +231,13 @@ def _copy_hashing(stream: BinaryIO, out: BinaryIO, digest: Any) -> int:
     return size
 
 
-def _fsync_dir(path: Path) -> None:
+def _sha256_of(path: Path) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def _fsync_path(path: Path) -> None:
+    """fsync a file or a folder by name (Linux flushes an inode through any descriptor)."""
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
