@@ -52,7 +52,8 @@ def crash_run(enrolled: Terminal, portal: BackgroundServer, tmp_path: Path, kill
     log = run_kills(enrolled, portal, tmp_path, kills)
     assert not log.problems, "\n".join(log.problems[:20])
     assert sum(log.kills.values()) == kills
-    assert log.kills["intake"] > kills // 10 and log.kills["sync"] > kills // 10, log.kills
+    # both phases well exercised (typically 20-30% intake, 70-80% sync; at least 5% each)
+    assert log.kills["intake"] >= kills // 20 and log.kills["sync"] >= kills // 20, log.kills
     passes = final_sync(enrolled)
     check_portal(enrolled, portal)
     assert not outbox.set_aside_entries(enrolled.store)
