@@ -19,7 +19,6 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, 
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
-from counter_app.config import load_config
 from counter_app.ui.prefs import Prefs
 
 log = logging.getLogger(__name__)
@@ -133,7 +132,12 @@ def _lang_given(args: argparse.Namespace) -> bool:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Open the counter window on `args.data_dir` (or a demo folder) and run until it closes."""
+    """Open the counter window on `args.data_dir` (or a demo folder) and run until it closes.
+
+    Modules only `run` needs are imported here, not at the top: importing this module (the
+    tests, the start-up benchmark) must not pay for the configuration (tomllib,
+    platformdirs: ~20 ms) and the rest before the login window is up."""
+    from counter_app.config import load_config
     from counter_app.ui.shell import Shell
 
     app = make_app()

@@ -8,8 +8,9 @@ after the configured idle time) drops every page that showed personal data.
 from __future__ import annotations
 
 import logging
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -23,11 +24,13 @@ from PySide6.QtWidgets import (
 
 from counter_app.ui.app import Language, set_large_text
 from counter_app.ui.bridge import Operations
-from counter_app.ui.drafts import DraftStore
 from counter_app.ui.login import LoginPage
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.services import Backend
 from counter_app.ui.widgets import error_message, open_once
+
+if TYPE_CHECKING:
+    from counter_app.ui.drafts import DraftStore
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +74,6 @@ class Shell(QObject):
         self.housekeeping.timeout.connect(self.run_housekeeping)
         self.ops = Operations(self)
         self.backend = backend or Backend(self.data_dir)
-        self.drafts = DraftStore(self.data_dir)
         self.session: Any = None
         self.sync_state: dict[str, Any] = {"online": False, "last_success": None}
         self.sync_runner: Any = None
@@ -97,6 +99,14 @@ class Shell(QObject):
         self.window.statusBar().addPermanentWidget(self.sync_label)
         self.ops.busy_changed.connect(self._busy)
         language.changed.connect(self._language_changed)
+
+    @cached_property
+    def drafts(self) -> DraftStore:
+        """The intake draft file, made on first use (after login): its module is not
+        imported before the login window shows."""
+        from counter_app.ui.drafts import DraftStore
+
+        return DraftStore(self.data_dir)
 
     # -- start and stop -------------------------------------------------------------------
     def start(self) -> None:
