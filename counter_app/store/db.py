@@ -267,3 +267,7 @@ def _pragmas(conn: sqlite3.Connection, readonly: bool) -> None:
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
+    # Set by sqlite-utils' Database() when every Store made one; it must stay now that it
+    # is made on first use: without it, INSERT OR REPLACE deletes a row WITHOUT firing the
+    # delete triggers, so the audit log's append-only trigger could be walked around.
+    conn.execute("PRAGMA recursive_triggers=ON")

@@ -223,3 +223,25 @@ def test_savepoint_when_sqlite_ended_the_transaction_passes_the_error_on(tmp_pat
     # the outer COMMIT then fails (nothing to commit): the caller learns the page was lost
     assert store.get_setting("a") is None
     store.close()
+
+
+def test_replacing_an_audit_row_is_refused_like_deleting_it(tmp_path: Path) -> None:
+    """INSERT OR REPLACE deletes the old row; with recursive triggers on (as sqlite-utils
+    set them) the append-only trigger sees that delete and refuses it."""
+    store = open_store(tmp_path / "c.db")
+    row = ("2026-01-01T00:00:00Z", "A001", "login", "A001", "{}", "0" * 64, "1" * 64)
+    with store.transaction():
+        store.execute(
+            "INSERT INTO audit_log (seq, at, actor, action, entity, detail, prev_hash, hash) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+            row,
+        )
+    with pytest.raises(StoreError), store.transaction():
+        store.execute(
+            "INSERT OR REPLACE INTO audit_log "
+            "(seq, at, actor, action, entity, detail, prev_hash, hash) "
+            "VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+            (*row[:4], '{"forged": true}', *row[5:]),
+        )
+    assert store.scalar("SELECT detail FROM audit_log WHERE seq = 1") == "{}"
+    store.close()
