@@ -61,14 +61,17 @@ def test_portal_killed_and_restarted_mid_batch(
     result: list[SyncReport] = []
     worker = threading.Thread(target=lambda: result.append(engine.run_once()))
     worker.start()
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + 60
     while server_count(portal, "applications") < 5 and time.monotonic() < deadline:
         time.sleep(0.01)
     server.kill()  # mid-batch: some applications stored, some files half uploaded
+    stored_at_kill = server_count(portal, "applications")
     worker.join(timeout=30)
     assert result[0].unreachable, result[0].errors
-    left = outbox.backlog(enrolled.store)[0]
-    assert 0 < left < len(taken), left
+    # Mid-batch as the platform saw it; the terminal may not have heard of every stored one
+    # (a reply lost in the kill), so its backlog is anything but empty.
+    assert 5 <= stored_at_kill < len(taken), stored_at_kill
+    assert outbox.backlog(enrolled.store)[0] > 0
     with server:  # the same port, the same database
         drain(enrolled)
     for r in taken:
