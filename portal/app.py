@@ -53,6 +53,67 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 OCTETS: dict[str, Any] = {"requestBody": {"content": {"application/octet-stream": {"schema": {}}}}}
 
 
+def _to(method: str, path: str, **parameters: Any) -> dict[str, Any]:
+    """An OpenAPI link to this API's own `method path` (an operationRef, so it survives a
+    renamed handler), with `parameters` as `where.name: value or runtime expression`."""
+    pointer = (API_PREFIX + path).replace("~", "~0").replace("/", "~1")
+    link: dict[str, Any] = {"operationRef": f"#/paths/{pointer}/{method}"}
+    return link | ({"parameters": parameters} if parameters else {})
+
+
+def _links(**links: dict[str, Any]) -> dict[int | str, dict[str, Any]]:
+    """`responses=` for a route whose 200 reply feeds the next call: the OpenAPI links say
+    how (schemathesis' stateful run follows them; a client author reads them)."""
+    return {200: {"description": "Successful Response", "links": links}}
+
+
+#: How the terminal's calls follow on from each other (sync/engine.py, sync/uploads.py).
+PUSH_LINKS = _links(
+    ApplicationByReceipt=_to(
+        "get",
+        "/applications/{receipt_no}",
+        **{"path.receipt_no": "$request.body#/applications/0/receipt_no"},
+    ),
+    MissingOfFirstResult={
+        **_to("post", "/materials/missing"),
+        "requestBody": {"hashes": "$response.body#/results/0/missing"},
+    },
+    UploadStateOfMissing=_to(
+        "get", "/materials/{sha256}", **{"path.sha256": "$response.body#/results/0/missing/0"}
+    ),
+)
+APPLICATION_LINKS = _links(
+    SameApplication=_to(
+        "get", "/applications/{receipt_no}", **{"path.receipt_no": "$response.body#/receipt_no"}
+    ),
+)
+CHANGES_LINKS = _links(
+    NextPage=_to("get", "/changes", **{"query.cursor": "$response.body#/cursor"}),
+)
+MISSING_LINKS = _links(
+    UploadState=_to("get", "/materials/{sha256}", **{"path.sha256": "$response.body#/missing/0"}),
+    FirstChunk=_to(
+        "put",
+        "/materials/{sha256}",
+        **{"path.sha256": "$response.body#/missing/0", "query.offset": 0},
+    ),
+)
+#: An upload resumes where the platform says it stands: GET state, then PUT from `received`.
+_RESUME = {
+    "path.sha256": "$response.body#/sha256",
+    "query.offset": "$response.body#/received",
+    "query.total": "$response.body#/total",
+}
+UPLOAD_LINKS = _links(
+    NextChunk=_to("put", "/materials/{sha256}", **_RESUME),
+    StateOfUpload=_to(
+        "get",
+        "/materials/{sha256}",
+        **{"path.sha256": "$response.body#/sha256", "query.total": "$response.body#/total"},
+    ),
+)
+
+
 def _error_response(exc: PortalError) -> JSONResponse:
     body = ErrorReply(
         error=str(exc.code),
@@ -169,31 +230,31 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
     def enroll(req: EnrollRequest) -> EnrollReply:
         return enrollment.enroll(db, req)
 
-    @app.post(f"{API_PREFIX}/push")
+    @app.post(f"{API_PREFIX}/push", responses=PUSH_LINKS)
     def push(req: PushRequest, term: Caller) -> PushReply:
         hashes = [h for a in req.applications for h in a.files()]
         known = set(hashes) - set(store.missing(hashes)) if hashes else set()
         return services.push(db, term, req, known)
 
-    @app.get(f"{API_PREFIX}/applications/{{receipt_no}}")
+    @app.get(f"{API_PREFIX}/applications/{{receipt_no}}", responses=APPLICATION_LINKS)
     def application(receipt_no: str, term: Caller) -> ApplicationState:
         return services.get_application(db, term, receipt_no)
 
-    @app.get(f"{API_PREFIX}/changes")
+    @app.get(f"{API_PREFIX}/changes", responses=CHANGES_LINKS)
     def changes(term: Caller, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0) -> ChangesReply:
         return services.changes(db, term, cursor, settings.changes_page)
 
-    @app.post(f"{API_PREFIX}/materials/missing")
+    @app.post(f"{API_PREFIX}/materials/missing", responses=MISSING_LINKS)
     def missing(req: MissingRequest, term: Caller) -> MissingReply:
         return MissingReply(missing=store.missing(req.hashes))
 
-    @app.get(f"{API_PREFIX}/materials/{{sha256}}")
+    @app.get(f"{API_PREFIX}/materials/{{sha256}}", responses=UPLOAD_LINKS)
     def upload_state(
         sha256: Sha256, term: Caller, total: Annotated[int | None, Query(ge=0)] = None
     ) -> UploadState:
         return store.state(sha256, total)
 
-    @app.put(f"{API_PREFIX}/materials/{{sha256}}", openapi_extra=OCTETS)
+    @app.put(f"{API_PREFIX}/materials/{{sha256}}", openapi_extra=OCTETS, responses=UPLOAD_LINKS)
     async def upload_chunk(
         sha256: Sha256,
         request: Request,
