@@ -2,31 +2,67 @@
 QMainWindow process measured in the same run. The window runs in a child process
 (`bench.gui_child`); this module imports no Qt.
 
-startup: from `Popen` to the child's "shown and idle" line, median of several alternating
-runs, on the startup-size database (100,000 applications in the issue).
+startup: from `Popen` to the child's "login window shown and idle" line (the same test for
+the bare window: first paint, then a zero-timer), median of several alternating runs, on the
+startup-size database (100,000 applications in the issue); "terminal opened" is a second,
+informational row. The children run with bytecode (see `compile_project`), as a deployed
+terminal does.
 memory: peak RSS of the child, logged in with the home page loaded, on the big database.
 """
 
 from __future__ import annotations
 
+import compileall
 import json
 import os
 import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from bench.core import ROOT, Context, Result, median, ms
 from bench.gen_db import CLERKS, PASSWORD, database_for
 
 RUNS = 5
+PACKAGES = ("bench", "counter_app", "forms", "printing", "sync")  # what the children import
+PYCACHE = "pycache"  # under the bench cache folder
+BYTECODE_NOTE = (
+    "startup/memory: the window children run with bytecode (compileall into the bench "
+    "cache's pycache, PYTHONPYCACHEPREFIX), as a wheel or the frozen build would"
+)
 
 
-def child(*args: str, timeout: float = 120.0) -> tuple[float, dict[str, Any]]:
+def compile_project(cache: Path) -> Path:
+    """Compile our packages into `cache`/pycache and return that folder. This machine sets
+    PYTHONDONTWRITEBYTECODE=1, so without this every child start would compile our modules
+    from source (10-50 ms) while the bare window compiles nothing; a deployed terminal has
+    its bytecode. The prefix keeps the working tree free of __pycache__ folders; what the
+    children import from elsewhere (stdlib, site-packages) lands there on the warm-up runs."""
+    prefix = cache / PYCACHE
+    prefix.mkdir(parents=True, exist_ok=True)
+    before = sys.pycache_prefix
+    sys.pycache_prefix = str(prefix)  # where compileall (via importlib) writes
+    try:
+        for package in PACKAGES:
+            if not compileall.compile_dir(ROOT / package, quiet=1):
+                raise RuntimeError(f"could not compile {package} for the window benchmarks")
+    finally:
+        sys.pycache_prefix = before
+    return prefix
+
+
+def child(
+    *args: str, timeout: float = 120.0, pycache: Path | None = None
+) -> tuple[float, dict[str, Any]]:
     """Run the window child; (seconds until its ready line, the line's data). A child that
-    is not ready within `timeout` (e.g. the terminal would not open) is killed: RuntimeError."""
+    is not ready within `timeout` (e.g. the terminal would not open) is killed: RuntimeError.
+    With `pycache` the child reads and writes bytecode there (see `compile_project`)."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    if pycache is not None:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(pycache)
     start = time.perf_counter()
     with subprocess.Popen(
         [sys.executable, "-m", "bench.gui_child", *args],
@@ -50,23 +86,31 @@ def child(*args: str, timeout: float = 120.0) -> tuple[float, dict[str, Any]]:
 
 def startup(ctx: Context) -> list[Result]:
     data_dir = str(database_for(ctx.sizes.startup_db, ctx.cache, ctx.log))
+    pyc = compile_project(ctx.cache)
+    ctx.notes.append(BYTECODE_NOTE)
     runs = min(RUNS, max(2, ctx.sizes.samples // 40))
-    child("bare"), child("app", data_dir)  # warm the OS page cache for both
-    bare, app = [], []
+    kinds = {"bare": ("bare",), "login": ("app", data_dir), "opened": ("opened", data_dir)}
+    for args in kinds.values():  # warm the OS page cache and the bytecode for each
+        child(*args, pycache=pyc)
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(runs):
-        bare.append(child("bare")[0])
-        app.append(child("app", data_dir)[0])
-    value, base = ms(median(app)), ms(median(bare))
+        for kind, args in kinds.items():
+            times[kind].append(child(*args, pycache=pyc)[0])
+    base, login, opened = (ms(median(times[k])) for k in kinds)
+    size = f"{ctx.sizes.startup_db:,} apps"
     return [
-        Result("startup", f"to login window, {ctx.sizes.startup_db:,} apps (median of {runs})",
-               value, "ms", base, "<= 1.5x", value <= 1.5 * base),
+        Result("startup", f"to login window shown and idle, {size} (median of {runs})",
+               login, "ms", base, "<= 1.5x", login <= 1.5 * base),
+        Result("startup", f"to terminal opened, {size} (informational)", opened, "ms", base),
     ]  # fmt: skip
 
 
 def memory(ctx: Context) -> list[Result]:
     data_dir = str(database_for(ctx.sizes.big_db, ctx.cache, ctx.log))
-    base = child("bare")[1]["peak_rss_kb"] / 1024
-    login = child("login", data_dir, CLERKS[1], PASSWORD)[1]["peak_rss_kb"] / 1024
+    pyc = compile_project(ctx.cache)
+    ctx.notes.append(BYTECODE_NOTE)
+    base = child("bare", pycache=pyc)[1]["peak_rss_kb"] / 1024
+    login = child("login", data_dir, CLERKS[1], PASSWORD, pycache=pyc)[1]["peak_rss_kb"] / 1024
     return [
         Result("memory", f"peak RSS logged in, {ctx.sizes.big_db:,} apps", login, "MB", base,
                "<= +100 MB", login - base <= 100),

@@ -2,14 +2,19 @@
 
     python -m bench.gui_child bare               a bare PySide6 QMainWindow, shown
     python -m bench.gui_child app DATA_DIR       the counter window as `counter-app` opens it
+    python -m bench.gui_child opened DATA_DIR    ... and its terminal opened
     python -m bench.gui_child login DATA_DIR CLERK PASSWORD
                                                  ... and logged in, home page loaded
 
-Prints one JSON line (`{"ready": ..., "peak_rss_kb": ...}`) once the window is shown and the
-event loop is idle (no work queued on the window's worker pools), then quits. The parent
-times from its own `Popen` to that line, so interpreter start and imports count, as they do
-for the clerk. This is the one bench module that imports Qt: the baseline *is* a bare Qt
-window, and the app is measured in this child process only.
+Prints one JSON line (`{"ready": ..., "peak_rss_kb": ...}`) when the window reaches that
+state, then quits. The parent times from its own `Popen` to that line, so interpreter start
+and imports count, as they do for the clerk. This is the one bench module that imports Qt:
+the baseline *is* a bare Qt window, and the app is measured in this child process only.
+
+"Shown and idle" is the same test for `bare` and `app`: the main window received its first
+paint event and then a zero-timer ran (the event loop had nothing queued before it). A
+zero-timer right after `show()` is not enough: it runs before the window is exposed and
+painted (offscreen, and on X11 too).
 """
 
 from __future__ import annotations
@@ -20,8 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
 POLL_MS = 10
 QUIET_POLLS = 5  # after login: the pools must stay idle this many polls in a row
@@ -40,6 +45,23 @@ def report(app: QApplication, what: str) -> None:
     peak = peak_rss_kb()
     print(json.dumps({"ready": what, "peak_rss_kb": peak}), flush=True)
     app.quit()
+
+
+class FirstPaint(QObject):
+    """Calls `then` from a zero-timer after `window`'s first paint event, then lets go of
+    the window (an event filter costs a Python call per event while installed)."""
+
+    def __init__(self, window: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._then = then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._window and event.type() == QEvent.Type.Paint:
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)
+        return False
 
 
 def when_idle(app: QApplication, busy: Callable[[], bool], then: Callable[[], None]) -> None:
@@ -61,13 +83,15 @@ def bare() -> int:
     app = QApplication(sys.argv[:1])
     window = QMainWindow()
     window.resize(1280, 760)
+    FirstPaint(window, lambda: report(app, "bare"))
     window.show()
-    QTimer.singleShot(0, lambda: report(app, "bare"))
     return app.exec()
 
 
-def counter(data_dir: Path, login: tuple[str, str] | None) -> int:
-    """What `counter_app.ui.app.run` does, with a hook on the shell's signals."""
+def counter(data_dir: Path, mode: str, login: tuple[str, str] | None) -> int:
+    """What `counter_app.ui.app.run` does, with a hook on the shell's signals. `mode`:
+    "app" reports once the login window is shown and idle, "opened" once the terminal is
+    open (and a zero-timer ran after), "login" once logged in and the pools are idle."""
     from counter_app.ui.app import Language, make_app, set_large_text
     from counter_app.ui.prefs import Prefs
     from counter_app.ui.shell import Shell
@@ -83,15 +107,17 @@ def counter(data_dir: Path, login: tuple[str, str] | None) -> int:
         return bool(shell.ops.pending)
 
     def opened() -> None:
-        if login is None:
-            when_idle(app, busy, lambda: report(app, "login window"))
-        else:
+        if mode == "opened":
+            QTimer.singleShot(0, lambda: report(app, "terminal opened"))
+        elif login is not None:
             assert shell.login_page is not None
             shell.login_page.login_requested.emit(*login)
 
     def logged_in(_session: Any) -> None:
         when_idle(app, busy, lambda: report(app, "logged in, home page"))
 
+    if mode == "app":
+        FirstPaint(shell.window, lambda: report(app, "login window"))
     shell.opened.connect(opened)
     shell.logged_in.connect(logged_in)
     shell.start()
@@ -105,7 +131,7 @@ def main(argv: list[str]) -> int:
     if argv[0] == "bare":
         return bare()
     login = (argv[2], argv[3]) if argv[0] == "login" else None
-    return counter(Path(argv[1]), login)
+    return counter(Path(argv[1]), argv[0], login)
 
 
 if __name__ == "__main__":
