@@ -96,3 +96,41 @@ def test_a_result_for_a_page_closed_meanwhile_is_dropped_quietly(qtbot, qapp: QA
     ops.store(lambda: 1, lambda r: None, lambda e: None)  # after close: refused, not queued
     assert ops.pending == 0
     ops.deleteLater()
+
+
+def test_smoke_ready_comes_after_the_first_paint_not_after_show(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMainWindow
+
+    from counter_app.ui.app import _AfterFirstPaint
+
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    seen: list[str] = []
+    _AfterFirstPaint(window, lambda: seen.append(f"ready {window.windowHandle().isExposed()}"))
+    window.show()
+    QTimer.singleShot(0, lambda: seen.append("zero-timer after show"))  # the old test
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5_000)
+    assert seen == ["zero-timer after show", "ready True"]
+
+
+def test_smoke_mode_reports_the_login_window_without_waiting_for_the_terminal(
+    tmp_path: Path,
+) -> None:
+    """COUNTER_UI_SMOKE=1 answers for the login window alone: here the data folder has no
+    terminal, which never opens, and the line still comes (and names no hall)."""
+    import os
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "COUNTER_UI_SMOKE": "1"}
+    env.pop("COUNTER_ENROLL_CODE", None)
+    out = subprocess.run(
+        [sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path / "none"), "--lang", "en"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    ready = [line for line in out.stdout.splitlines() if line.startswith("ready ")]
+    assert len(ready) == 1 and ready[0].endswith("s One-window counter"), out.stdout
