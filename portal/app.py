@@ -13,9 +13,11 @@ import logging
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from forms.text import Text
@@ -137,6 +139,28 @@ def _validation_response(exc: RequestValidationError) -> JSONResponse:
 
 
 REQUEST = Text("请求", "Request")
+#: What FastAPI/Starlette refuse themselves (HTTPException), in the clerk's two languages.
+REFUSED: dict[int, tuple[ErrorCode, Text]] = {
+    400: (ErrorCode.INVALID, Text("请求正文无法解析。", "The request body could not be parsed.")),
+    404: (ErrorCode.NOT_FOUND, Text("没有这个接口地址。", "No such API address.")),
+    405: (
+        ErrorCode.INVALID,
+        Text("该地址不接受此方法。", "This address does not take that method."),
+    ),
+}
+OTHER_REFUSAL = (ErrorCode.INVALID, Text("请求被拒绝。", "The request was refused."))
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """An HTTPException raised by the framework (a body that is not JSON, an unknown path or
+    method) answered under /api/v1 as an ErrorReply like every other error, not as
+    FastAPI's `{"detail": ...}`, which the terminal cannot parse; elsewhere as FastAPI does."""
+    assert isinstance(exc, StarletteHTTPException)
+    if not request.url.path.startswith(f"{API_PREFIX}/"):
+        return await http_exception_handler(request, exc)
+    code, text = REFUSED.get(exc.status_code, OTHER_REFUSAL)
+    body = ErrorReply(error=code, message=WireText.of(text))
+    return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)
 
 
 class BodyLimit:
@@ -215,6 +239,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(PortalError, portal_error)
     app.add_exception_handler(Exception, internal)
     app.add_exception_handler(RequestValidationError, invalid)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
 
     _routes(app, db, store, settings)
     install_pages(app)  # tracking page, back office, open data (portal/pages/)
