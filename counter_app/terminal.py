@@ -8,6 +8,10 @@ The terminal ID is 4 Crockford base32 characters because it is part of every rec
 `init` draws a random provisional one (collisions are what enrollment at the platform, which
 may assign another, resolves). The Ed25519 key signs the receipt QR payloads; `code_secret()`
 is derived from it (HKDF) so that one file holds every secret of the terminal.
+
+Opening a terminal is on the path to the counter window's first use, so what only some
+callers need is imported on first use: the intake service (and the form model it pulls),
+the catalog store (YAML), and `cryptography` (the key: receipts, enrollment).
 """
 
 from __future__ import annotations
@@ -16,22 +20,26 @@ import os
 import secrets
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from counter_app.errors import ConflictError, NotInitialised, StoreError
-from counter_app.intake import IntakeService
 from counter_app.materials import MaterialStore, _os_error
 from counter_app.receipt_numbers import ALPHABET, normalise_receipt_no
 from counter_app.store import Store, open_store
-from counter_app.store import catalog as catalog_store
 from counter_app.store.migrations import DEFAULT_TZ
-from forms.model import ServiceItem
 from forms.text import Text
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
+        Ed25519PrivateKey,
+        Ed25519PublicKey,
+    )
+
+    from counter_app.intake import IntakeService
+    from forms.model import ServiceItem
 
 DB_NAME = "counter.db"
 KEY_NAME = "terminal_key.pem"
@@ -68,7 +76,13 @@ class Terminal:
         self.now = now
         self.materials = MaterialStore(data_dir / "materials")
         self._key: Ed25519PrivateKey | None = None
-        self.intake = IntakeService(self)
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        """The intake service, made on first use (see the module docstring)."""
+        from counter_app.intake import IntakeService
+
+        return IntakeService(self)
 
     # -- opening -------------------------------------------------------------------------
     @classmethod
@@ -169,15 +183,21 @@ class Terminal:
     # -- catalog -------------------------------------------------------------------------
     def service_items(self) -> list[ServiceItem]:
         """The latest version of every service item in the local catalog."""
-        return catalog_store.latest_items(self.store)
+        from counter_app.store.catalog import latest_items
+
+        return latest_items(self.store)
 
     def service_item(self, code: str, version: int | None = None) -> ServiceItem:
         """One item (latest version unless `version`); NotFound when absent."""
-        return catalog_store.get_item(self.store, code, version)
+        from counter_app.store.catalog import get_item
+
+        return get_item(self.store, code, version)
 
     def import_catalog(self, path: Path) -> tuple[int, int]:
         """Import a YAML file or folder: (new versions, unchanged)."""
-        return catalog_store.import_path(self.store, path)
+        from counter_app.store.catalog import import_path
+
+        return import_path(self.store, path)
 
     # -- keys ----------------------------------------------------------------------------
     @property
@@ -185,6 +205,9 @@ class Terminal:
         return self.data_dir / KEY_NAME
 
     def private_key(self) -> Ed25519PrivateKey:
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         if self._key is None:
             try:
                 pem = self.key_path.read_bytes()
@@ -205,12 +228,17 @@ class Terminal:
 
     def public_key_bytes(self) -> bytes:
         """The raw 32-byte public key (what enrollment sends to the platform)."""
+        from cryptography.hazmat.primitives import serialization
+
         return self.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
 
     def code_secret(self) -> bytes:
         """32 bytes for the receipts' tracking codes: HKDF-SHA256 of the private key."""
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
         raw = self.private_key().private_bytes(
             serialization.Encoding.Raw,
             serialization.PrivateFormat.Raw,
@@ -224,6 +252,9 @@ class Terminal:
         """Create the key file once, readable by the owner only (0600 from the start)."""
         if self.key_path.exists():
             return
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM,
             serialization.PrivateFormat.PKCS8,

@@ -1,13 +1,23 @@
 """The local store: `open_store(path) -> Store`, schema migrations, and the two functions
 the sync engine uses to write what came down from the platform (`apply_remote_status`,
-`import_catalog_item`)."""
+`import_catalog_item`).
+
+Those two are re-exported lazily (module `__getattr__`): `store.catalog` loads the form
+model and YAML (~40 ms) and `store.remote` the audit log, none of which opening a store
+needs, and the counter window opens its store while the clerk waits for the login window."""
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from counter_app.store.db import Store, connect, dumps, guard, translate
 from counter_app.store.migrations import migrate
+
+if TYPE_CHECKING:
+    from counter_app.store.catalog import import_catalog_item
+    from counter_app.store.remote import apply_remote_status
 
 __all__ = [
     "Store",
@@ -36,5 +46,13 @@ def open_store(path: Path | str, *, readonly: bool = False, upto: int | None = N
     return store
 
 
-from counter_app.store.catalog import import_catalog_item  # noqa: E402
-from counter_app.store.remote import apply_remote_status  # noqa: E402
+_LAZY = {"import_catalog_item": "catalog", "apply_remote_status": "remote"}
+
+
+def __getattr__(name: str) -> Any:
+    """The lazy re-exports; anything else (a submodule not yet imported) is not here."""
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
+    globals()[name] = value  # later lookups skip this function
+    return value

@@ -87,3 +87,27 @@ def test_database_without_terminal_is_not_initialised(tmp_path: Path) -> None:
     open_store(tmp_path / "d" / "counter.db").close()
     with pytest.raises(NotInitialised):
         Terminal.open(tmp_path / "d")
+
+
+def test_opening_imports_neither_intake_nor_catalog_nor_cryptography(tmp_path: Path) -> None:
+    """The counter window opens the terminal while the clerk waits for the login window;
+    the intake service, the form model (YAML) and `cryptography` (~65 ms together) load on
+    first use. Run in a fresh interpreter: this one has them all."""
+    import subprocess
+    import sys
+
+    Terminal.init(tmp_path / "d", hall="南昌市民中心").close()
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from counter_app.terminal import Terminal\n"
+        f"t = Terminal.open(Path({str(tmp_path / 'd')!r}))\n"
+        "assert t.hall == '南昌市民中心' and len(t.terminal_id) == 4\n"
+        "heavy = ('counter_app.intake', 'forms.model', 'yaml', 'cryptography')\n"
+        "loaded = [m for m in heavy if m in sys.modules]\n"
+        "assert not loaded, loaded\n"
+        "assert t.intake is t.intake and len(t.public_key_bytes()) == 32\n"
+        "assert t.service_items() == []\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
