@@ -14,7 +14,7 @@ the baseline *is* a bare Qt window, and the app is measured in this child proces
 "Shown and idle" is the same test for `bare` and `app`: the main window received its first
 paint event and then a zero-timer ran (the event loop had nothing queued before it). A
 zero-timer right after `show()` is not enough: it runs before the window is exposed and
-painted (offscreen, and on X11 too).
+painted (offscreen, and under Xvfb with the xcb plugin).
 """
 
 from __future__ import annotations
