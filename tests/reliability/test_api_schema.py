@@ -66,9 +66,8 @@ def test_every_operation_holds_its_schema(
     api_schema: Any, live: tuple[BackgroundServer, str]
 ) -> None:
     """Each operation of the document, fuzzed (schemathesis' pytest plugin does not run
-    under pytest 9, so the operations are walked here with hypothesis directly). Stateful
-    mode needs OpenAPI links, which the document has none of (schemathesis 4.32 raises
-    NoLinksFound); tests/reliability/test_state_machine.py covers sequences instead."""
+    under pytest 9, so the operations are walked here with hypothesis directly). The
+    stateful run, following the document's OpenAPI links, is test_api_stateful.py."""
     headers = {"Authorization": f"Bearer {live[1]}"}
     failures: dict[str, str] = {}
     operations = [result.ok() for result in api_schema.get_all_operations()]
