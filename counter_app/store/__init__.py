@@ -8,7 +8,6 @@ needs, and the counter window opens its store while the clerk waits for the logi
 
 from __future__ import annotations
 
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,13 +45,15 @@ def open_store(path: Path | str, *, readonly: bool = False, upto: int | None = N
     return store
 
 
-_LAZY = {"import_catalog_item": "catalog", "apply_remote_status": "remote"}
-
-
 def __getattr__(name: str) -> Any:
-    """The lazy re-exports; anything else (a submodule not yet imported) is not here."""
-    if name not in _LAZY:
+    """The lazy re-exports, written as plain imports so that freezers and readers see
+    them; any other name (a submodule not imported yet) is not here."""
+    value: Any
+    if name == "import_catalog_item":
+        from counter_app.store.catalog import import_catalog_item as value
+    elif name == "apply_remote_status":
+        from counter_app.store.remote import apply_remote_status as value
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"{__name__}.{_LAZY[name]}"), name)
     globals()[name] = value  # later lookups skip this function
     return value
