@@ -1,9 +1,10 @@
 """Take the README's screenshots of every step of the counter window.
 
-    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python docs/screenshots/shoot.py [zh_CN|en]
+    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python -m counter_app.ui.screenshots [zh_CN|en]
 
 Runs the real window on a demo terminal (sample catalog, demo clerks), walks one
-application from login to the receipt, and saves a PNG per step next to this file.
+application from login to the receipt, and saves a PNG per step in docs/screenshots/
+(a developer's tool: it needs the source tree, for the sample answers).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from counter_app.ui import app as uiapp
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.shell import Shell
 
-HERE = Path(__file__).parent
-ROOT = HERE.parents[1]
+ROOT = Path(__file__).resolve().parents[2]
+HERE = ROOT / "docs" / "screenshots"
 
 
 def pump(seconds: float = 0.3) -> None:
