@@ -111,11 +111,12 @@ def _print_result(args: argparse.Namespace, r: IntakeResult, prefix: str = "") -
             f"{prefix}accepted {r.display_no}, promised by {r.due_date}",
         )
     else:
-        codes = ", ".join(m.code for m in r.missing)
+        zh = "、".join(f"{m.name.zh}（{m.code}）" for m in r.missing)
+        en = "; ".join(f"{m.name.en} ({m.code})" for m in r.missing)
         say(
             args,
-            f"{prefix}材料不全，已出具一次性告知单 {r.display_no}（缺：{codes}）",
-            f"{prefix}materials missing: one-time notice {r.display_no} (missing: {codes})",
+            f"{prefix}材料不全，已出具一次性告知单 {r.display_no}（缺：{zh}）",
+            f"{prefix}materials missing: one-time notice {r.display_no} (missing: {en})",
         )
 
 

@@ -101,6 +101,7 @@ def test_batch_with_bad_lines(
     assert out[2].startswith("3: error:") and "applicant.id_no" in out[2]
     assert out[3].startswith("5: error: No service item NOPE-1")
     assert out[4].startswith("6: materials missing")
+    assert "Resident ID card (id_card); Application form (form)" in out[4]  # names, not codes
     assert out[5].startswith("7: error: each line must be a JSON object")
     assert out[6].startswith("8: error:") and "missing.pdf" in out[6]
     assert out[7] == "7 lines: 2 taken, 5 failed."
