@@ -89,6 +89,13 @@ def is_valid_receipt_no(text: str) -> bool:
     return _damm([_VALUE[c] for c in s]) == 0
 
 
+def is_mistyped_receipt_no(text: str) -> bool:
+    """True when `text` has the shape of a receipt number but its check character fails:
+    one character typed wrong or two neighbours swapped, so the clerk can be told so."""
+    s = normalise_receipt_no(text)
+    return len(s) == LENGTH and all(c in _VALUE for c in s) and not is_valid_receipt_no(s)
+
+
 def new_receipt_no(day: date, terminal_id: str, seq: int) -> str:
     """The compact receipt number of the `seq`-th (from 1) application of `day` at a terminal."""
     terminal = normalise_receipt_no(terminal_id)

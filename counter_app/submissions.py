@@ -18,7 +18,12 @@ from typing import Any
 from counter_app import audit, outbox
 from counter_app.errors import ConflictError, NotFound
 from counter_app.materials import StoredMaterial
-from counter_app.receipt_numbers import is_valid_receipt_no, new_receipt_no, normalise_receipt_no
+from counter_app.receipt_numbers import (
+    is_mistyped_receipt_no,
+    is_valid_receipt_no,
+    new_receipt_no,
+    normalise_receipt_no,
+)
 from counter_app.store.db import Store, dumps
 from forms.text import Text
 
@@ -320,8 +325,18 @@ def find_row(store: Store, key: str, columns: str = "*") -> dict[str, Any]:
     if row is None:
         row = store.one(f"SELECT {columns} FROM submissions WHERE uuid = ?", (key.strip().lower(),))
     if row is None:
-        raise NotFound(Text(f"没有编号为 {key} 的申请。", f"No application numbered {key}."))
+        raise NotFound(_not_found(key))
     return row
+
+
+def _not_found(key: str) -> Text:
+    if is_mistyped_receipt_no(key):
+        return Text(
+            f"编号 {key} 的校验位不符：可能有一位输错或相邻两位颠倒，请对照回执重新输入。",
+            f"Receipt number {key} fails its check: one character is wrong or two neighbours "
+            "are swapped; please type it again from the receipt.",
+        )
+    return Text(f"没有编号为 {key} 的申请。", f"No application numbered {key}.")
 
 
 def load_submission(store: Store, key: str) -> Submission:

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from counter_app.receipt_numbers import (
     ALPHABET,
     display_receipt_no,
+    is_mistyped_receipt_no,
     is_valid_receipt_no,
     new_receipt_no,
     normalise_receipt_no,
@@ -78,3 +79,11 @@ def test_numbers_sort_by_day_then_sequence() -> None:
 def test_malformed_inputs_are_invalid() -> None:
     for bad in ("", "123", "U" * 11, "ABC-DEFG-HJK-MN", "!" * 11):
         assert not is_valid_receipt_no(bad)
+
+
+def test_a_typo_is_told_apart_from_garbage() -> None:
+    good = new_receipt_no(date(2026, 11, 26), "7QXM", 4)
+    swapped = good[:3] + good[4] + good[3] + good[5:]
+    assert not is_mistyped_receipt_no(good)
+    assert is_mistyped_receipt_no(display_receipt_no(swapped))
+    assert not is_mistyped_receipt_no("hello")

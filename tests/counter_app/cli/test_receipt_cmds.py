@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
+from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 
 from counter_app.cli import main
+from counter_app.receipt_numbers import display_receipt_no, new_receipt_no
 from counter_app.terminal import Terminal
 
 APPLICANT = {
@@ -65,7 +67,8 @@ def test_unwritable_output_is_one_clear_line(
 def test_unknown_receipt_is_one_clear_line(
     terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _run(terminal, "receipt", "000-7QXM-999-0", "--out", str(tmp_path / "x.pdf")) == 2
+    unknown = display_receipt_no(new_receipt_no(date(2024, 1, 1), "7QXM", 999))
+    assert _run(terminal, "receipt", unknown, "--out", str(tmp_path / "x.pdf")) == 2
     assert "No application numbered" in capsys.readouterr().err
 
 

@@ -104,6 +104,7 @@ def test_clerk_add_needs_admin(cli_dir: Path, capsys: pytest.CaptureFixture[str]
     ("args", "message"),
     [
         (["show", "000-0000-000-0"], "No application numbered"),
+        (["show", "000-0000-000-1"], "fails its check"),  # a typo: told so, not "no such"
         (["intake", "--service", "TEST-001"], "Give --service, --clerk and --data"),
         (
             ["intake", "--service", "TEST-001", "--clerk", "A001", "--data", "nope.json"],
