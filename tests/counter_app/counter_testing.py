@@ -3,6 +3,7 @@ test files can import it whatever other conftest modules are loaded)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -47,3 +48,17 @@ class Clock:
 
 def run_cli(d: Path, *args: str, lang: str = "en") -> int:
     return cli_main(["--data-dir", str(d), "--lang", lang, *args])
+
+
+def answers_file(tmp_path: Path, **extra: object) -> Path:
+    """An answers JSON for `counter-app intake --data`: the applicant and TEST-001's answers."""
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"applicant": PERSON, **ANSWERS, **extra}, ensure_ascii=False))
+    return path
+
+
+def scan_args(tmp_path: Path) -> list[str]:
+    """`--attach` arguments giving TEST-001's two required materials (one small PDF)."""
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(PDF)
+    return ["--attach", f"id_card={scan}", "--attach", f"form={scan}"]

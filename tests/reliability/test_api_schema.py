@@ -5,8 +5,6 @@ schema (status codes, content types, headers, bodies). Bounded examples."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -14,28 +12,9 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import checks
 
-from counter_app.terminal import Terminal
-from portal import enrollment
 from portal.server import BackgroundServer
-from portal.settings import Settings
-from sync.enroll import enroll
-from tests.sync.conftest import HALL, plain_client
 
 EXAMPLES = int(os.environ.get("SCHEMA_EXAMPLES", "25"))
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BackgroundServer, str]]:
-    root = tmp_path_factory.mktemp("schema")
-    portal_settings = Settings(db_url=f"sqlite:///{root / 'portal.db'}", materials_dir=root / "f")
-    with BackgroundServer(portal_settings) as server:
-        terminal = Terminal.init(root / "terminal", "7QXM", HALL, "12")
-        code = enrollment.issue_code(server.app.state.db, HALL, 12, timedelta(hours=1))
-        enroll(terminal, server.url, code, plain_client)
-        token = terminal.token
-        terminal.close()
-        assert token
-        yield server, token
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from contextlib import suppress
-from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -26,13 +24,9 @@ from schemathesis import checks
 from schemathesis.generation.stateful import run_state_machine_as_test
 from sqlalchemy import delete
 
-from counter_app.terminal import Terminal
-from portal import enrollment
 from portal.server import BackgroundServer
-from portal.settings import Settings
-from sync.enroll import enroll
 from sync.protocol import ErrorReply, content_hash
-from tests.sync.conftest import HALL, plain_client
+from tests.sync.conftest import HALL
 
 EXAMPLES = int(os.environ.get("STATEFUL_API_EXAMPLES", "30"))
 STEPS = 6
@@ -43,20 +37,6 @@ CHECKS = [
     checks.response_headers_conformance,
     checks.response_schema_conformance,
 ]
-
-
-@pytest.fixture(scope="module")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[BackgroundServer, str]]:
-    root = tmp_path_factory.mktemp("stateful")
-    portal_settings = Settings(db_url=f"sqlite:///{root / 'portal.db'}", materials_dir=root / "f")
-    with BackgroundServer(portal_settings) as server:
-        terminal = Terminal.init(root / "terminal", "7QXM", HALL, "12")
-        code = enrollment.issue_code(server.app.state.db, HALL, 12, timedelta(hours=1))
-        enroll(terminal, server.url, code, plain_client)
-        token = terminal.token
-        terminal.close()
-        assert token
-        yield server, token
 
 
 PUSH = "POST /api/v1/push"

@@ -7,19 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, run_cli
-
-
-def _answers_file(tmp_path: Path, **extra: object) -> Path:
-    path = tmp_path / "answers.json"
-    path.write_text(json.dumps({"applicant": PERSON, **ANSWERS, **extra}, ensure_ascii=False))
-    return path
-
-
-def _scans(tmp_path: Path) -> list[str]:
-    scan = tmp_path / "scan.pdf"
-    scan.write_bytes(PDF)
-    return ["--attach", f"id_card={scan}", "--attach", f"form={scan}"]
+from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, answers_file, run_cli, scan_args
 
 
 def test_intake_show_search(
@@ -34,8 +22,8 @@ def test_intake_show_search(
             "--clerk",
             "A001",
             "--data",
-            str(_answers_file(tmp_path)),
-            *_scans(tmp_path),
+            str(answers_file(tmp_path)),
+            *scan_args(tmp_path),
         )
         == 0
     )
@@ -61,7 +49,7 @@ def test_intake_without_materials_prints_notice(
             "--clerk",
             "A001",
             "--data",
-            str(_answers_file(tmp_path)),
+            str(answers_file(tmp_path)),
             lang="zh_CN",
         )
         == 0
@@ -128,7 +116,7 @@ def test_batch_rerun_with_uuids_is_idempotent(
 def test_malformed_attach_and_data(
     cli_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = _answers_file(tmp_path)
+    data = answers_file(tmp_path)
     base = ["intake", "--service", "TEST-001", "--clerk", "A001", "--data"]
     assert run_cli(cli_dir, *base, str(data), "--attach", "id_card") == 2
     assert "MATERIAL=PATH" in capsys.readouterr().err

@@ -7,21 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.counter_app.counter_testing import ANSWERS, PASSWORD, PDF, PERSON, run_cli
+from tests.counter_app.counter_testing import (
+    PASSWORD,
+    answers_file,
+    run_cli,
+    scan_args,
+)
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def _answers_file(tmp_path: Path, **extra: object) -> Path:
-    path = tmp_path / "answers.json"
-    path.write_text(json.dumps({"applicant": PERSON, **ANSWERS, **extra}, ensure_ascii=False))
-    return path
-
-
-def _scans(tmp_path: Path) -> list[str]:
-    scan = tmp_path / "scan.pdf"
-    scan.write_bytes(PDF)
-    return ["--attach", f"id_card={scan}", "--attach", f"form={scan}"]
 
 
 def test_init_reports_terminal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -48,8 +41,8 @@ def test_stats(cli_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "--clerk",
         "A001",
         "--data",
-        str(_answers_file(tmp_path)),
-        *_scans(tmp_path),
+        str(answers_file(tmp_path)),
+        *scan_args(tmp_path),
     )
     capsys.readouterr()
     assert run_cli(cli_dir, "stats", "--json") == 0
