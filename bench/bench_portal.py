@@ -27,10 +27,10 @@ import httpx
 
 from bench.core import Context, Result, ms, percentile
 from bench.terminals import Intake, PortalProcess, enroll_at, new_terminal, portal_settings
-from counter_app.receipt_numbers import encode
 from counter_app.terminal import Terminal
 from portal.db import Database
 from sync.engine import SyncEngine
+from sync.receipt_numbers import encode
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 

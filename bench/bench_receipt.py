@@ -20,7 +20,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from bench.core import Context, Result, alternate, percentile
 from bench.gen_db import database_for
-from counter_app.receipts import receipt_data_for
+from counter_app.intake.receipts import receipt_data_for
 from counter_app.terminal import Terminal
 from printing.fonts import register_font
 from printing.render import render_pdf

@@ -39,16 +39,16 @@ from zoneinfo import ZoneInfo
 from bench.core import CACHE, ROOT, Context, Result
 from bench.people import Person, population
 from counter_app import clerks
-from counter_app.audit import GENESIS
-from counter_app.audit import _hash as audit_hash
-from counter_app.materials import StoredMaterial
-from counter_app.receipt_numbers import new_receipt_no
+from counter_app.store.audit import GENESIS
+from counter_app.store.audit import _hash as audit_hash
 from counter_app.store.db import dumps
-from counter_app.submissions import GivenMaterial, NewSubmission, snapshot
+from counter_app.store.materials import StoredMaterial
+from counter_app.store.submissions import GivenMaterial, NewSubmission, snapshot
 from counter_app.terminal import DB_NAME, Terminal
 from forms.catalog import load_catalog
 from forms.model import ServiceItem
 from forms.workdays import add_working_days, is_working_day
+from sync.receipt_numbers import new_receipt_no
 from sync.statuses import SETTLED, Status
 
 TERMINAL_ID = "BNCH"

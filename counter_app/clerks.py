@@ -15,7 +15,6 @@ from datetime import UTC, datetime, timedelta
 
 import argon2
 
-from counter_app import audit
 from counter_app.errors import (
     AuthenticationFailed,
     ConflictError,
@@ -23,6 +22,7 @@ from counter_app.errors import (
     NotFound,
     PermissionDenied,
 )
+from counter_app.store import audit
 from counter_app.store.db import Store
 from forms.text import Text
 

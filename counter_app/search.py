@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from counter_app.receipt_numbers import is_valid_receipt_no, normalise_receipt_no
 from counter_app.store.db import Store
+from sync.receipt_numbers import is_valid_receipt_no, normalise_receipt_no
 
 _SELECT = (
     "SELECT s.uuid, s.receipt_no, s.kind, s.service_code, s.status, s.accepted_at, "

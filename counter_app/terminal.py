@@ -26,11 +26,11 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from counter_app.errors import ConflictError, NotInitialised, StoreError
-from counter_app.materials import MaterialStore, _os_error
-from counter_app.receipt_numbers import ALPHABET, normalise_receipt_no
 from counter_app.store import Store, open_store
+from counter_app.store.materials import MaterialStore, _os_error
 from counter_app.store.migrations import DEFAULT_TZ
 from forms.text import Text
+from sync.receipt_numbers import ALPHABET, normalise_receipt_no
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import (
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         Ed25519PublicKey,
     )
 
-    from counter_app.intake import IntakeService
+    from counter_app.intake.service import IntakeService
     from forms.model import ServiceItem
 
 DB_NAME = "counter.db"
@@ -80,7 +80,7 @@ class Terminal:
     @cached_property
     def intake(self) -> IntakeService:
         """The intake service, made on first use (see the module docstring)."""
-        from counter_app.intake import IntakeService
+        from counter_app.intake.service import IntakeService
 
         return IntakeService(self)
 

@@ -1,6 +1,6 @@
 """What a receipt or notice shows: everything the printer needs and nothing from the database.
 
-`ReceiptData` is built by the terminal (counter_app.receipts) from its store and handed to a
+`ReceiptData` is built by the terminal (counter_app.intake.receipts) from its store and handed to a
 layout or back-end; printing never reads the store. Personal data arrives already masked, so
 no layout can print more of it than the masking helpers here allow.
 """

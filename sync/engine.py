@@ -26,9 +26,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from counter_app import audit, outbox
-from counter_app.remote_ratings import apply_remote_rating
-from counter_app.store import apply_remote_status, import_catalog_item
+from counter_app.store import apply_remote_status, audit, import_catalog_item, outbox
+from counter_app.store.remote_ratings import apply_remote_rating
 from forms.text import LocalizedError, Text
 from printing.qr_payload import sign_payload
 from sync.batches import Batch, BatchReader, map_batch

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from counter_app import audit
+from counter_app.store import audit
 from forms.text import Text
 from sync.client import PortalClient, default_client
 from sync.errors import SyncError

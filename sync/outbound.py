@@ -1,6 +1,6 @@
 """Turning the terminal's outbox entries into protocol messages.
 
-The store's outbox payloads (see `counter_app.outbox`) are the terminal's own format; this is
+The store's outbox payloads (see `counter_app.store.outbox`) are the terminal's own format; this is
 the one place that maps them onto the wire, so a change on either side shows up here. A
 payload that cannot be mapped is an `OutboundError`: the engine sets that entry aside with
 the reason instead of blocking the queue behind it.

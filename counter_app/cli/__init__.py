@@ -85,7 +85,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _apply_config(args)
         if args.command is None:
-            from counter_app.launch import open_window
+            from counter_app.ops.launch import open_window
 
             return open_window(args)
         result: int = args.func(args)

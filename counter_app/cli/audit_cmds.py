@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from counter_app import audit
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 from forms.text import Text
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from counter_app.cli.common import open_terminal, say
 from counter_app.errors import CounterError
-from counter_app.intake import IntakeResult
+from counter_app.intake.service import IntakeResult
 from counter_app.terminal import Terminal
 from forms.text import LocalizedError, Text
 

@@ -3,7 +3,7 @@ export, provision.
 
 Each takes `--config FILE` and `--set KEY=VALUE` (repeatable) on top of the configuration
 file and COUNTER_* variables; the top-level `--data-dir` and `--lang` count as flags when
-given. Every command writes a line to the log (no personal data: see `counter_app.logs`).
+given. Every command writes a line to the log (no personal data: see `counter_app.ops.logs`).
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from counter_app import backup, doctor, export, logs, provision, retention
 from counter_app.config import Config, load_config, parse_assignments, show
+from counter_app.ops import backup, doctor, export, logs, provision, retention
 from counter_app.terminal import Terminal
 from forms.text import Text
 

@@ -11,13 +11,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from counter_app import receipts
-from counter_app.receipt_numbers import display_receipt_no
+from counter_app.intake import receipts
 from counter_app.terminal import Terminal
 from forms.text import Text
 from printing.backends import CupsBackend, PdfFileBackend
 from printing.render import PAPERS
 from printing.test_page import render_test_page
+from sync.receipt_numbers import display_receipt_no
 
 DEFAULT_QUEUE = ""  # `--cups` without a name: the system's default CUPS queue
 

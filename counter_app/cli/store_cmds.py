@@ -17,12 +17,12 @@ from typing import Any
 from counter_app import clerks
 from counter_app.cli import intake_cmds
 from counter_app.cli.common import open_terminal, say
-from counter_app.receipt_numbers import display_receipt_no
 from counter_app.search import search
 from counter_app.stats import DayStats, period_stats
-from counter_app.submissions import Submission
+from counter_app.store.submissions import Submission
 from counter_app.terminal import Terminal
 from forms.text import Text
+from sync.receipt_numbers import display_receipt_no
 from sync.statuses import label
 
 

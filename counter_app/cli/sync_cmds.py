@@ -15,8 +15,8 @@ import argparse
 import sys
 from typing import Any
 
-from counter_app import outbox
-from counter_app.submissions import find_row
+from counter_app.store import outbox
+from counter_app.store.submissions import find_row
 from counter_app.terminal import Terminal
 from forms.text import Text
 from sync.engine import SyncEngine, SyncReport

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from counter_app import audit
+from counter_app.store import audit
 from counter_app.store.db import Store
 from sync.statuses import SETTLED
 
@@ -49,7 +49,7 @@ def apply_remote_status(
 ) -> bool:
     """Record a platform status event for the application `key` (UUID or receipt number).
     Returns False when `remote_id` was applied before; NotFound for an unknown application."""
-    from counter_app.submissions import find_row
+    from counter_app.store.submissions import find_row
 
     with store.transaction():
         row = find_row(store, key, "uuid, receipt_no")

@@ -162,7 +162,7 @@ def run(args: argparse.Namespace) -> int:
     demo = None
     data_dir = Path(args.data_dir)
     if getattr(args, "demo", False):
-        from counter_app import demo as demo_mod
+        from counter_app.ops import demo as demo_mod
 
         demo = demo_mod.prepare()
         data_dir = demo.data_dir

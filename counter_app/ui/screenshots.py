@@ -18,7 +18,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from counter_app import demo as demo_mod
+from counter_app.ops import demo as demo_mod
 from counter_app.ui import app as uiapp
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.shell import Shell

@@ -47,7 +47,7 @@ def mask_identifier(identifier: str) -> str:
 
 
 def display_no(receipt_no: str) -> str:
-    from counter_app.receipt_numbers import display_receipt_no
+    from sync.receipt_numbers import display_receipt_no
 
     return str(display_receipt_no(receipt_no))
 
@@ -91,7 +91,7 @@ class Backend:
         return clerks.authenticate(self.terminal.store, clerk_id, password)
 
     def logout(self, session: Any, reason: str) -> None:
-        from counter_app import audit
+        from counter_app.store import audit
 
         with self.terminal.store.transaction():
             audit.append(
@@ -261,8 +261,8 @@ class Backend:
         return self.stats(today, today)["totals"]
 
     def export_stats(self, start: date, end: date, fmt: str, path: str, lang: str) -> int:
-        """The open-data export (`counter_app.export`): same columns as the portal's."""
-        from counter_app.export import export_stats
+        """The open-data export (`counter_app.ops.export`): same columns as the portal's."""
+        from counter_app.ops.export import export_stats
 
         return int(export_stats(self.terminal, fmt, Path(path), start, end, lang))
 
@@ -271,7 +271,7 @@ class Backend:
         self, receipt_no: str, paper: str, duplicate: bool = False, actor: str = ""
     ) -> bytes:
         """The PDF to preview and print; the print (or reprint) is audited with `actor`."""
-        from counter_app import receipts
+        from counter_app.intake import receipts
 
         pdf: bytes = receipts.render_receipt(
             self.terminal, receipt_no, paper=paper, duplicate=duplicate, actor=actor
@@ -279,13 +279,13 @@ class Backend:
         return pdf
 
     def housekeeping(self, config: Any) -> Any:
-        from counter_app.retention import housekeeping
+        from counter_app.ops.retention import housekeeping
 
         return housekeeping(self.terminal, config)
 
     # -- sync and administration ----------------------------------------------------------
     def sync_status(self) -> dict[str, Any]:
-        from counter_app import outbox
+        from counter_app.store import outbox
 
         count, oldest = outbox.backlog(self.terminal.store)
         return {"waiting": int(count), "oldest": oldest, "enrolled": bool(self.terminal.token)}

@@ -19,7 +19,8 @@ from bench import bench_gui, bench_portal
 from bench.core import ROOT, Result, Sizes, percentile, table
 from bench.gen_db import PASSWORD, TERMINAL_ID, build, database_for
 from bench.terminals import PortalProcess, portal_settings
-from counter_app import audit, clerks, search
+from counter_app import clerks, search
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 from forms.validators import is_valid_resident_id, is_valid_uscc
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argon2
 import pytest
 
-from counter_app import audit, clerks
+from counter_app import clerks
 from counter_app.errors import AuthenticationFailed, ConflictError, LockedOut, PermissionDenied
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import PASSWORD, Clock
 

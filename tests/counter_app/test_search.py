@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from counter_app.receipt_numbers import display_receipt_no, new_receipt_no
 from counter_app.search import by_name, by_phone, search
 from counter_app.store import Store
 from counter_app.terminal import Terminal
+from sync.receipt_numbers import display_receipt_no, new_receipt_no
 from tests.counter_app.counter_testing import ANSWERS, OTHER, PDF, PERSON
 
 

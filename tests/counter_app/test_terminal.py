@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from counter_app.errors import ConflictError, NotInitialised, StoreError
-from counter_app.receipt_numbers import ALPHABET
 from counter_app.store import open_store
 from counter_app.terminal import Terminal
+from sync.receipt_numbers import ALPHABET
 
 
 def test_init_makes_provisional_id_and_private_key(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_opening_imports_neither_intake_nor_catalog_nor_cryptography(tmp_path: P
         "from counter_app.terminal import Terminal\n"
         f"t = Terminal.open(Path({str(tmp_path / 'd')!r}))\n"
         "assert t.hall == '南昌市民中心' and len(t.terminal_id) == 4\n"
-        "heavy = ('counter_app.intake', 'forms.model', 'yaml', 'cryptography')\n"
+        "heavy = ('counter_app.intake.service', 'forms.model', 'yaml', 'cryptography')\n"
         "loaded = [m for m in heavy if m in sys.modules]\n"
         "assert not loaded, loaded\n"
         "assert t.intake is t.intake and len(t.public_key_bytes()) == 32\n"

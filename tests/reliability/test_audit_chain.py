@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import audit
 from counter_app.cli import main
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 from portal.audit_heads import broken_chains
 from portal.server import BackgroundServer

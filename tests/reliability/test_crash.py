@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import outbox
+from counter_app.store import outbox
 from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from counter_app import outbox
-from counter_app.submissions import load_submission
+from counter_app.store import outbox
+from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from forms.catalog import load_catalog
 from portal import services

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from counter_app.errors import ValidationFailed
-from counter_app.receipts import render_receipt
+from counter_app.intake.receipts import render_receipt
 from counter_app.terminal import Terminal
 from forms.catalog import SAMPLE_CATALOG_DIR
 from tests.sync.conftest import PERSON, pdf

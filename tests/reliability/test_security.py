@@ -16,7 +16,7 @@ import pytest
 
 from counter_app import clerks
 from counter_app.errors import LockedOut, PermissionDenied, ValidationFailed
-from counter_app.logs import setup_logging
+from counter_app.ops.logs import setup_logging
 from counter_app.terminal import Terminal
 from portal import enrollment, services
 from portal.server import BackgroundServer

@@ -30,8 +30,9 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
-from counter_app import clerks, outbox
+from counter_app import clerks
 from counter_app.errors import ConflictError
+from counter_app.store import outbox
 from counter_app.terminal import Terminal
 from portal import enrollment, services
 from portal.server import BackgroundServer

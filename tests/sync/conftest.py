@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from counter_app import clerks
-from counter_app.intake import IntakeResult
+from counter_app.intake.service import IntakeResult
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from counter_app import outbox
+from counter_app.store import outbox
 from counter_app.terminal import Terminal
 from sync.batches import Batch, BatchReader, map_batch
 from sync.engine import SyncEngine

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from counter_app import demo
+from counter_app.ops import demo
 from counter_app.terminal import Terminal
 from sync.engine import SyncEngine
 from tests.sync.conftest import plain_client

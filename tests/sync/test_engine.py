@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from counter_app import outbox
 from counter_app.clerks import Session, authenticate
-from counter_app.submissions import load_submission
+from counter_app.store import outbox
+from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from portal import enrollment, services
 from portal.server import BackgroundServer
@@ -379,7 +379,7 @@ def test_pulled_page_keeps_good_changes_when_one_fails_halfway(
     """One change failing after its event row was written rolls back alone: its application
     keeps its old status and history, the others of the same page are applied, the cursor
     moves past the page and the audit chain still verifies."""
-    from counter_app import audit
+    from counter_app.store import audit
 
     taken = [take(f"page-{i}") for i in range(3)]
     assert engine(enrolled).run_once().ok
@@ -412,7 +412,7 @@ def test_pull_pages_commit_with_their_cursor(
     intact and its head setting written (once per page) at the real head."""
     from dataclasses import replace
 
-    from counter_app import audit
+    from counter_app.store import audit
     from sync.enroll import enroll
 
     with BackgroundServer(replace(portal_settings, changes_page=2)) as server:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from counter_app import audit
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer

@@ -8,8 +8,8 @@ import hashlib
 import httpx
 from sqlalchemy import func, select
 
-from counter_app import outbox
-from counter_app.submissions import load_submission
+from counter_app.store import outbox
+from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine

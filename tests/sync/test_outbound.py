@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from counter_app import outbox
+from counter_app.store import outbox
 from counter_app.terminal import Terminal
 from printing import qr_payload
 from sync import outbound

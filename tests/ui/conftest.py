@@ -14,7 +14,7 @@ import pytest
 
 from PySide6.QtWidgets import QApplication
 
-from counter_app import demo
+from counter_app.ops import demo
 from counter_app.ui.app import Language, make_app, set_large_text
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.shell import Shell

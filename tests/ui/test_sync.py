@@ -9,7 +9,7 @@ import pytest
 
 from PySide6.QtWidgets import QApplication
 
-from counter_app import demo
+from counter_app.ops import demo
 from counter_app.ui.shell import Shell
 from tests.ui.conftest import close_shell, open_shell
 from tests.ui.helpers import login

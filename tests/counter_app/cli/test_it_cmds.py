@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import logs
 from counter_app.cli import build_parser, main
+from counter_app.ops import logs
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer

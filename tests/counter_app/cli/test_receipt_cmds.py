@@ -11,8 +11,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from counter_app.cli import main
-from counter_app.receipt_numbers import display_receipt_no, new_receipt_no
 from counter_app.terminal import Terminal
+from sync.receipt_numbers import display_receipt_no, new_receipt_no
 
 APPLICANT = {
     "kind": "person",

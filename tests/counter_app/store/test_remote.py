@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from counter_app import audit
 from counter_app.errors import NotFound
-from counter_app.store import apply_remote_status
+from counter_app.store import apply_remote_status, audit
 from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, Clock
 

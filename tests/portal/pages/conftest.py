@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from counter_app import clerks
-from counter_app.intake import IntakeResult
+from counter_app.intake.service import IntakeResult
 from counter_app.terminal import Terminal
 from forms.catalog import load_item
 from portal import enrollment, services

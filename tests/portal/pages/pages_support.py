@@ -8,10 +8,10 @@ from datetime import datetime
 
 import httpx
 
-from counter_app.receipt_numbers import display_receipt_no
-from counter_app.submissions import load_submission
+from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from printing import qr_payload
+from sync.receipt_numbers import display_receipt_no
 
 HALL = "南昌市民中心"
 CLERK, PASSWORD = "C001", "counter-pass-1"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.receipts import render_receipt
+from counter_app.intake.receipts import render_receipt
 from counter_app.terminal import Terminal
 from portal import services
 from portal.pages import staff

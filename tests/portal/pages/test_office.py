@@ -9,7 +9,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from counter_app.submissions import load_submission
+from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from portal.pages import staff
 from portal.pages.deadlines import item_limits

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from counter_app.stats import period_stats
-from counter_app.submissions import load_submission
+from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from portal import services
 from portal.pages import ratings

@@ -91,10 +91,10 @@ def init_terminal(data_dir: Path) -> None:
 
 def start_portal(demo: Demo, base: Path) -> None:
     """Start the reference portal on loopback and enroll the terminal with it
-    (`counter_app.demo_portal`, which also publishes the sample catalog there).
+    (`counter_app.ops.demo_portal`, which also publishes the sample catalog there).
 
     The demo still works offline when this fails (the sync indicator then says so)."""
-    from counter_app.demo_portal import run_portal_and_enroll
+    from counter_app.ops.demo_portal import run_portal_and_enroll
 
     try:
         url, stop = run_portal_and_enroll(demo.data_dir, base / "portal")

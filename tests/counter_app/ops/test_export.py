@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from counter_app import clerks
-from counter_app.export import ExportError, export_stats, stats_rows
+from counter_app.ops.export import ExportError, export_stats, stats_rows
 from counter_app.store import apply_remote_status
 from counter_app.terminal import Terminal
 from sync.opendata_columns import COLUMNS

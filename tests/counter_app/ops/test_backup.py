@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.backup import (
+from counter_app.ops.backup import (
     BackupError,
     create_backup,
     list_backups,

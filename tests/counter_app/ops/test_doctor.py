@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import pytest
 
-from counter_app import doctor_printer
 from counter_app.config import Config, PrinterSpec, load_config, parse_printer
-from counter_app.doctor import Context, Finding, Level, render, run_checks, worst
+from counter_app.ops import doctor_printer
+from counter_app.ops.doctor import Context, Finding, Level, render, run_checks, worst
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from counter_app.materials import normalise_extension, sniff
 from counter_app.store.db import Store
+from counter_app.store.materials import normalise_extension, sniff
 from forms.model import MaterialSpec, ServiceItem
 from forms.text import Text
 from forms.validation import FieldProblem

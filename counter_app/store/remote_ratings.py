@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from counter_app import audit
+from counter_app.store import audit
 from counter_app.store.db import Store
 
 
 def apply_remote_rating(store: Store, key: str, rating: int, at: datetime, remote_id: str) -> bool:
     """Set the rating of the application `key` (UUID or receipt number). Returns False when
     it already holds this rating; NotFound for an unknown application."""
-    from counter_app.submissions import find_row
+    from counter_app.store.submissions import find_row
 
     with store.transaction():
         row = find_row(store, key)

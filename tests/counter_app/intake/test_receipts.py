@@ -11,8 +11,9 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image
 
-from counter_app import audit, receipts
 from counter_app.errors import NotFound
+from counter_app.intake import receipts
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 from printing import qr_payload
 from printing.backends import PdfFileBackend

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from counter_app import audit
-from counter_app.receipt_numbers import display_receipt_no, normalise_receipt_no
-from counter_app.submissions import NoticeItem, Submission, load_submission
+from counter_app.store import audit
+from counter_app.store.submissions import NoticeItem, Submission, load_submission
 from counter_app.terminal import Terminal
 from forms.model import ServiceItem
 from forms.text import Text
 from printing import qr_payload
 from printing.model import Material, MissingMaterial, ReceiptData, mask_identifier, mask_name
 from printing.render import render_pdf
+from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
 
 PRINT = "receipt.print"
 REPRINT = "receipt.reprint"

@@ -15,17 +15,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from counter_app import audit, outbox
 from counter_app.errors import ConflictError, NotFound
-from counter_app.materials import StoredMaterial
-from counter_app.receipt_numbers import (
+from counter_app.store import audit, outbox
+from counter_app.store.db import Store, dumps
+from counter_app.store.materials import StoredMaterial
+from forms.text import Text
+from sync.receipt_numbers import (
     is_mistyped_receipt_no,
     is_valid_receipt_no,
     new_receipt_no,
     normalise_receipt_no,
 )
-from counter_app.store.db import Store, dumps
-from forms.text import Text
 
 MAX_SEQ = 32**3  # three base32 characters in the receipt number
 #: Signs the receipt's QR payload for a new receipt number (None when it cannot).

@@ -26,7 +26,7 @@ def open_window(args: argparse.Namespace) -> int:
 
 def _provision(args: argparse.Namespace) -> None:
     from counter_app.config import load_config
-    from counter_app.provision import first_start
+    from counter_app.ops.provision import first_start
 
     try:
         first_start(load_config({"data_dir": str(args.data_dir)}))

@@ -17,15 +17,20 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from counter_app import status_changes
-from counter_app.applicants import Prefill, prefill
-from counter_app.attachments import Attachment, Reused, check_attachments, find_reusable, path_of
 from counter_app.clerks import Session, get_clerk
 from counter_app.errors import ConflictError, NotFound, ValidationFailed
-from counter_app.materials import StoredMaterial
-from counter_app.receipt_numbers import display_receipt_no
+from counter_app.intake import status_changes
+from counter_app.intake.applicants import Prefill, prefill
+from counter_app.intake.attachments import (
+    Attachment,
+    Reused,
+    check_attachments,
+    find_reusable,
+    path_of,
+)
 from counter_app.store.catalog import get_item
-from counter_app.submissions import (
+from counter_app.store.materials import StoredMaterial
+from counter_app.store.submissions import (
     GivenMaterial,
     NewSubmission,
     NoticeItem,
@@ -40,6 +45,7 @@ from forms.text import LocalizedError, Text
 from forms.validation import FieldProblem, ValidationReport
 from forms.workdays import add_working_days
 from printing.qr_payload import sign_payload
+from sync.receipt_numbers import display_receipt_no
 from sync.statuses import Status
 
 if TYPE_CHECKING:

@@ -23,9 +23,9 @@ from typing import Any
 
 import httpx
 
-from counter_app import outbox
 from counter_app.config import Config
-from counter_app.doctor_printer import check_printer
+from counter_app.ops.doctor_printer import check_printer
+from counter_app.store import outbox
 from counter_app.store.db import Store, connect
 from counter_app.store.migrations import MIGRATIONS
 from counter_app.terminal import DB_NAME

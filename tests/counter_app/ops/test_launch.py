@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import launch
+from counter_app.ops import launch
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer

@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from counter_app import audit, outbox
 from counter_app.clerks import Session, require_role
 from counter_app.errors import ConflictError
+from counter_app.store import audit, outbox
 from counter_app.store.db import Store
-from counter_app.submissions import add_event, find_row
+from counter_app.store.submissions import add_event, find_row
 from forms.text import Text
 from sync.statuses import SETTLED, Status, label
 

@@ -24,10 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from counter_app import audit
-from counter_app.backup import scheduled_backup
 from counter_app.config import Config
 from counter_app.errors import StoreError
+from counter_app.ops.backup import scheduled_backup
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 from sync.statuses import SETTLED
 

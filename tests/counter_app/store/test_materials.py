@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.errors import NotFound, StoreError
-from counter_app.materials import MaterialStore, _os_error, copy_out, sniff
+from counter_app.store.materials import MaterialStore, _os_error, copy_out, sniff
 from tests.counter_app.counter_testing import JPG, PDF, PNG
 
 

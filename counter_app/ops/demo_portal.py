@@ -1,6 +1,6 @@
 """The demo's platform: the reference portal on loopback, the sample catalog published, and
 the demo terminal enrolled with it, so `counter-app --demo` runs the whole loop (intake,
-sync, status changes coming back) from one command. `counter_app.demo` calls this."""
+sync, status changes coming back) from one command. `counter_app.ops.demo` calls this."""
 
 from __future__ import annotations
 

@@ -9,21 +9,22 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from counter_app import audit, outbox, receipts
 from counter_app.errors import (
     ConflictError,
     NotFound,
     StoreError,
     ValidationFailed,
 )
-from counter_app.receipt_numbers import is_valid_receipt_no, receipt_day
+from counter_app.intake import receipts
+from counter_app.store import audit, outbox
 from counter_app.terminal import Terminal
 from forms.catalog import load_catalog
 from forms.workdays import add_working_days
 from printing import qr_payload
+from sync.receipt_numbers import is_valid_receipt_no, receipt_day
 from tests.counter_app.counter_testing import ANSWERS, JPG, OTHER, PDF, PERSON, Clock
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SAMPLES = load_catalog(ROOT / "assets" / "catalog")
 COMPANY = {
     "kind": "company",

@@ -6,8 +6,8 @@ import sqlite3
 
 import pytest
 
-from counter_app import audit
 from counter_app.errors import StoreError
+from counter_app.store import audit
 from counter_app.terminal import Terminal
 
 

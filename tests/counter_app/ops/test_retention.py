@@ -8,11 +8,10 @@ import json
 from datetime import timedelta
 from pathlib import Path
 
-from counter_app import audit, outbox
 from counter_app.config import load_config
-from counter_app.intake import IntakeResult
-from counter_app.retention import compact, housekeeping, purge
-from counter_app.store import apply_remote_status
+from counter_app.intake.service import IntakeResult
+from counter_app.ops.retention import compact, housekeeping, purge
+from counter_app.store import apply_remote_status, audit, outbox
 from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import ANSWERS, PERSON, Clock
 

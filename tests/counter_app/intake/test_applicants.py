@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counter_app.applicants import prefill
+from counter_app.intake.applicants import prefill
 from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import ANSWERS, OTHER, PDF, PERSON, Clock
 

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from counter_app import audit, clerks, outbox
+from counter_app import clerks
 from counter_app.errors import ConflictError, PermissionDenied, ValidationFailed
-from counter_app.store import apply_remote_status
+from counter_app.store import apply_remote_status, audit, outbox
 from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
 

@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from counter_app.receipt_numbers import (
+from sync.receipt_numbers import (
     ALPHABET,
     display_receipt_no,
     is_mistyped_receipt_no,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from counter_app import logs
-from counter_app.logs import FILE_NAME, LogError, recent, redact, setup_logging
+from counter_app.ops import logs
+from counter_app.ops.logs import FILE_NAME, LogError, recent, redact, setup_logging
 
 RESIDENT_ID = "11010519491231002X"
 USCC = "91350100M000100Y43"
@@ -45,7 +45,7 @@ def test_records_are_json_lines_with_extras(log_dir: Path) -> None:
 
 
 def test_personal_data_never_reaches_the_file(log_dir: Path) -> None:
-    log = logging.getLogger("counter_app.intake")
+    log = logging.getLogger("counter_app.intake.service")
     log.info("intake for %s, phone %s, company %s", RESIDENT_ID, PHONE, USCC)
     log.warning("lookup /t/x?id=%s failed", RESIDENT_ID.lower())
     log.info("applicant", extra={"answers": {"address": "红谷滩区 1 号"}, "id_no": RESIDENT_ID})
