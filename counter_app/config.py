@@ -154,6 +154,8 @@ KEYS: tuple[Key, ...] = (
     Key("backup_dir", _path, lambda v: Path(v["data_dir"]) / "backups", "automatic backups"),
     Key("backup_keep", _int_range(1, 1000), _const(14), "automatic backups kept"),
     Key("backup_interval_hours", _int_range(1, 720), _const(24), "hours between backups"),
+    Key("restore_max_files", _int_range(1, 10_000_000), _const(500_000), "restore refuses more"),
+    Key("restore_max_mb", _int_range(1, 10_000_000), _const(50_000), "restore refuses bigger"),
     Key("retention_days", _int_range(0, 36500), _const(180), "purge settled materials after"),
     Key(
         "log_level",
@@ -187,6 +189,8 @@ class Config:
     backup_dir: Path
     backup_keep: int
     backup_interval_hours: int
+    restore_max_files: int
+    restore_max_mb: int
     retention_days: int
     log_level: str
     log_dir: Path

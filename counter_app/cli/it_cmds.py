@@ -63,7 +63,9 @@ def _backup(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParse
     p.set_defaults(func=cmd_backup)
     p = sub.add_parser("restore", parents=[common], help="restore a backup (app stopped)")
     p.add_argument("file", type=Path)
-    p.add_argument("--force", action="store_true", help="accept another terminal's backup")
+    p.add_argument(
+        "--force", action="store_true", help="accept a backup signed by another terminal's key"
+    )
     p.set_defaults(func=cmd_restore)
 
 
@@ -155,7 +157,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     config = effective_config(args)
-    info = backup.restore_backup(config.data_dir, args.file, force=args.force)
+    limits = backup.Limits(config.restore_max_files, config.restore_max_mb << 20)
+    info = backup.restore_backup(config.data_dir, args.file, args.force, limits)
     log.warning("backup restored", extra={"terminal": info.terminal_id, "forced": args.force})
     _say(
         args,

@@ -1,5 +1,6 @@
 """Backups of a terminal: one zip holding a consistent copy of the database, the material
-files it refers to, the terminal key and a manifest with the SHA-256 of every member.
+files it refers to, the terminal key and a manifest with the SHA-256 of every member, signed
+with the terminal key (`manifest.sig`, Ed25519 over the manifest's exact bytes).
 
 Why this shape:
 - The database is copied with SQLite's online backup API from a separate read connection,
@@ -12,12 +13,20 @@ Why this shape:
 - The terminal key is in the archive: a restored terminal must sign receipts with the same
   key. A backup is therefore as secret as the data folder itself.
 
-Restore refuses an archive from another terminal unless forced, so a USB stick from the
-next window cannot silently replace this terminal's applications.
+Restore reads the archive as untrusted input (`counter_app.ops.backup_archive`: names,
+links, sizes, hashes, signature) and unpacks it into a staging folder next to the data
+folder; only a fully checked copy is moved in, so a refused archive writes nothing.
+Whose backup it is is decided by the signature, not by the manifest's `terminal_id`: over a
+folder that holds a terminal key, the manifest must be signed by that key (another key is
+another terminal: refused unless `--force`); into an empty folder, the signature is checked
+against the key inside the backup, which proves the archive is whole and unaltered since a
+terminal signed it, not which terminal that was (see docs/architecture.md, "Backups").
+Afterwards the folder is 0700 and the database, key and materials 0600.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import hashlib
 import json
@@ -30,23 +39,30 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from counter_app import __version__
-from counter_app.errors import CounterError
+from counter_app.ops.backup_archive import (
+    DB_MEMBER,
+    FORMAT,
+    KEY_MEMBER,
+    MANIFEST,
+    SIGNATURE,
+    BackupError,
+    Checked,
+    Limits,
+    bad,
+    check_archive,
+    copy_member,
+    key_matches,
+)
 from counter_app.store.db import connect, guard
 from counter_app.terminal import DB_NAME, KEY_NAME, Terminal
 from forms.text import Text
 
-FORMAT = "counter-terminal-backup/1"
-MANIFEST = "manifest.json"
-DB_MEMBER = "counter.db"
-KEY_MEMBER = "terminal_key.pem"
+__all__ = ["BackupError", "BackupInfo", "Limits", "create_backup", "restore_backup"]
 PREFIX = "counter-"
-
-
-class BackupError(CounterError):
-    """A backup could not be written, read or verified, or a restore was refused."""
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +86,7 @@ def create_backup(terminal: Terminal, out: Path, now: datetime | None = None) ->
         _snapshot(terminal.data_dir / DB_NAME, snapshot)
         members = _members(terminal, snapshot)
         manifest = _manifest(terminal, snapshot, members, now)
-        _write_zip(out, members, manifest)
+        _write_zip(terminal, out, members, manifest)
     return verify_backup(out)
 
 
@@ -108,18 +124,23 @@ def _manifest(
         "created_at": (now or datetime.now(UTC)).astimezone(UTC).isoformat(),
         "schema_version": schema,
         "app_version": __version__,
+        "public_key": base64.b64encode(terminal.public_key_bytes()).decode(),
         "members": {name: _sha256_file(path) for name, path in members.items()},
     }
 
 
-def _write_zip(out: Path, members: dict[str, Path], manifest: dict[str, Any]) -> None:
+def _write_zip(
+    terminal: Terminal, out: Path, members: dict[str, Path], manifest: dict[str, Any]
+) -> None:
+    body = json.dumps(manifest, indent=1, ensure_ascii=False).encode()
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.")
         try:
             with os.fdopen(fd, "wb") as raw:
                 with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-                    zf.writestr(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
+                    zf.writestr(MANIFEST, body)
+                    zf.writestr(SIGNATURE, terminal.private_key().sign(body))
                     for name, path in members.items():
                         zf.write(path, name)
                 raw.flush()
@@ -141,28 +162,29 @@ def _sha256_file(path: Path) -> str:
 
 
 # -- reading and verifying -----------------------------------------------------------------
-def verify_backup(path: Path) -> BackupInfo:
-    """Re-read `path`: manifest format, every member's SHA-256, nothing extra or missing, and
-    the database's integrity. BackupError names the first problem."""
+def verify_backup(path: Path, limits: Limits = DEFAULT_LIMITS) -> BackupInfo:
+    """Re-read `path` as untrusted input: names, sizes, the manifest and its signature, every
+    member's SHA-256, and the database's integrity. BackupError names the first problem."""
     with _open_zip(path) as zf:
-        manifest = _read_manifest(zf, path)
-        listed = manifest["members"]
-        present = set(zf.namelist()) - {MANIFEST}
-        if present != set(listed) or DB_MEMBER not in listed:
-            raise _bad(path, Text("成员与清单不符", "members differ from the manifest"))
-        for name, digest in listed.items():
-            with zf.open(name) as fh:
-                if _digest(fh) != digest:
-                    raise _bad(path, Text(f"{name} 校验和不符", f"{name} fails its checksum"))
-        _check_db(zf, path)
-    return BackupInfo(
-        path=path,
-        terminal_id=str(manifest["terminal_id"]),
-        created_at=datetime.fromisoformat(manifest["created_at"]),
-        schema_version=int(manifest["schema_version"]),
-        members=len(listed),
-        size=path.stat().st_size,
-    )
+        checked = check_archive(zf, path, limits)
+        with tempfile.TemporaryDirectory(prefix="counter-verify-") as tmp:
+            _unpack(zf, checked, Path(tmp), path, keep={DB_MEMBER, KEY_MEMBER})
+    return _info(path, checked)
+
+
+def _info(path: Path, checked: Checked) -> BackupInfo:
+    manifest = checked.manifest
+    try:
+        return BackupInfo(
+            path=path,
+            terminal_id=str(manifest["terminal_id"]),
+            created_at=datetime.fromisoformat(manifest["created_at"]),
+            schema_version=int(manifest["schema_version"]),
+            members=len(checked.members),
+            size=path.stat().st_size,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise bad(path, Text("清单不完整", "the manifest is incomplete")) from exc
 
 
 @contextlib.contextmanager
@@ -173,107 +195,150 @@ def _open_zip(path: Path) -> Iterator[zipfile.ZipFile]:
     except FileNotFoundError as exc:
         raise BackupError(Text(f"找不到备份文件 {path}", f"No backup file {path}")) from exc
     except (zipfile.BadZipFile, EOFError, zipfile.LargeZipFile) as exc:
-        raise _bad(path, Text("不是有效的 zip 文件", "not a valid zip file")) from exc
+        raise bad(path, Text("不是有效的 zip 文件", "not a valid zip file")) from exc
     except OSError as exc:
         raise _os_error(path, exc) from exc
 
 
-def _read_manifest(zf: zipfile.ZipFile, path: Path) -> dict[str, Any]:
+def _unpack(
+    zf: zipfile.ZipFile, checked: Checked, dest: Path, path: Path, keep: set[str] | None = None
+) -> None:
+    """Read and check every member; write those in `keep` (all when None) under `dest`, each
+    0600 in 0700 folders; then the key must be the signer's and the database whole."""
+    root = dest.resolve()
+    for name, digest in checked.members.items():
+        if keep is not None and name not in keep:
+            copy_member(zf, name, digest, None, path)
+            continue
+        target = (dest / name).resolve()
+        if not target.is_relative_to(root):  # names are allow-listed; this is the backstop
+            raise bad(path, Text(f"成员 {name} 指向文件夹之外", f"member {name} escapes"))
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            copy_member(zf, name, digest, out, path)
+            out.flush()
+            os.fsync(out.fileno())
+    if not key_matches((dest / KEY_MEMBER).read_bytes(), checked.signer):
+        raise bad(path, Text("密钥与签名不符", "the key is not the one that signed it"))
+    _check_db(dest / DB_MEMBER, path)
+
+
+def _check_db(db: Path, path: Path) -> None:
     try:
-        manifest = json.loads(zf.read(MANIFEST))
-    except (KeyError, ValueError) as exc:
-        raise _bad(path, Text("缺少或无法读取清单", "no readable manifest")) from exc
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _bad(path, Text("不是本程序的备份", "not a counter-terminal backup"))
-    if not isinstance(manifest.get("members"), dict):
-        raise _bad(path, Text("清单不完整", "the manifest is incomplete"))
-    return manifest
-
-
-def _digest(stream: IO[bytes]) -> str:
-    h = hashlib.sha256()
-    while chunk := stream.read(1 << 20):
-        h.update(chunk)
-    return h.hexdigest()
-
-
-def _check_db(zf: zipfile.ZipFile, path: Path) -> None:
-    with tempfile.TemporaryDirectory(prefix="counter-verify-") as tmp:
-        db = Path(zf.extract(DB_MEMBER, tmp))
-        try:
-            with contextlib.closing(sqlite3.connect(db)) as conn:
-                result = conn.execute("PRAGMA integrity_check").fetchone()[0]
-        except sqlite3.Error as exc:
-            raise _bad(path, Text(f"数据库无法打开：{exc}", f"database unreadable: {exc}")) from exc
+        with contextlib.closing(sqlite3.connect(db)) as conn:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+    except sqlite3.Error as exc:
+        raise bad(path, Text(f"数据库无法打开：{exc}", f"database unreadable: {exc}")) from exc
     if result != "ok":
-        raise _bad(path, Text(f"数据库损坏：{result}", f"database damaged: {result}"))
+        raise bad(path, Text(f"数据库损坏：{result}", f"database damaged: {result}"))
 
 
 # -- restoring -----------------------------------------------------------------------------
-def restore_backup(data_dir: Path, archive: Path, force: bool = False) -> BackupInfo:
+def restore_backup(
+    data_dir: Path, archive: Path, force: bool = False, limits: Limits = DEFAULT_LIMITS
+) -> BackupInfo:
     """Replace the terminal in `data_dir` with the backup's database, key and materials.
 
-    Refuses (BackupError) a backup from another terminal than the one in `data_dir` unless
-    `force`. Material files already present are kept (same name = same bytes). The app must
-    not be running on `data_dir` while this runs."""
-    info = verify_backup(archive)
-    current = _current_terminal_id(data_dir)
-    if current and current != info.terminal_id and not force:
+    Refuses (BackupError, nothing written) an archive that fails any check, and, unless
+    `force`, one signed by another key than the terminal key already in `data_dir` or not
+    signed at all. The app must not be running on `data_dir` while this runs."""
+    with _open_zip(archive) as zf:
+        checked = check_archive(zf, archive, limits)
+        _check_owner(data_dir, checked, force)
+        try:
+            data_dir.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(dir=data_dir.parent, prefix=".restore-"))
+            try:
+                _unpack(zf, checked, staging, archive)
+                _move_in(staging, data_dir)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError as exc:
+            raise _os_error(data_dir, exc) from exc
+    return _info(archive, checked)
+
+
+def _check_owner(data_dir: Path, checked: Checked, force: bool) -> None:
+    """The signature decides whose backup this is (see the module docstring)."""
+    if force:
+        return
+    their = str(checked.manifest.get("terminal_id", "?"))
+    if checked.signer is None:
         raise BackupError(
             Text(
-                f"该备份属于终端 {info.terminal_id}，本机为终端 {current}；确认无误请加 --force。",
-                f"This backup is from terminal {info.terminal_id}, this is {current}; "
-                "add --force if you are sure.",
+                f"该备份（终端 {their}）没有签名（旧版本所做），无法确认来源；"
+                "确认无误请加 --force。",
+                f"This backup (terminal {their}) is not signed (an older version made it), so "
+                "where it comes from cannot be told; add --force if you are sure.",
             )
         )
+    mine = _current_public_key(data_dir)
+    if mine is not None and mine != checked.signer:
+        current = _current_terminal_id(data_dir) or "?"
+        raise BackupError(
+            Text(
+                f"该备份由另一终端的密钥签名（清单写的是终端 {their}），本机为终端 {current}；"
+                "确认要用它替换本终端请加 --force。",
+                f"This backup is signed by another terminal's key (its manifest says terminal "
+                f"{their}), this is {current}; add --force if you are sure.",
+            )
+        )
+
+
+def _current_public_key(data_dir: Path) -> bytes | None:
+    """The raw public key of the terminal key in `data_dir`; None when there is none (or it
+    is unreadable: a damaged terminal is what a restore is for)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        with zipfile.ZipFile(archive) as zf:
-            _restore_members(zf, data_dir)
-    except OSError as exc:
-        raise _os_error(data_dir, exc) from exc
-    return info
+        key = serialization.load_pem_private_key((data_dir / KEY_NAME).read_bytes(), None)
+    except (OSError, ValueError, TypeError):
+        return None
+    if not isinstance(key, Ed25519PrivateKey):
+        return None
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
 def _current_terminal_id(data_dir: Path) -> str | None:
     db = data_dir / DB_NAME
     if not db.is_file():
         return None
+    uri = f"{db.resolve().as_uri()}?mode=ro&immutable=1"  # read only: no -wal/-shm made
     try:
-        with contextlib.closing(connect(db, readonly=True)) as conn:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
             row = conn.execute("SELECT value FROM settings WHERE key = 'terminal_id'").fetchone()
-    except (sqlite3.Error, CounterError):
-        return None  # a damaged database is what a restore is for
+    except sqlite3.Error:
+        return None
     return str(row[0]) if row else None
 
 
-def _restore_members(zf: zipfile.ZipFile, data_dir: Path) -> None:
-    """Materials first, the database last (renamed over the old one, WAL files removed)."""
-    names = [n for n in zf.namelist() if n.startswith("materials/")]
-    for name in names:
-        dest = data_dir / name
-        if not dest.is_file():
-            _extract_to(zf, name, dest)
-    _extract_to(zf, KEY_MEMBER, data_dir / KEY_NAME, mode=0o600)
+def _move_in(staging: Path, data_dir: Path) -> None:
+    """Materials first, the key, then the database last (over the old one, WAL files
+    removed); then every permission tightened, old files included."""
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for src in sorted(staging.glob("materials/*/*")):
+        dest = data_dir / src.relative_to(staging)
+        dest.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.replace(src, dest)
+    os.replace(staging / KEY_MEMBER, data_dir / KEY_NAME)
     for suffix in ("-wal", "-shm"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(data_dir / (DB_NAME + suffix))
-    _extract_to(zf, DB_MEMBER, data_dir / DB_NAME)
+    os.replace(staging / DB_MEMBER, data_dir / DB_NAME)
+    _tighten(data_dir)
 
 
-def _extract_to(zf: zipfile.ZipFile, name: str, dest: Path, mode: int = 0o644) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".restore-")
-    try:
-        os.chmod(tmp, mode)
-        with os.fdopen(fd, "wb") as out, zf.open(name) as src:
-            shutil.copyfileobj(src, out)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, dest)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+def _tighten(data_dir: Path) -> None:
+    """Folder 0700; database, key and every material 0600, their folders 0700."""
+    data_dir.chmod(0o700)
+    for name in (DB_NAME, KEY_NAME):
+        (data_dir / name).chmod(0o600)
+    for folder, _dirs, files in os.walk(data_dir / "materials"):
+        os.chmod(folder, 0o700)
+        for f in files:
+            os.chmod(os.path.join(folder, f), 0o600)
 
 
 # -- scheduled backups ---------------------------------------------------------------------
@@ -312,12 +377,6 @@ def _stamp(path: Path) -> datetime:
 
 
 # -- errors --------------------------------------------------------------------------------
-def _bad(path: Path, why: Text) -> BackupError:
-    return BackupError(
-        Text(f"备份文件 {path} 无效：{why.zh}", f"The backup {path} is not valid: {why.en}")
-    )
-
-
 def _os_error(path: Path, exc: OSError) -> BackupError:
     import errno
 

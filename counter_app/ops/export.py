@@ -8,14 +8,15 @@ settled ones, on the official calendar of `forms.workdays`. No column holds pers
 
 Formats follow the platform's `/open/stats`: CSV in UTF-8 (no byte-order mark, CRLF), XML
 as `<stats period="day" from=".." to=".."><row><date>…</date>…</row></stats>`, XLSX with a
-header row and typed cells; `avg_working_days` has one decimal, `satisfaction` two. JSON is
+header row and typed cells (both written by `sync.opendata_files`, which also keeps any text
+a spreadsheet would run as a formula from being one); `avg_working_days` has one decimal,
+`satisfaction` two. JSON is
 the array of row objects (the platform wraps the same array as `rows` in an object with
 period, from, to and columns; the window's export test reads the bare array).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 import tempfile
@@ -31,6 +32,7 @@ from counter_app.errors import CounterError, NotFound
 from counter_app.terminal import Terminal
 from forms.text import Text
 from forms.workdays import working_days_between
+from sync import opendata_files
 from sync.opendata_columns import COLUMNS
 from sync.statuses import OPEN, SETTLED
 
@@ -129,10 +131,7 @@ Meta = dict[str, str]  # period, from, to: as the platform's JSON and XML carry 
 
 
 def write_csv(rows: Iterable[Row], path: Path, meta: Meta) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\r\n")
-        writer.writeheader()
-        writer.writerows({k: "" if v is None else v for k, v in r.items()} for r in rows)
+    path.write_bytes(opendata_files.to_csv(rows))
 
 
 def write_json(rows: Iterable[Row], path: Path, meta: Meta) -> None:
@@ -150,16 +149,7 @@ def write_xml(rows: Iterable[Row], path: Path, meta: Meta) -> None:
 
 
 def write_xlsx(rows: Iterable[Row], path: Path, meta: Meta) -> None:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "stats"
-    sheet.append(list(COLUMNS))
-    for r in rows:
-        sheet.append([r[c] for c in COLUMNS])
-    book.save(path)
+    path.write_bytes(opendata_files.to_xlsx(rows))
 
 
 WRITERS: dict[str, Callable[[Iterable[Row], Path, Meta], None]] = {

@@ -3,7 +3,9 @@
 Per hall, service item and day (or month) of acceptance, the Guiyang metrics: received,
 settled, settled on time (by the promised date), overdue, average working days from
 acceptance to settlement, satisfaction (mean rating) and the number of ratings. Columns are
-`sync.opendata_columns.COLUMNS`, the same list the terminal's export writes. Counting is by
+`sync.opendata_columns.COLUMNS`, the same list the terminal's export writes, and CSV and
+XLSX are written by the same `sync.opendata_files` (no text cell can become a spreadsheet
+formula). Counting is by
 cohort, like the terminal's statistics: "of what was accepted that day, how much...".
 Voided applications count nowhere. Only counts leave this module: no row is ever built from
 the applicant or the answers.
@@ -11,8 +13,6 @@ the applicant or the answers.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
@@ -24,7 +24,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from forms.text import Text
@@ -42,6 +41,7 @@ from portal.pages.deadlines import (
 from portal.pages.office_data import settled_times
 from portal.pages.tracking import item_name
 from sync.opendata_columns import COLUMNS
+from sync.opendata_files import to_csv, to_xlsx
 from sync.statuses import SETTLED, Status
 
 router = APIRouter(include_in_schema=False)
@@ -152,14 +152,6 @@ def _cell_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def to_csv(rows: Iterable[Row]) -> bytes:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
-    writer.writeheader()
-    writer.writerows({k: _cell_text(v) for k, v in r.items()} for r in rows)
-    return out.getvalue().encode("utf-8")
-
-
 def to_json(rows: list[Row], q: StatsQuery) -> bytes:
     doc: dict[str, Any] = {"period": q.period, "from": q.start.isoformat()}
     doc |= {"to": q.end.isoformat(), "columns": list(COLUMNS), "rows": rows}
@@ -175,17 +167,6 @@ def to_xml(rows: Iterable[Row], q: StatsQuery) -> bytes:
             ET.SubElement(el, key).text = _cell_text(value)
     body: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
     return body
-
-
-def to_xlsx(rows: Iterable[Row]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("stats")
-    sheet.append(list(COLUMNS))
-    for r in rows:
-        sheet.append([r[c] for c in COLUMNS])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def render(rows: list[Row], q: StatsQuery, fmt: str) -> bytes:

@@ -80,9 +80,9 @@ def test_manifest_lists_every_member_with_its_hash(terminal: Terminal, tmp_path:
     info = create_backup(terminal, tmp_path / "b.zip")
     with zipfile.ZipFile(info.path) as zf:
         names = set(zf.namelist())
-    assert {"manifest.json", "counter.db", "terminal_key.pem"} <= names
+    assert {"manifest.json", "manifest.sig", "counter.db", "terminal_key.pem"} <= names
     assert sum(n.startswith("materials/") for n in names) == 2
-    assert info.members == len(names) - 1
+    assert info.members == len(names) - 2
 
 
 def tamper(src: Path, dest: Path, member: str) -> None:
@@ -114,8 +114,10 @@ def test_a_damaged_database_inside_fails_verification(terminal: Terminal, tmp_pa
     db[:16] = b"not a database!!"
     data = json.loads(manifest)
     data["members"]["counter.db"] = hashlib.sha256(db).hexdigest()
+    body = json.dumps(data).encode()  # re-signed with the key: only the database is wrong
+    others["manifest.sig"] = terminal.private_key().sign(body)
     with zipfile.ZipFile(tmp_path / "bad.zip", "w") as zf:
-        zf.writestr("manifest.json", json.dumps(data))
+        zf.writestr("manifest.json", body)
         zf.writestr("counter.db", bytes(db))
         for name, blob in others.items():
             zf.writestr(name, blob)
@@ -132,7 +134,7 @@ def test_not_a_backup(tmp_path: Path) -> None:
     with pytest.raises(BackupError, match="not a counter-terminal backup"):
         verify_backup(tmp_path / "y.zip")
     with zipfile.ZipFile(tmp_path / "z.zip", "w") as zf:
-        zf.writestr("readme.txt", "x")
+        zf.writestr("counter.db", "x")
     with pytest.raises(BackupError, match="manifest"):
         verify_backup(tmp_path / "z.zip")
     with pytest.raises(BackupError, match="No backup file"):
