@@ -207,8 +207,10 @@ class IntakeFlow(QWidget):
         """A fresh application (the last unsaved draft is replaced)."""
         self.draft = Draft(clerk_id=str(getattr(self.shell.session, "clerk_id", "")))
         self.item, self.known, self.form, self.show_all_problems = None, None, None, False
-        self.applicant.set_values({})
+        self.live.stop()
+        self.applicant.reset()
         self.materials.reset()
+        self.review.reset()
         self.signature.pad.clear()
         self.signature.saved_png = None
         self.go("item")

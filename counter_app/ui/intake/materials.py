@@ -74,6 +74,7 @@ class MaterialsStep(QWidget):
         self.table.viewport().setAcceptDrops(True)
         self.table.viewport().installEventFilter(self)
         self.table.installEventFilter(self)
+        self.table.currentCellChanged.connect(lambda *_: self._offer_reuse())
         self.problem = error_label(self, "materials_problem")
         self.summary = QLabel(self)
         self.summary.setObjectName("materials_summary")
@@ -90,9 +91,10 @@ class MaterialsStep(QWidget):
         buttons.addWidget(
             button(self.tr("&Attach..."), "Ctrl+O", self.attach_current, self, "attach")
         )
-        buttons.addWidget(
-            button(self.tr("&Reuse copy on file"), "Ctrl+R", self.reuse_current, self, "reuse")
+        self.reuse_button = button(
+            self.tr("&Reuse copy on file"), "Ctrl+R", self.reuse_current, self, "reuse"
         )
+        buttons.addWidget(self.reuse_button)
         buttons.addWidget(
             button(self.tr("Pre&view"), "Ctrl+Shift+V", self.preview_current, self, "preview")
         )
@@ -145,6 +147,7 @@ class MaterialsStep(QWidget):
         self.table.resizeColumnsToContents()
         if self.specs:
             self.table.selectRow(min(current, len(self.specs) - 1))
+        self._offer_reuse()
         missing = self.missing()
         self.summary.setText(
             self.tr("All required materials are here.")
@@ -153,6 +156,11 @@ class MaterialsStep(QWidget):
                 names=", ".join(tr_text(m.name) for m in missing)
             )
         )
+
+    def _offer_reuse(self) -> None:
+        """Reuse is offered only on a row whose material can be reused."""
+        code = self.current_code()
+        self.reuse_button.setEnabled(code in self.available and code not in self.reuse)
 
     def _needed(self, spec: Any) -> str:
         if spec.code in self.required:
