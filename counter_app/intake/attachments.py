@@ -45,11 +45,13 @@ def check_attachments(
                 )
             )
             continue
-        problems.extend(_check_file(spec, f) for f in files)
+        problems.extend(check_file(spec, f) for f in files)
     return [p for p in problems if p is not None]
 
 
-def _check_file(spec: MaterialSpec, source: Attachment) -> FieldProblem | None:
+def check_file(spec: MaterialSpec, source: Attachment) -> FieldProblem | None:
+    """The one check of one file against its material's rules (readable, type, size): the
+    service runs it at acceptance, the window as soon as the file is attached."""
     try:
         head, size, name = _facts(source)
     except OSError as exc:

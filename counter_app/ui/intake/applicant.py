@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from counter_app.ui.widgets import ERROR_COLOR, set_text_color, tr_text
+from counter_app.ui.widgets import ERROR_COLOR, set_text_color, show_error, tr_text
 
 FIELDS = ("id_no", "name", "phone")
 
@@ -81,6 +81,18 @@ class ApplicantStep(QWidget):
     def set_values(self, values: Mapping[str, str]) -> None:
         for code in FIELDS:
             self.edits[code].setText(values.get(code, ""))
+
+    def reset(self) -> None:
+        """A new application: empty fields, no errors, nothing known, nothing touched, and
+        the same identifier as last time is looked up again."""
+        for code in FIELDS:
+            self.edits[code].blockSignals(True)
+            self.edits[code].clear()
+            self.edits[code].blockSignals(False)
+            show_error(self.errors[code], "")
+        self._touched.clear()
+        self._last_valid = ""
+        self.known.clear()
 
     def _edited(self) -> None:
         sender = self.sender()

@@ -127,6 +127,7 @@ class IntakeFlow(QWidget):
         self.applicant.changed.connect(self._touched)
         self.applicant.identifier_valid.connect(self._ask_prefill)
         self.materials.changed.connect(self._touched)
+        self.materials.changed.connect(lambda: show_error(self.problem, ""))
         self.signature.pad.changed.connect(self._touched)
 
     # -- steps ----------------------------------------------------------------------------
@@ -206,8 +207,10 @@ class IntakeFlow(QWidget):
         """A fresh application (the last unsaved draft is replaced)."""
         self.draft = Draft(clerk_id=str(getattr(self.shell.session, "clerk_id", "")))
         self.item, self.known, self.form, self.show_all_problems = None, None, None, False
-        self.applicant.set_values({})
-        self.materials.restore({}, [])
+        self.live.stop()
+        self.applicant.reset()
+        self.materials.reset()
+        self.review.reset()
         self.signature.pad.clear()
         self.signature.saved_png = None
         self.go("item")
@@ -389,11 +392,7 @@ class IntakeFlow(QWidget):
                 self.go("materials")
             else:
                 self.go("form")
-            details = "; ".join(
-                tr_text(p.text) for p in report.problems if p.path.startswith("materials.")
-            )
-            if details:
-                show_error(self.problem, details)
+            if self.materials.show_problems(report.problems):
                 return
         show_error(self.problem, error_message(exc, self.tr("The application could not be saved.")))
 

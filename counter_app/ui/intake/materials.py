@@ -25,12 +25,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.ui.widgets import button, open_once, tr_text
+from counter_app.ui.widgets import button, error_label, open_once, show_error, tr_text
 
 
-def reusable_codes(known: Mapping[str, Any] | None) -> set[str]:
-    """Material codes the terminal holds a reusable copy of for this applicant."""
-    return {str(code) for code in (known or {}).get("materials") or []}
+def reusable_codes(specs: Iterable[Any], known: Mapping[str, Any] | None) -> set[str]:
+    """Materials the catalog marks reusable and of which the terminal holds a copy this
+    applicant gave before: only these are offered for reuse."""
+    on_file = {str(code) for code in (known or {}).get("materials") or []}
+    return {s.code for s in specs if getattr(s, "reusable", False) and s.code in on_file}
+
+
+def file_problem(spec: Any, path: str) -> str:
+    """Why `path` cannot be this material (empty when it can), naming the material and the
+    file: the one Qt-free check the service runs again at acceptance."""
+    from counter_app.intake.attachments import check_file
+
+    problem = check_file(spec, Path(path))
+    if problem is None:
+        return ""
+    return f"{tr_text(spec.name)} · {Path(path).name}: {tr_text(problem.text)}"
 
 
 class MaterialsStep(QWidget):
@@ -46,6 +59,7 @@ class MaterialsStep(QWidget):
         self.available: set[str] = set()
         self.attachments: dict[str, list[str]] = {}
         self.reuse: set[str] = set()
+        self.problems: dict[str, str] = {}
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setObjectName("materials_table")
         self.table.setAccessibleName(self.tr("Materials checklist"))
@@ -60,6 +74,8 @@ class MaterialsStep(QWidget):
         self.table.viewport().setAcceptDrops(True)
         self.table.viewport().installEventFilter(self)
         self.table.installEventFilter(self)
+        self.table.currentCellChanged.connect(lambda *_: self._offer_reuse())
+        self.problem = error_label(self, "materials_problem")
         self.summary = QLabel(self)
         self.summary.setObjectName("materials_summary")
         self.summary.setWordWrap(True)
@@ -75,15 +91,17 @@ class MaterialsStep(QWidget):
         buttons.addWidget(
             button(self.tr("&Attach..."), "Ctrl+O", self.attach_current, self, "attach")
         )
-        buttons.addWidget(
-            button(self.tr("&Reuse copy on file"), "Ctrl+R", self.reuse_current, self, "reuse")
+        self.reuse_button = button(
+            self.tr("&Reuse copy on file"), "Ctrl+R", self.reuse_current, self, "reuse"
         )
+        buttons.addWidget(self.reuse_button)
         buttons.addWidget(
             button(self.tr("Pre&view"), "Ctrl+Shift+V", self.preview_current, self, "preview")
         )
         buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(self.table, 1)
+        box.addWidget(self.problem)
         box.addWidget(self.summary)
         box.addWidget(hint)
         box.addLayout(buttons)
@@ -95,12 +113,21 @@ class MaterialsStep(QWidget):
     ) -> None:
         self.specs = list(specs)
         self.required = {m.code for m in required}
-        self.available = reusable_codes(known)
+        self.available = reusable_codes(self.specs, known)
         self.refresh()
 
     def restore(self, attachments: Mapping[str, list[str]], reuse: Iterable[str]) -> None:
         self.attachments = {k: list(v) for k, v in attachments.items()}
         self.reuse = set(reuse)
+        self.refresh()
+
+    def reset(self) -> None:
+        """A new application: no materials, nothing on file, no row selected, no errors."""
+        self.specs, self.required, self.available = [], set(), set()
+        self.attachments, self.reuse = {}, set()
+        self._set_problem(None)
+        self.table.clearSelection()
+        self.table.setCurrentCell(-1, -1)
         self.refresh()
 
     def refresh(self) -> None:
@@ -120,6 +147,7 @@ class MaterialsStep(QWidget):
         self.table.resizeColumnsToContents()
         if self.specs:
             self.table.selectRow(min(current, len(self.specs) - 1))
+        self._offer_reuse()
         missing = self.missing()
         self.summary.setText(
             self.tr("All required materials are here.")
@@ -128,6 +156,11 @@ class MaterialsStep(QWidget):
                 names=", ".join(tr_text(m.name) for m in missing)
             )
         )
+
+    def _offer_reuse(self) -> None:
+        """Reuse is offered only on a row whose material can be reused."""
+        code = self.current_code()
+        self.reuse_button.setEnabled(code in self.available and code not in self.reuse)
 
     def _needed(self, spec: Any) -> str:
         if spec.code in self.required:
@@ -157,14 +190,48 @@ class MaterialsStep(QWidget):
         return self.specs[row].code if 0 <= row < len(self.specs) else None
 
     # -- actions --------------------------------------------------------------------------
+    def spec(self, code: str) -> Any:
+        return next((s for s in self.specs if s.code == code), None)
+
     def attach(self, code: str, paths: Iterable[str]) -> None:
+        """Take the files that fit the material; name each one that does not, right away
+        (type, size, readability), instead of at acceptance."""
         paths = [str(p) for p in paths if p]
-        if not paths:
+        spec = self.spec(code)
+        if not paths or spec is None:
             return
-        self.attachments.setdefault(code, []).extend(paths)
+        verdicts = {p: file_problem(spec, p) for p in paths}
+        good = [p for p, problem in verdicts.items() if not problem]
+        self._set_problem(code, "\n".join(m for m in verdicts.values() if m))
+        if not good:
+            self.refresh()
+            return
+        self.attachments.setdefault(code, []).extend(good)
         self.reuse.discard(code)
         self.refresh()
         self.changed.emit()
+
+    def show_problems(self, problems: Iterable[Any]) -> bool:
+        """The service's material problems (at acceptance) at their materials, by name;
+        True when there were any."""
+        shown = False
+        for p in problems:
+            code = p.path.removeprefix("materials.")
+            spec = self.spec(code) if p.path.startswith("materials.") else None
+            if spec is not None:
+                self._set_problem(code, f"{tr_text(spec.name)}: {tr_text(p.text)}")
+                shown = True
+        return shown
+
+    def _set_problem(self, code: str | None, message: str = "") -> None:
+        """Record (or with "" clear) the problem of one material; None clears them all."""
+        if code is None:
+            self.problems.clear()
+        elif message:
+            self.problems[code] = message
+        else:
+            self.problems.pop(code, None)
+        show_error(self.problem, "\n".join(self.problems.values()))
 
     def attach_current(self) -> None:
         code = self.current_code()
@@ -183,6 +250,7 @@ class MaterialsStep(QWidget):
         if code is not None and code in self.available:
             self.reuse.add(code)
             self.attachments.pop(code, None)
+            self._set_problem(code)
             self.refresh()
             self.changed.emit()
 
@@ -191,6 +259,7 @@ class MaterialsStep(QWidget):
         if code is not None:
             self.attachments.pop(code, None)
             self.reuse.discard(code)
+            self._set_problem(code)
             self.refresh()
             self.changed.emit()
 

@@ -116,5 +116,10 @@ class ReviewStep(QWidget):
             )
         return text
 
+    def reset(self) -> None:
+        """A new application: nothing of the last applicant stays on the page."""
+        self.browser.clear()
+        self.outcome.clear()
+
     def focus(self) -> None:
         self.browser.setFocus()
