@@ -172,6 +172,17 @@ def _signature_image(png: bytes) -> Image.Image:
 
 CHINESE_MODE = b"\x1c\x26"  # FS &: double-byte character mode on Chinese ESC/POS printers
 QR_DOTS_PER_MODULE = 6  # 203 dpi: a version 10 code is about 43 mm wide
+# The text commands, sent by hand rather than through python-escpos' `set()`: its sizes are
+# `ESC !`, which Chinese printers apply to half-width characters only (a title in Chinese
+# stayed small) and which also resets bold. `GS !` scales every character, double-byte ones
+# included, and `FS !` does the same for the double-byte set on printers that keep it apart;
+# neither touches bold (`ESC E`), so bold is set after the size and stays on.
+ALIGN = {False: b"\x1ba\x00", True: b"\x1ba\x01"}  # ESC a: left, centred
+SIZE = {False: b"\x1d!\x00", True: b"\x1d!\x11"}  # GS !: normal, double width and height
+HANZI_SIZE = {False: b"\x1c!\x00", True: b"\x1c!\x0c"}  # FS !: the same for double-byte
+BOLD = {False: b"\x1bE\x00", True: b"\x1bE\x01"}  # ESC E
+INVERT = {False: b"\x1dB\x00", True: b"\x1dB\x01"}  # GS B: white on black
+BIG_STYLES = ("title", "number", "stamp")
 
 
 class EscPosBackend:
@@ -210,7 +221,7 @@ class EscPosBackend:
     def _guard(self, job: Callable[[], None]) -> None:
         try:
             job()
-        except (EscposError, OSError) as exc:
+        except (EscposError, OSError, RuntimeError) as exc:  # RuntimeError: no pyusb/pyserial
             raise PrinterError(
                 Text(
                     f"热敏打印机无法打印：{exc}。请检查电源、纸张和连接后重新打印。",
@@ -226,7 +237,7 @@ class EscPosBackend:
         self.printer._raw(CHINESE_MODE)
         for line in lines:
             if line.style == "signature" and signature is not None:
-                self.printer.set(align="center")
+                self.printer._raw(ALIGN[True])
                 self.printer.image(signature, center=True)
             else:
                 self._line(line)
@@ -235,14 +246,19 @@ class EscPosBackend:
 
     def _line(self, line: Line) -> None:
         p = self.printer
-        p.set(align="center" if line.centred else "left", bold=line.style in ("title", "stamp"))
+        p._raw(ALIGN[line.centred])
         if line.style == "qr":
             p.qr(line.text, ec=escpos_constants.QR_ECLEVEL_M, size=QR_DOTS_PER_MODULE, native=True)
             return
         if line.style == "rule":
             p._raw(b"-" * 48 + b"\n")
             return
-        big = line.style in ("title", "number", "stamp")
-        p.set(double_width=big, double_height=big, invert=line.style == "stamp")
-        p._raw(line.text.encode(self.encoding, errors="replace") + b"\n")
-        p.set(normal_textsize=True, invert=False)
+        p._raw(self.line_bytes(line))
+
+    def line_bytes(self, line: Line) -> bytes:
+        """One text line with its size, bold and inversion set and reset around it."""
+        big = line.style in BIG_STYLES
+        style = SIZE[big] + HANZI_SIZE[big] + BOLD[line.style in ("title", "stamp")]
+        style += INVERT[line.style == "stamp"]
+        text = line.text.encode(self.encoding, errors="replace") + b"\n"
+        return style + text + SIZE[False] + HANZI_SIZE[False] + BOLD[False] + INVERT[False]

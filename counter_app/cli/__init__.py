@@ -74,7 +74,7 @@ def _apply_config(args: argparse.Namespace) -> None:
     """Data folder and language from the layered configuration (file < environment < flags)."""
     flags = {key: str(value) for key, value in args.given.items() if value is not None}
     config = load_config(flags)
-    args.data_dir, args.lang = config.data_dir, config.lang
+    args.data_dir, args.lang, args.effective_config = config.data_dir, config.lang, config
 
 
 def main(argv: Sequence[str] | None = None) -> int:

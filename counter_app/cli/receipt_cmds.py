@@ -2,7 +2,8 @@
 
 `receipt RECEIPT_NO --out FILE.pdf` writes the acceptance receipt or the one-time notice, as
 the application's kind says; any copy after the first is marked duplicate and audited.
-`--cups [QUEUE]` sends it to a CUPS printer instead of a file.
+`--cups [QUEUE]` sends it to a CUPS printer instead of a file; `--print` sends it to the
+configured printer (`printer` in the configuration: an ESC/POS thermal printer or CUPS).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from counter_app.intake import receipts
+from counter_app.intake import printers, receipts
 from counter_app.terminal import Terminal
 from forms.text import Text
 from printing.backends import CupsBackend, PdfFileBackend
@@ -22,20 +23,32 @@ from sync.receipt_numbers import display_receipt_no
 DEFAULT_QUEUE = ""  # `--cups` without a name: the system's default CUPS queue
 
 
-def _destination(p: argparse.ArgumentParser) -> None:
+def _destination(p: argparse.ArgumentParser, configured: bool = False) -> None:
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", type=Path, help="write a PDF file")
     where.add_argument(
         "--cups", nargs="?", const=DEFAULT_QUEUE, metavar="QUEUE", help="print with CUPS lp"
     )
-    p.add_argument("--paper", choices=PAPERS, default="a4", help="a4 (default) or 80mm roll")
+    if configured:
+        where.add_argument(
+            "--print", action="store_true", help="print on the configured printer (`printer`)"
+        )
+    p.add_argument(
+        "--paper", choices=PAPERS, default=None, help="a4 or 80mm roll (default: `paper`)"
+    )
+
+
+def _paper(args: argparse.Namespace) -> str:
+    """--paper, else the configured paper (A4 when there is no configuration at all)."""
+    config = getattr(args, "effective_config", None)
+    return str(args.paper or (config.paper if config is not None else "a4"))
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the printing commands to `sub`."""
     p = sub.add_parser("receipt", help="print or save an application's receipt or notice")
     p.add_argument("receipt_no")
-    _destination(p)
+    _destination(p, configured=True)
     p.add_argument("--clerk", default="cli", help="who asked for the copy (audited)")
     p.set_defaults(func=cmd_receipt)
     p = sub.add_parser("print-test-page", help="a printer test page (alignment, Chinese, QR)")
@@ -45,15 +58,26 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 def _backend(args: argparse.Namespace) -> PdfFileBackend | CupsBackend:
     if args.out is not None:
-        return PdfFileBackend(args.out, paper=args.paper)
-    return CupsBackend(printer=args.cups or None, paper=args.paper)
+        return PdfFileBackend(args.out, paper=_paper(args))
+    return CupsBackend(printer=args.cups or None, paper=_paper(args))
+
+
+def _deliver(args: argparse.Namespace, terminal: Terminal) -> tuple[bool, str]:
+    """Print where the flags say; (whether it was a duplicate, where it went)."""
+    if getattr(args, "print", False):
+        spec = args.effective_config.printer
+        duplicate = printers.print_on_configured(
+            terminal, args.receipt_no, spec, _paper(args), args.clerk
+        )
+        return duplicate, str(spec)
+    duplicate = receipts.deliver(terminal, args.receipt_no, _backend(args), args.clerk)
+    return duplicate, str(args.out) if args.out is not None else f"CUPS {args.cups or 'default'}"
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
     with Terminal.open(Path(args.data_dir)) as terminal:
-        duplicate = receipts.deliver(terminal, args.receipt_no, _backend(args), args.clerk)
+        duplicate, where = _deliver(args, terminal)
     number = display_receipt_no(args.receipt_no)
-    where = str(args.out) if args.out is not None else f"CUPS {args.cups or 'default'}"
     copy = Text("（副本）", " (duplicate)") if duplicate else Text("", "")
     message = Text(
         f"已输出回执 {number}{copy.zh} → {where}", f"Receipt {number}{copy.en} → {where}"
@@ -63,7 +87,7 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_test_page(args: argparse.Namespace) -> int:
-    pdf = render_test_page(args.paper)
+    pdf = render_test_page(_paper(args))
     backend = _backend(args)
     if isinstance(backend, PdfFileBackend):
         backend.write(pdf)

@@ -21,7 +21,7 @@ from forms.catalog import SAMPLE_CATALOG_DIR
 
 log = logging.getLogger(__name__)
 
-CATALOG = SAMPLE_CATALOG_DIR
+CATALOG = SAMPLE_CATALOG_DIR  # one home; a path relative to this file broke when it moved
 HALL = "示范政务服务大厅 Demo Service Hall"
 WINDOW = "8"
 #: (clerk ID, password, role): shown on the login screen in demo mode.

@@ -19,6 +19,7 @@ from pathlib import Path
 from escpos.exceptions import Error as EscposError
 
 from counter_app.config import Config, PrinterSpec
+from counter_app.intake.printers import escpos_backend
 from forms.text import LocalizedError, Text
 from printing.backends import CHINESE_MODE, CupsBackend, EscPosBackend, PdfFileBackend
 from printing.errors import PrinterError
@@ -199,7 +200,7 @@ def _print_test_page(config: Config, spec: PrinterSpec) -> str:
         queue = CupsBackend(spec.name or None, config.paper)
         return queue.print_pdf(render_test_page(config.paper), "printer test page")
     try:
-        backend = _escpos(spec)
+        backend = escpos_backend(spec, timeout=PROBE_TIMEOUT_S)
         try:
             _escpos_page(backend)
         finally:
@@ -209,14 +210,6 @@ def _print_test_page(config: Config, spec: PrinterSpec) -> str:
             Text(f"热敏打印机无法打印：{exc}", f"The receipt printer failed: {exc}")
         ) from exc
     return str(spec)
-
-
-def _escpos(spec: PrinterSpec) -> EscPosBackend:
-    if spec.kind == "escpos-net":
-        return EscPosBackend.network(spec.name, spec.port, timeout=PROBE_TIMEOUT_S)
-    if spec.kind == "escpos-usb":
-        return EscPosBackend.usb(spec.vendor_id, spec.product_id)
-    return EscPosBackend.serial(spec.name)
 
 
 def _escpos_page(backend: EscPosBackend) -> None:

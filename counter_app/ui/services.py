@@ -278,6 +278,14 @@ class Backend:
         )
         return pdf
 
+    def print_receipt(
+        self, receipt_no: str, spec: Any, paper: str, duplicate: bool = False, actor: str = ""
+    ) -> None:
+        """Print on the configured printer `spec` (a config PrinterSpec); audited."""
+        from counter_app.intake import printers
+
+        printers.print_on_configured(self.terminal, receipt_no, spec, paper, actor, duplicate)
+
     def housekeeping(self, config: Any) -> Any:
         from counter_app.ops.retention import housekeeping
 

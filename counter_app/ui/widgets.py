@@ -94,6 +94,10 @@ def show_error(label: QLabel, message: str) -> None:
 def open_once(dialog: QDialog) -> None:
     """Open a dialog window-modally without blocking (no exec(): scanners, timers and tests
     keep running) and delete it when it closes, so a hidden dialog can never take the
-    focus back later."""
+    focus back later.
+
+    `QDialog.open(dialog)`, not `dialog.open()`: PySide6 6.12 binds only the two-argument
+    `open(receiver, member)` on QPrintDialog (and QFileDialog), which hides QDialog's own, so
+    the method call raised TypeError and no print dialog ever appeared."""
     dialog.finished.connect(dialog.deleteLater)
-    dialog.open()
+    QDialog.open(dialog)

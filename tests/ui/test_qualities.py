@@ -53,9 +53,13 @@ def test_uninitialised_data_folder_says_what_to_do(
         close_shell(qapp, shell)
 
 
-def test_print_draws_the_previewed_pages(qtbot, shell: Shell, tmp_path: Path) -> None:
-    """No printer here: Qt's PDF printer stands in for the one QPrintDialog would pick."""
+def test_a_real_printer_gets_every_previewed_page(qtbot, shell: Shell, tmp_path: Path) -> None:
+    """What a physical printer picked in the print dialog receives. No printer exists here and
+    "Print to File" gets the PDF itself (tests/ui/test_print.py), so the drawing is checked
+    on Qt's PDF engine standing in for the printer's paint device."""
     from reportlab.pdfgen import canvas
+
+    from counter_app.ui.intake.result import draw_pages
 
     source = tmp_path / "in.pdf"
     c = canvas.Canvas(str(source))
@@ -66,14 +70,12 @@ def test_print_draws_the_previewed_pages(qtbot, shell: Shell, tmp_path: Path) ->
     with qtbot.waitSignal(shell.logged_in, timeout=10_000):
         login(qtbot, shell, "clerk", "demo-clerk-1")
     result = shell.workspace.intake.result
-    result.pdf = source.read_bytes()
-    result.pane.show_pdf(result.pdf)
+    result.pane.show_pdf(source.read_bytes())
     printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
-    with qtbot.waitSignal(result.printed):
-        result._print_on(printer)
+    draw_pages(result.pane.document, printer)
     import pypdfium2
 
     assert len(pypdfium2.PdfDocument(str(out))) == 2

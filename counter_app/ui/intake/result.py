@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QRect, Signal
 from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
@@ -109,10 +110,11 @@ class ResultStep(QWidget):
         self.dialog = dialog
         open_once(dialog)
 
-    def save_to(self, path: str) -> None:
+    def save_to(self, path: str, printed: bool = False) -> None:
         data = self.pdf or b""
+        done = self._printed if printed else self._saved
         self.shell.ops.io(
-            lambda: self._write(Path(path), data), lambda _r: self._saved(path), self._save_failed
+            lambda: self._write(Path(path), data), lambda _r: done(path), self._save_failed
         )
 
     @staticmethod
@@ -129,7 +131,12 @@ class ResultStep(QWidget):
         self.message.setText(self.tr("Could not save the PDF: {reason}").format(reason=str(exc)))
 
     def print_pdf(self) -> None:
+        """Ctrl+P: straight to the configured printer; with none, Qt's print dialog."""
         if self.pdf is None:
+            return
+        spec = configured_spec(self.shell)
+        if spec is not None:
+            self._print_configured(spec)
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         dialog = QPrintDialog(printer, self)
@@ -138,19 +145,57 @@ class ResultStep(QWidget):
         self.dialog = dialog
         open_once(dialog)
 
+    def _print_configured(self, spec: Any) -> None:
+        no, paper = self.receipt_no, self.shell.prefs.paper
+        actor = str(getattr(self.shell.session, "clerk_id", ""))
+        self.print_button.setEnabled(False)
+        self.message.setText(self.tr("Printing on {printer}...").format(printer=str(spec)))
+        self.shell.ops.io(
+            lambda: self.shell.backend.print_receipt(no, spec, paper, actor=actor),
+            lambda _r: self._printed(str(spec)),
+            self._print_failed,
+        )
+
+    def _printed(self, where: str) -> None:
+        self.print_button.setEnabled(True)
+        self.message.setText(self.tr("Printed on {printer}.").format(printer=where))
+        self.printed.emit()
+
+    def _print_failed(self, exc: BaseException) -> None:
+        self.print_button.setEnabled(True)
+        self.message.setText(
+            error_message(exc, self.tr("The receipt could not be printed. Try again."))
+        )
+
     def _print_on(self, printer: QPrinter) -> None:
-        """Draw each page of the very PDF the preview shows."""
-        doc = self.pane.document
-        painter = QPainter(printer)
+        """Print what the preview shows. "Print to File (PDF)" gets the receipt's own PDF
+        (its text, embedded font and sharp QR intact); a real printer gets each page drawn."""
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            self.save_to(printer.outputFileName(), printed=True)
+            return
+        draw_pages(self.pane.document, printer)
+        self.message.setText(self.tr("Sent to the printer."))
+        self.printed.emit()
+
+    def focus(self) -> None:
+        self.save_button.setFocus()
+
+
+def configured_spec(shell: Shell) -> Any:
+    """The configured printer (a PrinterSpec), or None when receipts are only saved as PDF."""
+    spec = getattr(shell.config, "printer", None)
+    return spec if spec is not None and spec.kind != "pdf" else None
+
+
+def draw_pages(doc: QPdfDocument, printer: QPrinter) -> None:
+    """Draw each page of the very PDF the preview shows onto `printer`."""
+    painter = QPainter(printer)
+    try:
         for page in range(doc.pageCount()):
             if page:
                 printer.newPage()
             rect = printer.pageRect(QPrinter.Unit.DevicePixel).toRect()
             image = doc.render(page, rect.size())
             painter.drawImage(QRect(0, 0, rect.width(), rect.height()), image)
+    finally:
         painter.end()
-        self.message.setText(self.tr("Sent to the printer."))
-        self.printed.emit()
-
-    def focus(self) -> None:
-        self.save_button.setFocus()

@@ -1,0 +1,99 @@
+"""Printing from the receipt preview, through the real Print button and the real Ctrl+P.
+
+No printer is installed here, so the print dialog's own "Print to File (PDF)" destination
+stands in for the printer a clerk would pick; what lands in the file is checked as text.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from counter_app.ui.shell import Shell
+from sync.receipt_numbers import display_receipt_no
+from tests.ui.helpers import press
+from tests.ui.test_intake import CTRL, answer_form, fill_applicant, next_step, start_intake
+
+
+def issue_notice(qtbot, shell: Shell) -> str:  # type: ignore[no-untyped-def]
+    """Walk to a one-time notice by keys (no files: the fastest path to a preview)."""
+    start_intake(qtbot, shell)
+    flow = shell.workspace.intake
+    fill_applicant(qtbot, shell)
+    answer_form(qtbot, shell)
+    next_step(qtbot, flow, "signature")
+    next_step(qtbot, flow, "review")
+    with qtbot.waitSignal(flow.accepted, timeout=15_000):
+        press(qtbot, Qt.Key.Key_Return, CTRL)
+    qtbot.waitUntil(lambda: flow.result.print_button.isEnabled(), timeout=15_000)
+    return display_receipt_no(flow.result.receipt_no)
+
+
+def print_dialog(qtbot) -> QPrintDialog:  # type: ignore[no-untyped-def]
+    """The print dialog, found as a clerk sees it: a window of its own."""
+
+    def shown() -> QPrintDialog | None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QPrintDialog) and widget.isVisible():
+                return widget
+        return None
+
+    qtbot.waitUntil(lambda: shown() is not None, timeout=5_000)
+    dialog = shown()
+    assert dialog is not None
+    return dialog
+
+
+def print_to_file(qtbot, shell: Shell, target: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = print_dialog(qtbot)
+    assert dialog.printer().outputFormat() == QPrinter.OutputFormat.PdfFormat  # no printer here
+    name_box = dialog.findChild(QLineEdit, "filename")
+    name_box.setFocus()
+    name_box.setText(str(target))  # pasted: typing opens Qt's completer popup (see test_intake)
+    with qtbot.waitSignal(shell.workspace.intake.result.printed, timeout=10_000):
+        qtbot.keyClick(name_box, Qt.Key.Key_Return)  # Return is the dialog's Print
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def pdf_text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def test_ctrl_p_opens_the_print_dialog_and_prints_the_receipt(
+    qtbot, shell: Shell, tmp_path: Path
+) -> None:
+    number = issue_notice(qtbot, shell)
+    press(qtbot, Qt.Key.Key_P, CTRL)
+    target = tmp_path / "printed.pdf"
+    print_to_file(qtbot, shell, target)
+    text = pdf_text(target)
+    assert number in text
+    assert "一次性告知书" in text
+    assert "Printed on" in shell.workspace.intake.result.message.text()
+
+
+def test_the_print_button_opens_the_print_dialog_and_prints(
+    qtbot, shell: Shell, tmp_path: Path
+) -> None:
+    number = issue_notice(qtbot, shell)
+    qtbot.mouseClick(shell.workspace.intake.result.print_button, Qt.MouseButton.LeftButton)
+    target = tmp_path / "printed.pdf"
+    print_to_file(qtbot, shell, target)
+    assert number in pdf_text(target)
+
+
+def test_cancelling_the_print_dialog_prints_nothing(qtbot, shell: Shell, tmp_path: Path) -> None:
+    issue_notice(qtbot, shell)
+    press(qtbot, Qt.Key.Key_P, CTRL)
+    dialog = print_dialog(qtbot)
+    dialog.findChild(QLineEdit, "filename").setText(str(tmp_path / "never.pdf"))
+    with qtbot.waitSignal(dialog.finished, timeout=5_000):
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not (tmp_path / "never.pdf").exists()
+    assert "Printed" not in shell.workspace.intake.result.message.text()
