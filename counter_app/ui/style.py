@@ -18,17 +18,21 @@ here and by `SPACING`/`MARGIN`, which layouts that want the common rhythm read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from PySide6.QtGui import QColor, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 #: Layout rhythm in pixels: the gap between controls, and around a page.
 SPACING = 8
 MARGIN = 12
 #: The widest a form of short fields should grow (a name does not need 1,900 px).
 FORM_MAX_WIDTH = 760
+#: The widest a list of service items should grow.
+LIST_MAX_WIDTH = 900
 #: The case panel's width beside the intake steps.
 PANEL_WIDTH = 300
+CHEVRON = (Path(__file__).resolve().parents[2] / "assets" / "icons" / "chevron-down.svg").as_posix()
 RING = 2  # px: the focus ring, thick enough to find from a metre away
 
 
@@ -109,6 +113,10 @@ RULES: tuple[Rule, ...] = (
          "selection-background-color: {accent}; selection-color: {on_accent};"),
     Rule(", ".join(f"{w.strip()}:focus" for w in VIEWS.split(",")), None, None,
          f"border: {RING}px solid {{accent}};"),
+    Rule("QComboBox::drop-down, QDateEdit::drop-down", None, None,
+         "border: none; width: 22px;"),
+    Rule("QComboBox::down-arrow, QDateEdit::down-arrow", None, None,
+         f"image: url({CHEVRON}); width: 12px; height: 12px;"),
     Rule("QHeaderView::section", "text", "header",
          "padding: 4px 8px; border: none; border-right: 1px solid {border}; "
          "border-bottom: 1px solid {border};"),
@@ -124,6 +132,7 @@ RULES: tuple[Rule, ...] = (
     Rule("QFrame#case_panel QLabel", "text", "surface", "border: none;"),
     Rule("QFrame#case_panel QLabel[role=\"caption\"]", "muted", "surface"),
     Rule("QFrame#case_panel QLabel[role=\"missing\"]", "error", "surface"),
+    Rule("QFrame#case_panel QLabel[role=\"done\"]", "ok", "surface"),
     Rule("QScrollArea#form_area", None, None, "border: none;"),
 )  # fmt: skip
 
@@ -186,6 +195,13 @@ def apply(app: QApplication) -> None:
         app.setStyle("Fusion")
     app.setPalette(palette())
     app.setStyleSheet(stylesheet())
+
+
+def limit_width(limit: int, *widgets: QWidget) -> None:
+    """No control stretched across an empty screen: a form of short fields stops growing at
+    `limit` and stays at the left, where the eye starts (the case panel sits at the right)."""
+    for widget in widgets:
+        widget.setMaximumWidth(limit)
 
 
 def repolish(app: QApplication) -> None:
