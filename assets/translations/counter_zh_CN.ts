@@ -1069,4 +1069,98 @@
         <translation>同步状态未知</translation>
     </message>
 </context>
+<context>
+    <name>CasePanel</name>
+    <message>
+        <source>This application</source>
+        <translation>本件申请</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>Materials</source>
+        <translation>材料</translation>
+    </message>
+    <message>
+        <source>Promised by</source>
+        <translation>承诺办结</translation>
+    </message>
+    <message>
+        <source>Fee</source>
+        <translation>收费</translation>
+    </message>
+    <message>
+        <source>Still missing</source>
+        <translation>尚缺材料</translation>
+    </message>
+    <message>
+        <source>not yet</source>
+        <translation>尚未填写</translation>
+    </message>
+    <message>
+        <source>not chosen yet</source>
+        <translation>尚未选择</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>{date} if complete today</source>
+        <translation>{date}（今日材料齐全时）</translation>
+    </message>
+    <message>
+        <source>free</source>
+        <translation>免费</translation>
+    </message>
+</context>
+<context>
+    <name>NextHint</name>
+    <message>
+        <source>What next</source>
+        <translation>下一步提示</translation>
+    </message>
+    <message>
+        <source>Type the item's name, code or pinyin initials, then press {enter}.</source>
+        <translation>输入事项名称、编码或拼音首字母，按 {enter} 选定。</translation>
+    </message>
+    <message>
+        <source>Type the ID number first (a known applicant fills in); {next}: the form.</source>
+        <translation>先输入证件号码（老申请人自动带出资料）；{next}：进入表单。</translation>
+    </message>
+    <message>
+        <source>Fill in the fields marked *; Tab moves on; {next}: check and go on.</source>
+        <translation>填写带 * 的项目，Tab 到下一项；{next}：检查并继续。</translation>
+    </message>
+    <message>
+        <source>Pick a row: {enter} or {attach} attaches a scan, {reuse} reuses a copy on file; {next}: go on (a one-time notice will list what is missing).</source>
+        <translation>选中一行：{enter} 或 {attach} 上传扫描件，{reuse} 复用留存材料；{next}：继续（缺少的材料将列入一次性告知书）。</translation>
+    </message>
+    <message>
+        <source>Every required material is here; {next}: on to the signature.</source>
+        <translation>必需材料已齐全；{next}：进入签名。</translation>
+    </message>
+    <message>
+        <source>The applicant signs on the pad ({clear} starts again); {next}: review.</source>
+        <translation>请申请人在签名板上签名（{clear} 重签）；{next}：核对。</translation>
+    </message>
+    <message>
+        <source>Read it through with the applicant; {next} issues the one-time notice.</source>
+        <translation>与申请人逐项核对；{next} 出具一次性告知书。</translation>
+    </message>
+    <message>
+        <source>Read it through with the applicant; {next} accepts and makes the receipt.</source>
+        <translation>与申请人逐项核对；{next} 受理并生成回执。</translation>
+    </message>
+    <message>
+        <source>{print}: print the receipt, {save}: save it as PDF; {new}: next applicant.</source>
+        <translation>{print}：打印回执，{save}：另存为 PDF；{new}：下一位申请人。</translation>
+    </message>
+</context>
 </TS>

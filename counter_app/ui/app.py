@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTran
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QWidget
 
+from counter_app.ui import style
 from counter_app.ui.prefs import Prefs
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ def set_large_text(app: QApplication, on: bool) -> None:
     font = app.font()
     font.setPointSizeF(BASE_POINT_SIZE * (LARGE_FACTOR if on else 1.0))
     app.setFont(font)
+    style.repolish(app)  # with a style sheet set, Qt does not pass a new app font down
 
 
 def make_app(argv: list[str] | None = None) -> QApplication:
@@ -103,6 +105,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setApplicationName("counter-terminal")
     app.setOrganizationName("counter-terminal")
     register_font(app)
+    style.apply(app)
     return app
 
 

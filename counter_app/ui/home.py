@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui.services import Row
+from counter_app.ui.style import FORM_MAX_WIDTH
 from counter_app.ui.widgets import (
     error_label,
     error_message,
@@ -99,6 +100,7 @@ class HomePage(QWidget):
         self.search.setAccessibleName(self.tr("Search applications"))
         self.search.setToolTip(with_shortcut(self.tr("Search applications"), "Ctrl+F"))
         self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(FORM_MAX_WIDTH)  # a receipt number is not 1,900 px wide
         self.search.returnPressed.connect(self.run_search)
         self.title = QLabel(self.tr("Today at this window"), self)
         self.title.setObjectName("list_title")

@@ -1,10 +1,14 @@
-"""Take the README's screenshots of every step of the counter window.
+"""Take the README's screenshots of every step of the counter window, at the sizes of a hall.
 
-    xvfb-run -s "-screen 0 1366x768x24" .venv/bin/python -m counter_app.ui.screenshots [zh_CN|en]
+    Xvfb :98 -screen 0 1920x1080x24 &
+    DISPLAY=:98 .venv/bin/python -m counter_app.ui.screenshots [zh_CN|en|all] [WxH ...]
 
 Runs the real window on a demo terminal (sample catalog, demo clerks), walks one
-application from login to the receipt, and saves a PNG per step in docs/screenshots/
-(a developer's tool: it needs the source tree, for the sample answers).
+application from login to the receipt, and saves a PNG per step in
+docs/screenshots/<W>x<H>/ (a developer's tool: it needs the source tree, for the sample
+answers). With no arguments: both languages at 1366x768 (a common hall screen) and
+1920x1080. The window fills the whole screen size given, as a kiosk without a window
+manager shows it. Look at every picture before committing them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from counter_app.ui.shell import Shell
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = ROOT / "docs" / "screenshots"
+SIZES = ((1366, 768), (1920, 1080))
+LANGS = ("zh_CN", "en")
 
 
 def pump(seconds: float = 0.3) -> None:
@@ -44,19 +50,21 @@ def wait(cond, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
     pump(0.3)
 
 
-def main(lang: str) -> None:
+def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
     app = uiapp.make_app()
     demo = demo_mod.prepare(with_portal=False)
     language = uiapp.Language(app)
     language.set(lang)
     shell = Shell(app, demo.data_dir, language, Prefs.load(demo.data_dir), demo)
     shell.start()
-    shell.window.resize(1366, 740)
+    shell.window.resize(*size)
     suffix = "" if lang == "zh_CN" else "-en"
+    folder = HERE / f"{size[0]}x{size[1]}"
+    folder.mkdir(parents=True, exist_ok=True)
 
     def shot(name: str) -> None:
         pump(0.4)
-        shell.window.grab().save(str(HERE / f"{name}{suffix}.png"))
+        shell.window.grab().save(str(folder / f"{name}{suffix}.png"))
 
     wait(lambda: bool(shell.identity))
     shot("01-login")
@@ -136,5 +144,16 @@ def main(lang: str) -> None:
     demo.close()
 
 
+def parse(argv: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
+    """Languages and sizes from the command line (both of each by default)."""
+    langs = [a for a in argv if a in (*LANGS, "all")]
+    sizes = [(int(w), int(h)) for w, h in (a.split("x") for a in argv if "x" in a)]
+    chosen = list(LANGS) if not langs or "all" in langs else langs
+    return chosen, sizes or list(SIZES)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "zh_CN")
+    languages, sizes = parse(sys.argv[1:])
+    for wanted in sizes:
+        for language in languages:
+            main(language, wanted)

@@ -9,11 +9,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
 
+from counter_app.ui.style import COLORS
 from forms.text import LocalizedError, Text
 
-ERROR_COLOR = "#b00020"
-WARN_COLOR = "#b26a00"
-OK_COLOR = "#1b5e20"
+ERROR_COLOR = COLORS.error  # the colours are chosen (and their contrast tested) in style.py
+WARN_COLOR = COLORS.warn
+OK_COLOR = COLORS.ok
 
 
 def set_text_color(widget: QWidget, color: str) -> None:

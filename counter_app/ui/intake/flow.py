@@ -13,7 +13,7 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,12 +27,15 @@ from PySide6.QtWidgets import (
 from counter_app.ui.drafts import STEPS, Draft
 from counter_app.ui.intake.applicant import ApplicantStep
 from counter_app.ui.intake.autosave import DraftKeeper
+from counter_app.ui.intake.case_panel import CasePanel
 from counter_app.ui.intake.form_view import FormView
 from counter_app.ui.intake.materials import MaterialsStep
+from counter_app.ui.intake.next_hint import NextHint
 from counter_app.ui.intake.picker import ItemPicker
 from counter_app.ui.intake.result import ResultStep
 from counter_app.ui.intake.review import ReviewStep
 from counter_app.ui.intake.signature import SignatureStep
+from counter_app.ui.style import FORM_MAX_WIDTH, LIST_MAX_WIDTH, limit_width
 from counter_app.ui.widgets import (
     button,
     error_label,
@@ -93,6 +96,7 @@ class IntakeFlow(QWidget):
         self.form_area = QScrollArea(self)
         self.form_area.setWidgetResizable(True)
         self.form_area.setObjectName("form_area")
+        self.form_area.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.materials = MaterialsStep(self)
         self.signature = SignatureStep(self)
         self.review = ReviewStep(self)
@@ -106,6 +110,8 @@ class IntakeFlow(QWidget):
             "review": self.review,
             "result": self.result,
         }
+        limit_width(FORM_MAX_WIDTH, self.applicant)
+        limit_width(LIST_MAX_WIDTH, self.picker)
         self.stack = QStackedWidget(self)
         for page in self.steps.values():
             self.stack.addWidget(page)
@@ -118,10 +124,16 @@ class IntakeFlow(QWidget):
         nav.addWidget(self.back_button)
         nav.addStretch(1)
         nav.addWidget(self.next_button)
+        self.case = CasePanel(self)  # the application at a glance, beside every step
+        self.hint = NextHint(self)  # what to do next, naming the real key
+        middle = QHBoxLayout()
+        middle.addWidget(self.stack, 1)
+        middle.addWidget(self.case)
         box = QVBoxLayout(self)
         box.addWidget(self.crumbs)
-        box.addWidget(self.stack, 1)
+        box.addLayout(middle, 1)
         box.addWidget(self.problem)
+        box.addWidget(self.hint)
         box.addLayout(nav)
         self.picker.chosen.connect(self.choose_item)
         self.applicant.changed.connect(self._touched)
@@ -169,6 +181,7 @@ class IntakeFlow(QWidget):
             self.form.focus_widgets()[0].setFocus()
         if step in ("signature", "review"):
             self._show_review()  # the citizen checks it all on their screen before signing
+        self._follow()
         self.step_changed.emit(step)
 
     def _label_next(self, step: str) -> None:
@@ -235,6 +248,7 @@ class IntakeFlow(QWidget):
         self.draft.service_code, self.draft.service_version = item.code, item.version
         self.applicant.set_kind(getattr(item, "applicant_kind", "person"))
         self.form = FormView(item.fields, None)
+        limit_width(FORM_MAX_WIDTH, self.form)
         self.form.changed.connect(self._form_changed)
         self.form_area.setWidget(self.form)
         self._revalidate()
@@ -405,6 +419,14 @@ class IntakeFlow(QWidget):
     # -- drafts (kept by `autosave.DraftKeeper`) -------------------------------------------
     def _touched(self) -> None:
         self.keeper.touched()
+        self.case.follow_soon(self)
+        if self.step == "materials":
+            self.hint.follow(self)
+
+    def _follow(self) -> None:
+        """The case panel and the "what next" line show the step just entered."""
+        self.case.follow(self)
+        self.hint.follow(self)
 
     def stop_autosave(self) -> None:
         self.keeper.flush()
