@@ -9,6 +9,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,11 +18,19 @@ from portal import enrollment, services
 from portal.db import Database
 from portal.errors import Invalid
 from portal.pages import cli as pages_cli
-from portal.settings import Settings, default_db_url, default_materials_dir
+from portal.settings import (
+    Settings,
+    default_db_url,
+    default_forwarded_allow_ips,
+    default_materials_dir,
+    proxy_options,
+)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(db_url=args.db, materials_dir=Path(args.materials))
+    proxies = getattr(args, "forwarded_allow_ips", None)
+    settings = Settings(db_url=args.db, materials_dir=Path(args.materials))
+    return settings if proxies is None else replace(settings, forwarded_allow_ips=proxies)
 
 
 def _db(args: argparse.Namespace) -> Database:
@@ -36,7 +45,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from portal.app import create_app
 
     _db(args).dispose()  # create the folder and migrate before the first request
-    uvicorn.run(create_app(_settings(args)), host=args.host, port=args.port, log_level="info")
+    settings = _settings(args)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))  # type: ignore[arg-type]
     return 0
 
 
@@ -108,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_parser("serve", help="run the API with uvicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=default_forwarded_allow_ips(),
+        help="reverse proxies whose X-Forwarded-For is believed ($PORTAL_FORWARDED_ALLOW_IPS; "
+        "default none)",
+    )
     p.set_defaults(func=cmd_serve)
     add_parser("migrate", help="create/upgrade the schema").set_defaults(func=cmd_migrate)
     p = add_parser("enroll-code", help="issue a one-time enrollment code")

@@ -288,6 +288,9 @@ class StatusChange(Reply):
     status: str  # a newer platform may know states this terminal does not
     note: str = ""
     at: AwareDatetime
+    #: The terminal and window that set it at a counter (None: the platform's staff).
+    terminal_id: str | None = None
+    window: str | None = None
 
 
 class CatalogUpdate(Reply):
