@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from forms.text import DEFAULT_LANG, LocalizedError, Text
-from portal import enrollment, services
+from portal import enrollment, files, services
 from portal.db import Database
 from portal.errors import Invalid
 from portal.pages import cli as pages_cli
@@ -26,6 +26,12 @@ from portal.settings import (
     proxy_options,
 )
 
+REFUSE_TO_SERVE = Text(
+    "平台文件可被其他本机账户读取，拒绝启动（见上文；portal doctor 列出全部问题）。",
+    "Refusing to start: other local accounts could read the platform's files (above; "
+    "`portal doctor` lists every problem).",
+)
+
 
 def _settings(args: argparse.Namespace) -> Settings:
     proxies = getattr(args, "forwarded_allow_ips", None)
@@ -34,9 +40,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _db(args: argparse.Namespace) -> Database:
-    if args.db.startswith("sqlite:///"):
-        Path(args.db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Database(args.db)
+    return Database(args.db)  # a new SQLite file is made 0600 in a 0700 folder
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -46,9 +50,26 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     _db(args).dispose()  # create the folder and migrate before the first request
     settings = _settings(args)
+    files.private_dir(settings.materials_dir)
+    loose = files.problems(settings.db_url, settings.materials_dir)
+    if loose:
+        for problem in loose:
+            print(f"portal: {problem.get(args.lang)}", file=sys.stderr)
+        raise Invalid(REFUSE_TO_SERVE)
     app = create_app(settings)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))  # type: ignore[arg-type]
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Every file or folder of the platform another local account could read (exit 1)."""
+    settings = _settings(args)
+    loose = files.problems(settings.db_url, settings.materials_dir, deep=True)
+    for problem in loose:
+        print(f"FAIL {problem.get(args.lang)}")
+    if not loose:
+        print("ok")
+    return 1 if loose else 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -127,6 +148,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_serve)
     add_parser("migrate", help="create/upgrade the schema").set_defaults(func=cmd_migrate)
+    doctor = add_parser("doctor", help="check that the database and files are private (exit 1)")
+    doctor.set_defaults(func=cmd_doctor)
     p = add_parser("enroll-code", help="issue a one-time enrollment code")
     p.add_argument("--hall", required=True)
     p.add_argument("--window", type=int, required=True)
