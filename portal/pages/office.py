@@ -90,7 +90,13 @@ def login(request: Request, username: Field, password: Field, csrf: Field) -> Re
     except (staff.LoginFailed, lockout.LockedOut) as exc:
         return login_form(request, exc.message(lang_of(request)))
     response = _to("/office")
-    _cookie(response, request, staff.SESSION_COOKIE, staff.make_session(secret, username), 8 * 3600)
+    _cookie(
+        response,
+        request,
+        staff.SESSION_COOKIE,
+        staff.make_session(_db(request), secret, username),
+        8 * 3600,
+    )
     return response
 
 
@@ -99,6 +105,7 @@ def logout(request: Request, csrf: Field) -> Response:
     response = _to("/office/login")
     who = _user(request)
     if who is not None and _csrf_ok(request, who, csrf):
+        staff.end_session(_db(request), who[1], request.cookies.get(staff.SESSION_COOKIE))
         response.delete_cookie(staff.SESSION_COOKIE, path="/office")
     return response
 

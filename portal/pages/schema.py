@@ -82,7 +82,22 @@ def v102_login_failures(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def v103_staff_sessions(conn: Connection) -> None:
+    """Staff sessions on the server (SHA-256 of the cookie's session ID), so logout and a
+    password change revoke them. Cookies from before have no session ID: they stop working."""
+    md = MetaData()
+    Table(
+        "staff_sessions", md,
+        Column("sid_hash", String(64), primary_key=True),
+        Column("username", String(64), nullable=False, index=True),
+        Column("issued_at", BigInteger, nullable=False, index=True),
+        _ts("revoked_at", True),
+    )  # fmt: skip
+    md.create_all(conn)
+
+
 PAGE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (101, "pages: staff, item limits, rate limits, ratings", v101_pages),
     (102, "pages: per-account login back-off", v102_login_failures),
+    (103, "pages: server-side staff sessions", v103_staff_sessions),
 )
