@@ -259,7 +259,7 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
     def push(req: PushRequest, term: Caller) -> PushReply:
         hashes = [h for a in req.applications for h in a.files()]
         known = set(hashes) - set(store.missing(hashes)) if hashes else set()
-        return services.push(db, term, req, known)
+        return services.push(db, term, req, known, settings.event_clock_tolerance)
 
     @app.get(f"{API_PREFIX}/applications/{{receipt_no}}", responses=APPLICATION_LINKS)
     def application(receipt_no: str, term: Caller) -> ApplicationState:

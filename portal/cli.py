@@ -9,25 +9,38 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from forms.text import DEFAULT_LANG, LocalizedError, Text
-from portal import enrollment, services
+from portal import enrollment, files, services
 from portal.db import Database
 from portal.errors import Invalid
 from portal.pages import cli as pages_cli
-from portal.settings import Settings, default_db_url, default_materials_dir
+from portal.settings import (
+    Settings,
+    default_db_url,
+    default_forwarded_allow_ips,
+    default_materials_dir,
+    proxy_options,
+)
+
+REFUSE_TO_SERVE = Text(
+    "平台文件可被其他本机账户读取，拒绝启动（见上文；portal doctor 列出全部问题）。",
+    "Refusing to start: other local accounts could read the platform's files (above; "
+    "`portal doctor` lists every problem).",
+)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings(db_url=args.db, materials_dir=Path(args.materials))
+    proxies = getattr(args, "forwarded_allow_ips", None)
+    settings = Settings(db_url=args.db, materials_dir=Path(args.materials))
+    return settings if proxies is None else replace(settings, forwarded_allow_ips=proxies)
 
 
 def _db(args: argparse.Namespace) -> Database:
-    if args.db.startswith("sqlite:///"):
-        Path(args.db.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    return Database(args.db)
+    return Database(args.db)  # a new SQLite file is made 0600 in a 0700 folder
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -36,8 +49,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from portal.app import create_app
 
     _db(args).dispose()  # create the folder and migrate before the first request
-    uvicorn.run(create_app(_settings(args)), host=args.host, port=args.port, log_level="info")
+    settings = _settings(args)
+    files.private_dir(settings.materials_dir)
+    loose = files.problems(settings.db_url, settings.materials_dir)
+    if loose:
+        for problem in loose:
+            print(f"portal: {problem.get(args.lang)}", file=sys.stderr)
+        raise Invalid(REFUSE_TO_SERVE)
+    app = create_app(settings)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))  # type: ignore[arg-type]
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    """Every file or folder of the platform another local account could read (exit 1)."""
+    settings = _settings(args)
+    loose = files.problems(settings.db_url, settings.materials_dir, deep=True)
+    for problem in loose:
+        print(f"FAIL {problem.get(args.lang)}")
+    if not loose:
+        print("ok")
+    return 1 if loose else 0
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -108,8 +140,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_parser("serve", help="run the API with uvicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default=default_forwarded_allow_ips(),
+        help="reverse proxies whose X-Forwarded-For is believed ($PORTAL_FORWARDED_ALLOW_IPS; "
+        "default none)",
+    )
     p.set_defaults(func=cmd_serve)
     add_parser("migrate", help="create/upgrade the schema").set_defaults(func=cmd_migrate)
+    doctor = add_parser("doctor", help="check that the database and files are private (exit 1)")
+    doctor.set_defaults(func=cmd_doctor)
     p = add_parser("enroll-code", help="issue a one-time enrollment code")
     p.add_argument("--hall", required=True)
     p.add_argument("--window", type=int, required=True)

@@ -10,7 +10,7 @@ what the schema is.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from sqlalchemy.exc import (
 from forms.text import Text
 from portal import migrations
 from portal.errors import Busy, Invalid, StorageError
+from portal.files import prepare_sqlite
 
 
 def now_iso() -> str:
@@ -73,6 +74,8 @@ class Database:
     """The engine plus the reflected tables; `begin()` is the only way to touch data."""
 
     def __init__(self, url: str, busy_ms: int = 10_000) -> None:
+        with suppress(OSError):  # SQLite's own "unable to open" (Busy: retry) follows
+            prepare_sqlite(url)  # a new SQLite file: 0600 in a 0700 folder, whatever the umask
         try:
             self.engine = make_engine(url, busy_ms)
             migrations.migrate(self.engine)

@@ -5,7 +5,8 @@ file's length IS the upload's progress, so any app server sharing the folder can
 upload another one started, and a broken connection resumes at the last byte that reached
 the disk. A per-file `flock` keeps two writers of the same file apart. At the last byte the
 SHA-256 is checked, then the file is renamed into place and recorded: a file is either
-complete and correct or not there at all.
+complete and correct or not there at all. Files are created 0600 in 0700 folders whatever
+the umask (`portal.files`): they are citizens' documents.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import os
+from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import select
@@ -20,6 +22,7 @@ from sqlalchemy import select
 from forms.text import Text
 from portal.db import Database, now_iso
 from portal.errors import ChecksumMismatch, Invalid, OffsetMismatch, StorageError, TooLarge
+from portal.files import open_private, private_dir
 from portal.settings import Settings
 from sync.protocol import UploadState
 
@@ -28,6 +31,8 @@ class MaterialStore:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.root = settings.materials_dir
+        with suppress(OSError):  # a folder that cannot be made fails each upload, clearly
+            private_dir(self.root)
         self.max_bytes = settings.max_material_bytes
         self.max_chunk = settings.max_chunk_bytes
 
@@ -85,8 +90,8 @@ class MaterialStore:
 
     def _append(self, sha: str, offset: int, total: int, data: bytes) -> UploadState:
         part = self._partial(sha, total)
-        part.parent.mkdir(parents=True, exist_ok=True)
-        with open(part, "ab") as fh:
+        private_dir(part.parent)
+        with os.fdopen(open_private(part, os.O_WRONLY | os.O_APPEND), "ab") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             have = fh.seek(0, os.SEEK_END)
             if have != offset:
@@ -109,7 +114,7 @@ class MaterialStore:
             part.unlink()
             raise ChecksumMismatch()
         final = self.path_of(sha)
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         os.replace(part, final)
         dir_fd = os.open(final.parent, os.O_RDONLY)
         try:

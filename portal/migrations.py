@@ -162,7 +162,20 @@ def v1_initial(conn: Connection) -> None:
     md.create_all(conn)
 
 
-MIGRATIONS: tuple[tuple[int, str, Migration], ...] = ((1, "initial", v1_initial),)
+def v2_event_senders(conn: Connection) -> None:
+    """Which terminal and window sent each status event (a supplement may come from
+    another window of the hall than the owner's), and event IDs scoped by that terminal
+    (`TERMINAL/ID`, so one terminal cannot take another's IDs): 80 + 5 characters."""
+    conn.execute(text("ALTER TABLE status_events ADD COLUMN terminal_id VARCHAR(8)"))
+    conn.execute(text('ALTER TABLE status_events ADD COLUMN "window" VARCHAR(20)'))
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE status_events ALTER COLUMN event_id TYPE VARCHAR(100)"))
+
+
+MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
+    (1, "initial", v1_initial),
+    (2, "status event senders", v2_event_senders),
+)
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 
 _md = MetaData()

@@ -13,7 +13,7 @@ import uvicorn
 from forms.text import Text
 from portal.app import create_app
 from portal.errors import PortalError
-from portal.settings import Settings
+from portal.settings import Settings, proxy_options
 
 
 class BackgroundServer:
@@ -29,7 +29,8 @@ class BackgroundServer:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind((host, port))
         self.port: int = self.sock.getsockname()[1]
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off")
+        options = proxy_options(settings)
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", **options)  # type: ignore[arg-type]
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._serve, name="portal", daemon=True)
 

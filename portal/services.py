@@ -11,12 +11,14 @@ acceptance); anything else with that UUID or receipt number is a CONFLICT, kept 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, delete, insert, or_, select, update
 
 from forms.text import Text
 from portal import audit_heads
+from portal import events as events_
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, NotFound, OtherHall
@@ -24,18 +26,16 @@ from portal.feed import changes, publish_catalog
 from sync.protocol import (
     ApplicationIn,
     ApplicationState,
-    EventResult,
     Outcome,
     PushReply,
     PushRequest,
     PushResult,
-    RatingIn,
     StatusChange,
-    StatusEventIn,
     WireText,
     content_hash,
 )
-from sync.statuses import Status
+from sync.receipt_numbers import normalise_receipt_no, receipt_terminal_id
+from sync.statuses import ACCEPTANCE_STATES, COUNTER_ONLY, Status
 
 OTHER_HALL = Text("该记录属于其他大厅。", "This record belongs to another hall.")
 HASH_MISMATCH = Text(
@@ -49,10 +49,12 @@ VOIDED_FINAL = Text(
     "该申请已在窗口作废，状态不能再更改。",
     "The application was voided at the counter: its status cannot change.",
 )
-UNKNOWN_APP = Text("平台上没有该申请。", "The platform has no such application.")
-#: States only the counter sets; the platform may not.
-COUNTER_ONLY = frozenset({Status.NOTICE_ISSUED, Status.VOIDED})
+BAD_NUMBER = Text(
+    "受理编号格式或校验位错误。", "The receipt number is malformed or its check character fails."
+)
+DEFAULT_TOLERANCE = timedelta(hours=1)
 __all__ = [
+    "COUNTER_ONLY",
     "changes",
     "get_application",
     "list_conflicts",
@@ -67,12 +69,21 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def push(db: Database, term: TerminalInfo, req: PushRequest, known: set[str]) -> PushReply:
-    """Store a batch in one transaction; `known` = material hashes the platform holds."""
+def push(
+    db: Database,
+    term: TerminalInfo,
+    req: PushRequest,
+    known: set[str],
+    tolerance: timedelta = DEFAULT_TOLERANCE,
+) -> PushReply:
+    """Store a batch in one transaction; `known` = material hashes the platform holds for
+    the terminal's hall; `tolerance` = how far ahead of now an event's time may be."""
     with db.begin() as conn:
         results = [_push_one(db, conn, term, app, known) for app in req.applications]
-        events = [_event_one(db, conn, term, ev) for ev in req.events]
-        events += [_rating_one(db, conn, term, r) for r in req.ratings]
+        if req.events:
+            db.serialize_changes(conn)  # accepted events go into the owner's changes feed
+        events = [events_.status_event(db, conn, term, ev, tolerance) for ev in req.events]
+        events += [events_.rating(db, conn, term, r) for r in req.ratings]
         if req.audit_head is not None:
             _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
             audit_heads.record_anchor(db, conn, term, req.audit_head)
@@ -84,11 +95,33 @@ def _result(app: ApplicationIn, outcome: Outcome, reason: Text | None = None) ->
     return PushResult(uuid=app.uuid, outcome=outcome, reason=wire)
 
 
+def _not_yours(app: ApplicationIn, term: TerminalInfo) -> Text | None:
+    """Why `term` may not push `app` (None when it may): the receipt number must be valid,
+    in its compact form, and issued by `term` itself; the hall must be `term`'s. Without
+    this a terminal could take another's (predictable) numbers and block its pushes."""
+    issuer = receipt_terminal_id(app.receipt_no)
+    if issuer is None or app.receipt_no != normalise_receipt_no(app.receipt_no):
+        return BAD_NUMBER
+    if issuer != term.terminal_id:
+        return Text(
+            f"受理编号 {app.receipt_no} 由终端 {issuer} 发出，不属于本终端 {term.terminal_id}。",
+            f"Receipt number {app.receipt_no} was issued by terminal {issuer}, "
+            f"not by this terminal {term.terminal_id}.",
+        )
+    if app.status not in ACCEPTANCE_STATES:
+        return Text(
+            f"申请只能以受理状态上传，不能是 {app.status.value}。",
+            f"An application is pushed as accepted, not as {app.status.value}.",
+        )
+    return OTHER_HALL if app.hall != term.hall else None
+
+
 def _push_one(
     db: Database, conn: Connection, term: TerminalInfo, app: ApplicationIn, known: set[str]
 ) -> PushResult:
-    if app.hall != term.hall:
-        return _result(app, Outcome.REJECTED, OTHER_HALL)
+    refusal = _not_yours(app, term)
+    if refusal is not None:
+        return _result(app, Outcome.REJECTED, refusal)
     digest = content_hash(app)
     if digest != app.content_hash:
         return _result(app, Outcome.REJECTED, HASH_MISMATCH)
@@ -200,44 +233,6 @@ def _insert_event(
     values |= {"event_id": event_id, "at": at, "recorded_at": now_iso()}
     pk = conn.execute(insert(table).values(**values)).inserted_primary_key
     return int(pk[0]) if pk else 0
-
-
-def _event_one(
-    db: Database, conn: Connection, term: TerminalInfo, ev: StatusEventIn
-) -> EventResult:
-    events, apps = db.t("status_events"), db.t("applications")
-    if conn.execute(select(events.c.id).where(events.c.event_id == ev.event_id)).first():
-        return EventResult(event_id=ev.event_id, outcome=Outcome.DUPLICATE)
-    refusal = _own_app(db, conn, term, ev.uuid)
-    if refusal is not None:
-        return EventResult(
-            event_id=ev.event_id, outcome=Outcome.REJECTED, reason=WireText.of(refusal)
-        )
-    _insert_event(db, conn, ev.uuid, ev.status, ev.note, "terminal", ev.event_id, ev.at.isoformat())
-    conn.execute(
-        update(apps).where(apps.c.uuid == ev.uuid).values(status=ev.status, updated_at=now_iso())
-    )
-    return EventResult(event_id=ev.event_id, outcome=Outcome.STORED)
-
-
-def _own_app(db: Database, conn: Connection, term: TerminalInfo, uuid: str) -> Text | None:
-    """Why `uuid` may not be touched by `term` (None when it may)."""
-    apps = db.t("applications")
-    hall = conn.execute(select(apps.c.hall).where(apps.c.uuid == uuid)).scalar_one_or_none()
-    if hall is None:
-        return UNKNOWN_APP
-    return None if hall == term.hall else OTHER_HALL
-
-
-def _rating_one(db: Database, conn: Connection, term: TerminalInfo, r: RatingIn) -> EventResult:
-    refusal = _own_app(db, conn, term, r.uuid)
-    if refusal is not None:
-        return EventResult(
-            event_id=r.event_id, outcome=Outcome.REJECTED, reason=WireText.of(refusal)
-        )
-    apps = db.t("applications")
-    conn.execute(update(apps).where(apps.c.uuid == r.uuid).values(rating=r.rating))
-    return EventResult(event_id=r.event_id, outcome=Outcome.STORED)
 
 
 def _record_audit_head(

@@ -21,6 +21,11 @@ def default_materials_dir() -> Path:
     return Path(os.environ.get("PORTAL_MATERIALS_DIR", str(DEFAULT_DIR / "materials")))
 
 
+def default_forwarded_allow_ips() -> str:
+    """$PORTAL_FORWARDED_ALLOW_IPS, else none: no proxy is trusted."""
+    return os.environ.get("PORTAL_FORWARDED_ALLOW_IPS", "").strip()
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str = field(default_factory=default_db_url)
@@ -34,5 +39,18 @@ class Settings:
     enroll_code_ttl: timedelta = timedelta(hours=24)
     #: Changes returned by one pull; the terminal asks again while `more` is true.
     changes_page: int = 200
+    #: The reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed, as
+    #: uvicorn's comma-separated addresses or networks. Empty (the default): none, so a
+    #: client cannot pick the address its rate limits are counted against.
+    forwarded_allow_ips: str = field(default_factory=default_forwarded_allow_ips)
+    #: How far ahead of the platform's clock a terminal's status event may be dated.
+    event_clock_tolerance: timedelta = timedelta(hours=1)
     #: How long a SQLite writer waits for the lock before the request gets 503 + Retry-After.
     busy_timeout_ms: int = 10_000
+
+
+def proxy_options(settings: Settings) -> dict[str, object]:
+    """uvicorn's proxy-header options for `settings` (uvicorn itself would trust
+    127.0.0.1 when not told otherwise)."""
+    allowed = settings.forwarded_allow_ips.strip()
+    return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed}

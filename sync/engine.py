@@ -61,6 +61,7 @@ class TerminalLike(Protocol):
     portal_url: str | None
     token: str | None
     hall: str
+    terminal_id: str
 
     def now(self) -> datetime: ...
     def private_key(self) -> Any: ...
@@ -337,6 +338,8 @@ class SyncEngine:
 
     def _apply_page(self, store: Any, reply: ChangesReply, report: SyncReport) -> None:
         for st in reply.statuses:
+            if st.terminal_id is not None and st.terminal_id == self.terminal.terminal_id:
+                continue  # this terminal's own event, echoed back: recorded already
             if self._apply(
                 store, report, apply_remote_status, st.uuid, st.status, st.note, st.at, st.remote_id
             ):

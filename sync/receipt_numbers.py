@@ -114,3 +114,12 @@ def display_receipt_no(text: str) -> str:
 def receipt_day(text: str) -> date:
     """The day a (valid) receipt number was issued."""
     return EPOCH + timedelta(days=decode(normalise_receipt_no(text)[:3]))
+
+
+def receipt_terminal_id(text: str) -> str | None:
+    """The ID of the terminal that issued a receipt number (characters 4-7), or None when
+    `text` is not a valid number (wrong shape or failed check character). The platform
+    compares it with the terminal that pushes, so no terminal can take another's numbers."""
+    if not is_valid_receipt_no(text):
+        return None
+    return normalise_receipt_no(text)[3:7]

@@ -14,6 +14,7 @@ class Status(StrEnum):
     NOTICE_ISSUED = "notice_issued"  # one-time notice: materials missing, nothing accepted yet
     UNDER_REVIEW = "under_review"
     SUPPLEMENT_NEEDED = "supplement_needed"
+    SUPPLEMENTED = "supplemented"  # the asked-for materials were brought to a window
     APPROVED = "approved"
     REJECTED = "rejected"
     READY_FOR_PICKUP = "ready_for_pickup"
@@ -26,6 +27,7 @@ LABELS: dict[Status, Text] = {
     Status.NOTICE_ISSUED: Text("已出具一次性告知单", "Notice issued"),
     Status.UNDER_REVIEW: Text("审查中", "Under review"),
     Status.SUPPLEMENT_NEEDED: Text("需补正材料", "Supplement needed"),
+    Status.SUPPLEMENTED: Text("已补正材料", "Supplement received"),
     Status.APPROVED: Text("已批准", "Approved"),
     Status.REJECTED: Text("不予批准", "Rejected"),
     Status.READY_FOR_PICKUP: Text("待领取", "Ready for pickup"),
@@ -36,7 +38,20 @@ LABELS: dict[Status, Text] = {
 #: States in which the work is finished: counted as settled in the statistics.
 SETTLED = frozenset({Status.APPROVED, Status.REJECTED, Status.READY_FOR_PICKUP, Status.DELIVERED})
 #: States that still count against the promised completion date.
-OPEN = frozenset({Status.RECEIVED, Status.UNDER_REVIEW, Status.SUPPLEMENT_NEEDED})
+OPEN = frozenset(
+    {Status.RECEIVED, Status.UNDER_REVIEW, Status.SUPPLEMENT_NEEDED, Status.SUPPLEMENTED}
+)
+
+# What a counter may set, and how (the platform refuses anything else from a terminal):
+#: by accepting: the first status an application is pushed with;
+ACCEPTANCE_STATES = frozenset({Status.RECEIVED, Status.NOTICE_ISSUED})
+#: by a later status event: a supplement brought to any window of the hall, a void (with
+#: a reason, by the owning terminal only). Every other state is the back office's.
+COUNTER_EVENTS = frozenset({Status.SUPPLEMENTED, Status.VOIDED})
+#: Events that need a note saying why.
+NEEDS_REASON = frozenset({Status.VOIDED})
+#: States only a counter sets: the back office may not.
+COUNTER_ONLY = frozenset({Status.NOTICE_ISSUED, Status.SUPPLEMENTED, Status.VOIDED})
 
 
 def label(status: str, lang: str = "zh_CN") -> str:

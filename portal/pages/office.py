@@ -18,14 +18,14 @@ from forms.text import Text
 from portal import services
 from portal.db import Database
 from portal.errors import PortalError
-from portal.pages import office_data, ratelimit, staff
+from portal.pages import lockout, office_data, ratelimit, staff
 from portal.pages.deadlines import item_limits, set_item_limit, today
 from portal.pages.web import HEADERS, client_address, config, lang_of, page
 from sync.statuses import LABELS, Status
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 STAFF_STATES = [s for s in Status if s not in services.COUNTER_ONLY]
-LOGIN_LIMIT = ratelimit.Limit(hits=10, window=300)
+LOGIN_LIMIT = ratelimit.Limit(hits=10, window=300, name="login")
 Field = Annotated[str, Form(max_length=2000)]
 NOT_NUMBER = Text("时限应为整数个工作日。", "A time limit is a whole number of working days.")
 BAD_FORM = Text("表单已过期，请重新提交。", "The form has expired: please submit it again.")
@@ -83,15 +83,20 @@ def login(request: Request, username: Field, password: Field, csrf: Field) -> Re
     secret = staff.session_secret(_db(request))
     if not staff.csrf_ok(secret, request.cookies.get(staff.PRELOGIN_COOKIE), csrf):
         return login_form(request, BAD_FORM.get(lang_of(request)))
-    address = "login|" + client_address(request)
     try:
-        if ratelimit.hit(_db(request), address, LOGIN_LIMIT) is not None:
+        if ratelimit.hit(_db(request), client_address(request), LOGIN_LIMIT) is not None:
             raise staff.LoginFailed()
-        staff.check_password(_db(request), username, password)
-    except staff.LoginFailed as exc:
+        lockout.check_password(_db(request), username, password, config(request).lockout)
+    except (staff.LoginFailed, lockout.LockedOut) as exc:
         return login_form(request, exc.message(lang_of(request)))
     response = _to("/office")
-    _cookie(response, request, staff.SESSION_COOKIE, staff.make_session(secret, username), 8 * 3600)
+    _cookie(
+        response,
+        request,
+        staff.SESSION_COOKIE,
+        staff.make_session(_db(request), secret, username),
+        8 * 3600,
+    )
     return response
 
 
@@ -100,6 +105,7 @@ def logout(request: Request, csrf: Field) -> Response:
     response = _to("/office/login")
     who = _user(request)
     if who is not None and _csrf_ok(request, who, csrf):
+        staff.end_session(_db(request), who[1], request.cookies.get(staff.SESSION_COOKIE))
         response.delete_cookie(staff.SESSION_COOKIE, path="/office")
     return response
 

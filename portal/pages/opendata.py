@@ -52,6 +52,8 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 MAX_DAYS = 3 * 366
+#: Dates a query may name (far outside, the UTC conversion of a hall day overflows).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
 Row = dict[str, Any]
 
 
@@ -197,6 +199,11 @@ def parse_query(
         first = date.fromisoformat(start) if start else last - timedelta(days=29)
     except ValueError:
         raise _bad("日期格式应为 YYYY-MM-DD。", "Dates are YYYY-MM-DD.") from None
+    if not FIRST_DAY <= first <= LAST_DAY or not FIRST_DAY <= last <= LAST_DAY:
+        raise _bad(
+            f"日期应在 {FIRST_DAY} 与 {LAST_DAY} 之间。",
+            f"Dates must lie between {FIRST_DAY} and {LAST_DAY}.",
+        )
     if first > last or (last - first).days > MAX_DAYS:
         raise _bad(
             f"from 应不晚于 to，且跨度不超过 {MAX_DAYS} 天。",

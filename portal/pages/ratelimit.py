@@ -4,7 +4,9 @@ Why the database: the app servers are stateless behind a load balancer, so a cou
 process would let a guesser multiply their budget by the number of servers. A fixed window
 per address is one row (`bucket` = address + window number) bumped by an upsert, which
 SQLite and PostgreSQL both do atomically (`INSERT ... ON CONFLICT DO UPDATE`). Old windows
-are dropped whenever an address opens a new window, so the table stays small.
+of the same limit are dropped whenever an address opens a new window, so the table stays
+small; each limit has its own `name` prefix, so one limit's clean-up (a 5-minute login
+window) never wipes another's counters (an hour-long tracking window).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class Limit:
 
     hits: int = 30
     window: int = 600
+    name: str = "track"
 
 
 def _upsert(db: Database, conn: Connection, bucket: str, start: int) -> None:
@@ -40,13 +43,15 @@ def hit(db: Database, address: str, limit: Limit, now: float | None = None) -> i
     now = time.time() if now is None else now
     window_no = int(now // limit.window)
     start = window_no * limit.window
-    bucket = f"{window_no}|{address}"[:120]
+    prefix = f"{limit.name}|"
+    bucket = f"{prefix}{window_no}|{address}"[:120]
     table = db.t("rate_hits")
     with db.begin() as conn:
         _upsert(db, conn, bucket, start)
         hits = conn.execute(select(table.c.hits).where(table.c.bucket == bucket)).scalar_one()
-        if hits == 1:  # first lookup of a new window: drop the windows before the last
-            conn.execute(delete(table).where(table.c.window_start < start - limit.window))
+        if hits == 1:  # first lookup of a new window: drop this limit's windows before the last
+            mine = table.c.bucket.startswith(prefix, autoescape=True)
+            conn.execute(delete(table).where(mine, table.c.window_start < start - limit.window))
     if hits <= limit.hits:
         return None
     return max(1, int(start + limit.window - now))

@@ -10,7 +10,17 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from sqlalchemy import Column, Connection, Integer, MetaData, String, Table, Text, insert
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    insert,
+)
 
 
 def _ts(name: str, nullable: bool = False) -> Column[str]:
@@ -58,6 +68,36 @@ def v101_pages(conn: Connection) -> None:
     conn.execute(insert(secrets_table).values(name="session", value=secrets.token_hex(32)))
 
 
+def v102_login_failures(conn: Connection) -> None:
+    """Wrong staff passwords per user name, for the per-account back-off (times are Unix
+    seconds, compared as numbers)."""
+    md = MetaData()
+    Table(
+        "login_failures", md,
+        Column("username", String(64), primary_key=True),
+        Column("failures", Integer, nullable=False),
+        Column("locked_until", BigInteger, nullable=False),
+        Column("last_at", BigInteger, nullable=False, index=True),
+    )  # fmt: skip
+    md.create_all(conn)
+
+
+def v103_staff_sessions(conn: Connection) -> None:
+    """Staff sessions on the server (SHA-256 of the cookie's session ID), so logout and a
+    password change revoke them. Cookies from before have no session ID: they stop working."""
+    md = MetaData()
+    Table(
+        "staff_sessions", md,
+        Column("sid_hash", String(64), primary_key=True),
+        Column("username", String(64), nullable=False, index=True),
+        Column("issued_at", BigInteger, nullable=False, index=True),
+        _ts("revoked_at", True),
+    )  # fmt: skip
+    md.create_all(conn)
+
+
 PAGE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (101, "pages: staff, item limits, rate limits, ratings", v101_pages),
+    (102, "pages: per-account login back-off", v102_login_failures),
+    (103, "pages: server-side staff sessions", v103_staff_sessions),
 )

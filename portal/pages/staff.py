@@ -2,10 +2,12 @@
 
 - Passwords are argon2id hashes (argon2-cffi's defaults: RFC 9106 low-memory profile,
   stronger than OWASP's minimum), re-hashed on login when the parameters change.
-- The session is a signed cookie, not a server-side session table: `username.issued.mac`
-  with an HMAC-SHA256 over the first two parts, keyed by a secret kept in the database
-  (`page_secrets`), so every app server accepts every other's cookies. Sessions expire
-  after `SESSION_SECONDS`; disabling a user ends their sessions at the next request.
+- The session is a signed cookie naming a server-side session: `username.issued.sid.mac`
+  with an HMAC-SHA256 over the first three parts, keyed by a secret kept in the database
+  (`page_secrets`), so every app server accepts every other's cookies; `staff_sessions`
+  holds the SHA-256 of each `sid`, so logging out revokes that session on the server and a
+  copied cookie stops working, and a new password (or disabling) revokes all the user's
+  sessions. Sessions expire after `SESSION_SECONDS`.
 - CSRF: each form carries HMAC(secret, "csrf" + session cookie); a forged cross-site POST
   has no way to learn it. The login form, before any session, is bound the same way to a
   random pre-login cookie. Cookies are HttpOnly and SameSite=Strict as well.
@@ -21,7 +23,7 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from forms.text import Text
 from portal.db import Database, now_iso
@@ -61,6 +63,7 @@ def add_staff(db: Database, username: str, display_name: str, password: str) -> 
             conn.execute(insert(table).values(username=username, created_at=now_iso(), **values))
         else:
             conn.execute(update(table).where(table.c.username == username).values(**values))
+            _revoke_all(db, conn, username)  # a new password ends every old session
 
 
 def disable_staff(db: Database, username: str) -> None:
@@ -69,6 +72,7 @@ def disable_staff(db: Database, username: str) -> None:
         done = conn.execute(
             update(table).where(table.c.username == username).values(disabled_at=now_iso())
         )
+        _revoke_all(db, conn, username)
     if done.rowcount == 0:
         raise Invalid(Text(f"没有用户 {username}。", f"No staff user {username}."))
 
@@ -115,23 +119,66 @@ def _mac(secret: bytes, message: str) -> str:
     return hmac.new(secret, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def make_session(secret: bytes, username: str, now: float | None = None) -> str:
-    issued = int(time.time() if now is None else now)
-    body = f"{username}.{issued}"
+def _sid_hash(sid: str) -> str:
+    return hashlib.sha256(sid.encode("ascii")).hexdigest()
+
+
+def _revoke_all(db: Database, conn: Connection, username: str) -> None:
+    table = db.t("staff_sessions")
+    where = (table.c.username == username) & table.c.revoked_at.is_(None)
+    conn.execute(update(table).where(where).values(revoked_at=now_iso()))
+
+
+def make_session(db: Database, secret: bytes, username: str, now: float | None = None) -> str:
+    """A new session for `username`, recorded on the server; its cookie value."""
+    issued, sid = int(time.time() if now is None else now), secrets.token_urlsafe(18)
+    table = db.t("staff_sessions")
+    with db.begin() as conn:
+        conn.execute(
+            insert(table).values(
+                sid_hash=_sid_hash(sid), username=username, issued_at=issued, revoked_at=None
+            )
+        )
+        conn.execute(delete(table).where(table.c.issued_at < issued - 2 * SESSION_SECONDS))
+    body = f"{username}.{issued}.{sid}"
     return f"{body}.{_mac(secret, 'session:' + body)}"
 
 
-def read_session(db: Database, secret: bytes, cookie: str | None) -> str | None:
-    """The user name of a valid, unexpired session of an enabled account, else None."""
+def _parse(secret: bytes, cookie: str | None) -> tuple[str, int, str] | None:
+    """(user name, issued, sid) of a cookie whose MAC is right."""
     body, _, mac = (cookie or "").rpartition(".")
-    username, _, issued = body.rpartition(".")
-    if not username or not issued.isdigit():
+    rest, _, sid = body.rpartition(".")
+    username, _, issued = rest.rpartition(".")
+    if not username or not issued.isdigit() or not sid:
         return None
     if not hmac.compare_digest(mac, _mac(secret, "session:" + body)):
         return None
-    if time.time() - int(issued) > SESSION_SECONDS:
+    return username, int(issued), sid
+
+
+def read_session(db: Database, secret: bytes, cookie: str | None) -> str | None:
+    """The user name of a valid, unexpired, unrevoked session of an enabled account."""
+    parsed = _parse(secret, cookie)
+    if parsed is None or time.time() - parsed[1] > SESSION_SECONDS:
         return None
-    return username if _active_user(db, username) else None
+    table = db.t("staff_sessions")
+    live = (table.c.sid_hash == _sid_hash(parsed[2])) & table.c.revoked_at.is_(None)
+    with db.begin() as conn:
+        owner = conn.execute(select(table.c.username).where(live)).scalar_one_or_none()
+    if owner != parsed[0]:
+        return None
+    return owner if _active_user(db, owner) else None
+
+
+def end_session(db: Database, secret: bytes, cookie: str | None) -> None:
+    """Log out: the session is revoked on the server (a copy of the cookie is worthless)."""
+    parsed = _parse(secret, cookie)
+    if parsed is None:
+        return
+    table = db.t("staff_sessions")
+    with db.begin() as conn:
+        where = table.c.sid_hash == _sid_hash(parsed[2])
+        conn.execute(update(table).where(where).values(revoked_at=now_iso()))
 
 
 def csrf_token(secret: bytes, bound_to: str) -> str:

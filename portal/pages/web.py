@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from forms.text import Text
+from portal.pages.lockout import Lockout
 from portal.pages.ratelimit import Limit
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -43,6 +44,8 @@ class PageConfig:
     """The pages' settings, on `app.state.pages` (tests may replace it)."""
 
     track_limit: Limit = field(default_factory=_limit_from_env)
+    #: Per staff account: the back-off after repeated wrong passwords.
+    lockout: Lockout = field(default_factory=Lockout)
     #: Mark staff cookies Secure (off only for plain-HTTP loopback tests and demos).
     secure_cookies: bool = field(
         default_factory=lambda: os.environ.get("PORTAL_INSECURE_COOKIES") != "1"
@@ -79,8 +82,9 @@ def config(request: Request) -> PageConfig:
 
 
 def client_address(request: Request) -> str:
-    """The caller's address as the server sees it (uvicorn's --proxy-headers and
-    --forwarded-allow-ips put the real one here behind a trusted load balancer)."""
+    """The caller's address as the server sees it. X-Forwarded-For is believed only from
+    the proxies named in `Settings.forwarded_allow_ips` (none by default), so a client
+    cannot reset its rate limits by sending a new address in that header."""
     return request.client.host if request.client else "unknown"
 
 

@@ -117,18 +117,18 @@ def test_upload_over_limit_is_413_with_clear_text(
 
 
 def test_other_halls_application_is_403(server: BackgroundServer, http: httpx.Client) -> None:
-    from tests.portal.test_services import SHA, app
+    from tests.portal.test_services import SHA, app, rn
 
     east = enroll(server, http, hall="东湖大厅")
     west = enroll(server, http, hall="西湖大厅")
-    body = {"applications": [app(1).model_dump(mode="json")]}
+    body = {"applications": [app(1, terminal="7QXM").model_dump(mode="json")]}
     http.put(f"/materials/{SHA}", params={"offset": 0, "total": 0}, headers=auth(east))
     pushed = http.post("/push", json=body, headers=auth(east)).json()
     assert pushed["results"][0]["outcome"] == "missing_materials"  # SHA was never uploaded
     services.push(server.app.state.db, enrollment.authenticate(server.app.state.db, east),
                   PushRequest.model_validate(body), {SHA})  # fmt: skip
-    assert http.get("/applications/0K3AAAA001X", headers=auth(east)).status_code == 200
-    resp = http.get("/applications/0K3AAAA001X", headers=auth(west))
+    assert http.get(f"/applications/{rn(1, '7QXM')}", headers=auth(east)).status_code == 200
+    resp = http.get(f"/applications/{rn(1, '7QXM')}", headers=auth(west))
     assert resp.status_code == 403 and error(resp).error == "other_hall"
     assert http.get("/applications/NOPE", headers=auth(west)).status_code == 404
 
@@ -215,7 +215,9 @@ def test_two_app_servers_share_all_state(
                          headers=auth(token))  # fmt: skip
             assert done.json()["complete"] is True
             body = {
-                "applications": [make_app(1, materials={"scan": [sha]}).model_dump(mode="json")]
+                "applications": [
+                    make_app(1, terminal="7QXM", materials={"scan": [sha]}).model_dump(mode="json")
+                ]
             }
             first = a.post("/push", json=body, headers=auth(token)).json()
             again = b.post("/push", json=body, headers=auth(token)).json()

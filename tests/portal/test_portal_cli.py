@@ -15,7 +15,8 @@ import pytest
 
 from portal.cli import main
 from portal.db import Database
-from tests.portal.test_services import app
+from sync.receipt_numbers import display_receipt_no
+from tests.portal.test_services import app, rn
 from tests.portal.test_services import push as push_apps
 
 CATALOG = Path(__file__).resolve().parents[1] / "sync" / "data" / "SYNC-001.yaml"
@@ -54,9 +55,10 @@ def test_set_status_publish_conflicts(
     push_apps(db, term, app(1))
     push_apps(db, term, app(1, answers={"x": 1}))
     db.dispose()
-    code, out, _ = run(capsys, "set-status", *args, "0K3-AAAA-001-X", "approved", "--note", "ok")
-    assert (code, out.strip()) == (0, "0K3AAAA001X -> approved")
-    code, _, err = run(capsys, "set-status", *args, "0K3AAAA001X", "flying")
+    code, out, _ = run(capsys, "set-status", *args, display_receipt_no(rn(1)), "approved",
+                       "--note", "ok")  # fmt: skip
+    assert (code, out.strip()) == (0, f"{rn(1)} -> approved")
+    code, _, err = run(capsys, "set-status", *args, rn(1), "flying")
     assert code == 2 and err.startswith("portal: 未知状态")
     assert run(capsys, "publish-catalog", *args, str(CATALOG))[1].strip() == "published 1 new of 1"
     conflicts = run(capsys, "conflicts", *args)[1].splitlines()

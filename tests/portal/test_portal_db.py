@@ -61,8 +61,9 @@ def test_errors_translated(tmp_path: Path) -> None:
         holder.execute("ROLLBACK")
         holder.close()
     db.dispose()
+    (tmp_path / "a-file").write_text("not a folder")
     with pytest.raises(Busy):  # a database that cannot be opened at all: retry later
-        Database(f"sqlite:///{tmp_path / 'missing-dir' / 'p.db'}")
+        Database(f"sqlite:///{tmp_path / 'a-file' / 'p.db'}")
 
 
 def test_lost_unique_race_is_busy(db: Database) -> None:

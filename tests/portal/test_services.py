@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 import pytest
@@ -21,6 +22,7 @@ from sync.protocol import (
     StatusEventIn,
     content_hash,
 )
+from sync.receipt_numbers import display_receipt_no, new_receipt_no
 
 A = TerminalInfo("AAAA", "东湖大厅", 1)
 A2 = TerminalInfo("AAA2", "东湖大厅", 2)
@@ -28,10 +30,17 @@ B = TerminalInfo("BBBB", "西湖大厅", 1)
 SHA = "ab" * 32
 
 
-def app(n: int = 1, hall: str = "东湖大厅", **changes: Any) -> ApplicationIn:
+def rn(n: int, terminal: str = "AAAA") -> str:
+    """The `n`-th receipt number terminal `terminal` issued on the test day."""
+    return new_receipt_no(date(2026, 3, 2), terminal, n)
+
+
+def app(
+    n: int = 1, hall: str = "东湖大厅", terminal: str = "AAAA", **changes: Any
+) -> ApplicationIn:
     data: dict[str, Any] = {
         "uuid": f"uuid-{n:08d}",
-        "receipt_no": f"0K3AAAA{n:03d}X",
+        "receipt_no": rn(n, terminal),
         "kind": "acceptance",
         "service_code": "GA-001",
         "service_version": 1,
@@ -61,7 +70,7 @@ def test_push_is_idempotent_and_stores_everything(db: Database) -> None:
         Outcome.STORED,
     ]
     assert push(db, A, app(1)) == [Outcome.DUPLICATE]
-    state = services.get_application(db, A2, "0K3-AAAA-001-X")  # same hall, other window
+    state = services.get_application(db, A2, display_receipt_no(rn(1)))  # same hall, other window
     assert state.materials == {"scan": [SHA]} and state.terminal_id == "AAAA"
     with db.begin() as conn:
         row = conn.execute(select(db.t("applications"))).first()
@@ -79,7 +88,7 @@ def test_same_uuid_other_content_is_a_kept_conflict_never_overwritten(db: Databa
     assert push(db, A, other_uuid_same_receipt) == [Outcome.CONFLICT]
     conflicts = services.list_conflicts(db, "东湖大厅")
     assert [c["uuid"] for c in conflicts] == ["uuid-00000001", "uuid-other-1"]
-    assert services.get_application(db, A, "0K3AAAA001X").content_hash == app(1).content_hash
+    assert services.get_application(db, A, rn(1)).content_hash == app(1).content_hash
 
 
 def test_other_hall_and_bad_hash_rejected(db: Database) -> None:
@@ -87,7 +96,7 @@ def test_other_hall_and_bad_hash_rejected(db: Database) -> None:
     push(db, A, app(1))
     assert push(db, B, app(1, hall="西湖大厅")) == [Outcome.REJECTED]  # A's uuid, B's hall
     with pytest.raises(OtherHall):
-        services.get_application(db, B, "0K3AAAA001X")
+        services.get_application(db, B, rn(1))
     tampered = app(2).model_copy(update={"answers": {"reason": "x"}})
     reply = services.push(db, A, PushRequest(applications=[tampered]), {SHA})
     assert reply.results[0].outcome is Outcome.REJECTED
@@ -112,8 +121,8 @@ def test_newer_revision_from_owner_supersedes_older_replay_is_duplicate(db: Data
     push(db, A, app(1))
     assert push(db, A, app(1, revision=2, kind="notice")) == [Outcome.STORED]
     assert push(db, A, app(1)) == [Outcome.DUPLICATE]
-    assert services.get_application(db, A, "0K3AAAA001X").revision == 2
-    assert push(db, A2, app(1, revision=3)) == [Outcome.CONFLICT]  # not the owner
+    assert services.get_application(db, A, rn(1)).revision == 2
+    assert push(db, A2, app(1, revision=3)) == [Outcome.REJECTED]  # not the owner's number
 
 
 def test_events_and_ratings_idempotent_and_hall_checked(db: Database) -> None:
@@ -131,20 +140,20 @@ def test_events_and_ratings_idempotent_and_hall_checked(db: Database) -> None:
     ]
     again = services.push(db, A, PushRequest(events=[void]), set())
     assert again.event_results[0].outcome is Outcome.DUPLICATE
-    assert services.get_application(db, A, "0K3AAAA001X").status == "voided"
+    assert services.get_application(db, A, rn(1)).status == "voided"
     refused = services.push(db, B, PushRequest(ratings=[rating]), set())
     assert refused.event_results[0].outcome is Outcome.REJECTED
 
 
 def test_status_changes_reach_only_the_owning_terminal(db: Database) -> None:
     push(db, A, app(1), app(2))
-    change = services.set_status(db, "0k3-aaaa-001-x", "approved", "材料齐全")
+    change = services.set_status(db, display_receipt_no(rn(1)).lower(), "approved", "材料齐全")
     assert change.remote_id and change.status == "approved"
-    services.set_status(db, "0K3AAAA002X", "under_review")
+    services.set_status(db, rn(2), "under_review")
     feed = services.changes(db, A, 0, limit=1)
     assert feed.more and [s.status for s in feed.statuses] == ["approved"]
     rest = services.changes(db, A, feed.cursor, limit=10)
-    assert [s.receipt_no for s in rest.statuses] == ["0K3AAAA002X"] and not rest.more
+    assert [s.receipt_no for s in rest.statuses] == [rn(2)] and not rest.more
     assert services.changes(db, B, 0, limit=10).statuses == []
     assert services.changes(db, A, rest.cursor, limit=10).cursor == rest.cursor
 
@@ -152,9 +161,9 @@ def test_status_changes_reach_only_the_owning_terminal(db: Database) -> None:
 def test_set_status_refusals(db: Database) -> None:
     push(db, A, app(1))
     with pytest.raises(Invalid):
-        services.set_status(db, "0K3AAAA001X", "teleported")
+        services.set_status(db, rn(1), "teleported")
     with pytest.raises(Invalid) as info:
-        services.set_status(db, "0K3AAAA001X", "voided")
+        services.set_status(db, rn(1), "voided")
     assert "counter" in info.value.message("en")
     with pytest.raises(NotFound):
         services.set_status(db, "NOPE", "approved")
@@ -228,7 +237,7 @@ def test_feed_reader_never_skips_a_change_committed_late(db: Database) -> None:
 
     def writer(n: int) -> None:
         for status in ("under_review", "approved", "ready_for_pickup", "delivered"):
-            services.set_status(db, f"0K3AAAA{n:03d}X", status)
+            services.set_status(db, rn(n), status)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(1, 9)]
     pull = threading.Thread(target=reader)

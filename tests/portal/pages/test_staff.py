@@ -52,17 +52,17 @@ def test_disabled_user_cannot_log_in_and_an_unknown_one_cannot_be_disabled(sdb: 
 
 def test_session_cookie_is_checked_signed_and_expires(sdb: Database) -> None:
     secret = staff.session_secret(sdb)
-    cookie = staff.make_session(secret, "li")
+    cookie = staff.make_session(sdb, secret, "li")
     assert staff.read_session(sdb, secret, cookie) == "li"
-    name, issued, mac = cookie.split(".")
-    assert staff.read_session(sdb, secret, f"wang.{issued}.{mac}") is None
-    assert staff.read_session(sdb, secret, f"{name}.{int(issued) + 1}.{mac}") is None
+    name, issued, sid, mac = cookie.split(".")
+    assert staff.read_session(sdb, secret, f"wang.{issued}.{sid}.{mac}") is None
+    assert staff.read_session(sdb, secret, f"{name}.{int(issued) + 1}.{sid}.{mac}") is None
     assert staff.read_session(sdb, b"another-secret", cookie) is None
     assert (
         staff.read_session(sdb, secret, None) is None
         and staff.read_session(sdb, secret, "x") is None
     )
-    old = staff.make_session(secret, "li", now=time.time() - staff.SESSION_SECONDS - 5)
+    old = staff.make_session(sdb, secret, "li", now=time.time() - staff.SESSION_SECONDS - 5)
     assert staff.read_session(sdb, secret, old) is None
 
 

@@ -17,7 +17,7 @@ from printing import qr_payload
 from sync.protocol import EnrollRequest
 
 ACCEPTED = datetime(2026, 11, 26, 6, 5, tzinfo=UTC)
-RECEIPT = "0K37QXM004R"  # a terminal 7QXM receipt (the check character is not examined)
+RECEIPT = "0K37QXM0048"  # terminal 7QXM's 4th receipt of its day, with its check character
 
 
 class FakeTerminal:
@@ -51,7 +51,7 @@ def term(db: Database) -> FakeTerminal:
 def test_a_genuine_payload_shows_the_receipt_on_its_way(db: Database, term: FakeTerminal) -> None:
     found = lookup(db, display(RECEIPT), term.code(), term.payload())
     assert found is not None and not found.on_platform and not found.can_rate
-    assert found.receipt_no == "0K3-7QXM-004-R"
+    assert found.receipt_no == "0K3-7QXM-004-8"
     assert found.accepted_on.isoformat() == "2026-11-26"  # 14:05 in the hall
     assert found.item.zh == "PAGE-001"  # no catalog published: the code stands in
     assert [s.status for s in found.steps] == ["received"]
@@ -79,7 +79,7 @@ def test_refusals_are_all_none(db: Database, term: FakeTerminal, case: str) -> N
 
 
 def test_receipt_numbers_are_normalised_or_refused() -> None:
-    assert compact_receipt("0k3-7qxm-004-r") == RECEIPT
+    assert compact_receipt("0k3-7qxm-004-8") == RECEIPT
     assert compact_receipt("0K3-7QXM-OO4-R") == "0K37QXM004R"  # O read as 0
     assert compact_receipt("0K3-7QXM") is None
     assert compact_receipt("ÜBER-NUMMER") is None
@@ -131,7 +131,7 @@ def test_the_whole_platform_side_on_both_databases(db: Database, term: FakeTermi
     ratings.rate(db, shown, 5, "")
     lines = office_data.applications(db, office_data.Filters(status="approved"), date(2026, 12, 1))
     assert [(x.receipt_no, x.applicant, x.overdue) for x in lines] == [
-        ("0K3-7QXM-004-R", "王小明", False)
+        ("0K3-7QXM-004-8", "王小明", False)
     ]
     query = opendata.StatsQuery(date(2026, 11, 1), date(2026, 11, 30), "month")
     (row,) = opendata.stats(db, query, now=date(2026, 12, 1))
