@@ -8,14 +8,13 @@ which `counter_app.cli.main` prints as one line with a non-zero exit.
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from counter_app import clerks
-from counter_app.cli import intake_cmds
+from counter_app.cli import intake_cmds, passwords
 from counter_app.cli.common import open_terminal, say
 from counter_app.search import search
 from counter_app.stats import DayStats, period_stats
@@ -52,8 +51,8 @@ def _init(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--window", default="", help="the window number")
     p.add_argument("--clerk", help="also create this first clerk")
     p.add_argument("--name", help="the first clerk's name (default: the ID)")
-    p.add_argument("--password", help="the first clerk's password (asked when omitted)")
     p.add_argument("--role", default="admin", choices=clerks.ROLES)
+    passwords.add_options(p)
     p.set_defaults(func=cmd_init)
 
 
@@ -74,9 +73,8 @@ def _clerk(sub: argparse._SubParsersAction[Any]) -> None:
     add.add_argument("clerk_id")
     add.add_argument("--name", required=True)
     add.add_argument("--role", default="clerk", choices=clerks.ROLES)
-    add.add_argument("--password", help="asked when omitted")
     add.add_argument("--admin", required=True, help="admin clerk ID authorising this")
-    add.add_argument("--admin-password", help="asked when omitted")
+    passwords.add_options(add, admin=True)
     add.set_defaults(func=cmd_clerk_add)
     lst = csub.add_parser("list", help="list clerks")
     lst.set_defaults(func=cmd_clerk_list)
@@ -90,15 +88,13 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text}") from None
 
 
-def _secret(given: str | None, prompt: str) -> str:
-    return given if given is not None else getpass.getpass(prompt)
-
-
 # -- commands ------------------------------------------------------------------------------
 def cmd_init(args: argparse.Namespace) -> int:
     with Terminal.init(Path(args.data_dir), args.terminal_id, args.hall, args.window) as t:
         if args.clerk:
-            password = _secret(args.password, "Password: ")
+            password = passwords.read_password(
+                args, Text("首位工作人员的密码：", "First clerk's password:"), args.password_file
+            )
             clerks.add_clerk(t.store, args.clerk, args.name or args.clerk, password, args.role)
         say(
             args,
@@ -237,10 +233,13 @@ def _stats_line(d: DayStats, total: str) -> str:
 
 def cmd_clerk_add(args: argparse.Namespace) -> int:
     with open_terminal(args) as t:
-        admin = clerks.authenticate(
-            t.store, args.admin, _secret(args.admin_password, "Admin password: ")
+        asked = Text(f"管理员 {args.admin} 的密码：", f"Password of admin {args.admin}:")
+        admin_password = passwords.read_password(args, asked, args.admin_password_file)
+        admin = clerks.authenticate(t.store, args.admin, admin_password)
+        asked = Text(
+            f"新工作人员 {args.clerk_id} 的密码：", f"New clerk {args.clerk_id}'s password:"
         )
-        password = _secret(args.password, "New clerk's password: ")
+        password = passwords.read_password(args, asked, args.password_file)
         clerks.add_clerk(t.store, args.clerk_id, args.name, password, args.role, actor=admin)
     say(args, f"已添加 {args.clerk_id}（{args.role}）。", f"Added {args.clerk_id} ({args.role}).")
     return 0

@@ -56,6 +56,8 @@ from counter_app.ops.backup_archive import (
     copy_member,
     key_matches,
 )
+from counter_app.store import open_store
+from counter_app.store.audit_anchors import HEAD_FILE, write_head_file
 from counter_app.store.db import connect, guard
 from counter_app.terminal import DB_NAME, KEY_NAME, Terminal
 from forms.text import Text
@@ -327,14 +329,17 @@ def _move_in(staging: Path, data_dir: Path) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(data_dir / (DB_NAME + suffix))
     os.replace(staging / DB_MEMBER, data_dir / DB_NAME)
+    with contextlib.closing(open_store(data_dir / DB_NAME)) as store:
+        write_head_file(store)  # the restored chain is the one the head file now vouches for
     _tighten(data_dir)
 
 
 def _tighten(data_dir: Path) -> None:
-    """Folder 0700; database, key and every material 0600, their folders 0700."""
+    """Folder 0700; database, key, head file and every material 0600, their folders 0700."""
     data_dir.chmod(0o700)
-    for name in (DB_NAME, KEY_NAME):
-        (data_dir / name).chmod(0o600)
+    for name in (DB_NAME, KEY_NAME, HEAD_FILE, DB_NAME + "-wal", DB_NAME + "-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            (data_dir / name).chmod(0o600)
     for folder, _dirs, files in os.walk(data_dir / "materials"):
         os.chmod(folder, 0o700)
         for f in files:

@@ -4,7 +4,10 @@ Every row's hash covers its own content and the previous row's hash, so editing 
 deleting one or changing their order breaks the chain where it happened, and `verify()`
 says where. Triggers refuse UPDATE and DELETE on `audit_log`; the chain catches whoever
 drops the triggers. The head (last seq and hash) is also kept in `settings` (and pushed to
-the platform by sync), which catches rows cut off the end.
+the platform by sync), and outside the database in the head file; entries about an
+application carry the state of its rows, which `verify()` recomputes
+(`counter_app.store.audit_anchors`): rows cut off the end, and applications changed or
+added with the sqlite3 shell, are reported too.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from counter_app.store import audit_anchors as anchors
 from counter_app.store.db import Store, dumps
 from forms.text import Text
 
@@ -65,7 +69,8 @@ def append(
         seq = last["seq"] + 1 if last else 1
         prev = last["hash"] if last else GENESIS
         when = (at or datetime.now(UTC)).isoformat()
-        body = dumps(detail or {})
+        state = anchors.state_of(store, entity)
+        body = dumps((detail or {}) | ({anchors.STATE: state} if state else {}))
         digest = _hash(seq, when, actor, action, entity, body, prev)
         store.insert(
             "audit_log",
@@ -82,6 +87,7 @@ def append(
         )
         if _deferred.get() is not store:
             store.set_setting(HEAD_KEY, f"{seq}:{digest}")
+        store.after_commit(anchors.HEAD_FILE, anchors.write_head_file)
     return seq
 
 
@@ -116,15 +122,22 @@ def entries(store: Store, entity: str | None = None) -> list[dict[str, Any]]:
 
 
 def verify(store: Store) -> AuditReport:
-    """Walk the chain and report every row that was edited, deleted or moved."""
+    """Walk the chain and report every row that was edited, deleted or moved, a head
+    (setting or file) the chain no longer reaches, and applications whose rows differ from
+    what their latest entry recorded."""
     problems: list[AuditProblem] = []
     expected_seq, prev = 1, GENESIS
     count = 0
+    latest: dict[str, tuple[int, str]] = {}
     for row in store.query("SELECT * FROM audit_log ORDER BY seq"):
         count += 1
         problems.extend(_check_row(row, expected_seq, prev))
         expected_seq, prev = row["seq"] + 1, row["hash"]
+        if (state := anchors.stated(row["detail"])) is not None:
+            latest[row["entity"]] = (row["seq"], state)
     problems.extend(_check_head(store, expected_seq - 1, prev))
+    problems.extend(_check_head_file(store, expected_seq - 1))
+    problems.extend(_check_states(store, latest))
     return AuditReport(rows=count, head=prev, problems=tuple(problems))
 
 
@@ -175,3 +188,53 @@ def _check_head(store: Store, last_seq: int, last_hash: str) -> list[AuditProble
             ),
         )
     ]
+
+
+def _check_head_file(store: Store, last_seq: int) -> list[AuditProblem]:
+    recorded = anchors.read_head_file(store)
+    if recorded is None:
+        if last_seq and anchors.head_file(store) is not None:
+            return [AuditProblem(last_seq, Text("链头文件缺失", "the head file is missing"))]
+        return []
+    seq, digest = recorded
+    if seq < 0:
+        return [AuditProblem(0, Text("链头文件无法读取", "the head file cannot be read"))]
+    if seq > last_seq:
+        text = Text(
+            f"日志末尾的记录缺失：链头文件记录了 {seq} 条，现有 {last_seq} 条",
+            f"entries at the end are missing: the head file records {seq}, {last_seq} present",
+        )
+        return [AuditProblem(seq, text)]
+    if store.scalar("SELECT hash FROM audit_log WHERE seq = ?", (seq,)) != digest:
+        text = Text(
+            f"第 {seq} 条记录与链头文件不符（日志被重写）",
+            f"entry {seq} differs from the head file (the log was rewritten)",
+        )
+        return [AuditProblem(seq, text)]
+    return []
+
+
+def _check_states(store: Store, latest: dict[str, tuple[int, str]]) -> list[AuditProblem]:
+    changed, unrecorded = anchors.changed_applications(store, latest)
+    found = [
+        AuditProblem(
+            seq,
+            Text(
+                f"申请 {no} 的数据在日志之外被改动（受理号、状态、申请人、材料等）",
+                f"application {no} was changed outside the program (number, status, "
+                "applicant, materials...)",
+            ),
+        )
+        for seq, no in changed
+    ]
+    found += [
+        AuditProblem(
+            0,
+            Text(
+                f"申请 {no} 没有审计记录（在程序之外加入）",
+                f"application {no} has no audit entry (added outside the program)",
+            ),
+        )
+        for no in unrecorded
+    ]
+    return found

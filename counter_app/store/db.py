@@ -19,7 +19,7 @@ import contextlib
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -105,6 +105,7 @@ class Store:
         self._conn = conn
         self._lock = threading.RLock()
         self._depth = 0
+        self._after_commit: dict[str, Callable[[Store], None]] = {}
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -144,11 +145,27 @@ class Store:
                 with guard():
                     self.conn.execute("COMMIT")
             except BaseException:
+                self._after_commit.clear()
                 if self.conn.in_transaction:
                     self.conn.execute("ROLLBACK")
                 raise
             finally:
                 self._depth = 0
+            self._run_after_commit()
+
+    def after_commit(self, name: str, callback: Callable[[Store], None]) -> None:
+        """Run `callback(store)` once after the open transaction commits (once per `name`,
+        however often it is asked for); forgotten on rollback. For what must live outside
+        the database but in step with it (the audit head file)."""
+        if not self._depth:
+            callback(self)
+            return
+        self._after_commit[name] = callback
+
+    def _run_after_commit(self) -> None:
+        pending, self._after_commit = self._after_commit, {}
+        for callback in pending.values():
+            callback(self)
 
     @contextlib.contextmanager
     def savepoint(self) -> Iterator[Store]:

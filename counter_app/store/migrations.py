@@ -165,3 +165,17 @@ def signed_payloads(store: Store) -> None:
     by every print and every push instead of being signed again each time. Rows from
     before stay NULL: those are signed when used, as they always were."""
     store.execute("ALTER TABLE submissions ADD COLUMN signed_payload TEXT")
+
+
+@migration(4)
+def audit_states(store: Store) -> None:
+    """One `audit.baseline` entry per application, carrying the state of its rows, so that
+    `audit verify` can tell a later change made outside the program from one it recorded
+    (entries from before carry no state). Also writes the head file for the first time."""
+    from counter_app.store import audit
+
+    for row in store.query("SELECT receipt_no FROM submissions ORDER BY accepted_at"):
+        audit.append(store, "system", "audit.baseline", row["receipt_no"])
+    from counter_app.store.audit_anchors import HEAD_FILE, write_head_file
+
+    store.after_commit(HEAD_FILE, write_head_file)

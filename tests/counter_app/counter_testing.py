@@ -62,3 +62,17 @@ def scan_args(tmp_path: Path) -> list[str]:
     scan = tmp_path / "scan.pdf"
     scan.write_bytes(PDF)
     return ["--attach", f"id_card={scan}", "--attach", f"form={scan}"]
+
+
+def password_file(folder: Path, password: str = PASSWORD) -> Path:
+    """A file holding `password`, owner-only: how a script gives a password to `counter-app`
+    (never on the command line, where every account on the PC could read it)."""
+    path = folder / f"password-{len(password)}.txt"
+    path.write_text(password + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def as_clerk(folder: Path, clerk: str = "A001") -> list[str]:
+    """`--clerk CLERK --password-file FILE` for `counter-app intake`."""
+    return ["--clerk", clerk, "--password-file", str(password_file(folder))]

@@ -140,7 +140,10 @@ def test_a_rewritten_chain_is_caught_by_the_platform(
     anchor = audit.head(enrolled.store)[0]
     db = sqlite3.connect(enrolled.data_dir / "counter.db", isolation_level=None)
     _rewrite_carefully(db, 3)
+    head = db.execute("SELECT value FROM settings WHERE key = 'audit_head'").fetchone()[0]
     db.close()
+    assert not audit.verify(enrolled.store).ok  # the head file outside the database differs
+    (enrolled.data_dir / "audit_head").write_text(head + "\n")  # one who knows that file too
     assert audit.verify(enrolled.store).ok  # locally, the careful rewrite is invisible
     take("after the rewrite")
     assert SyncEngine(enrolled, plain_client).run_once().ok  # the hall keeps working

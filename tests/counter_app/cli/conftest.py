@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.cli import main
-from tests.counter_app.counter_testing import DATA, PASSWORD
+from tests.counter_app.counter_testing import DATA, password_file
 
 
 @pytest.fixture
@@ -27,8 +27,8 @@ def cli_dir(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
                 "5",
                 "--clerk",
                 "A001",
-                "--password",
-                PASSWORD,
+                "--password-file",
+                str(password_file(tmp_path)),
             ]
         )
         == 0

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, answers_file, run_cli, scan_args
+from tests.counter_app.counter_testing import (
+    ANSWERS,
+    PDF,
+    PERSON,
+    answers_file,
+    as_clerk,
+    run_cli,
+    scan_args,
+)
 
 
 def test_intake_show_search(
@@ -19,8 +27,7 @@ def test_intake_show_search(
             "intake",
             "--service",
             "TEST-001",
-            "--clerk",
-            "A001",
+            *as_clerk(tmp_path),
             "--data",
             str(answers_file(tmp_path)),
             *scan_args(tmp_path),
@@ -46,8 +53,7 @@ def test_intake_without_materials_prints_notice(
             "intake",
             "--service",
             "TEST-001",
-            "--clerk",
-            "A001",
+            *as_clerk(tmp_path),
             "--data",
             str(answers_file(tmp_path)),
             lang="zh_CN",
@@ -81,7 +87,7 @@ def test_batch_with_bad_lines(
     batch = tmp_path / "paper.jsonl"
     batch.write_text("\n".join(lines), encoding="utf-8")
 
-    assert run_cli(cli_dir, "intake", "--jsonl", str(batch)) == 1
+    assert run_cli(cli_dir, "intake", "--jsonl", str(batch), *as_clerk(tmp_path)) == 1
 
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("1: accepted ")
@@ -107,9 +113,9 @@ def test_batch_rerun_with_uuids_is_idempotent(
     }
     batch = tmp_path / "paper.jsonl"
     batch.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
-    assert run_cli(cli_dir, "intake", "--jsonl", str(batch)) == 0
+    assert run_cli(cli_dir, "intake", "--jsonl", str(batch), *as_clerk(tmp_path)) == 0
     first = capsys.readouterr().out.splitlines()[0]
-    assert run_cli(cli_dir, "intake", "--jsonl", str(batch)) == 0
+    assert run_cli(cli_dir, "intake", "--jsonl", str(batch), *as_clerk(tmp_path)) == 0
     assert capsys.readouterr().out.splitlines()[0] == first
 
 
@@ -117,7 +123,7 @@ def test_malformed_attach_and_data(
     cli_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     data = answers_file(tmp_path)
-    base = ["intake", "--service", "TEST-001", "--clerk", "A001", "--data"]
+    base = ["intake", "--service", "TEST-001", *as_clerk(tmp_path), "--data"]
     assert run_cli(cli_dir, *base, str(data), "--attach", "id_card") == 2
     assert "MATERIAL=PATH" in capsys.readouterr().err
     listed = tmp_path / "list.json"
@@ -131,5 +137,5 @@ def test_batch_line_without_service_or_clerk(
 ) -> None:
     batch = tmp_path / "paper.jsonl"
     batch.write_text(json.dumps({"applicant": PERSON, "answers": ANSWERS}), encoding="utf-8")
-    assert run_cli(cli_dir, "intake", "--jsonl", str(batch), lang="zh_CN") == 1
-    assert capsys.readouterr().out.startswith('1: 错误：缺少 "service" 或 "clerk"')
+    assert run_cli(cli_dir, "intake", "--jsonl", str(batch), *as_clerk(tmp_path), lang="zh_CN") == 1
+    assert capsys.readouterr().out.startswith('1: 错误：缺少 "service"')

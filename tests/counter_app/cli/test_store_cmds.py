@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from tests.counter_app.counter_testing import (
     PASSWORD,
     answers_file,
+    as_clerk,
+    password_file,
     run_cli,
     scan_args,
 )
@@ -38,8 +41,7 @@ def test_stats(cli_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "intake",
         "--service",
         "TEST-001",
-        "--clerk",
-        "A001",
+        *as_clerk(tmp_path),
         "--data",
         str(answers_file(tmp_path)),
         *scan_args(tmp_path),
@@ -53,7 +55,11 @@ def test_stats(cli_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert out[0].startswith("day\treceived") and out[-1].startswith("total\t0")
 
 
-def test_clerk_add_needs_admin(cli_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_clerk_add_needs_admin(
+    cli_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Passwords from standard input, the admin's first (never on the command line)."""
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{PASSWORD}\n{PASSWORD}\n" * 2))
     assert (
         run_cli(
             cli_dir,
@@ -62,12 +68,9 @@ def test_clerk_add_needs_admin(cli_dir: Path, capsys: pytest.CaptureFixture[str]
             "C002",
             "--name",
             "李四",
-            "--password",
-            PASSWORD,
             "--admin",
             "A001",
-            "--admin-password",
-            PASSWORD,
+            "--password-stdin",
         )
         == 0
     )
@@ -79,12 +82,9 @@ def test_clerk_add_needs_admin(cli_dir: Path, capsys: pytest.CaptureFixture[str]
             "C003",
             "--name",
             "王五",
-            "--password",
-            PASSWORD,
             "--admin",
             "C002",
-            "--admin-password",
-            PASSWORD,
+            "--password-stdin",
         )
         == 2
     )
@@ -103,7 +103,8 @@ def test_clerk_add_needs_admin(cli_dir: Path, capsys: pytest.CaptureFixture[str]
             ["intake", "--service", "TEST-001", "--clerk", "A001", "--data", "nope.json"],
             "Cannot read",
         ),
-        (["intake", "--jsonl", "nope.jsonl"], "Cannot read"),
+        (["intake", "--jsonl", "nope.jsonl"], "A batch needs --clerk"),
+        (["intake", "--jsonl", "nope.jsonl", "--clerk", "A001"], "Cannot read"),
         (
             [
                 "intake",
@@ -126,12 +127,12 @@ def test_clerk_add_needs_admin(cli_dir: Path, capsys: pytest.CaptureFixture[str]
                 "C9",
                 "--name",
                 "x",
-                "--password",
-                "p",
+                "--password-file",
+                "{pw}",
                 "--admin",
                 "A001",
-                "--admin-password",
-                "wrong-password",
+                "--admin-password-file",
+                "{wrong}",
             ],
             "Wrong clerk ID or password",
         ),
@@ -144,10 +145,14 @@ def test_mistakes_are_one_clear_line(
     message: str | None,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if "{bad}" in args:
-        bad = tmp_path / "bad.json"
-        bad.write_text("{bad", encoding="utf-8")
-        args = [str(bad) if a == "{bad}" else a for a in args]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{bad", encoding="utf-8")
+    files = {
+        "{bad}": str(bad),
+        "{pw}": str(password_file(tmp_path)),
+        "{wrong}": str(password_file(tmp_path, "wrong-password")),
+    }
+    args = [files.get(a, a) for a in args]
     assert run_cli(cli_dir, *args) == 2
     err = capsys.readouterr().err
     assert err.startswith("counter-app: ") and len(err.strip().splitlines()) == 1

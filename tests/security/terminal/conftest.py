@@ -26,7 +26,7 @@ def terminal_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("security") / "data"
     with Terminal.init(folder, "7QXM", "南昌市民中心", "12") as t:
         t.import_catalog(DATA / "TEST-001.yaml")
-        clerks.add_clerk(t.store, CLERK, "clerk", PASSWORD, "clerk")
+        clerks.add_clerk(t.store, CLERK, "clerk", PASSWORD, "supervisor")  # may void
     return folder
 
 

@@ -1,0 +1,126 @@
+"""What `audit.verify` compares the hash chain with, so that rewriting the database alone is
+not enough to hide a change:
+
+- **The head file** (`audit_head`, 0600, next to the database): the chain's last seq and hash,
+  rewritten (temp file + rename) after every commit that appended to the chain. Deleting the
+  last entries *and* the `audit_head` setting no longer passes: the file still names the
+  entry that was there. It is never behind the database by more than a crash between a
+  commit and the rename, and a file behind the chain is still consistent with it (the
+  chain's entry at the file's seq has the file's hash), so only a file *ahead* of the chain
+  or disagreeing with it is a problem.
+- **Row states**: every entry about an application (its entity is the receipt number)
+  carries `state`, a SHA-256 over the fields whose change matters: receipt number, kind,
+  status, applicant ID, service, answers, content hash, signature, rating and the material
+  hashes. Every code path that changes one of them appends an entry in the same transaction,
+  so the latest entry's state must equal the state recomputed from the current rows;
+  an application with no entry at all was inserted outside the program.
+
+Both live in the same folder as the database, so someone who knows them both can still
+rewrite everything consistently; what catches that is the platform, which keeps every head
+it was told (`portal.audit_heads`). See docs/architecture.md, "Audit log".
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from counter_app.store.db import Store, dumps
+
+HEAD_FILE = "audit_head"
+STATE = "state"
+log = logging.getLogger(__name__)
+
+_STATE_ROW = (
+    "SELECT uuid, receipt_no, kind, status, applicant_id, service_code, answers, "
+    "content_hash, signature, rating FROM submissions WHERE receipt_no = ?"
+)
+_MATERIALS = (
+    "SELECT material_code, sha256 FROM submission_materials WHERE uuid = ? "
+    "ORDER BY material_code, sha256"
+)
+
+
+# -- row states ----------------------------------------------------------------------------
+def state_of(store: Store, receipt_no: str) -> str | None:
+    """The digest of the application `receipt_no` as its rows stand; None when there is no
+    such application (the entity of an entry is not always one)."""
+    if not receipt_no:
+        return None
+    row = store.one(_STATE_ROW, (receipt_no,))
+    if row is None:
+        return None
+    materials = [[m["material_code"], m["sha256"]] for m in store.query(_MATERIALS, (row["uuid"],))]
+    fields = {k: v for k, v in row.items() if k != "uuid"}
+    return hashlib.sha256(dumps([fields, materials]).encode()).hexdigest()
+
+
+def stated(detail: str) -> str | None:
+    """The `state` an entry's detail carries (None for other entries, and for entries from
+    before states were recorded)."""
+    try:
+        value = json.loads(detail).get(STATE)
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, str) else None
+
+
+def changed_applications(
+    store: Store, latest: dict[str, tuple[int, str]]
+) -> tuple[list[tuple[int, str]], list[str]]:
+    """(seq of the latest entry, receipt number) of each application whose rows differ from
+    the state that entry recorded, and the receipt numbers with no recorded state at all.
+    `latest` maps entity -> (seq, state) of its latest entry carrying one."""
+    changed, unrecorded = [], []
+    for row in store.query("SELECT receipt_no FROM submissions ORDER BY receipt_no"):
+        receipt_no = row["receipt_no"]
+        if receipt_no not in latest:
+            unrecorded.append(receipt_no)
+        elif state_of(store, receipt_no) != latest[receipt_no][1]:
+            changed.append((latest[receipt_no][0], receipt_no))
+    return changed, unrecorded
+
+
+# -- the head file -------------------------------------------------------------------------
+def head_file(store: Store) -> Path | None:
+    """Where the head file of this database lives (None for a database in memory)."""
+    path = Path(store.path)
+    return None if str(path) in ("", ":memory:") else path.with_name(HEAD_FILE)
+
+
+def write_head_file(store: Store) -> None:
+    """Write the committed chain head to the head file (0600, atomically). A failure is
+    logged, not raised: the commit it follows has happened, and a file behind the chain
+    is still consistent with it."""
+    path = head_file(store)
+    row = store.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+    if path is None or row is None:
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".audit_head-")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as fh:
+                fh.write(f"{row['seq']}:{row['hash']}\n")
+            os.replace(tmp, path)
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    except OSError as exc:
+        log.warning("audit head file not written: %s", exc.strerror)
+
+
+def read_head_file(store: Store) -> tuple[int, str] | None:
+    """(seq, hash) from the head file; None when there is none; (-1, "") when unreadable."""
+    path = head_file(store)
+    if path is None or not path.exists():
+        return None
+    try:
+        seq, _, digest = path.read_text(encoding="ascii").strip().partition(":")
+        return int(seq), digest
+    except (OSError, ValueError, UnicodeDecodeError):
+        return (-1, "")
