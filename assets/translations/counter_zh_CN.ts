@@ -275,6 +275,25 @@
     </message>
 </context>
 <context>
+    <name>HelpSheet</name>
+    <message>
+        <source>Keys</source>
+        <translation>按键一览</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Where</source>
+        <translation>页面</translation>
+    </message>
+    <message>
+        <source>Does</source>
+        <translation>作用</translation>
+    </message>
+</context>
+<context>
     <name>HomePage</name>
     <message>
         <source>Receipt number, ID number, name or phone (scanner ready)</source>
@@ -505,8 +524,8 @@
         <translation>文件类型</translation>
     </message>
     <message>
-        <source>Enter: attach a file   Ctrl+R: reuse the copy on file   Space: preview   Delete: remove   (files can be dropped on a row)</source>
-        <translation>回车：上传文件&#x3000;Ctrl+R：复用留存材料&#x3000;空格：预览&#x3000;Delete：移除&#x3000;（也可把文件拖到对应行）</translation>
+        <source>Enter: attach a file   {reuse}: reuse the copy on file   Space: preview   {remove}: remove   (files can be dropped on a row)</source>
+        <translation>回车：上传文件&#x3000;{reuse}：复用留存材料&#x3000;空格：预览&#x3000;{remove}：移除&#x3000;（也可把文件拖到对应行）</translation>
     </message>
     <message>
         <source>&amp;Attach...</source>
@@ -545,8 +564,8 @@
         <translation>复用留存材料</translation>
     </message>
     <message>
-        <source>copy on file (Ctrl+R to reuse)</source>
-        <translation>已有留存（Ctrl+R 复用）</translation>
+        <source>copy on file ({key} to reuse)</source>
+        <translation>已有留存（{key} 复用）</translation>
     </message>
     <message>
         <source>Attach a material</source>
@@ -634,8 +653,8 @@
         <translation>正在生成回执……</translation>
     </message>
     <message>
-        <source>Ctrl+P prints, Ctrl+S saves a PDF, F3 starts the next application.</source>
-        <translation>Ctrl+P 打印，Ctrl+S 另存为 PDF，F3 办理下一件。</translation>
+        <source>{print} prints, {save} saves a PDF, {new} starts the next application.</source>
+        <translation>{print} 打印，{save} 另存为 PDF，{new} 办理下一件。</translation>
     </message>
     <message>
         <source>The receipt could not be prepared. The application is saved; print it again from its detail page.</source>
@@ -693,12 +712,12 @@
         <translation>缺少材料</translation>
     </message>
     <message>
-        <source>Materials are missing: Ctrl+Enter issues a one-time notice listing everything still needed.</source>
-        <translation>材料不全：按 Ctrl+Enter 出具一次性告知单，列明仍需提交的全部材料。</translation>
+        <source>Materials are missing: {key} issues a one-time notice listing everything still needed.</source>
+        <translation>材料不全：按 {key} 出具一次性告知单，列明仍需提交的全部材料。</translation>
     </message>
     <message>
-        <source>Ctrl+Enter accepts the application and prints the receipt.</source>
-        <translation>按 Ctrl+Enter 受理申请并打印回执。</translation>
+        <source>{key} accepts the application and prints the receipt.</source>
+        <translation>按 {key} 受理申请并打印回执。</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.keys import key
 from counter_app.ui.preview import PdfPane
 from counter_app.ui.widgets import (
     button,
@@ -58,13 +59,15 @@ class DetailPage(QWidget):
         self.done = QLabel(self)
         self.done.setObjectName("detail_done")
         row = QHBoxLayout()
-        self.reprint_button = button(self.tr("&Reprint"), "Ctrl+P", self.reprint, self, "reprint")
-        self.supplement_button = button(
-            self.tr("&Supplement..."), "Ctrl+U", self.supplement, self, "supplement"
+        self.reprint_button = button(
+            self.tr("&Reprint"), key("reprint"), self.reprint, self, "reprint"
         )
-        self.void_button = button(self.tr("&Void..."), "Ctrl+D", self.ask_void, self, "void")
+        self.supplement_button = button(
+            self.tr("&Supplement..."), key("supplement"), self.supplement, self, "supplement"
+        )
+        self.void_button = button(self.tr("&Void..."), key("void"), self.ask_void, self, "void")
         self.save_button = button(
-            self.tr("Save as P&DF..."), "Ctrl+S", self.ask_save, self, "detail_save"
+            self.tr("Save as P&DF..."), key("detail_save"), self.ask_save, self, "detail_save"
         )
         self.save_button.setEnabled(False)
         for b in (self.reprint_button, self.save_button, self.supplement_button, self.void_button):

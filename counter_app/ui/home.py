@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.keys import key
 from counter_app.ui.services import Row
 from counter_app.ui.style import FORM_MAX_WIDTH
 from counter_app.ui.widgets import (
@@ -98,7 +99,7 @@ class HomePage(QWidget):
             self.tr("Receipt number, ID number, name or phone (scanner ready)")
         )
         self.search.setAccessibleName(self.tr("Search applications"))
-        self.search.setToolTip(with_shortcut(self.tr("Search applications"), "Ctrl+F"))
+        self.search.setToolTip(with_shortcut(self.tr("Search applications"), key("search")))
         self.search.setClearButtonEnabled(True)
         self.search.setMaximumWidth(FORM_MAX_WIDTH)  # a receipt number is not 1,900 px wide
         self.search.returnPressed.connect(self.run_search)
@@ -134,7 +135,7 @@ class HomePage(QWidget):
         self._layout()
         from PySide6.QtGui import QKeySequence, QShortcut
 
-        QShortcut(QKeySequence("Ctrl+F"), self, self.search.setFocus)
+        QShortcut(QKeySequence(key("search")), self, self.search.setFocus)
 
     def _layout(self) -> None:
         label = QLabel(self.tr("&Find:"), self)

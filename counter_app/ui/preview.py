@@ -10,6 +10,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from counter_app.ui.keys import key
 from counter_app.ui.widgets import button, open_once
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -56,7 +57,9 @@ class PreviewDialog(QDialog):
         self.resize(700, 800)
         box = QVBoxLayout(self)
         box.addWidget(self._content(path), 1)
-        box.addWidget(button(self.tr("Close"), "Esc", self.reject, self, "close_preview"))
+        box.addWidget(
+            button(self.tr("Close"), key("close_preview"), self.reject, self, "close_preview")
+        )
 
     def _content(self, path: Path) -> QWidget:
         suffix = path.suffix.lower()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.keys import key
 from counter_app.ui.widgets import button, error_label, error_message, show_error
 
 if TYPE_CHECKING:
@@ -87,12 +88,14 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("Idle logout after"), self.idle)
         form.addRow(self.tr("Language"), self.language)
         form.addRow("", self.large)
-        form.addRow("", button(self.tr("&Save"), "Ctrl+S", self.save, self, "settings_save"))
+        form.addRow(
+            "", button(self.tr("&Save"), key("settings_save"), self.save, self, "settings_save")
+        )
         platform = QGroupBox(self.tr("Online platform"), self)
         pform = QFormLayout(platform)
         pform.addRow(self.tr("Address"), self.portal)
         pform.addRow(self.tr("Enrollment code"), self.code)
-        pform.addRow("", button(self.tr("&Enroll"), "Ctrl+Shift+E", self.enroll, self, "enroll"))
+        pform.addRow("", button(self.tr("&Enroll"), key("enroll"), self.enroll, self, "enroll"))
         lists = QHBoxLayout()
         for title, widget in (
             (self.tr("Catalog on this terminal"), self.catalog),
@@ -204,7 +207,7 @@ class ClerkForm(QGroupBox):
             if isinstance(widget, QLineEdit):
                 widget.setPlaceholderText(label)
             row.addWidget(widget)
-        row.addWidget(button(self.tr("A&dd clerk"), "Ctrl+Shift+A", self._add, self, "add_clerk"))
+        row.addWidget(button(self.tr("A&dd clerk"), key("add_clerk"), self._add, self, "add_clerk"))
 
     def _add(self) -> None:
         self.add_requested.emit(

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -24,10 +25,11 @@ from PySide6.QtWidgets import (
 
 from counter_app.ui.app import Language, set_large_text
 from counter_app.ui.bridge import Operations
+from counter_app.ui.keys import key
 from counter_app.ui.login import LoginPage
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.services import Backend
-from counter_app.ui.widgets import error_message, open_once
+from counter_app.ui.widgets import error_message, open_once, take_focus
 
 if TYPE_CHECKING:
     from counter_app.ui.drafts import DraftStore
@@ -99,6 +101,8 @@ class Shell(QObject):
         self.window.statusBar().addPermanentWidget(self.sync_label)
         self.ops.busy_changed.connect(self._busy)
         language.changed.connect(self._language_changed)
+        self.help_key = QShortcut(QKeySequence(key("help")), self.window)
+        self.help_key.activated.connect(self.show_help)
 
     @cached_property
     def drafts(self) -> DraftStore:
@@ -119,6 +123,18 @@ class Shell(QObject):
         self.show_login()
         self.window.show()
         QTimer.singleShot(0, self, self._open)
+        QTimer.singleShot(0, self, self.take_focus)
+
+    def show_help(self) -> None:
+        """F1, on every page and on the login screen: the sheet of every key."""
+        from counter_app.ui.help_sheet import HelpSheet
+
+        HelpSheet.open_on(self.window)
+
+    def take_focus(self) -> None:
+        """The window makes itself active: with no window manager (a kiosk) nothing else
+        would, and no key would reach it until someone clicked it."""
+        take_focus(self.window)
 
     def _open(self) -> None:
         self.ops.store(self.backend.open, self._opened, self._open_failed)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.keys import key
 from counter_app.ui.widgets import button, error_label, error_message, open_once, show_error
 
 if TYPE_CHECKING:
@@ -68,11 +69,15 @@ class StatsPage(QWidget):
         top.addWidget(self.start)
         top.addWidget(QLabel(self.tr("To"), self))
         top.addWidget(self.end)
-        top.addWidget(button(self.tr("&Show"), "Ctrl+R", self.enter, self, "stats_refresh"))
+        top.addWidget(
+            button(self.tr("&Show"), key("stats_refresh"), self.enter, self, "stats_refresh")
+        )
         top.addStretch(1)
         top.addWidget(self.format)
         top.addWidget(
-            button(self.tr("&Export..."), "Ctrl+E", self.ask_export, self, "stats_export")
+            button(
+                self.tr("&Export..."), key("stats_export"), self.ask_export, self, "stats_export"
+            )
         )
         box = QVBoxLayout(self)
         box.addLayout(top)

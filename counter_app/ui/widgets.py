@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 
 from counter_app.ui.style import COLORS
 from forms.text import LocalizedError, Text
@@ -54,17 +54,28 @@ def with_shortcut(tooltip: str, shortcut: QKeySequence | str) -> str:
 def button(
     text: str, shortcut: str, slot: Callable[[], object], parent: QWidget, name: str
 ) -> QPushButton:
-    """A push button with a shortcut, shown in its tooltip, and an accessible name."""
-    btn = QPushButton(text, parent)
-    if shortcut:
-        btn.setShortcut(QKeySequence(shortcut))
-    key = shortcut or QKeySequence.mnemonic(text).toString()
-    if key:
-        btn.setToolTip(with_shortcut(text.replace("&", ""), key))
-    btn.setAccessibleName(text.replace("&", ""))
+    """A push button pressed by `shortcut` (take it from `keys.key`), which its label and
+    tooltip show, with an accessible name."""
+    btn = QPushButton(parent)
+    relabel(btn, text, shortcut)
     btn.setObjectName(name)
     btn.clicked.connect(slot)
     return btn
+
+
+def relabel(btn: QPushButton, text: str, shortcut: str) -> None:
+    """Set a button's words and key. setText() replaces a shortcut with the text's
+    mnemonic, so the key is set again after the text, every time."""
+    from counter_app.ui.keys import labelled, strip_mnemonic
+
+    if not shortcut:
+        btn.setText(text)  # no key of its own: its Alt mnemonic is what works
+        btn.setAccessibleName(strip_mnemonic(text))
+        return
+    btn.setText(labelled(text, shortcut))
+    btn.setShortcut(QKeySequence(shortcut))
+    btn.setToolTip(with_shortcut(strip_mnemonic(text), shortcut))
+    btn.setAccessibleName(strip_mnemonic(text))
 
 
 def action(text: str, shortcut: str, slot: Callable[[], object], parent: QWidget) -> QAction:
@@ -95,10 +106,31 @@ def show_error(label: QLabel, message: str) -> None:
 def open_once(dialog: QDialog) -> None:
     """Open a dialog window-modally without blocking (no exec(): scanners, timers and tests
     keep running) and delete it when it closes, so a hidden dialog can never take the
-    focus back later.
+    focus back later. When it closes, its window takes the focus back itself: with no
+    window manager (a kiosk) nobody else would, and every key would go nowhere.
 
     `QDialog.open(dialog)`, not `dialog.open()`: PySide6 6.12 binds only the two-argument
     `open(receiver, member)` on QPrintDialog (and QFileDialog), which hides QDialog's own, so
     the method call raised TypeError and no print dialog ever appeared."""
+    parent = dialog.parentWidget()
+    window = parent.window() if parent is not None else None
+    before = QApplication.focusWidget()
     dialog.finished.connect(dialog.deleteLater)
+    if window is not None:
+        dialog.finished.connect(lambda _code: take_focus(window, before))
     QDialog.open(dialog)
+
+
+def take_focus(window: QWidget, widget: QWidget | None = None) -> None:
+    """Make `window` the active window and give the focus to `widget` (when it still
+    lives in that window) or keep the window's own focus widget."""
+    from shiboken6 import isValid
+
+    if not isValid(window) or not window.isVisible():
+        return
+    window.raise_()
+    window.activateWindow()
+    if widget is not None and isValid(widget) and widget.window() is window:
+        widget.setFocus()
+    elif window.focusWidget() is None:
+        window.setFocus()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from counter_app.ui.keys import key
 from counter_app.ui.widgets import OK_COLOR, WARN_COLOR, button, error_message, set_text_color
 
 if TYPE_CHECKING:
@@ -63,16 +64,30 @@ class Workspace(QWidget):
         clerk = getattr(self.shell.session, "clerk_id", "")
         bar = QHBoxLayout()
         bar.addWidget(
-            button(self.tr("&Home"), "F2", lambda: self.show_page("home"), self, "nav_home")
+            button(
+                self.tr("&Home"), key("nav_home"), lambda: self.show_page("home"), self, "nav_home"
+            )
         )
         bar.addWidget(
-            button(self.tr("&New application"), "F3", self.new_application, self, "nav_new")
+            button(
+                self.tr("&New application"), key("nav_new"), self.new_application, self, "nav_new"
+            )
         )
         bar.addWidget(
-            button(self.tr("S&tatistics"), "F4", lambda: self.show_page("stats"), self, "nav_stats")
+            button(
+                self.tr("S&tatistics"),
+                key("nav_stats"),
+                lambda: self.show_page("stats"),
+                self,
+                "nav_stats",
+            )
         )
         settings = button(
-            self.tr("Setti&ngs"), "F9", lambda: self.show_page("settings"), self, "nav_settings"
+            self.tr("Setti&ngs"),
+            key("nav_settings"),
+            lambda: self.show_page("settings"),
+            self,
+            "nav_settings",
         )
         settings.setVisible(role == "admin")
         bar.addWidget(settings)
@@ -83,7 +98,7 @@ class Workspace(QWidget):
         bar.addWidget(
             button(
                 self.tr("&Log out"),
-                "Ctrl+L",
+                key("nav_logout"),
                 lambda: self.shell.logout("clerk"),
                 self,
                 "nav_logout",

@@ -81,7 +81,7 @@ def test_admin_switches_the_language_of_the_open_window(qtbot, shell: Shell) -> 
     old = shell.workspace
     press(qtbot, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: shell.workspace is not old, timeout=5_000)
-    assert shell.workspace.findChild(object, "nav_home").text() == "首页(&H)"
+    assert shell.workspace.findChild(object, "nav_home").text() == "首页  F2"
     assert shell.workspace.stack.currentWidget() is shell.workspace.settings
 
 

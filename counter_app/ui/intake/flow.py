@@ -1,6 +1,7 @@
 """The new-application flow: one page per step, walked with the keyboard alone.
 
-Ctrl+Enter goes forward (and on the review page accepts), Alt+Left goes back. Leaving a
+Ctrl+Enter goes forward (and on the review page accepts), Alt+Left goes back, Return moves
+to the next field and from the last one on (keys from `ui.keys`). Leaving a
 step checks it and shows every problem at its field at once. The `Draft` is saved as the
 clerk types (debounced, on a worker) and offered back after a crash; it pins the form
 version it started on.
@@ -14,8 +15,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -35,14 +37,15 @@ from counter_app.ui.intake.picker import ItemPicker
 from counter_app.ui.intake.result import ResultStep
 from counter_app.ui.intake.review import ReviewStep
 from counter_app.ui.intake.signature import SignatureStep
+from counter_app.ui.keys import key
 from counter_app.ui.style import FORM_MAX_WIDTH, LIST_MAX_WIDTH, limit_width
 from counter_app.ui.widgets import (
     button,
     error_label,
     error_message,
+    relabel,
     show_error,
     tr_text,
-    with_shortcut,
 )
 
 if TYPE_CHECKING:
@@ -118,8 +121,8 @@ class IntakeFlow(QWidget):
         self.crumbs = QLabel(self)
         self.crumbs.setObjectName("crumbs")
         self.problem = error_label(self, "flow_problem")
-        self.back_button = button(self.tr("&Back"), "Alt+Left", self.back, self, "back")
-        self.next_button = button(self.tr("&Next"), "Ctrl+Return", self.next, self, "next")
+        self.back_button = button(self.tr("&Back"), key("back"), self.back, self, "back")
+        self.next_button = button(self.tr("&Next"), key("next"), self.next, self, "next")
         nav = QHBoxLayout()
         nav.addWidget(self.back_button)
         nav.addStretch(1)
@@ -185,13 +188,7 @@ class IntakeFlow(QWidget):
         self.step_changed.emit(step)
 
     def _label_next(self, step: str) -> None:
-        """A button's setText() replaces its shortcut with the text's mnemonic, so the
-        Ctrl+Enter shortcut is set again after every relabel."""
-        self.next_button.setText(self._next_text(step))
-        self.next_button.setShortcut(QKeySequence("Ctrl+Return"))
-        self.next_button.setToolTip(
-            with_shortcut(self.next_button.text().replace("&", ""), "Ctrl+Return")
-        )
+        relabel(self.next_button, self._next_text(step), key("next"))
 
     def _next_text(self, step: str) -> str:
         if step != "review":
@@ -209,6 +206,31 @@ class IntakeFlow(QWidget):
         handler = handlers.get(self.step)
         if handler:
             handler()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Return moves on wherever it cannot mean a new line (a multi-line editor, the
+        materials table and the picker take it first): to the next field, and from the
+        last field of a page (or a page without fields) to the next step."""
+        plain = event.modifiers() in (
+            Qt.KeyboardModifier.NoModifier,
+            Qt.KeyboardModifier.KeypadModifier,
+        )
+        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or not plain:
+            super().keyPressEvent(event)
+            return
+        fields = self._fields()
+        current = QApplication.focusWidget()
+        if current in fields and current is not fields[-1]:
+            fields[fields.index(current) + 1].setFocus()
+        elif self.step in ("applicant", "form", "signature", "review"):
+            self.next()
+
+    def _fields(self) -> list[QWidget]:
+        if self.step == "applicant":
+            return list(self.applicant.edits.values())
+        if self.step == "form" and self.form is not None:
+            return [w for w in self.form.focus_widgets() if w.isVisibleTo(self.form)]
+        return []
 
     def back(self) -> None:
         order = list(STEPS)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.keys import key
 from counter_app.ui.widgets import ERROR_COLOR, button, set_text_color, tr_text
 
 LINE_TYPES = {"text", "number", "phone", "email", "resident_id", "uscc", "address", "date"}
@@ -110,7 +111,7 @@ class GroupEditor(QWidget):
         self.entries: list[tuple[QFrame, FormView]] = []
         self.rows = QVBoxLayout()
         self.add_button = button(
-            self.tr("&Add entry"), "Ctrl+Shift+A", self.add_entry, self, f"add_{spec.code}"
+            self.tr("&Add entry"), key("add_entry"), self.add_entry, self, f"add_{spec.code}"
         )
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)

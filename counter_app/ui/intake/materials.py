@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.keys import BY_NAME, key
 from counter_app.ui.widgets import button, error_label, open_once, show_error, tr_text
 
 
@@ -81,22 +82,22 @@ class MaterialsStep(QWidget):
         self.summary.setWordWrap(True)
         hint = QLabel(
             self.tr(
-                "Enter: attach a file   Ctrl+R: reuse the copy on file   "
-                "Space: preview   Delete: remove   (files can be dropped on a row)"
-            ),
+                "Enter: attach a file   {reuse}: reuse the copy on file   "
+                "Space: preview   {remove}: remove   (files can be dropped on a row)"
+            ).format(reuse=BY_NAME["reuse"].shown(), remove=BY_NAME["remove"].shown()),
             self,
         )
         hint.setWordWrap(True)
         buttons = QHBoxLayout()
         buttons.addWidget(
-            button(self.tr("&Attach..."), "Ctrl+O", self.attach_current, self, "attach")
+            button(self.tr("&Attach..."), key("attach"), self.attach_current, self, "attach")
         )
         self.reuse_button = button(
-            self.tr("&Reuse copy on file"), "Ctrl+R", self.reuse_current, self, "reuse"
+            self.tr("&Reuse copy on file"), key("reuse"), self.reuse_current, self, "reuse"
         )
         buttons.addWidget(self.reuse_button)
         buttons.addWidget(
-            button(self.tr("Pre&view"), "Ctrl+Shift+V", self.preview_current, self, "preview")
+            button(self.tr("Pre&view"), key("preview"), self.preview_current, self, "preview")
         )
         buttons.addStretch(1)
         box = QVBoxLayout(self)
@@ -176,7 +177,7 @@ class MaterialsStep(QWidget):
         if spec.code in self.reuse:
             return self.tr("reused copy on file")
         if spec.code in self.available:
-            return self.tr("copy on file (Ctrl+R to reuse)")
+            return self.tr("copy on file ({key} to reuse)").format(key=BY_NAME["reuse"].shown())
         return "-"
 
     def missing(self) -> list[Any]:
@@ -324,7 +325,11 @@ class SupplementDialog(QDialog):
         self.materials = MaterialsStep(self)
         self.materials.set_materials(specs, specs, None)
         self.submit = button(
-            self.tr("&Accept with these"), "Ctrl+Return", self._submit, self, "supplement_submit"
+            self.tr("&Accept with these"),
+            key("supplement_submit"),
+            self._submit,
+            self,
+            "supplement_submit",
         )
         box = QVBoxLayout(self)
         box.addWidget(self.materials, 1)

@@ -62,9 +62,9 @@ class ItemPicker(QWidget):
         self._items: list[tuple[Any, str]] = []
         self._recent: set[str] = set()
         self.filter.textChanged.connect(self._refilter)
-        self.filter.returnPressed.connect(self._take)
         self.filter.installEventFilter(self)
-        self.list.itemActivated.connect(lambda _i: self._take())
+        self.list.installEventFilter(self)
+        self.list.itemDoubleClicked.connect(lambda _i: self._take())
 
     def set_items(self, items: Iterable[Any], recent: list[str]) -> None:
         self._recent = set(recent)
@@ -92,9 +92,16 @@ class ItemPicker(QWidget):
             self.chosen.emit(row.data(Qt.ItemDataRole.UserRole))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Up/Down in the filter box move the highlight, so the hands stay on the keys."""
-        if watched is self.filter and isinstance(event, QKeyEvent):
+        """Up/Down in the filter box move the highlight, so the hands stay on the keys.
+        Return takes the item and is used up here: passed on, it would move the cursor on
+        the applicant page it opens."""
+        if watched in (self.filter, self.list) and isinstance(event, QKeyEvent):
             if event.type() != QEvent.Type.KeyPress:
+                return False
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._take()
+                return True
+            if watched is not self.filter:
                 return False
             step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()))
             if step and self.list.count():

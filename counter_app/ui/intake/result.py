@@ -15,6 +15,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from counter_app.ui.keys import BY_NAME, key
 from counter_app.ui.preview import PdfPane
 from counter_app.ui.widgets import button, error_message, open_once
 
@@ -42,9 +43,11 @@ class ResultStep(QWidget):
         self.pane = PdfPane(self)
         self.message = QLabel(self)
         self.message.setObjectName("result_message")
-        self.print_button = button(self.tr("&Print..."), "Ctrl+P", self.print_pdf, self, "print")
+        self.print_button = button(
+            self.tr("&Print..."), key("print"), self.print_pdf, self, "print"
+        )
         self.save_button = button(
-            self.tr("&Save as PDF..."), "Ctrl+S", self.ask_save, self, "save_pdf"
+            self.tr("&Save as PDF..."), key("save_pdf"), self.ask_save, self, "save_pdf"
         )
         row = QHBoxLayout()
         row.addWidget(self.print_button)
@@ -78,7 +81,13 @@ class ResultStep(QWidget):
         self.pdf = pdf
         self.pane.show_pdf(pdf)
         self.message.setText(
-            self.tr("Ctrl+P prints, Ctrl+S saves a PDF, F3 starts the next application.")
+            self.tr(
+                "{print} prints, {save} saves a PDF, {new} starts the next application."
+            ).format(
+                print=BY_NAME["print"].shown(),
+                save=BY_NAME["save_pdf"].shown(),
+                new=BY_NAME["nav_new"].shown(),
+            )
         )
         self.print_button.setEnabled(True)
         self.save_button.setEnabled(True)

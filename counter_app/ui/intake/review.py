@@ -9,6 +9,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
+from counter_app.ui.keys import BY_NAME
 from counter_app.ui.widgets import tr_text
 
 
@@ -106,13 +107,15 @@ class ReviewStep(QWidget):
         if missing:
             self.outcome.setText(
                 self.tr(
-                    "Materials are missing: Ctrl+Enter issues a one-time notice "
+                    "Materials are missing: {key} issues a one-time notice "
                     "listing everything still needed."
-                )
+                ).format(key=BY_NAME["next"].shown())
             )
         else:
             self.outcome.setText(
-                self.tr("Ctrl+Enter accepts the application and prints the receipt.")
+                self.tr("{key} accepts the application and prints the receipt.").format(
+                    key=BY_NAME["next"].shown()
+                )
             )
         return text
 

@@ -19,6 +19,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from counter_app.ui.keys import key
 from counter_app.ui.widgets import button
 
 PNG_SIZE = QSize(600, 200)
@@ -160,7 +161,11 @@ class SignatureStep(QWidget):
         )
         note.setWordWrap(True)
         self.clear_button = button(
-            self.tr("C&lear signature"), "Ctrl+Shift+L", self.pad.clear, self, "clear_signature"
+            self.tr("C&lear signature"),
+            key("clear_signature"),
+            self.pad.clear,
+            self,
+            "clear_signature",
         )
         row = QHBoxLayout()
         row.addWidget(self.clear_button)
