@@ -15,6 +15,12 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from counter_app.ui.shell import Shell
 from sync.receipt_numbers import display_receipt_no
+from tests.escpos_capture import (
+    QR_STORE,
+    check_receipt_stream,
+    loopback_printer,
+    printer_that_is_off,
+)
 from tests.ui.helpers import press
 from tests.ui.test_intake import CTRL, answer_form, fill_applicant, next_step, start_intake
 
@@ -97,3 +103,39 @@ def test_cancelling_the_print_dialog_prints_nothing(qtbot, shell: Shell, tmp_pat
         qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not (tmp_path / "never.pdf").exists()
     assert "Printed" not in shell.workspace.intake.result.message.text()
+
+
+def test_ctrl_p_prints_on_the_configured_thermal_printer_without_a_dialog(
+    qtbot, shell: Shell, data_dir: Path
+) -> None:
+    from counter_app.config import load_config
+
+    with loopback_printer() as printer:
+        shell.config = load_config({"data_dir": str(data_dir), "printer": printer.spec}, env={})
+        number = issue_notice(qtbot, shell)
+        result = shell.workspace.intake.result
+        with qtbot.waitSignal(result.printed, timeout=15_000):
+            press(qtbot, Qt.Key.Key_P, CTRL)
+        stream = printer.wait_job()
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, QPrintDialog)]
+    check_receipt_stream(stream, "一次性告知书", number, ["张*丰", "需补正材料"])
+    assert printer.spec.partition(":")[2] in result.message.text()
+
+
+def test_a_thermal_printer_that_is_off_is_told_and_printing_again_works(
+    qtbot, shell: Shell, data_dir: Path
+) -> None:
+    from counter_app.config import load_config
+
+    with printer_that_is_off() as spec:
+        shell.config = load_config({"data_dir": str(data_dir), "printer": spec}, env={})
+        issue_notice(qtbot, shell)
+        result = shell.workspace.intake.result
+        press(qtbot, Qt.Key.Key_P, CTRL)
+        qtbot.waitUntil(lambda: "printer failed" in result.message.text(), timeout=15_000)
+    assert result.print_button.isEnabled()  # the clerk can try again once it is on
+    with loopback_printer() as printer:  # switched on: the same key prints
+        shell.config = load_config({"data_dir": str(data_dir), "printer": printer.spec}, env={})
+        with qtbot.waitSignal(result.printed, timeout=15_000):
+            press(qtbot, Qt.Key.Key_P, CTRL)
+        assert QR_STORE in printer.wait_job()

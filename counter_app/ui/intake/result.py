@@ -159,7 +159,7 @@ class ResultStep(QWidget):
         actor = str(getattr(self.shell.session, "clerk_id", ""))
         self.print_button.setEnabled(False)
         self.message.setText(self.tr("Printing on {printer}...").format(printer=str(spec)))
-        self.shell.ops.io(
+        self.shell.ops.store(  # it reads and audits the application: the storage thread
             lambda: self.shell.backend.print_receipt(no, spec, paper, actor=actor),
             lambda _r: self._printed(str(spec)),
             self._print_failed,

@@ -13,6 +13,7 @@ import pytest
 from counter_app.cli import main
 from counter_app.terminal import Terminal
 from sync.receipt_numbers import display_receipt_no, new_receipt_no
+from tests.escpos_capture import check_receipt_stream, loopback_printer, printer_that_is_off
 
 APPLICANT = {
     "kind": "person",
@@ -117,3 +118,63 @@ def test_a_missing_font_is_one_clear_line_and_the_receipt_prints_after_repair(
     monkeypatch.undo()
     assert _run(terminal, "receipt", number, "--out", str(out)) == 0
     assert "duplicate" not in capsys.readouterr().out  # the failed attempt was no copy
+
+
+def test_receipt_print_goes_to_the_configured_thermal_printer(
+    terminal: Terminal, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = display_receipt_no(_accept(terminal))
+    with loopback_printer() as printer:
+        monkeypatch.setenv("COUNTER_PRINTER", printer.spec)
+        assert _run(terminal, "receipt", number, "--print") == 0
+        stream = printer.wait_job()
+    check_receipt_stream(stream, "受理回执", number, ["南昌市民中心", "王*明"])
+    assert printer.spec.partition(":")[2] in capsys.readouterr().out  # says where it went
+    with loopback_printer() as printer:  # the next copy is a duplicate, on paper too
+        monkeypatch.setenv("COUNTER_PRINTER", printer.spec)
+        assert _run(terminal, "receipt", number, "--print") == 0
+        assert "副本".encode("gb18030") in printer.wait_job()
+    assert "(duplicate)" in capsys.readouterr().out
+
+
+def test_receipt_print_without_a_printer_says_what_to_do(
+    terminal: Terminal, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COUNTER_PRINTER", "pdf")
+    number = _accept(terminal)
+    assert _run(terminal, "receipt", number, "--print") == 2
+    err = capsys.readouterr().err
+    assert "No printer is configured" in err and "--out" in err
+
+
+def test_receipt_print_to_a_printer_that_is_off_is_one_clear_line(
+    terminal: Terminal, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    number = _accept(terminal)
+    with printer_that_is_off() as spec:
+        monkeypatch.setenv("COUNTER_PRINTER", spec)
+        assert _run(terminal, "receipt", number, "--print") == 2
+    err = capsys.readouterr().err.strip()
+    assert "receipt printer failed" in err and "\n" not in err
+
+
+def test_receipt_print_goes_to_the_configured_cups_queue_on_the_configured_paper(
+    terminal: Terminal, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No CUPS runs here: a fake `lp` first on PATH keeps what it was sent.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    lp = bin_dir / "lp"
+    lp.write_text(
+        f'#!/bin/sh\necho "$@" > "{tmp_path}/args"\ncat > "{tmp_path}/job.pdf"\n'
+        'echo "request id is Hall-4"\n'
+    )
+    lp.chmod(lp.stat().st_mode | stat.S_IXUSR)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setenv("COUNTER_PRINTER", "cups:Hall")
+    monkeypatch.setenv("COUNTER_PAPER", "80mm")
+    assert _run(terminal, "receipt", _accept(terminal), "--print") == 0
+    assert "-d Hall" in (tmp_path / "args").read_text()
+    job = pdfium.PdfDocument((tmp_path / "job.pdf").read_bytes())
+    assert round(job[0].get_size()[0] / 72 * 25.4) == 80
+    assert "受理回执" in _text(tmp_path / "job.pdf")
