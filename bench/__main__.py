@@ -22,7 +22,15 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import bench_gui, bench_portal, bench_receipt, bench_store, bench_sync, gen_db
+from bench import (
+    bench_clerk,
+    bench_gui,
+    bench_portal,
+    bench_receipt,
+    bench_store,
+    bench_sync,
+    gen_db,
+)
 from bench.core import CACHE, Context, Result, Sizes, table
 
 BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
@@ -34,6 +42,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "sync": bench_sync.push_and_pull,
     "portal": bench_portal.ingest,
     "memory": bench_gui.memory,
+    "clerk": bench_clerk.clerk,
 }
 
 

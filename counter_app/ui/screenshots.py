@@ -138,6 +138,7 @@ def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
     wait(lambda: shell.ops.pending == 0)
     shot("14-large-text")
     uiapp.set_large_text(app, False)
+    language.set("en")  # removes this run's translators: the next run may be in English
     shell.window.close()
     shell.shutdown()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

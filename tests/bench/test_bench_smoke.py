@@ -102,6 +102,20 @@ def test_window_benchmarks(name: str, cache: Path) -> None:
     assert any((cache / bench_gui.PYCACHE).rglob("shell*.pyc"))
 
 
+@pytest.mark.gui
+def test_clerk_benchmark_walks_an_intake_by_keys(cache: Path) -> None:
+    results = _run("clerk", cache)
+    assert [r.metric.split(",")[0].split(" of ")[0] for r in results] == [
+        "key response p99",
+        "F3 to receipt preview less typing",
+        "extra keys per field group",
+        "field groups within 2 extra keys",
+        "steps that needed the mouse",
+    ]
+    assert results[-1].value == 0  # the keyboard alone took the item to its receipt
+    assert results[0].baseline is not None and results[1].baseline is not None
+
+
 def test_a_failing_benchmark_is_an_error_row_and_exit_1(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -152,3 +166,13 @@ def test_no_postgres_binaries_means_sqlite_only(
     monkeypatch.setattr(bench_portal, "PG_BIN", tmp_path / "nowhere")
     with bench_portal.postgres_database() as url:
         assert url is None
+
+
+@pytest.mark.gui
+def test_a_clerk_child_that_fails_is_reported_with_its_error(tmp_path: Path) -> None:
+    from bench import bench_clerk
+    from counter_app.ops import demo
+
+    data_dir = demo.prepare(tmp_path / "demo", with_portal=False).data_dir
+    with pytest.raises(RuntimeError, match=r"clerk child failed (?s:.*)NO-SUCH-ITEM"):
+        bench_clerk.child(Path(data_dir), 0, ["NO-SUCH-ITEM"], timeout=120)

@@ -163,7 +163,7 @@ class CasePanel(QFrame):
         v["materials"].setText("\n".join(self._row(m) for m in case.materials) or none)
         v["promised"].setText(self._promised(case))
         v["fee"].setText(self._fee(case.fee))
-        v["missing"].setText("\n".join(case.missing) or (self.tr("nothing") if case.item else ""))
+        v["missing"].setText("\n".join(case.missing) or (self.tr("nothing") if case.item else DASH))
         v["missing"].setProperty("role", "missing" if case.missing else "done")
         v["missing"].style().polish(v["missing"])  # the colour follows the property
 
@@ -173,14 +173,14 @@ class CasePanel(QFrame):
 
     def _promised(self, case: Case) -> str:
         if case.promised is None:
-            return ""
+            return DASH
         if case.missing:
             return self.tr("{date} if complete today").format(date=case.promised.isoformat())
         return case.promised.isoformat()
 
     def _fee(self, fee: str) -> str:
         if not fee:
-            return ""
+            return DASH
         return self.tr("free") if float(fee) == 0 else f"¥{fee}"
 
     def text(self) -> str:

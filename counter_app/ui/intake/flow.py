@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui.drafts import STEPS, Draft
+from counter_app.ui.intake import keyflow
 from counter_app.ui.intake.applicant import ApplicantStep
 from counter_app.ui.intake.autosave import DraftKeeper
 from counter_app.ui.intake.case_panel import CasePanel
@@ -114,7 +115,7 @@ class IntakeFlow(QWidget):
             "result": self.result,
         }
         limit_width(FORM_MAX_WIDTH, self.applicant)
-        limit_width(LIST_MAX_WIDTH, self.picker)
+        limit_width(LIST_MAX_WIDTH, self.picker, self.materials)
         self.stack = QStackedWidget(self)
         for page in self.steps.values():
             self.stack.addWidget(page)
@@ -129,6 +130,7 @@ class IntakeFlow(QWidget):
         nav.addWidget(self.next_button)
         self.case = CasePanel(self)  # the application at a glance, beside every step
         self.hint = NextHint(self)  # what to do next, naming the real key
+        self.review.outcome.hide()  # the hint says it, with the key read from the button
         middle = QHBoxLayout()
         middle.addWidget(self.stack, 1)
         middle.addWidget(self.case)
@@ -143,6 +145,7 @@ class IntakeFlow(QWidget):
         self.applicant.identifier_valid.connect(self._ask_prefill)
         self.materials.changed.connect(self._touched)
         self.materials.changed.connect(lambda: show_error(self.problem, ""))
+        self.materials.changed.connect(lambda: keyflow.to_next_missing(self.materials))
         self.signature.pad.changed.connect(self._touched)
 
     # -- steps ----------------------------------------------------------------------------
@@ -181,7 +184,9 @@ class IntakeFlow(QWidget):
         if focus:
             focus()
         elif step == "form" and self.form is not None and self.form.focus_widgets():
-            self.form.focus_widgets()[0].setFocus()
+            target = keyflow.first_empty(self.form.focus_widgets())  # past carried-over ones
+            if target is not None:
+                target.setFocus()
         if step in ("signature", "review"):
             self._show_review()  # the citizen checks it all on their screen before signing
         self._follow()
