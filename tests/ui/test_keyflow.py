@@ -28,9 +28,7 @@ def test_form_opens_past_the_fields_carried_from_the_applicant(qtbot, shell: She
     assert form.rows["reason"].value() == "first"
 
 
-def test_next_enter_attaches_the_next_missing_material(
-    qtbot, shell: Shell, tmp_path: Path
-) -> None:
+def test_next_enter_attaches_the_next_missing_material(qtbot, shell: Shell, tmp_path: Path) -> None:
     start_intake(qtbot, shell)
     fill_applicant(qtbot, shell)
     answer_form(qtbot, shell)
