@@ -165,3 +165,72 @@ def test_every_api_route_with_every_kind_of_caller(
                 assert check(reply), (caller, route, reply.text)
                 walked += 1
     assert walked == len(CALLERS) * len(expected)
+
+
+def documented_office_routes() -> set[tuple[str, str]]:
+    """(method, path with {} for parameters) of the back-office table's /office rows."""
+    text = DOC.read_text("utf-8").split("| back-office form or page |", 1)[1].split("\n\n")[0]
+    found = set()
+    for methods, path in re.findall(r"`((?:GET|POST)(?:/POST)?) (/office[^`]*)`", text):
+        for method in methods.split("/"):
+            found.add((method.lower(), re.sub(r"\{[^}]*\}", "{}", path)))
+    return found
+
+
+def _office_routes() -> set[tuple[str, str]]:
+    """What the back office's router serves (mounted on the app by `pages.web.install`)."""
+    from portal.pages.office import router
+
+    served = set()
+    for route in router.routes:
+        for method in set(getattr(route, "methods", ())) - {"HEAD"}:
+            served.add((method.lower(), re.sub(r"\{[^}]*\}", "{}", getattr(route, "path", ""))))
+    return served
+
+
+def test_every_back_office_form_with_a_session_none_and_a_revoked_one(
+    owner: Window, staff_user: str
+) -> None:
+    from portal.pages import staff
+    from tests.security.conftest import STAFF, STAFF_PASSWORD, staff_login, web
+
+    assert documented_office_routes() == _office_routes(), "review the new form in the doc"
+    scan = pdf("office walk", 5000)
+    taken = owner.take("office walk", scan=[scan])
+    owner.sync()
+    sha, receipt = hashlib.sha256(scan).hexdigest(), taken.receipt_no
+    posts = {
+        f"/office/a/{receipt}/status": {"status": "under_review", "note": "收到"},
+        "/office/limits": {"service_code": "SYNC-001", "days": "7"},
+    }
+    pages = ["/office", f"/office/a/{receipt}", f"/office/files/{sha}", "/office/limits"]
+    with web(owner.portal) as browser:
+        assert staff_login(browser, STAFF, STAFF_PASSWORD).status_code == 303
+        cookie = browser.cookies[staff.SESSION_COOKIE]
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', browser.get("/office").text)
+        assert csrf
+        for path in pages:
+            assert browser.get(path).status_code == 200, path
+        for path, form in posts.items():
+            assert browser.post(path, data=form | {"csrf": csrf.group(1)}).status_code == 303
+        assert owner.terminal.intake.get(receipt).status == "received"  # not pulled yet
+        out = browser.post("/office/logout", data={"csrf": csrf.group(1)})
+        assert out.status_code == 303
+    with owner.api() as api:
+        assert api.get(f"/applications/{receipt}").json()["status"] == "under_review"
+    for kind, held in (("none", None), ("revoked", cookie)):
+        with web(owner.portal) as browser:
+            if held:
+                browser.cookies.set(staff.SESSION_COOKIE, held)
+            for path in pages:
+                reply = browser.get(path)
+                assert (reply.status_code, reply.headers["location"]) == (303, "/office/login"), (
+                    kind,
+                    path,
+                )
+            for path, form in posts.items():
+                form = form | {"status": "approved", "days": "9", "csrf": csrf.group(1)}
+                assert browser.post(path, data=form).status_code == 303
+                assert browser.post(path, data=form).headers["location"] == "/office/login"
+    with owner.api() as api:
+        assert api.get(f"/applications/{receipt}").json()["status"] == "under_review"
