@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from forms.text import Text
-from portal import enrollment, services
+from portal import accesslog, enrollment, services
 from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, PortalError, TooLarge, Unauthorized
@@ -50,7 +50,7 @@ CUT_OFF = Text(
     "上传中断，请从已收到的位置继续。", "The upload was cut off: resume from what we hold."
 )
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorReply} for code in (400, 401, 403, 404, 409, 413, 422, 503)
+    code: {"model": ErrorReply} for code in (400, 401, 403, 404, 409, 413, 422, 429, 503)
 }
 OCTETS: dict[str, Any] = {"requestBody": {"content": {"application/octet-stream": {"schema": {}}}}}
 
@@ -217,6 +217,7 @@ Caller = Annotated[TerminalInfo, Depends(_caller)]
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API app on `settings` (database migrated on creation)."""
     settings = settings or Settings()
+    accesslog.install()  # tracking codes never reach the access log
     db = Database(settings.db_url, settings.busy_timeout_ms)
     store = MaterialStore(db, settings)
     app = FastAPI(title="Service platform sync API", version="1", responses=ERRORS)
@@ -258,7 +259,7 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
     @app.post(f"{API_PREFIX}/push", responses=PUSH_LINKS)
     def push(req: PushRequest, term: Caller) -> PushReply:
         hashes = [h for a in req.applications for h in a.files()]
-        known = set(hashes) - set(store.missing(hashes)) if hashes else set()
+        known = set(hashes) - set(store.missing(hashes, term.hall)) if hashes else set()
         return services.push(db, term, req, known, settings.event_clock_tolerance)
 
     @app.get(f"{API_PREFIX}/applications/{{receipt_no}}", responses=APPLICATION_LINKS)
@@ -271,13 +272,13 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
 
     @app.post(f"{API_PREFIX}/materials/missing", responses=MISSING_LINKS)
     def missing(req: MissingRequest, term: Caller) -> MissingReply:
-        return MissingReply(missing=store.missing(req.hashes))
+        return MissingReply(missing=store.missing(req.hashes, term.hall))
 
     @app.get(f"{API_PREFIX}/materials/{{sha256}}", responses=UPLOAD_LINKS)
     def upload_state(
         sha256: Sha256, term: Caller, total: Annotated[int | None, Query(ge=0)] = None
     ) -> UploadState:
-        return store.state(sha256, total)
+        return store.state(sha256, total, term)
 
     @app.put(f"{API_PREFIX}/materials/{{sha256}}", openapi_extra=OCTETS, responses=UPLOAD_LINKS)
     async def upload_chunk(
@@ -293,4 +294,4 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
             data = await request.body()
         except ClientDisconnect:  # the terminal went away mid-chunk: normal, it resumes later
             raise Invalid(CUT_OFF) from None
-        return await run_in_threadpool(store.put_chunk, sha256, offset, total, data)
+        return await run_in_threadpool(store.put_chunk, sha256, offset, total, data, term)

@@ -11,6 +11,7 @@ the same text to the operator.
     ├── EnrollRefused              400/410 code_unknown / code_expired / code_used
     ├── OffsetMismatch             409 offset_mismatch (+ bytes received)
     ├── TooLarge                   413 too_large
+    ├── QuotaExceeded              429 upload_quota (+ Retry-After)
     ├── ChecksumMismatch           422 checksum_mismatch
     └── Busy                       503 busy (+ Retry-After)
 """
@@ -117,6 +118,25 @@ class TooLarge(PortalError):
                 f"{what.en} too large: {size} bytes; the platform accepts at most {limit} bytes.",
             )
         )
+
+
+class QuotaExceeded(PortalError):
+    """Too many unfinished uploads (or bytes declared by them) for one terminal: finish
+    or let expire some first. The terminal's client backs off and retries (429)."""
+
+    status_code = 429
+    code = ErrorCode.UPLOAD_QUOTA
+
+    def __init__(self, open_now: int, max_open: int, max_bytes: int) -> None:
+        super().__init__(
+            Text(
+                f"未完成的上传过多（{open_now} 个；上限 {max_open} 个、共 {max_bytes} 字节），"
+                "请先完成已开始的上传。",
+                f"Too many unfinished uploads ({open_now}; at most {max_open}, "
+                f"{max_bytes} bytes in all): finish those first.",
+            )
+        )
+        self.retry_after = 60
 
 
 class ChecksumMismatch(PortalError):

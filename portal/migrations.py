@@ -172,9 +172,34 @@ def v2_event_senders(conn: Connection) -> None:
         conn.execute(text("ALTER TABLE status_events ALTER COLUMN event_id TYPE VARCHAR(100)"))
 
 
+def v3_material_holders(conn: Connection) -> None:
+    """Which halls hold which files (uploaded whole by one of their terminals), so the
+    platform never tells one hall about another's files; filled from the applications
+    already stored (their materials and signatures)."""
+    md = MetaData()
+    holders = Table(
+        "material_holders", md,
+        Column("sha256", String(64), nullable=False),
+        Column("hall", String(200), nullable=False),
+        _ts("held_since"),
+        PrimaryKeyConstraint("sha256", "hall"),
+    )  # fmt: skip
+    md.create_all(conn)
+    known = text(
+        "SELECT DISTINCT m.sha256, a.hall FROM application_materials m"
+        " JOIN applications a ON a.uuid = m.uuid UNION"
+        " SELECT DISTINCT signature, hall FROM applications WHERE signature IS NOT NULL"
+    )
+    rows = [{"sha256": r[0], "hall": r[1], "held_since": datetime.now(UTC).isoformat()}
+            for r in conn.execute(known)]  # fmt: skip
+    if rows:
+        conn.execute(insert(holders), rows)
+
+
 MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (1, "initial", v1_initial),
     (2, "status event senders", v2_event_senders),
+    (3, "material holders per hall", v3_material_holders),
 )
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 

@@ -21,7 +21,7 @@ from portal import audit_heads
 from portal import events as events_
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
-from portal.errors import Invalid, NotFound, OtherHall
+from portal.errors import Invalid, NotFound
 from portal.feed import changes, publish_catalog
 from sync.protocol import (
     ApplicationIn,
@@ -260,10 +260,14 @@ def _find(conn: Connection, db: Database, receipt_no: str) -> Row[Any]:
     compact = "".join(receipt_no.split()).replace("-", "").upper()
     row = conn.execute(select(apps).where(apps.c.receipt_no.in_([receipt_no, compact]))).first()
     if row is None:
-        raise NotFound(
-            Text(f"平台上没有受理编号 {receipt_no}。", f"No application {receipt_no} here.")
-        )
+        raise _no_such(receipt_no)
     return row
+
+
+def _no_such(receipt_no: str) -> NotFound:
+    return NotFound(
+        Text(f"平台上没有受理编号 {receipt_no}。", f"No application {receipt_no} here.")
+    )
 
 
 def set_status(db: Database, receipt_no: str, status: str, note: str = "") -> StatusChange:
@@ -301,11 +305,13 @@ def set_status(db: Database, receipt_no: str, status: str, note: str = "") -> St
 
 
 def get_application(db: Database, term: TerminalInfo, receipt_no: str) -> ApplicationState:
-    """What the platform holds for `receipt_no`; another hall's application is refused."""
+    """What the platform holds for `receipt_no`. Another hall's application is answered
+    exactly as one that does not exist (404), so a terminal cannot learn which numbers
+    other halls have issued."""
     with db.begin() as conn:
         row = _find(conn, db, receipt_no)
         if row.hall != term.hall:
-            raise OtherHall()
+            raise _no_such(receipt_no)
         mats = db.t("application_materials")
         pairs = conn.execute(
             select(mats.c.material_code, mats.c.sha256).where(mats.c.uuid == row.uuid)

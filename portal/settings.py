@@ -36,6 +36,11 @@ class Settings:
     max_chunk_bytes: int = 4 * 1024 * 1024
     #: Any request body over this is refused with 413 as it streams in (JSON or chunk).
     max_request_bytes: int = 16 * 1024 * 1024
+    #: Unfinished uploads one terminal may have open, and the bytes they may declare.
+    max_open_uploads: int = 8
+    max_upload_bytes_in_flight: int = 256 * 1024 * 1024
+    #: An unfinished upload untouched this long is deleted (the terminal starts again).
+    partial_upload_ttl: timedelta = timedelta(days=3)
     enroll_code_ttl: timedelta = timedelta(hours=24)
     #: Changes returned by one pull; the terminal asks again while `more` is true.
     changes_page: int = 200

@@ -106,6 +106,7 @@ class ErrorCode(StrEnum):
     CODE_EXPIRED = "code_expired"
     CODE_USED = "code_used"
     TOO_LARGE = "too_large"
+    UPLOAD_QUOTA = "upload_quota"
     OFFSET_MISMATCH = "offset_mismatch"
     CHECKSUM_MISMATCH = "checksum_mismatch"
     BUSY = "busy"

@@ -7,6 +7,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from forms.text import Text
 from portal.db import Database
@@ -18,7 +19,19 @@ OpenDb = Callable[[argparse.Namespace], Database]
 
 
 def _password(args: argparse.Namespace) -> str:
-    """From stdin with --password-stdin (scripts), else asked twice without echo."""
+    """From stdin with --password-stdin or from a file with --password-file (scripts),
+    else asked twice without echo; never from the command line, which every local
+    account can read in the process list."""
+    if args.password_file:
+        try:
+            return str(Path(args.password_file).read_text("utf-8").splitlines()[0])
+        except (OSError, IndexError, UnicodeDecodeError):
+            raise Invalid(
+                Text(
+                    f"无法从 {args.password_file} 读取密码。",
+                    f"Cannot read a password from {args.password_file}.",
+                )
+            ) from None
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     first = getpass.getpass("Password / 密码: ")
@@ -50,6 +63,7 @@ def add_commands(add_parser: AddParser, open_db: OpenDb) -> None:
     p.add_argument("username")
     p.add_argument("--name", default="", help="display name")
     p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--password-file", type=Path, help="read the password from this file's 1st line")
     p.set_defaults(func=staff_cmd)
     p = add_parser("item-limit", "set an item's time limit in working days (or --clear)")
     p.add_argument("item")

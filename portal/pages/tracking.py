@@ -28,10 +28,9 @@ from portal.db import Database
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date
 from printing.errors import PayloadError
 from printing.qr_payload import code_matches, compact_crockford, verify_payload
+from sync.receipt_numbers import receipt_terminal_id
 from sync.statuses import LABELS, SETTLED, Status
 
-#: Receipt numbers are DDD TTTT SSS C: the terminal's ID is characters 3-6.
-TERMINAL_SLICE = slice(3, 7)
 RECEIPT_CHARS = 11
 _DUMMY_SECRET = bytes(32)
 
@@ -186,7 +185,7 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
 def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: str) -> Tracking:
     """The receipt as its signed payload proves it; PayloadError when it does not."""
     terms = db.t("terminals")
-    tid = compact[TERMINAL_SLICE]
+    tid = receipt_terminal_id(compact) or ""  # "" (no terminal) when the check fails
     term = conn.execute(select(terms).where(terms.c.terminal_id == tid)).first()
     if term is None:
         code_matches(_DUMMY_SECRET, compact, code)

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from forms.text import Text
 from portal.pages.lockout import Lockout
@@ -18,6 +19,24 @@ from portal.pages.ratelimit import Limit
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
+#: Bidirectional controls (LRM/RLM/ALM, embeddings, overrides, isolates): in applicant data
+#: an RTL override makes "exe.pdf" read as "fdp.exe" and reorders what follows it. Every
+#: value a page prints shows them as a visible [U+202E] instead of obeying them.
+BIDI_CONTROLS = {
+    code: f"[U+{code:04X}]"
+    for code in (0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A))
+}
+
+
+def neutralise(value: Any) -> Any:
+    """A printed value with its bidirectional controls made visible (Jinja's finalize:
+    it runs on every {{ ... }} before escaping; the templates' own markup is left alone)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return value.translate(BIDI_CONTROLS)
+    return value
+
+
+templates.env.finalize = neutralise
 
 #: Every page: never cached (statuses change, URLs carry codes), never framed, and the code
 #: in the address never leaks to another site through the Referer header.

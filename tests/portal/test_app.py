@@ -116,7 +116,9 @@ def test_upload_over_limit_is_413_with_clear_text(
     assert missing.json() == {"missing": []}
 
 
-def test_other_halls_application_is_403(server: BackgroundServer, http: httpx.Client) -> None:
+def test_other_halls_application_is_404_like_a_missing_one(
+    server: BackgroundServer, http: httpx.Client
+) -> None:
     from tests.portal.test_services import SHA, app, rn
 
     east = enroll(server, http, hall="东湖大厅")
@@ -129,7 +131,7 @@ def test_other_halls_application_is_403(server: BackgroundServer, http: httpx.Cl
                   PushRequest.model_validate(body), {SHA})  # fmt: skip
     assert http.get(f"/applications/{rn(1, '7QXM')}", headers=auth(east)).status_code == 200
     resp = http.get(f"/applications/{rn(1, '7QXM')}", headers=auth(west))
-    assert resp.status_code == 403 and error(resp).error == "other_hall"
+    assert resp.status_code == 404 and error(resp).error == "not_found"
     assert http.get("/applications/NOPE", headers=auth(west)).status_code == 404
 
 

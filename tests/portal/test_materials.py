@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 from portal.db import Database
+from portal.enrollment import TerminalInfo
 from portal.errors import ChecksumMismatch, Invalid, OffsetMismatch, StorageError, TooLarge
 from portal.materials import MaterialStore
 from portal.settings import Settings
 
 DATA = bytes(range(256)) * 200  # 51,200 bytes
 SHA = hashlib.sha256(DATA).hexdigest()
+T = TerminalInfo("AAAA", "东湖大厅", 1)
 
 
 @pytest.fixture
@@ -23,43 +25,43 @@ def store(db: Database, settings: Settings) -> MaterialStore:
 
 
 def test_chunks_resume_and_complete_once(store: MaterialStore) -> None:
-    assert store.missing([SHA, SHA]) == [SHA]
-    assert store.put_chunk(SHA, 0, len(DATA), DATA[:10_000]).received == 10_000
-    assert store.state(SHA, len(DATA)).received == 10_000  # what a resuming client asks
+    assert store.missing([SHA, SHA], T.hall) == [SHA]
+    assert store.put_chunk(SHA, 0, len(DATA), DATA[:10_000], T).received == 10_000
+    assert store.state(SHA, len(DATA), T).received == 10_000  # what a resuming client asks
     with pytest.raises(OffsetMismatch) as info:
-        store.put_chunk(SHA, 0, len(DATA), DATA[:10_000])  # a chunk whose reply was lost
+        store.put_chunk(SHA, 0, len(DATA), DATA[:10_000], T)  # a chunk whose reply was lost
     assert info.value.received == 10_000
     offset = 10_000
     while offset < len(DATA):
-        state = store.put_chunk(SHA, offset, len(DATA), DATA[offset : offset + 16_384])
+        state = store.put_chunk(SHA, offset, len(DATA), DATA[offset : offset + 16_384], T)
         offset = state.received
-    assert state.complete and store.missing([SHA]) == []
+    assert state.complete and store.missing([SHA], T.hall) == []
     assert store.path_of(SHA).read_bytes() == DATA
-    assert store.put_chunk(SHA, 0, len(DATA), DATA[:100]).complete  # already there
-    assert store.state(SHA).complete
+    assert store.put_chunk(SHA, 0, len(DATA), DATA[:100], T).complete  # already there
+    assert store.state(SHA, None, T).complete
 
 
 def test_damaged_file_discarded_and_refused(store: MaterialStore) -> None:
     damaged = b"x" + DATA[1:16_000]
     with pytest.raises(ChecksumMismatch):
-        store.put_chunk(SHA[:-1] + "0", 0, len(damaged), damaged)
-    assert store.state(SHA[:-1] + "0", len(damaged)).received == 0
+        store.put_chunk(SHA[:-1] + "0", 0, len(damaged), damaged, T)
+    assert store.state(SHA[:-1] + "0", len(damaged), T).received == 0
     assert not store.path_of(SHA[:-1] + "0").exists()
 
 
 def test_limits(store: MaterialStore) -> None:
     with pytest.raises(TooLarge) as info:
-        store.put_chunk(SHA, 0, 100_001, b"x")
+        store.put_chunk(SHA, 0, 100_001, b"x", T)
     assert "100000" in info.value.message("en") and info.value.status_code == 413
     with pytest.raises(TooLarge):
-        store.put_chunk(SHA, 0, len(DATA), DATA[:16_385])  # one chunk over the chunk limit
+        store.put_chunk(SHA, 0, len(DATA), DATA[:16_385], T)  # one chunk over the chunk limit
     with pytest.raises(Invalid):
-        store.put_chunk(SHA, 51_000, len(DATA), DATA[:1000])  # goes past the end
+        store.put_chunk(SHA, 51_000, len(DATA), DATA[:1000], T)  # goes past the end
 
 
 def test_empty_file(store: MaterialStore) -> None:
     empty = hashlib.sha256(b"").hexdigest()
-    assert store.put_chunk(empty, 0, 0, b"").complete
+    assert store.put_chunk(empty, 0, 0, b"", T).complete
 
 
 def test_unwritable_folder_is_a_storage_error(db: Database, tmp_path: Path) -> None:
@@ -67,13 +69,13 @@ def test_unwritable_folder_is_a_storage_error(db: Database, tmp_path: Path) -> N
     blocker.write_text("x")
     store = MaterialStore(db, Settings(db_url="", materials_dir=blocker))
     with pytest.raises(StorageError) as info:
-        store.put_chunk(SHA, 0, len(DATA), DATA[:100])
+        store.put_chunk(SHA, 0, len(DATA), DATA[:100], T)
     assert "Cannot store material" in info.value.message("en")
 
 
 def _upload_whole(store: MaterialStore, sha: str, data: bytes) -> str:
     try:
-        return "complete" if store.put_chunk(sha, 0, len(data), data).complete else "partial"
+        return "complete" if store.put_chunk(sha, 0, len(data), data, T).complete else "partial"
     except OffsetMismatch:  # 409: the other server is writing it; the client resumes
         return "resume"
 
@@ -85,13 +87,13 @@ def test_two_app_servers_finishing_the_same_file_both_answer_complete(
     finishing second must not fail on the record the first one made (it was an HTTP 500 on
     PostgreSQL). Each answers complete, or 409 with where to resume."""
     first, second = MaterialStore(db, settings), MaterialStore(db, settings)
-    first._record(SHA, len(DATA))
-    second._record(SHA, len(DATA))  # the same file, recorded by the other server meanwhile
-    assert first.missing([SHA]) == []
+    first._record(SHA, len(DATA), T.hall)
+    second._record(SHA, len(DATA), T.hall)  # the same file, recorded by the other server meanwhile
+    assert first.missing([SHA], T.hall) == []
     other = bytes(reversed(DATA))[: settings.max_chunk_bytes]
     sha = hashlib.sha256(other).hexdigest()
     stores = [MaterialStore(db, settings) for _ in range(8)]
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda s: _upload_whole(s, sha, other), stores))
     assert "complete" in answers and set(answers) <= {"complete", "resume"}
-    assert first.missing([sha]) == [] and first.path_of(sha).read_bytes() == other
+    assert first.missing([sha], T.hall) == [] and first.path_of(sha).read_bytes() == other

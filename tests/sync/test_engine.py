@@ -16,6 +16,7 @@ from counter_app.store import outbox
 from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from portal import enrollment, services
+from portal.enrollment import TerminalInfo
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from sync.engine import Backoff, SyncEngine, SyncReport
@@ -143,7 +144,8 @@ def test_chunked_upload_resumes_where_the_platform_stopped(
     r = take("chunky", scan=data)
     sha = hashlib.sha256(data).hexdigest()
     store = portal.app.state.materials
-    store.put_chunk(sha, 0, len(data), data[:50_000])  # an earlier, broken attempt
+    me = TerminalInfo(enrolled.terminal_id, enrolled.hall, 12)
+    store.put_chunk(sha, 0, len(data), data[:50_000], me)  # an earlier, broken attempt
     report = engine(enrolled, chunk_size=32 * 1024).run_once()
     assert report.pushed == [r.receipt_no]
     assert report.bytes_uploaded == len(data) - 50_000

@@ -68,4 +68,5 @@ def test_every_application_and_file_arrives_exactly_once(
             assert server_count(portal, "application_materials", uuid=r.uuid, sha256=ref.sha256)
         assert load_submission(enrolled.store, r.receipt_no).sync_state == "synced"
     assert server_count(portal, "materials") == APPLICATIONS + 1  # the shared file once
-    assert not list((portal.app.state.materials.root / "partial").glob("*"))
+    partial = portal.app.state.materials.root / "partial"  # per terminal: partial/<id>/<sha>.<n>
+    assert not [p for p in partial.rglob("*") if p.is_file()]
