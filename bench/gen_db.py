@@ -41,6 +41,7 @@ from bench.people import Person, population
 from counter_app import clerks
 from counter_app.store.audit import GENESIS
 from counter_app.store.audit import _hash as audit_hash
+from counter_app.store.audit_anchors import state_digest, write_head_file
 from counter_app.store.db import dumps
 from counter_app.store.materials import StoredMaterial
 from counter_app.store.submissions import GivenMaterial, NewSubmission, snapshot
@@ -112,6 +113,8 @@ def build(data_dir: Path, n: int, seed: int = 2018, today: date | None = None) -
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
+    with Terminal.open(data_dir) as terminal:
+        write_head_file(terminal.store)  # the head outside the database, as commits keep it
     seconds = time.perf_counter() - start
     report = GenReport(n, seconds, (data_dir / DB_NAME).stat().st_size)
     (data_dir / MARKER).write_text(json.dumps(report.__dict__))
@@ -235,7 +238,7 @@ class Filler:
         new, receipt_no, missing = self._decide(t, day, at, people, companies)
         snap = snapshot(new, receipt_no, self.ident)
         events = self._events(new)
-        self._submission_row(t, new, receipt_no, snap, events)
+        row = self._submission_row(t, new, receipt_no, snap, events)
         uuid, who, when = new.uuid, new.applicant, snap["accepted_at"]
         for m in new.materials:
             t.add("submission_materials", (uuid, m.code, m.stored.sha256, 0))
@@ -245,11 +248,15 @@ class Filler:
         t.add("status_events", (uuid, str(new.status), "", "local", when, None))
         t.add("outbox", ("submission", uuid, dumps(snap), "done", when, when))
         detail = {"uuid": uuid, "service": new.service_code, "content_hash": snap["content_hash"]}
-        self._audit(t, new.clerk_id, f"submission.{new.kind}", receipt_no, at, detail)
+        entries = [(new.clerk_id, f"submission.{new.kind}", at, detail)]
         for k, (st, moment) in enumerate(events):
             rid = f"gen-{uuid}-{k}"
             t.add("status_events", (uuid, st, "", "portal", moment.isoformat(), rid))
-            self._audit(t, "portal", "status.remote", receipt_no, moment, {"status": st, "remote_id": rid})  # noqa: E501  # fmt: skip
+            entries.append(("portal", "status.remote", moment, {"status": st, "remote_id": rid}))
+        # the last entry carries the state of the rows as written (what audit.append records)
+        entries[-1][3]["state"] = state_digest(row, ((m.code, m.stored.sha256) for m in new.materials))  # noqa: E501  # fmt: skip
+        for actor, action, moment, body in entries:
+            self._audit(t, actor, action, receipt_no, moment, body)
         self._remember(who, new.service_code, new.answers, when)
 
     def _decide(
@@ -290,18 +297,26 @@ class Filler:
         receipt_no: str,
         snap: dict[str, Any],
         events: list[tuple[str, datetime]],
-    ) -> None:
+    ) -> dict[str, Any]:
+        """Add the row; returns its STATE_FIELDS (for the audit entry's state)."""
         status, settled = (events[-1][0], events[-1][1]) if events else (str(new.status), None)
+        rating = self._rating(status)
         t.add(
             "submissions",
             (
                 new.uuid, receipt_no, new.kind, new.service_code, new.service_version,
                 new.applicant["id_no"], self.answers_json[new.service_code], status,
                 snap["accepted_at"], new.day.isoformat(), snap["due_date"], new.clerk_id,
-                TERMINAL_ID, HALL, WINDOW, self._rating(status), snap["content_hash"], "synced",
+                TERMINAL_ID, HALL, WINDOW, rating, snap["content_hash"], "synced",
                 settled.isoformat() if settled and status in SETTLED else None,
             ),
         )  # fmt: skip
+        return {
+            "receipt_no": receipt_no, "kind": new.kind, "status": str(status),
+            "applicant_id": new.applicant["id_no"], "service_code": new.service_code,
+            "answers": self.answers_json[new.service_code], "content_hash": snap["content_hash"],
+            "signature": None, "rating": rating,
+        }  # fmt: skip
 
     def _material(self, t: Tables, uuid: str, code: str, at: datetime) -> StoredMaterial:
         sha = hashlib.sha256(f"{uuid}/{code}".encode()).hexdigest()
