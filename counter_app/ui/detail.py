@@ -207,8 +207,11 @@ class DetailPage(QWidget):
         )
 
     def _supplemented(self, result: Any) -> None:
+        """The new receipt is offered for printing at once; the detail shows the
+        acceptance when the clerk comes back to it."""
         shown = str(getattr(result, "display_no", result.receipt_no))
         self.load(shown, self.tr("Accepted under receipt {no}.").format(no=shown))
+        self.workspace.show_receipt(result)
         self.supplemented.emit(result)
 
     # -- void -----------------------------------------------------------------------------
