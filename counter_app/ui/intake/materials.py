@@ -61,6 +61,7 @@ class MaterialsStep(QWidget):
         self.attachments: dict[str, list[str]] = {}
         self.reuse: set[str] = set()
         self.problems: dict[str, str] = {}
+        self.scan_dir: Path | None = None  # where the file dialog opens (`scan_dir`)
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setObjectName("materials_table")
         self.table.setAccessibleName(self.tr("Materials checklist"))
@@ -238,10 +239,9 @@ class MaterialsStep(QWidget):
         code = self.current_code()
         if code is None:
             return
-        dialog = QFileDialog(self, self.tr("Attach a material"))
-        dialog.setObjectName("attach_dialog")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        from counter_app.ui.intake.attach_dialog import attach_dialog
+
+        dialog = attach_dialog(self, self.spec(code), self.scan_dir)
         dialog.filesSelected.connect(lambda files: self.attach(code, files))
         self.dialog = dialog
         open_once(dialog)
@@ -317,12 +317,13 @@ class SupplementDialog(QDialog):
 
     submitted = Signal(dict)
 
-    def __init__(self, specs: list[Any], parent: QWidget) -> None:
+    def __init__(self, specs: list[Any], parent: QWidget, scan_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("supplement_dialog")
         self.setWindowTitle(self.tr("Supplement missing materials"))
         self.resize(760, 420)
         self.materials = MaterialsStep(self)
+        self.materials.scan_dir = scan_dir
         self.materials.set_materials(specs, specs, None)
         self.submit = button(
             self.tr("&Accept with these"),
