@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +48,9 @@ def file_problem(spec: Any, path: str) -> str:
     return f"{tr_text(spec.name)} · {Path(path).name}: {tr_text(problem.text)}"
 
 
+GIVEN = 2  # the column of the files given
+
+
 class MaterialsStep(QWidget):
     """Signals: changed() whenever an attachment or reuse choice changes."""
 
@@ -71,7 +75,7 @@ class MaterialsStep(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self._fit_columns()
         self.table.setAcceptDrops(True)
         self.table.viewport().setAcceptDrops(True)
         self.table.viewport().installEventFilter(self)
@@ -146,7 +150,6 @@ class MaterialsStep(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, spec.code)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         if self.specs:
             self.table.selectRow(min(current, len(self.specs) - 1))
         self._offer_reuse()
@@ -158,6 +161,19 @@ class MaterialsStep(QWidget):
                 names=", ".join(tr_text(m.name) for m in missing)
             )
         )
+
+    def _fit_columns(self) -> None:
+        """Name, need and file types as wide as their content; the Given column takes the
+        rest, so attaching a file (a long name in Given) moves no other column."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col in range(self.COLUMNS):
+            header.setSectionResizeMode(
+                col,
+                QHeaderView.ResizeMode.Stretch
+                if col == GIVEN
+                else QHeaderView.ResizeMode.ResizeToContents,
+            )
 
     def _offer_reuse(self) -> None:
         """Reuse is offered only on a row whose material can be reused."""
