@@ -110,6 +110,21 @@ def _path(value: Any) -> Path:
     return Path(value).expanduser()
 
 
+def _optional_path(value: Any) -> Path | None:
+    """A folder, or empty for none."""
+    if isinstance(value, str) and not value.strip():
+        return None
+    return _path(value)
+
+
+def _screen(value: Any) -> str:
+    """`off`, `auto` (a second screen when there is one) or a screen number from 0."""
+    text = str(value).strip().lower()
+    if text in ("off", "auto") or (text.isdigit() and int(text) < 16):
+        return text if not text.isdigit() else str(int(text))
+    raise ValueError("off | auto | a screen number (0, 1, ...)")
+
+
 def _url(value: Any) -> str:
     text = str(value).strip().rstrip("/")
     if text == "":
@@ -170,6 +185,8 @@ KEYS: tuple[Key, ...] = (
         "folder of the rotating log files",
     ),
     Key("catalog_max_age_days", _int_range(1, 3650), _const(30), "doctor warns past this"),
+    Key("scan_dir", _optional_path, _const(None), "where the file dialog opens (the scanner's)"),
+    Key("citizen_screen", _screen, _const("auto"), "the citizen's screen: off, auto or N"),
 )
 KEY_NAMES = tuple(k.name for k in KEYS)
 
@@ -195,6 +212,8 @@ class Config:
     log_level: str
     log_dir: Path
     catalog_max_age_days: int
+    scan_dir: Path | None
+    citizen_screen: str
     file: Path = Path()
     sources: Mapping[str, str] = field(default_factory=dict)
 

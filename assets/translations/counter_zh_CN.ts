@@ -260,6 +260,33 @@
     </message>
 </context>
 <context>
+    <name>FileDialog</name>
+    <message>
+        <source>Look in:</source>
+        <translation>查找范围：</translation>
+    </message>
+    <message>
+        <source>File &amp;name:</source>
+        <translation>文件名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>文件类型(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+</context>
+<context>
     <name>GroupEditor</name>
     <message>
         <source>&amp;Add entry</source>
@@ -568,8 +595,8 @@
         <translation>已有留存（{key} 复用）</translation>
     </message>
     <message>
-        <source>Attach a material</source>
-        <translation>上传材料</translation>
+        <source>Attach: {name}</source>
+        <translation>添加材料：{name}</translation>
     </message>
 </context>
 <context>

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.intake.attach_dialog import speak_our_language
 from counter_app.ui.keys import key
 from counter_app.ui.preview import PdfPane
 from counter_app.ui.widgets import (
@@ -165,6 +166,7 @@ class DetailPage(QWidget):
         dialog = QFileDialog(self, self.tr("Save the receipt as PDF"))
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        speak_our_language(dialog, saving=True)
         dialog.setDefaultSuffix("pdf")
         data = self.pdf
         dialog.fileSelected.connect(lambda path: self._save(path, data))
@@ -190,7 +192,7 @@ class DetailPage(QWidget):
         specs = self.info.get("missing_specs") or []
         if not specs:
             return
-        dialog = SupplementDialog(specs, self)
+        dialog = SupplementDialog(specs, self, getattr(self.shell.config, "scan_dir", None))
         dialog.submitted.connect(self._supplement)
         self.dialog = dialog
         open_once(dialog)
@@ -207,8 +209,11 @@ class DetailPage(QWidget):
         )
 
     def _supplemented(self, result: Any) -> None:
+        """The new receipt is offered for printing at once; the detail shows the
+        acceptance when the clerk comes back to it."""
         shown = str(getattr(result, "display_no", result.receipt_no))
         self.load(shown, self.tr("Accepted under receipt {no}.").format(no=shown))
+        self.workspace.show_receipt(result)
         self.supplemented.emit(result)
 
     # -- void -----------------------------------------------------------------------------

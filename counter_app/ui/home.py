@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from counter_app.ui.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
+CELL_PADDING = 8  # px each side of a receipt number, past the style's own cell margins
 
 
 class RowsModel(QAbstractTableModel):
@@ -210,17 +211,24 @@ class HomePage(QWidget):
         return False
 
     def _fit_columns(self) -> None:
-        """Every column as wide as its content; the item name takes the rest."""
+        """Every column as wide as its content, none stretched over empty space. The receipt
+        number is never cut: its column is at least a whole number wide (scanned numbers
+        are read off this column)."""
         from PySide6.QtWidgets import QHeaderView
 
         header = self.table.horizontalHeader()
+        modes = {0: QHeaderView.ResizeMode.Fixed}
         for col in range(self.model.columnCount()):
-            mode = (
-                QHeaderView.ResizeMode.Stretch
-                if col == 1
-                else QHeaderView.ResizeMode.ResizeToContents
+            header.setSectionResizeMode(
+                col, modes.get(col, QHeaderView.ResizeMode.ResizeToContents)
             )
-            header.setSectionResizeMode(col, mode)
+        widest = max((r.receipt_no for r in self.model.rows), key=len, default="000-XXXX-000-X")
+        needed = max(
+            self.table.sizeHintForColumn(0),  # what the cells' delegate asks for
+            header.sectionSizeHint(0),
+            self.table.fontMetrics().horizontalAdvance(widest) + 2 * CELL_PADDING,
+        )
+        self.table.setColumnWidth(0, needed)
 
     def _open_row(self, index: QModelIndex) -> None:
         self.workspace.open_detail(self.model.rows[index.row()].receipt_no)

@@ -117,6 +117,14 @@ class LoginPage(QWidget):
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return label
 
+    def typed(self) -> tuple[str, str]:
+        """What the clerk typed so far (kept across a language switch)."""
+        return self.clerk_id.text(), self.password.text()
+
+    def retype(self, clerk_id: str, password: str) -> None:
+        self.clerk_id.setText(clerk_id)
+        self.password.setText(password)
+
     def _submit(self) -> None:
         clerk, password = self.clerk_id.text().strip(), self.password.text()
         if not clerk or not password:

@@ -319,8 +319,10 @@ class Shell(QObject):
     def _language_changed(self, _code: str) -> None:
         self._retitle()
         if self.session is None:
+            typed = self.login_page.typed() if self.login_page is not None else ("", "")
             self.show_login()
             if self.login_page is not None:
+                self.login_page.retype(*typed)  # the page is rebuilt in the new language
                 self.login_page.language.setFocus()
         elif self.workspace is not None:
             self.workspace.retranslate()

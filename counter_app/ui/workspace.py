@@ -30,6 +30,7 @@ class Workspace(QWidget):
         from counter_app.ui.detail import DetailPage
         from counter_app.ui.home import HomePage
         from counter_app.ui.intake.flow import IntakeFlow
+        from counter_app.ui.intake.result import ResultStep
         from counter_app.ui.settings_page import SettingsPage
         from counter_app.ui.stats_page import StatsPage
 
@@ -48,6 +49,7 @@ class Workspace(QWidget):
             "detail": self.detail,
             "stats": self.stats,
             "settings": self.settings,
+            "receipt": ResultStep(shell, self),
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -145,6 +147,18 @@ class Workspace(QWidget):
     def new_application(self) -> None:
         self.intake.begin()
         self.show_page("intake")
+
+    def show_receipt(self, result: Any) -> None:
+        """A receipt made outside the intake flow (a supplement's acceptance): previewed with
+        Print and Save, as after an intake, so it is handed over on paper."""
+        page = self.pages["receipt"]
+        page.show_result(  # type: ignore[attr-defined]
+            str(result.receipt_no),
+            str(getattr(result, "kind", "acceptance")),
+            str(getattr(result, "due_date", "") or ""),
+            str(getattr(result, "display_no", result.receipt_no)),
+        )
+        self.show_page("receipt")
 
     def open_detail(self, receipt_no: str) -> None:
         self.detail.load(receipt_no)

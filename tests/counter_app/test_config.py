@@ -60,6 +60,8 @@ def test_layers_override_in_order_and_sources_say_which(tmp_path: Path) -> None:
         ('printer = "laser"\n', "printer"),
         ('portal_url = "ftp://x"\n', "portal_url"),
         ('log_level = "LOUD"\n', "log_level"),
+        ('citizen_screen = "left"\n', "citizen_screen"),
+        ("scan_dir = 3\n", "scan_dir"),
     ],
 )
 def test_a_bad_value_names_the_key(tmp_path: Path, text: str, key: str) -> None:
@@ -67,6 +69,13 @@ def test_a_bad_value_names_the_key(tmp_path: Path, text: str, key: str) -> None:
         load_config(env={}, file=write(tmp_path / "c.toml", text))
     assert key in caught.value.message("en") and "config file" in caught.value.message("en")
     assert key in caught.value.message("zh_CN")
+
+
+def test_citizen_screen_and_scan_dir_values(tmp_path: Path) -> None:
+    text = 'citizen_screen = "01"\nscan_dir = ""\n'
+    config = load_config(env={}, file=write(tmp_path / "c.toml", text))
+    assert (config.citizen_screen, config.scan_dir) == ("1", None)
+    assert load_config(env={}, file=tmp_path / "none.toml").citizen_screen == "auto"
 
 
 def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:

@@ -89,3 +89,20 @@ def test_large_text_grows_every_widget(qtbot, shell: Shell) -> None:
     qtbot.waitUntil(lambda: page.clerk_id.font().pointSizeF() > before)
     assert shell.prefs.large_text is True
     assert page.clerk_id.sizeHint().height() > 0
+
+
+def test_switching_language_keeps_what_was_typed(qtbot, shell: Shell) -> None:
+    page = shell.login_page
+    qtbot.keyClicks(page.clerk_id, "clerk")
+    qtbot.keyClick(page.clerk_id, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.password, "demo-clerk-1")
+    qtbot.keyClick(page.password, Qt.Key.Key_Tab)  # on to the language box
+    assert page.language.hasFocus()
+    qtbot.keyClick(page.language, Qt.Key.Key_Up)  # English -> 中文
+    qtbot.waitUntil(lambda: shell.login_page is not page)
+    chinese = shell.login_page
+    assert chinese.clerk_id.text() == "clerk"
+    assert chinese.password.text() == "demo-clerk-1"
+    assert chinese.language.hasFocus()
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        qtbot.keyClick(chinese.password, Qt.Key.Key_Return)  # nothing to type again

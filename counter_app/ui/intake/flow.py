@@ -102,6 +102,7 @@ class IntakeFlow(QWidget):
         self.form_area.setObjectName("form_area")
         self.form_area.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.materials = MaterialsStep(self)
+        self.materials.scan_dir = getattr(self.shell.config, "scan_dir", None)
         self.signature = SignatureStep(self)
         self.review = ReviewStep(self)
         self.result = ResultStep(self.shell, self)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QTableWidget,
     QTableWidgetItem,
@@ -47,6 +48,9 @@ def file_problem(spec: Any, path: str) -> str:
     return f"{tr_text(spec.name)} · {Path(path).name}: {tr_text(problem.text)}"
 
 
+GIVEN = 2  # the column of the files given
+
+
 class MaterialsStep(QWidget):
     """Signals: changed() whenever an attachment or reuse choice changes."""
 
@@ -61,6 +65,7 @@ class MaterialsStep(QWidget):
         self.attachments: dict[str, list[str]] = {}
         self.reuse: set[str] = set()
         self.problems: dict[str, str] = {}
+        self.scan_dir: Path | None = None  # where the file dialog opens (`scan_dir`)
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setObjectName("materials_table")
         self.table.setAccessibleName(self.tr("Materials checklist"))
@@ -70,7 +75,7 @@ class MaterialsStep(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self._fit_columns()
         self.table.setAcceptDrops(True)
         self.table.viewport().setAcceptDrops(True)
         self.table.viewport().installEventFilter(self)
@@ -145,7 +150,6 @@ class MaterialsStep(QWidget):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, spec.code)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnsToContents()
         if self.specs:
             self.table.selectRow(min(current, len(self.specs) - 1))
         self._offer_reuse()
@@ -157,6 +161,19 @@ class MaterialsStep(QWidget):
                 names=", ".join(tr_text(m.name) for m in missing)
             )
         )
+
+    def _fit_columns(self) -> None:
+        """Name, need and file types as wide as their content; the Given column takes the
+        rest, so attaching a file (a long name in Given) moves no other column."""
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for col in range(self.COLUMNS):
+            header.setSectionResizeMode(
+                col,
+                QHeaderView.ResizeMode.Stretch
+                if col == GIVEN
+                else QHeaderView.ResizeMode.ResizeToContents,
+            )
 
     def _offer_reuse(self) -> None:
         """Reuse is offered only on a row whose material can be reused."""
@@ -238,10 +255,9 @@ class MaterialsStep(QWidget):
         code = self.current_code()
         if code is None:
             return
-        dialog = QFileDialog(self, self.tr("Attach a material"))
-        dialog.setObjectName("attach_dialog")
-        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
-        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        from counter_app.ui.intake.attach_dialog import attach_dialog
+
+        dialog = attach_dialog(self, self.spec(code), self.scan_dir)
         dialog.filesSelected.connect(lambda files: self.attach(code, files))
         self.dialog = dialog
         open_once(dialog)
@@ -317,12 +333,13 @@ class SupplementDialog(QDialog):
 
     submitted = Signal(dict)
 
-    def __init__(self, specs: list[Any], parent: QWidget) -> None:
+    def __init__(self, specs: list[Any], parent: QWidget, scan_dir: Path | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("supplement_dialog")
         self.setWindowTitle(self.tr("Supplement missing materials"))
         self.resize(760, 420)
         self.materials = MaterialsStep(self)
+        self.materials.scan_dir = scan_dir
         self.materials.set_materials(specs, specs, None)
         self.submit = button(
             self.tr("&Accept with these"),

@@ -15,6 +15,7 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from counter_app.ui.intake.attach_dialog import speak_our_language
 from counter_app.ui.keys import BY_NAME, key
 from counter_app.ui.preview import PdfPane
 from counter_app.ui.widgets import button, error_message, open_once
@@ -113,6 +114,7 @@ class ResultStep(QWidget):
         dialog.setObjectName("save_dialog")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        speak_our_language(dialog, saving=True)
         dialog.setDefaultSuffix("pdf")
         dialog.setNameFilter(self.tr("PDF files (*.pdf)"))
         dialog.fileSelected.connect(self.save_to)
