@@ -166,9 +166,10 @@ def notes_section(data: ReceiptData, styles: Styles) -> list[Flowable]:
 
 
 def signature_section(data: ReceiptData, styles: Styles, max_width: float) -> list[Flowable]:
-    """The applicant's signature image, scaled into a box, when there is one."""
+    """The applicant's signature image, scaled into a box; without one, the receipt says
+    so (the signature step promises the clerk and the citizen that it will)."""
     if data.signature_png is None:
-        return []
+        return [heading(content.SIGNATURE, styles), *bilingual(content.UNSIGNED, styles)]
     try:
         reader = ImageReader(io.BytesIO(data.signature_png))
         width, height = reader.getSize()

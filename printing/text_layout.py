@@ -123,8 +123,11 @@ def _sections(data: ReceiptData) -> list[Line]:
 def _tail(data: ReceiptData) -> list[Line]:
     typed = f"{content.TYPED_CODE.zh} {content.TYPED_CODE.en}: {data.verification_code}"
     lines = [Line("", "rule")]
+    lines += _bilingual(content.SIGNATURE)
     if data.signature_png is not None:
-        lines += [*_bilingual(content.SIGNATURE), Line("", "signature", True)]
+        lines.append(Line("", "signature", True))
+    else:
+        lines += _bilingual(content.UNSIGNED)
     lines += [Line(data.tracking_url, "qr", True), Line(typed, "code", True)]
     address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {data.address_text}"
     lines += [Line(part, "small", True) for part in wrap(address)]
