@@ -35,7 +35,7 @@ from sync.protocol import (
     content_hash,
 )
 from sync.receipt_numbers import normalise_receipt_no, receipt_terminal_id
-from sync.statuses import ACCEPTANCE_STATES, COUNTER_ONLY, Status
+from sync.statuses import ACCEPTANCE_STATES, COUNTER_ONLY, Status, choices
 
 OTHER_HALL = Text("该记录属于其他大厅。", "This record belongs to another hall.")
 HASH_MISMATCH = Text(
@@ -272,13 +272,22 @@ def _no_such(receipt_no: str) -> NotFound:
 
 def set_status(db: Database, receipt_no: str, status: str, note: str = "") -> StatusChange:
     """Move an application to `status` (back office); the owning terminal pulls it."""
+    valid = choices()
     try:
         new = Status(status)
     except ValueError:
-        raise Invalid(Text(f"未知状态：{status}", f"Unknown status: {status}")) from None
+        raise Invalid(
+            Text(
+                f"未知状态：{status}。可选：{valid.zh}",
+                f"Unknown status: {status}. Valid: {valid.en}",
+            )
+        ) from None
     if new in COUNTER_ONLY:
         raise Invalid(
-            Text(f"状态 {status} 只能在窗口设置。", f"Status {status} is set at the counter.")
+            Text(
+                f"状态 {status} 只能在窗口设置。可选：{valid.zh}",
+                f"Status {status} is set at the counter. Valid: {valid.en}",
+            )
         )
     with db.begin() as conn:
         db.serialize_changes(conn)

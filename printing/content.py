@@ -18,6 +18,10 @@ RECEIPT_NO = Text("受理编号", "Receipt No.")
 TYPED_CODE = Text("查询码", "Code")
 ADDRESS = Text("查询地址", "Tracking address")
 SIGNATURE = Text("申请人签名", "Applicant's signature")
+UNSIGNED = Text(
+    "申请人未签名：本回执未经申请人签名确认。",
+    "Not signed: the applicant did not sign to confirm this receipt.",
+)
 RECEIVED = Text("已收材料", "Materials received")
 REUSED = Text("复用", "reused")
 STILL_NEEDED = Text("需补正材料", "Still needed")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from xml.sax.saxutils import escape
 
 import qrcode
@@ -20,6 +21,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -38,6 +40,7 @@ from printing import content
 from printing.errors import ReceiptDataError
 from printing.fonts import register_font
 from printing.model import ReceiptData
+from printing.text_layout import break_lines
 
 GREY = colors.HexColor("#555555")
 LINE = colors.HexColor("#999999")
@@ -75,6 +78,31 @@ def make_styles(font: str, base: float) -> Styles:
     )
 
 
+class KinsokuParagraph(Paragraph):  # type: ignore[misc]  # reportlab has no types
+    """A paragraph broken by the Chinese line-breaking rules (`text_layout.break_lines`):
+    reportlab's CJK wrapping lets "，" or "）" start a line and "（" end one.
+
+    Only plain one-style text is broken here (all that `bilingual` makes); anything with
+    markup, and the second part of a paragraph split over two pages, is left to reportlab."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        frags = self.frags
+        if len(frags) != 1 or getattr(self, "_splitpara", False) or not hasattr(frags[0], "text"):
+            return super().breakLinesCJK(maxWidths)
+        frag = frags[0]
+        widths = list(maxWidths) if isinstance(maxWidths, list | tuple) else [maxWidths]
+
+        def room(n: int) -> float:
+            return float(widths[min(n, len(widths) - 1)])
+
+        def measure(line: str) -> float:
+            return float(stringWidth(line, frag.fontName, frag.fontSize))
+
+        lines = break_lines(frag.text, lambda line, n: measure(line) <= room(n) + 1e-6)
+        wrapped = [(room(n) - measure(line), [line]) for n, line in enumerate(lines)]
+        return frag.clone(kind=0, lines=wrapped, ascent=frag.fontSize, descent=-0.2 * frag.fontSize)
+
+
 def bilingual(text: Text, styles: Styles, style: ParagraphStyle | None = None) -> list[Flowable]:
     """Chinese, then English in smaller grey type under it (once if both are equal).
 
@@ -82,12 +110,12 @@ def bilingual(text: Text, styles: Styles, style: ParagraphStyle | None = None) -
     full stop hang past the margin and then turns the <br/> into an empty line.
     """
     base = style or styles.body
-    chinese = Paragraph(escape(text.zh), base)
+    chinese = KinsokuParagraph(escape(text.zh), base)
     if text.en == text.zh or not text.en:
         return [chinese]
     size = max(base.fontSize * 0.85, styles.base * 0.78)  # stays legible on a thermal head
     english = ParagraphStyle("en", parent=base, fontSize=size, leading=size * 1.3, textColor=GREY)
-    return [chinese, Paragraph(escape(text.en), english)]
+    return [chinese, KinsokuParagraph(escape(text.en), english)]
 
 
 def heading(text: Text, styles: Styles) -> Paragraph:
@@ -166,9 +194,10 @@ def notes_section(data: ReceiptData, styles: Styles) -> list[Flowable]:
 
 
 def signature_section(data: ReceiptData, styles: Styles, max_width: float) -> list[Flowable]:
-    """The applicant's signature image, scaled into a box, when there is one."""
+    """The applicant's signature image, scaled into a box; without one, the receipt says
+    so (the signature step promises the clerk and the citizen that it will)."""
     if data.signature_png is None:
-        return []
+        return [heading(content.SIGNATURE, styles), *bilingual(content.UNSIGNED, styles)]
     try:
         reader = ImageReader(io.BytesIO(data.signature_png))
         width, height = reader.getSize()

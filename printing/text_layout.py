@@ -8,6 +8,7 @@ Chinese character takes two. Lines are wrapped by display width (East Asian widt
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -34,24 +35,65 @@ def width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+# Line-breaking rules for Chinese (GB/T 15834 punctuation; the rules called kinsoku in
+# Japanese): no line starts with closing punctuation, none ends with opening punctuation.
+CLOSING = (
+    "，。、；：？！）」』》〉】〕〗〙〛］｝”’…‥—–～·・％‰℃°"  # full-width / CJK closers
+    ",.;:?!)]}%"  # their half-width forms, in mixed text
+)
+OPENING = "（「『《〈【〔〖〘〚［｛“‘([{"
+
+Fits = Callable[[str, int], bool]
+
+
 def wrap(text: str, columns: int = COLUMNS) -> list[str]:
     """Split `text` into lines of at most `columns` display columns, breaking Latin text at
-    spaces where it can and CJK text anywhere."""
+    spaces where it can and CJK text anywhere the Chinese line-breaking rules allow."""
+    return break_lines(text, lambda line, _n: width(line) <= columns)
+
+
+def break_lines(text: str, fits: Fits) -> list[str]:
+    """Greedy line breaking with the Chinese rules. `fits(line, n)` says whether `line` fits
+    as line number `n` (widths may differ per line). A break that would put a closer first
+    or an opener last moves back, character by character; only when no such break exists on
+    the line (a line of nothing but punctuation) is the rule given up rather than the width."""
+    tokens = _split_long(_tokens(text), fits)
     lines: list[str] = []
-    current = ""
-    for word in _tokens(text):
-        if width(current + word) > columns and current.strip():
-            lines.append(current.rstrip())
-            current = word.lstrip()
-        else:
-            current += word
-        while width(current) > columns:
-            cut = _cut(current, columns)
-            lines.append(current[:cut])
-            current = current[cut:]
-    if current.strip() or not lines:
-        lines.append(current.rstrip())
-    return lines
+    start = 0
+    while start < len(tokens):
+        end = start + 1
+        while end < len(tokens) and fits(_join(tokens[start : end + 1]), len(lines)):
+            end += 1
+        if end < len(tokens):
+            end = _kinsoku(tokens, start, end)
+        lines.append(_join(tokens[start:end]))
+        start = end
+    return lines or [""]
+
+
+def _kinsoku(tokens: list[str], start: int, end: int) -> int:
+    """The break at or before `end` that the rules allow, or `end` when none does."""
+    for cut in range(end, start, -1):
+        first, last = tokens[cut].lstrip()[:1], tokens[cut - 1].rstrip()[-1:]
+        if (not first or first not in CLOSING) and (not last or last not in OPENING):
+            return cut
+    return end
+
+
+def _join(tokens: list[str]) -> str:
+    return "".join(tokens).strip()
+
+
+def _split_long(tokens: list[str], fits: Fits) -> list[str]:
+    """A word wider than a whole line is cut into pieces that fit (a long URL)."""
+    out: list[str] = []
+    for token in tokens:
+        while not fits(token.strip(), 0) and len(token.strip()) > 1:
+            cut = max(n for n in range(1, len(token)) if fits(token[:n].strip(), 0) or n == 1)
+            out.append(token[:cut])
+            token = token[cut:]
+        out.append(token)
+    return out
 
 
 def _tokens(text: str) -> list[str]:
@@ -68,15 +110,6 @@ def _tokens(text: str) -> list[str]:
 
 def _is_wide(ch: str) -> bool:
     return unicodedata.east_asian_width(ch) in "WF"
-
-
-def _cut(text: str, columns: int) -> int:
-    used = 0
-    for index, ch in enumerate(text):
-        used += width(ch)
-        if used > columns:
-            return max(index, 1)
-    return len(text)
 
 
 def _bilingual(text: Text, indent: str = "") -> list[Line]:
@@ -123,8 +156,11 @@ def _sections(data: ReceiptData) -> list[Line]:
 def _tail(data: ReceiptData) -> list[Line]:
     typed = f"{content.TYPED_CODE.zh} {content.TYPED_CODE.en}: {data.verification_code}"
     lines = [Line("", "rule")]
+    lines += _bilingual(content.SIGNATURE)
     if data.signature_png is not None:
-        lines += [*_bilingual(content.SIGNATURE), Line("", "signature", True)]
+        lines.append(Line("", "signature", True))
+    else:
+        lines += _bilingual(content.UNSIGNED)
     lines += [Line(data.tracking_url, "qr", True), Line(typed, "code", True)]
     address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {data.address_text}"
     lines += [Line(part, "small", True) for part in wrap(address)]

@@ -60,3 +60,30 @@ def label(status: str, lang: str = "zh_CN") -> str:
         return LABELS[Status(status)].get(lang)
     except ValueError:
         return status
+
+
+#: What the back office may set (`portal set-status`, the back-office page).
+BACK_OFFICE_STATES: tuple[Status, ...] = tuple(s for s in Status if s not in COUNTER_ONLY)
+
+
+def choices(states: tuple[Status, ...] = BACK_OFFICE_STATES) -> Text:
+    """`under_review（审查中）、approved（已批准）…`: the valid values, each with its name."""
+    return Text(
+        "、".join(f"{s.value}（{LABELS[s].zh}）" for s in states),
+        ", ".join(f"{s.value} ({LABELS[s].en})" for s in states),
+    )
+
+
+#: An application's place in the terminal's outbox (`submissions.sync_state`).
+SYNC_LABELS: dict[str, Text] = {
+    "pending": Text("待上传", "waiting to be sent"),
+    "synced": Text("已上传", "sent"),
+    "rejected": Text("被平台拒收", "refused by the platform"),
+    "conflict": Text("与平台冲突", "in conflict with the platform"),
+}
+
+
+def sync_label(state: str, lang: str = "zh_CN") -> str:
+    """A sync state's name for people; an unknown one shows as it is."""
+    text = SYNC_LABELS.get(state)
+    return text.get(lang) if text else state

@@ -22,7 +22,7 @@ from counter_app.store.submissions import Submission
 from counter_app.terminal import Terminal
 from forms.text import Text
 from sync.receipt_numbers import display_receipt_no
-from sync.statuses import label
+from sync.statuses import label, sync_label
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -163,7 +163,10 @@ def _print_submission(
         (Text("状态", "Status"), label(sub.status, lang)),
         (Text("受理时间", "Taken at"), sub.accepted_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")),
         (Text("承诺办结", "Promised by"), str(sub.due_date or "-")),
-        (Text("同步", "Sync"), sub.sync_state + (f" ({sub.sync_error})" if sub.sync_error else "")),
+        (
+            Text("同步", "Sync"),
+            sync_label(sub.sync_state, lang) + (f" ({sub.sync_error})" if sub.sync_error else ""),
+        ),
     ]
     for key, value in rows:
         print(f"{key.get(lang)}: {value}")

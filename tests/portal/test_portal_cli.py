@@ -60,6 +60,13 @@ def test_set_status_publish_conflicts(
     assert (code, out.strip()) == (0, f"{rn(1)} -> approved")
     code, _, err = run(capsys, "set-status", *args, rn(1), "flying")
     assert code == 2 and err.startswith("portal: 未知状态")
+    code, _, err = run(capsys, "set-status", *args, rn(1), "done", "--lang", "en")
+    assert code == 2 and err.startswith("portal: Unknown status: done. Valid: ")
+    for valid in ("under_review (Under review)", "approved", "rejected", "delivered"):
+        assert valid in err  # the error says what would have worked
+    assert "voided" not in err and "notice_issued" not in err  # the counter's, not offered
+    code, _, err = run(capsys, "set-status", *args, rn(1), "voided")
+    assert code == 2 and "只能在窗口设置" in err and "approved（已批准）" in err
     assert run(capsys, "publish-catalog", *args, str(CATALOG))[1].strip() == "published 1 new of 1"
     conflicts = run(capsys, "conflicts", *args)[1].splitlines()
     assert [json.loads(c)["uuid"] for c in conflicts] == ["uuid-00000001"]

@@ -129,6 +129,19 @@ def test_the_signature_image_is_printed_when_given(
     signed = render_pdf(make_receipt(signature_png=signature_png()), paper)
     assert image_count(signed) == 1
     assert "申请人签名" in page_texts(signed)[0]
+    assert "未签名" not in "".join(page_texts(signed))
+
+
+@pytest.mark.parametrize("paper", ["a4", "80mm"])
+@pytest.mark.parametrize("kind", ["acceptance", "notice"])
+def test_an_unsigned_receipt_says_it_was_not_signed(
+    make_receipt: ReceiptFactory, paper: str, kind: str
+) -> None:
+    """The signature step tells clerk and citizen that an unsigned receipt says so."""
+    text = "".join(page_texts(render_pdf(make_receipt(kind=kind), paper)))
+    flat = " ".join(text.split())
+    assert "申请人未签名" in flat
+    assert "the applicant did not sign" in flat
 
 
 def test_a_signature_that_is_not_an_image_is_a_clear_error(

@@ -40,6 +40,11 @@ def test_intake_show_search(
     assert run_cli(cli_dir, "show", number.lower()) == 0
     shown = capsys.readouterr().out
     assert f"Number: {number}" in shown and "Received" in shown and "王小明" in shown
+    assert "Sync: waiting to be sent" in shown
+    assert run_cli(cli_dir, "show", number, lang="zh_CN") == 0
+    shown = capsys.readouterr().out
+    assert "同步: 待上传" in shown and "pending" not in shown
+    assert "状态: 已受理" in shown
     assert run_cli(cli_dir, "search", "王") == 0
     assert number in capsys.readouterr().out
 

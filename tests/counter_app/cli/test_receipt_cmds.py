@@ -49,6 +49,7 @@ def test_receipt_then_reprint_marked_duplicate(
     assert _run(terminal, "receipt", number, "--out", str(second), "--paper", "80mm") == 0
     assert "(duplicate)" in capsys.readouterr().out
     assert "受理回执" in _text(first) and "DUPLICATE" not in _text(first)
+    assert "申请人未签名" in _text(first)  # taken on the command line: nobody signed
     assert "DUPLICATE" in _text(second)
     width = pdfium.PdfDocument(second.read_bytes())[0].get_size()[0]
     assert round(width / 72 * 25.4) == 80
