@@ -211,3 +211,10 @@ INSERT INTO ratings (uuid, submission_uuid, service_event, channel, code, count,
     FROM submissions WHERE rating IS NOT NULL
 """,
     )
+    from counter_app.store import audit  # the turned-round rows, recorded as the program's
+    from counter_app.store.audit_anchors import HEAD_FILE, write_head_file
+
+    rated = "SELECT receipt_no FROM submissions WHERE rating IS NOT NULL ORDER BY accepted_at"
+    for row in store.query(rated):
+        audit.append(store, "system", "submission.rating.standard_code", row["receipt_no"])
+    store.after_commit(HEAD_FILE, write_head_file)

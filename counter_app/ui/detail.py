@@ -75,7 +75,7 @@ class DetailPage(QWidget):
         )
         self.save_button.setEnabled(False)
         self.hand_over_button = button(
-            self.tr("Result &handed over"), "Ctrl+G", self.hand_over, self, "hand_over"
+            self.tr("Result &handed over"), key("hand_over"), self.hand_over, self, "hand_over"
         )
         self.hand_over_button.setEnabled(False)
         for b in (self.reprint_button, self.save_button, self.supplement_button, self.void_button):

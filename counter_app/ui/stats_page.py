@@ -113,10 +113,10 @@ class StatsPage(QWidget):
 
     def _show_ratings(self, groups: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
         names = {"window": self.tr("Window"), "item": self.tr("Item"), "clerk": self.tr("Clerk")}
-        lines = [(g, key, v) for g, rows in groups.items() for key, v in rows]
+        lines = [(g, name, v) for g, rows in groups.items() for name, v in rows]
         self.ratings.setRowCount(len(lines))
-        for i, (group, key, v) in enumerate(lines):
-            cells = [names.get(group, group), key, str(v["ratings"])]
+        for i, (group, name, v) in enumerate(lines):
+            cells = [names.get(group, group), name, str(v["ratings"])]
             cells += [_percent(v["rating_rate"]), _percent(v["satisfaction_rate"])]
             for j, text in enumerate([*cells, str(v["bad_ratings"])]):
                 self.ratings.setItem(i, j, QTableWidgetItem(text))

@@ -13,8 +13,8 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from forms.text import Text
-from portal.pages.lockout import Lockout
 from portal.pages.cases import RatingRules
+from portal.pages.lockout import Lockout
 from portal.pages.ratelimit import Limit
 from sync.ratings import RECTIFY_WORKING_DAYS, Satisfaction
 

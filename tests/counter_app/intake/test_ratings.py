@@ -97,6 +97,7 @@ def test_star_ratings_from_before_become_standard_codes(terminal: Terminal, tmp_
             for n in numbers
         ]
         assert codes == [1, 4, None]
+        assert audit.verify(store).ok  # the migration recorded what it changed
         rows = store.query("SELECT code, channel, count FROM ratings ORDER BY code")
         assert [(r["code"], r["channel"], r["count"]) for r in rows] == [
             (1, "hall_terminal", 1),
