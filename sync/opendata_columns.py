@@ -14,6 +14,7 @@ from forms.text import Text
 COLUMNS: tuple[str, ...] = (
     "date",
     "hall",
+    "window",
     "item_code",
     "item_name",
     "received",
@@ -44,6 +45,7 @@ RATING_COLUMNS = COLUMNS[COLUMNS.index("ratings") :]
 HEADINGS: dict[str, Text] = {
     "date": Text("日期", "Date"),
     "hall": Text("大厅", "Hall"),
+    "window": Text("窗口（空：全部窗口）", "Window (empty: all windows)"),
     "item_code": Text("事项编码", "Item code"),
     "item_name": Text("事项名称", "Item name"),
     "received": Text("收件数", "Received"),

@@ -116,6 +116,7 @@ def _row(key: tuple[str, str, str], g: _Group, names: dict[str, str]) -> Row:
     values = {
         "date": day,
         "hall": hall,
+        "window": "",  # all of the hall's windows, as the platform's rows by item
         "item_code": code,
         "item_name": names[code],
         "received": g.received,

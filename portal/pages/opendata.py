@@ -1,4 +1,5 @@
-"""Open data: `/open/stats?hall=&item=&period=day|month&from=&to=&format=csv|json|xml|xlsx`.
+"""Open data: `/open/stats?hall=&item=&period=day|month&from=&to=&format=csv|json|xml|xlsx
+&by=item|window`.
 
 Per hall, service item and day (or month) of acceptance, the Guiyang metrics: received,
 settled, settled on time (by the promised date), overdue, average working days from
@@ -20,7 +21,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from statistics import mean
 from typing import Annotated, Any
@@ -71,6 +72,7 @@ class StatsQuery:
     hall: str = ""
     item: str = ""
     lang: str = "zh_CN"
+    by: str = "item"  # rows per service item, or per window ("window")
 
 
 @dataclass
@@ -174,19 +176,23 @@ def stats(
     cells: dict[tuple[str, str, str], _Cell] = defaultdict(_Cell)
     for row in found.rows:
         day = local_day(row.accepted_at)
-        key = (day.isoformat()[: 7 if q.period == "month" else 10], row.hall, row.service_code)
+        third = row.window if q.by == "window" else row.service_code
+        key = (day.isoformat()[: 7 if q.period == "month" else 10], row.hall, third)
         _count(cells[key], row, found.limits.get(row.service_code), now)
         codes = rated_codes(row, found.codes.get(row.uuid, []), rules, now)
         count_ratings(cells[key].tally, codes, found.cases.get(row.uuid, []), rules, now)
+    if q.by == "window":
+        return [_out(key, cell, "", by_window=True) for key, cell in sorted(cells.items())]
     names = found.names
     return [_out(key, cell, names[key[2]].get(q.lang)) for key, cell in sorted(cells.items())]
 
 
-def _out(key: tuple[str, str, str], c: _Cell, name: str) -> Row:
+def _out(key: tuple[str, str, str], c: _Cell, name: str, by_window: bool = False) -> Row:
     values = {
         "date": key[0],
         "hall": key[1],
-        "item_code": key[2],
+        "window": key[2] if by_window else "",
+        "item_code": "" if by_window else key[2],
         "item_name": name,
         "received": c.received,
         "settled": c.settled,
@@ -277,11 +283,14 @@ def open_stats(
     to: Annotated[str, Query(max_length=10)] = "",
     format: Param = "json",
     lang: Param = "zh_CN",
+    by: Param = "item",
 ) -> Response:
     if format not in FORMATS:
         raise _bad("format 应为 csv、json、xml 或 xlsx。", "format must be csv, json, xml or xlsx.")
+    if by not in ("item", "window"):
+        raise _bad("by 应为 item 或 window。", "by must be item or window.")
     lang = "en" if lang.startswith("en") else "zh_CN"
-    q = parse_query(from_, to, period, hall, item, lang, today())
+    q = replace(parse_query(from_, to, period, hall, item, lang, today()), by=by)
     db: Database = request.app.state.db
     body = render(stats(db, q, rules=config(request).rating_rules), q, format)
     name = f"stats-{q.period}-{q.start.isoformat()}-{q.end.isoformat()}.{format}"

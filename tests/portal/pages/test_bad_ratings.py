@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import httpx
+import pytest
 from sqlalchemy import update
 
 from counter_app.terminal import Terminal
@@ -133,3 +134,32 @@ def test_unrated_after_seven_days_counts_only_where_the_platform_says(
     assert (basic["ratings"], basic["code_3"], basic["rating_rate"]) == (1, 1, 1.0)
     (soon,) = opendata.stats(db, query, now=today, rules=RatingRules(default_basic=True))
     assert soon["ratings"] == 0  # within the seven days: not yet
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xml", "xlsx"])
+def test_open_data_per_window_in_every_format(
+    portal: BackgroundServer, terminal: Terminal, take: Take, sync: Sync, fmt: str
+) -> None:
+    from tests.portal.pages.test_opendata import fetch, parse
+
+    result = take()
+    terminal.intake.record_rating(result.receipt_no, 2)  # 满意
+    terminal.intake.record_rating(result.receipt_no, 4, "result")  # 不满意
+    sync()
+    (row,) = parse(fmt, fetch(portal, fmt, by="window"))
+    assert (row["window"], row["item_code"], row["item_name"]) == ("12", "", "")
+    assert (row["ratings"], row["code_2"], row["code_4"], row["bad_ratings"]) == (
+        "2",
+        "1",
+        "1",
+        "1",
+    )
+    assert float(row["satisfaction_rate"]) == 0.5
+    text = str(row)
+    assert "王小明" not in text and "C001" not in text  # no person, not even the clerk
+
+
+def test_open_data_refuses_an_unknown_grouping(portal: BackgroundServer) -> None:
+    with plain_client() as http:
+        reply = http.get(f"{portal.url}/open/stats?by=clerk")
+    assert reply.status_code == 400 and "by must be item or window" in reply.text
