@@ -1,5 +1,6 @@
 """The hall's own numbers for a day or a period, the Guiyang metrics: received, accepted,
-notices issued, settled, overdue, settled before the promised date, satisfaction.
+notices issued, settled, overdue, settled before the promised date, and 好差评: ratings,
+satisfaction rate (codes 1-3 of `sync.ratings`), rating rate, bad ratings.
 
 Counting is by the day an application was taken (a cohort): "of what we took on the 3rd,
 how much is settled, on time, overdue". Voided applications count nowhere. Overdue means
@@ -14,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from counter_app.store.db import Store
+from sync.ratings import RatingTally
 from sync.statuses import OPEN, SETTLED
 
 
@@ -26,13 +28,20 @@ class DayStats:
     settled: int = 0
     settled_on_time: int = 0
     overdue: int = 0
-    ratings: int = 0
-    rating_sum: int = 0
+    ratings: int = 0  # 好差评 ratings given (一次一评: several per application)
+    satisfied: int = 0  # of those, 非常满意/满意/基本满意 (codes 1-3)
+    bad: int = 0  # of those, 不满意/非常不满意 (codes 4-5)
+    rated: int = 0  # applications with at least one rating
 
     @property
     def satisfaction(self) -> float | None:
-        """Mean rating 1-5, None when nobody rated."""
-        return self.rating_sum / self.ratings if self.ratings else None
+        """Satisfaction rate: share of ratings with code 1-3; None when nobody rated."""
+        return self.satisfied / self.ratings if self.ratings else None
+
+    @property
+    def rating_rate(self) -> float | None:
+        """评价率: share of applications rated at least once."""
+        return self.rated / self.received if self.received else None
 
     @property
     def on_time_share(self) -> float | None:
@@ -56,7 +65,9 @@ _COUNTERS = (
     "settled_on_time",
     "overdue",
     "ratings",
-    "rating_sum",
+    "satisfied",
+    "bad",
+    "rated",
 )
 
 
@@ -71,8 +82,13 @@ SELECT accepted_day AS day, COUNT(*) AS received,
   SUM(status IN {_in(SETTLED)} AND date(settled_at, :shift) <= due_date) AS settled_on_time,
   SUM((status IN {_in(OPEN)} AND due_date < :today)
       OR (status IN {_in(SETTLED)} AND date(settled_at, :shift) > due_date)) AS overdue,
-  COUNT(rating) AS ratings, COALESCE(SUM(rating), 0) AS rating_sum
-FROM submissions
+  COALESCE(SUM(r.n), 0) AS ratings, COALESCE(SUM(r.ok), 0) AS satisfied,
+  COALESCE(SUM(r.bad), 0) AS bad, COUNT(r.n) AS rated
+FROM submissions LEFT JOIN (
+  SELECT submission_uuid, COUNT(*) AS n, SUM(code <= 3) AS ok, SUM(code >= 4) AS bad
+  FROM ratings WHERE submission_uuid IN
+    (SELECT uuid FROM submissions WHERE accepted_day BETWEEN :start AND :end)
+  GROUP BY submission_uuid) AS r ON r.submission_uuid = submissions.uuid
 WHERE accepted_day BETWEEN :start AND :end AND status != 'voided'
 GROUP BY accepted_day ORDER BY accepted_day
 """
@@ -113,3 +129,27 @@ def _offset(tz: ZoneInfo, today: date) -> str:
     delta = tz.utcoffset(datetime.combine(today, time(12)))
     minutes = int(delta.total_seconds() // 60) if delta else 0
     return f"{minutes:+d} minutes"
+
+
+#: The groupings of the rating figures on the statistics page (the terminal is one window).
+BREAKDOWNS = {"window": '"window"', "item": "service_code", "clerk": "clerk_id"}
+
+
+def rating_breakdown(
+    store: Store, start: date, end: date
+) -> dict[str, list[tuple[str, RatingTally]]]:
+    """好差评 figures of applications taken start..end (hall dates), per window, item and
+    clerk, counted like open data (`sync.ratings.RatingTally`)."""
+    rows = store.query(
+        'SELECT "window", service_code, clerk_id, (SELECT group_concat(code) FROM ratings '
+        "WHERE submission_uuid = submissions.uuid) AS codes FROM submissions "
+        "WHERE accepted_day BETWEEN ? AND ? AND status != 'voided'",
+        (min(start, end).isoformat(), max(start, end).isoformat()),
+    )
+    out: dict[str, dict[str, RatingTally]] = {g: {} for g in BREAKDOWNS}
+    for row in rows:
+        codes = [int(c) for c in (row["codes"] or "").split(",") if c]
+        for group, column in BREAKDOWNS.items():
+            key = str(row[column.strip('"')] or "-")
+            out[group].setdefault(key, RatingTally()).add(codes)
+    return {g: sorted(tallies.items()) for g, tallies in out.items()}

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, insert, select, update
 
 from forms.text import Text
+from portal import evaluations
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from sync.protocol import EventResult, Outcome, RatingIn, StatusChange, StatusEventIn, WireText
@@ -119,10 +120,9 @@ def status_event(
 
 
 def rating(db: Database, conn: Connection, term: TerminalInfo, r: RatingIn) -> EventResult:
-    """The citizen's rating given at the counter: only the owning terminal may send it."""
+    """The citizen's rating given at the counter: only the owning terminal may send it;
+    `portal.evaluations` then keeps it exactly once (好差评, GB/T 39046)."""
     row = _application(db, conn, term, r.uuid)
     if row is None or row.terminal_id != term.terminal_id:
         return _refused(r.event_id, NOT_YOURS)
-    apps = db.t("applications")
-    conn.execute(update(apps).where(apps.c.uuid == r.uuid).values(rating=r.rating))
-    return EventResult(event_id=r.event_id, outcome=Outcome.STORED)
+    return evaluations.from_terminal(db, conn, term.terminal_id, r)

@@ -31,6 +31,7 @@ from sqlalchemy import (
 )
 
 from portal.pages.schema import PAGE_MIGRATIONS
+from portal.rating_schema import RATING_MIGRATIONS
 
 Migration = Callable[[Connection], None]
 
@@ -201,6 +202,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (2, "status event senders", v2_event_senders),
     (3, "material holders per hall", v3_material_holders),
 )
+MIGRATIONS += RATING_MIGRATIONS  # 好差评 (portal/rating_schema.py), versions 20-29
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 
 _md = MetaData()

@@ -345,7 +345,7 @@ class SyncEngine:
             ):
                 report.statuses_pulled.append((st.receipt_no, st.status))
         for rt in reply.ratings:
-            self._apply(store, report, apply_remote_rating, rt.uuid, rt.rating, rt.at, rt.remote_id)
+            self._apply(store, report, apply_remote_rating, rt)
         for item in reply.catalog:
             if self._apply(store, report, import_catalog_item, item.definition):
                 report.catalog_updates.append((item.code, item.version))

@@ -21,7 +21,8 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sync.opendata_columns import COLUMNS
+from sync.opendata_columns import COLUMNS, HEADINGS
+from sync.ratings import CODE_NOTE
 
 #: What a spreadsheet treats as the start of a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,7 +53,8 @@ def to_csv(rows: Iterable[Row]) -> bytes:
 
 def to_xlsx(rows: Iterable[Row]) -> bytes:
     """One sheet "stats": a header row, then numbers as numeric cells and text as string
-    cells (never formulas)."""
+    cells (never formulas); and a sheet "columns" naming each column in zh and en and
+    saying which satisfaction code is which (`sync.ratings.CODE_NOTE`)."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 
@@ -68,6 +70,11 @@ def to_xlsx(rows: Iterable[Row]) -> bytes:
                 one.data_type = "s"  # set after the value: openpyxl guesses "f" for "=..."
             cells.append(one)
         sheet.append(cells)
+    notes = book.create_sheet("columns")
+    notes.append(["column", "zh", "en"])
+    for column in COLUMNS:
+        notes.append([column, HEADINGS[column].zh, HEADINGS[column].en])
+    notes.append(["codes", CODE_NOTE.zh, CODE_NOTE.en])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

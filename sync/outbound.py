@@ -99,10 +99,33 @@ def status_event(entry_id: int, payload: dict[str, Any]) -> StatusEventIn:
         raise _invalid("status", exc) from exc
 
 
+#: The rating keys that go on the wire as they are (GB/T 39046 table 9; see `RatingIn`).
+RATING_KEYS = (
+    "uuid",
+    "code",
+    "channel",
+    "service_event",
+    "count",
+    "overall",
+    "efficiency",
+    "level",
+    "attitude",
+    "comment",
+    "region",
+    "at",
+)
+
+
 def rating(entry_id: int, payload: dict[str, Any]) -> RatingIn:
-    """A "rating" entry: the citizen's 1-5."""
-    data = {k: payload.get(k) for k in ("uuid", "rating", "at")}
-    data["event_id"] = f"{payload.get('uuid')}/{entry_id}"
+    """A "rating" entry. Its ID on the wire is the rating's own UUID, so the same rating
+    sent twice is one rating. An entry queued before the standard codes holds 1-5 stars
+    (`rating`) and no UUID of its own: it goes as stars, under the outbox entry's ID."""
+    data = {k: payload[k] for k in RATING_KEYS if payload.get(k) is not None}
+    if payload.get("rating_uuid"):
+        data["event_id"] = payload["rating_uuid"]
+    else:
+        data["event_id"] = f"{payload.get('uuid')}/{entry_id}"
+        data["rating"] = payload.get("rating")
     try:
         return RatingIn.model_validate(data)
     except ValidationError as exc:

@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
 
 from forms.text import Text
+from sync.ratings import Channel, Satisfaction, ServiceEvent
 from sync.statuses import Status
 
 API_PREFIX = "/api/v1"
@@ -210,13 +211,45 @@ class StatusEventIn(Request):
     at: AwareDatetime
 
 
+Region = Annotated[str, Field(pattern=r"^(\d{6}|\d{9}|\d{12})?$")]
+Comment = Annotated[str, Field(max_length=1000)]
+Stars = Annotated[int, Field(ge=1, le=5)]
+
+
 class RatingIn(Request):
-    """The citizen's 1-5 rating of the service, idempotent by event_id."""
+    """One 好差评 rating (GB/T 39046-2020 table 9) taken on the terminal's citizen screen.
+
+    Idempotent by `event_id`, the rating's client-generated UUID. `code` is the standard's
+    满意度代码 (1 = 非常满意); `rating` is the 1-5 STAR count a terminal from before the
+    standard sends instead (5 stars = code 1), turned into the code on arrival.
+    """
 
     event_id: Annotated[str, Field(min_length=1, max_length=80)]
-    uuid: Annotated[str, Field(min_length=8, max_length=64)]
-    rating: Annotated[int, Field(ge=1, le=5)]
-    at: AwareDatetime
+    uuid: Annotated[str, Field(min_length=8, max_length=64)]  # the application (办件)
+    code: Satisfaction | None = None
+    rating: Stars | None = None
+    channel: Channel = Channel.HALL_TERMINAL
+    service_event: ServiceEvent = ServiceEvent.ACCEPTANCE
+    count: Annotated[int, Field(ge=1, le=1000)] = 1  # 评价次数
+    overall: Satisfaction | None = None  # 整体满意度
+    efficiency: Satisfaction | None = None  # 服务效率
+    level: Satisfaction | None = None  # 服务水平
+    attitude: Satisfaction | None = None  # 服务态度
+    comment: Comment = ""  # 文字评价
+    region: Region = ""  # 行政区划 (the hall's region code)
+    at: AwareDatetime  # 评价时间
+
+    @model_validator(mode="after")
+    def _standard_code(self) -> RatingIn:
+        if self.code is None:
+            if self.rating is None:
+                raise ValueError("a rating needs its satisfaction code")
+            self.code = Satisfaction.from_stars(self.rating)
+        return self
+
+    @property
+    def satisfaction(self) -> Satisfaction:
+        return self.code or Satisfaction.from_stars(self.rating or 0)
 
 
 class AuditHead(Request):
@@ -338,13 +371,25 @@ class CatalogUpdate(Reply):
 
 
 class RatingChange(Reply):
-    """A citizen's 1-5 rating given on the tracking page (once per application)."""
+    """A citizen's rating given on the platform (the tracking page: channel 二维码).
+
+    `code` is the standard's 满意度代码; `rating` repeats it as stars for terminals from
+    before the standard (they read only that). A reply without `code` is such an old one.
+    """
 
     remote_id: str
     uuid: str
     receipt_no: str
-    rating: Annotated[int, Field(ge=1, le=5)]
+    rating: Stars
+    code: Satisfaction | None = None
+    channel: Channel = Channel.QR_CODE
+    service_event: ServiceEvent = ServiceEvent.SETTLEMENT
+    count: int = 1
     at: AwareDatetime
+
+    @property
+    def satisfaction(self) -> Satisfaction:
+        return Satisfaction(self.code) if self.code else Satisfaction.from_stars(self.rating)
 
 
 class ChangesReply(Reply):

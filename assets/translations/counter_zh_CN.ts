@@ -102,12 +102,16 @@
         <translation>欢迎！您的申请信息将显示在这里供您核对。</translation>
     </message>
     <message>
-        <source>How satisfied are you with our service? (1-5)</source>
-        <translation>您对本次服务满意吗？（1-5 分）</translation>
+        <source>Send</source>
+        <translation>提交</translation>
     </message>
     <message>
-        <source>{n} of 5</source>
-        <translation>{n} 分（满分 5 分）</translation>
+        <source>How satisfied are you with this service ({event})? Keys 1-5: 1 is best.</source>
+        <translation>您对本次服务（{event}）满意吗？请按 1-5 键，1 为非常满意。</translation>
+    </message>
+    <message>
+        <source>Sorry, your rating could not be saved.</source>
+        <translation>抱歉，您的评价未能保存。</translation>
     </message>
     <message>
         <source>Thank you!</source>
@@ -174,6 +178,10 @@
     <message>
         <source>Save as P&amp;DF...</source>
         <translation>另存为 PDF(&amp;D)...</translation>
+    </message>
+    <message>
+        <source>Result &amp;handed over</source>
+        <translation>结果已交付(&amp;H)</translation>
     </message>
     <message>
         <source>Applicant</source>
@@ -918,8 +926,48 @@
         <translation>导出(&amp;E)...</translation>
     </message>
     <message>
-        <source>Received {received}, accepted {accepted}, notices {notices}, settled {settled}, overdue {overdue}, settled before the promised date {on_time}, satisfaction {satisfaction} ({ratings} ratings)</source>
-        <translation>收件 {received}，受理 {accepted}，一次性告知 {notices}，办结 {settled}，超期 {overdue}，承诺期内办结 {on_time}，满意度 {satisfaction}（{ratings} 次评价）</translation>
+        <source>Ratings by window, item and clerk</source>
+        <translation>按窗口、事项、受理人的好差评统计</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>分组</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Ratings</source>
+        <translation>评价数</translation>
+    </message>
+    <message>
+        <source>Rating rate</source>
+        <translation>评价率</translation>
+    </message>
+    <message>
+        <source>Satisfied</source>
+        <translation>满意率</translation>
+    </message>
+    <message>
+        <source>Bad ratings</source>
+        <translation>差评</translation>
+    </message>
+    <message>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <source>Item</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>受理人</translation>
+    </message>
+    <message>
+        <source>Received {received}, accepted {accepted}, notices {notices}, settled {settled}, overdue {overdue}, settled before the promised date {on_time}, satisfied {satisfaction} of {ratings} ratings, rating rate {rating_rate}, bad ratings {bad}</source>
+        <translation>收件 {received}，受理 {accepted}，一次性告知 {notices}，办结 {settled}，超期 {overdue}，承诺期内办结 {on_time}，{ratings} 条评价中满意 {satisfaction}，评价率 {rating_rate}，差评 {bad}</translation>
     </message>
     <message>
         <source>Received</source>

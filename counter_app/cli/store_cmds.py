@@ -16,6 +16,7 @@ from typing import Any
 from counter_app import clerks
 from counter_app.cli import intake_cmds, passwords
 from counter_app.cli.common import open_terminal, say
+from counter_app.intake.ratings import hall_settings
 from counter_app.search import search
 from counter_app.stats import DayStats, period_stats
 from counter_app.store.submissions import Submission
@@ -49,6 +50,10 @@ def _init(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--terminal-id", help="4 characters; random provisional ID by default")
     p.add_argument("--hall", default="", help="the hall's name, as printed on receipts")
     p.add_argument("--window", default="", help="the window number")
+    p.add_argument("--region", help="the hall's 行政区划 code (6, 9 or 12 digits), on ratings")
+    p.add_argument(
+        "--rating-channel", help="hall_terminal (default) or hall_tablet: the citizen screen"
+    )
     p.add_argument("--clerk", help="also create this first clerk")
     p.add_argument("--name", help="the first clerk's name (default: the ID)")
     p.add_argument("--role", default="admin", choices=clerks.ROLES)
@@ -90,7 +95,10 @@ def _date(text: str) -> date:
 
 # -- commands ------------------------------------------------------------------------------
 def cmd_init(args: argparse.Namespace) -> int:
+    settings = hall_settings(args.region, args.rating_channel)  # refused before any write
     with Terminal.init(Path(args.data_dir), args.terminal_id, args.hall, args.window) as t:
+        for key, value in settings.items():
+            t.store.set_setting(key, value)
         if args.clerk:
             password = passwords.read_password(
                 args, Text("首位工作人员的密码：", "First clerk's password:"), args.password_file
@@ -203,8 +211,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps([_stats_dict(d) for d in (*stats.days, stats.totals)], ensure_ascii=False))
         return 0
     head = Text(
-        "日期\t收件\t受理\t告知\t办结\t按时\t逾期\t满意度",
-        "day\treceived\taccepted\tnotices\tsettled\ton time\toverdue\tsatisfaction",
+        "日期\t收件\t受理\t告知\t办结\t按时\t逾期\t满意率（评价数）\t评价率\t差评",
+        "day\treceived\taccepted\tnotices\tsettled\ton time\toverdue\tsatisfied (ratings)"
+        "\trating rate\tbad",
     )
     print(head.get(args.lang))
     for d in (*stats.days, stats.totals):
@@ -223,14 +232,17 @@ def _stats_dict(d: DayStats) -> dict[str, Any]:
         "overdue": d.overdue,
         "ratings": d.ratings,
         "satisfaction": d.satisfaction,
+        "rating_rate": d.rating_rate,
+        "bad_ratings": d.bad,
     }
 
 
 def _stats_line(d: DayStats, total: str) -> str:
-    sat = f"{d.satisfaction:.2f} ({d.ratings})" if d.satisfaction is not None else "-"
+    sat = f"{d.satisfaction:.0%} ({d.ratings})" if d.satisfaction is not None else "-"
+    rate = f"{d.rating_rate:.0%}" if d.rating_rate is not None else "-"
     return (
         f"{d.day or total}\t{d.received}\t{d.accepted}\t{d.notices}\t{d.settled}\t"
-        f"{d.settled_on_time}\t{d.overdue}\t{sat}"
+        f"{d.settled_on_time}\t{d.overdue}\t{sat}\t{rate}\t{d.bad}"
     )
 
 

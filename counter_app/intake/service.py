@@ -28,6 +28,7 @@ from counter_app.intake.attachments import (
     find_reusable,
     path_of,
 )
+from counter_app.intake.ratings import BAD_CODE, CounterRating, record
 from counter_app.store.catalog import get_item
 from counter_app.store.materials import StoredMaterial
 from counter_app.store.submissions import (
@@ -277,9 +278,12 @@ class IntakeService:
         """Void an application: supervisor or higher, with a reason (see status_changes)."""
         status_changes.void(self.terminal, receipt_no, reason, actor)
 
-    def record_rating(self, receipt_no: str, rating: int) -> None:
-        """The citizen's 1-5 satisfaction rating."""
-        status_changes.record_rating(self.terminal, receipt_no, rating)
+    def record_rating(
+        self, receipt_no: str, code: int, event: str = "acceptance", **more: Any
+    ) -> str:
+        """One 好差评 rating of a service event (`counter_app.intake.ratings`): `code` is the
+        standard's 1 (非常满意) to 5 (非常不满意); `more` the sub-scores, comment, uuid."""
+        return record(self.terminal, receipt_no, CounterRating(code, event, **more))
 
     def prefill(self, id_no: str) -> Prefill:
         """What is known about the applicant with this identifier (see applicants)."""
@@ -341,7 +345,7 @@ def _unknown_refusals(item: ServiceItem, wrong: Mapping[str, str]) -> list[Field
 def _rating_problems(rating: int | None) -> list[FieldProblem]:
     if rating is None or (isinstance(rating, int) and 1 <= rating <= 5):
         return []
-    return [FieldProblem("rating", Text("评分应为 1 到 5", "a rating is 1 to 5"))]
+    return [FieldProblem("rating", BAD_CODE)]
 
 
 def _notice_items(

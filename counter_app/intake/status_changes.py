@@ -1,6 +1,6 @@
-"""What happens to an application at the counter after intake: a supervisor voids it, the
-citizen rates the service. Each change is an event plus its own outbox entry and audit
-entry, in one transaction; the submission's snapshot itself never changes."""
+"""What happens to an application at the counter after intake: a supervisor voids it (the
+citizen's ratings are in `counter_app.intake.ratings`). Each change is an event plus its own
+outbox entry and audit entry, in one transaction; the submission's snapshot never changes."""
 
 from __future__ import annotations
 
@@ -59,29 +59,3 @@ def _set_status(store: Store, row: dict[str, Any], status: str, note: str, when:
         },
         when,
     )
-
-
-def record_rating(terminal: Terminal, receipt_no: str, rating: int) -> None:
-    """The citizen's 1-5 satisfaction rating (the second screen, or the platform)."""
-    if not isinstance(rating, int) or not 1 <= rating <= 5:
-        raise ConflictError(Text("评分应为 1 到 5。", "A rating is 1 to 5."))
-    when = terminal.now().astimezone(UTC)
-    store = terminal.store
-    with store.transaction():
-        row = find_row(store, receipt_no)
-        store.execute("UPDATE submissions SET rating = ? WHERE uuid = ?", (rating, row["uuid"]))
-        outbox.enqueue(
-            store,
-            "rating",
-            row["uuid"],
-            {
-                "uuid": row["uuid"],
-                "receipt_no": row["receipt_no"],
-                "rating": rating,
-                "at": when.isoformat(),
-            },
-            when,
-        )
-        audit.append(
-            store, "citizen", "submission.rating", row["receipt_no"], {"rating": rating}, at=when
-        )

@@ -10,7 +10,9 @@ Formats follow the platform's `/open/stats`: CSV in UTF-8 (no byte-order mark, C
 as `<stats period="day" from=".." to=".."><row><date>…</date>…</row></stats>`, XLSX with a
 header row and typed cells (both written by `sync.opendata_files`, which also keeps any text
 a spreadsheet would run as a formula from being one); `avg_working_days` has one decimal,
-`satisfaction` two. JSON is
+the rates four. 好差评 columns carry the GB/T 39046 satisfaction codes (`code_1` =
+非常满意 … `code_5`), said in the XML's `codes` attribute and the XLSX's "columns" sheet;
+rectification columns stay 0/empty here (cases are handled on the platform). JSON is
 the array of row objects (the platform wraps the same array as `rows` in an object with
 period, from, to and columns; the window's export test reads the bare array).
 """
@@ -34,6 +36,7 @@ from forms.text import Text
 from forms.workdays import working_days_between
 from sync import opendata_files
 from sync.opendata_columns import COLUMNS
+from sync.ratings import CODE_NOTE, RatingTally
 from sync.statuses import OPEN, SETTLED
 
 FORMATS = ("csv", "json", "xml", "xlsx")
@@ -51,7 +54,7 @@ class _Group:
     settled_on_time: int = 0
     overdue: int = 0
     workdays: list[int] = field(default_factory=list)
-    ratings: list[int] = field(default_factory=list)
+    tally: RatingTally = field(default_factory=RatingTally)
 
 
 def stats_rows(
@@ -71,7 +74,8 @@ def stats_rows(
 def _submissions(terminal: Terminal, start: date | None, end: date | None) -> list[Row]:
     return terminal.store.query(
         "SELECT accepted_day, hall, service_code, status, accepted_at, due_date, settled_at, "
-        "rating FROM submissions WHERE status != 'voided' "
+        "(SELECT group_concat(code) FROM ratings WHERE submission_uuid = submissions.uuid) "
+        "AS codes FROM submissions WHERE status != 'voided' "
         "AND accepted_day >= ? AND accepted_day <= ? ORDER BY accepted_day",
         ((start or date.min).isoformat(), (end or date.max).isoformat()),
     )
@@ -80,8 +84,7 @@ def _submissions(terminal: Terminal, start: date | None, end: date | None) -> li
 def _count(g: _Group, r: Row, tz: ZoneInfo, today: date) -> None:
     g.received += 1
     due = date.fromisoformat(r["due_date"]) if r["due_date"] else None
-    if r["rating"] is not None:
-        g.ratings.append(int(r["rating"]))
+    g.tally.add([int(c) for c in (r["codes"] or "").split(",") if c])
     if r["status"] in SETTLED and r["settled_at"]:
         settled = datetime.fromisoformat(r["settled_at"]).astimezone(tz).date()
         taken = datetime.fromisoformat(r["accepted_at"]).astimezone(tz).date()
@@ -113,6 +116,7 @@ def _row(key: tuple[str, str, str], g: _Group, names: dict[str, str]) -> Row:
     values = {
         "date": day,
         "hall": hall,
+        "window": "",  # all of the hall's windows, as the platform's rows by item
         "item_code": code,
         "item_name": names[code],
         "received": g.received,
@@ -120,9 +124,7 @@ def _row(key: tuple[str, str, str], g: _Group, names: dict[str, str]) -> Row:
         "settled_on_time": g.settled_on_time,
         "overdue": g.overdue,
         "avg_working_days": _mean(g.workdays, 1),
-        "satisfaction": _mean(g.ratings, 2),
-        "ratings": len(g.ratings),
-    }
+    } | g.tally.columns()
     return {c: values[c] for c in COLUMNS}
 
 
@@ -175,6 +177,7 @@ def export_stats(
         )
     rows = stats_rows(terminal, start, end, lang)
     meta = {
+        "codes": CODE_NOTE.en,
         "period": "day",
         "from": start.isoformat() if start else (rows[0]["date"] if rows else ""),
         "to": end.isoformat() if end else (rows[-1]["date"] if rows else ""),

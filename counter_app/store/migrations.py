@@ -179,3 +179,42 @@ def audit_states(store: Store) -> None:
     from counter_app.store.audit_anchors import HEAD_FILE, write_head_file
 
     store.after_commit(HEAD_FILE, write_head_file)
+
+
+@migration(5)
+def standard_ratings(store: Store) -> None:
+    """好差评 as GB/T 39046-2020 has it (`sync.ratings`): one row per rating (一次一评: a
+    rating per service event, each counted), holding the standard code, 1 = 非常满意.
+
+    The 1-5 STAR ratings kept before are turned round (5 stars = code 1) in `submissions`
+    and copied as one counter rating each, so figures from before and after agree."""
+    _run(
+        store,
+        """
+UPDATE submissions SET rating = 6 - rating WHERE rating IS NOT NULL;
+CREATE TABLE ratings (
+    uuid TEXT PRIMARY KEY, submission_uuid TEXT NOT NULL REFERENCES submissions (uuid),
+    service_event TEXT NOT NULL, channel TEXT NOT NULL,
+    code INTEGER NOT NULL CHECK (code BETWEEN 1 AND 5),
+    overall INTEGER CHECK (overall BETWEEN 1 AND 5),
+    efficiency INTEGER CHECK (efficiency BETWEEN 1 AND 5),
+    level INTEGER CHECK (level BETWEEN 1 AND 5),
+    attitude INTEGER CHECK (attitude BETWEEN 1 AND 5),
+    comment TEXT NOT NULL DEFAULT '', count INTEGER NOT NULL, region TEXT NOT NULL DEFAULT '',
+    clerk_id TEXT NOT NULL DEFAULT '', source TEXT NOT NULL CHECK (source IN ('local', 'portal')),
+    remote_id TEXT UNIQUE, at TEXT NOT NULL);
+CREATE INDEX ratings_submission ON ratings (submission_uuid, at);
+INSERT INTO ratings (uuid, submission_uuid, service_event, channel, code, count, clerk_id,
+        source, at)
+    SELECT uuid || '/legacy', uuid, 'acceptance', 'hall_terminal', rating, 1, clerk_id,
+        'local', accepted_at
+    FROM submissions WHERE rating IS NOT NULL
+""",
+    )
+    from counter_app.store import audit  # the turned-round rows, recorded as the program's
+    from counter_app.store.audit_anchors import HEAD_FILE, write_head_file
+
+    rated = "SELECT receipt_no FROM submissions WHERE rating IS NOT NULL ORDER BY accepted_at"
+    for row in store.query(rated):
+        audit.append(store, "system", "submission.rating.standard_code", row["receipt_no"])
+    store.after_commit(HEAD_FILE, write_head_file)

@@ -5,7 +5,9 @@ Kinds and payloads (JSON):
   "submission"  the full snapshot of a new application (see `submissions.snapshot`),
                 immutable: same uuid, same content_hash, whenever it is sent again
   "status"      a status change made at the counter (void): {uuid, receipt_no, status, note, at}
-  "rating"      the citizen's rating: {uuid, receipt_no, rating, at}
+  "rating"      one 好差评 rating (`counter_app.intake.ratings`): {rating_uuid, uuid (the
+                application), receipt_no, code, channel, service_event, count, sub-scores,
+                comment, region, at}; before the standard codes: {uuid, receipt_no, rating, at}
 
 The sync engine reads `pending()`, and after the platform confirmed calls `mark_done()`;
 a transient failure is `mark_retry()` (backoff is the engine's decision), a permanent

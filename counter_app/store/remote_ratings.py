@@ -1,36 +1,38 @@
-"""Writing a citizen's rating given on the platform's tracking page into the local store, so
-the hall's satisfaction figure (`counter_app.stats`) counts it like one given at the counter.
+"""Writing a citizen's rating given on the platform (the tracking page, channel 二维码) into
+the local store, so the hall's figures (`counter_app.stats`) count it like one given on the
+citizen screen: a row of `ratings` with the standard code (`sync.ratings`, 1 = 非常满意).
 
 Idempotent: the sync engine may pull the same page of changes again after a lost reply, so
-a rating already recorded with the same value is skipped (the platform takes one rating per
-application, so a replay always carries the same value). The citizen's latest word counts:
-an online rating replaces one given on the counter's second screen.
+a change whose `remote_id` is already here is skipped. The latest word is also kept on the
+submission (`submissions.rating`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
 from counter_app.store import audit
 from counter_app.store.db import Store
 
 
-def apply_remote_rating(store: Store, key: str, rating: int, at: datetime, remote_id: str) -> bool:
-    """Set the rating of the application `key` (UUID or receipt number). Returns False when
-    it already holds this rating; NotFound for an unknown application."""
+def apply_remote_rating(store: Store, change: Any) -> bool:
+    """Keep the `sync.protocol.RatingChange` `change`. False when it is already here;
+    NotFound for an unknown application."""
     from counter_app.store.submissions import find_row
 
     with store.transaction():
-        row = find_row(store, key)
-        if row["rating"] == rating:
+        if store.one("SELECT uuid FROM ratings WHERE remote_id = ?", (change.remote_id,)):
             return False
-        store.execute("UPDATE submissions SET rating = ? WHERE uuid = ?", (rating, row["uuid"]))
+        row = find_row(store, change.uuid, "uuid, receipt_no, clerk_id")
+        code = int(change.satisfaction)
+        values = {"uuid": f"portal/{change.remote_id}", "submission_uuid": row["uuid"]}
+        values |= {"service_event": str(change.service_event), "channel": str(change.channel)}
+        values |= {"code": code, "count": change.count, "clerk_id": row["clerk_id"]}
+        values |= {"source": "portal", "remote_id": change.remote_id, "at": change.at.isoformat()}
+        store.insert("ratings", values)
+        store.execute("UPDATE submissions SET rating = ? WHERE uuid = ?", (code, row["uuid"]))
+        detail = {"code": code, "remote_id": change.remote_id}
         audit.append(
-            store,
-            "citizen",
-            "submission.rating.remote",
-            row["receipt_no"],
-            {"rating": rating, "remote_id": remote_id},
-            at=at,
+            store, "citizen", "submission.rating.remote", row["receipt_no"], detail, at=change.at
         )
     return True

@@ -1,18 +1,23 @@
 """The screen facing the citizen, when a second screen is connected.
 
 It mirrors what the clerk entered (the review page) so the citizen can check it before
-signing, and after acceptance asks for a 1-5 rating, which is kept with the application and
-counted in satisfaction. Keys 1-5 on the citizen's keypad (or a tap) give the rating.
+signing, and after each service event at the window (acceptance, one-time notice,
+supplement, handing over the result) invites a 好差评 rating, 一次一评: the four window
+sub-scores of GB/T 39046 (overall, efficiency, competence, attitude), each one of the five
+levels. Keys 1-5 on the citizen's keypad are the standard codes (1 = 非常满意 … 5 =
+非常不满意) and answer the highlighted line, then move on; a tap answers any line. After the
+fourth answer (or Enter, once the overall level is given) the rating is kept and sent up.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -21,14 +26,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sync.ratings import EVENTS, SUB_SCORES, Satisfaction, ServiceEvent
+
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
 
+LINES = tuple(SUB_SCORES)  # overall, efficiency, level, attitude: in the order asked
+
 
 class CitizenScreen(QWidget):
-    """Signals: rated(str, int) with the receipt number and the rating."""
+    """Signals: rated(str, str, object) with the receipt number, the service event and the
+    sub-scores {line: code}; stored(bool) once the rating was kept (False: it was not)."""
 
-    rated = Signal(str, int)
+    rated = Signal(str, str, object)
+    stored = Signal(bool)
 
     @classmethod
     def on_second_screen(cls, shell: Shell, force: bool = False) -> CitizenScreen | None:
@@ -45,6 +56,8 @@ class CitizenScreen(QWidget):
 
     def __init__(self, shell: Shell) -> None:
         super().__init__(None, Qt.WindowType.Window)
+        # the citizen's screen never takes the keyboard from the clerk's window
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setObjectName("citizen_screen")
         self.shell = shell
         self.receipt_no = ""
@@ -62,50 +75,118 @@ class CitizenScreen(QWidget):
         box = QVBoxLayout(self)
         box.addWidget(self.stack)
         self.rated.connect(self._store_rating)
+        self.event = ""
+        self.answers = {}
+        self.rating_uuid = ""
+
+    def _lang(self) -> str:
+        return str(getattr(getattr(self.shell, "language", None), "code", "en"))
 
     def _rating_page(self) -> QWidget:
         page = QWidget(self)
-        self.rating_question = QLabel(
-            self.tr("How satisfied are you with our service? (1-5)"), page
-        )
+        self.rating_question = QLabel(page)
+        self.rating_question.setObjectName("rating_question")
         self.rating_question.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        row = QHBoxLayout()
-        for n in range(1, 6):
-            b = QPushButton("★" * n, page)
-            b.setObjectName(f"rate_{n}")
-            b.setAccessibleName(self.tr("{n} of 5").format(n=n))
-            b.clicked.connect(lambda _c=False, n=n: self.rate(n))
-            row.addWidget(b)
+        grid = QGridLayout()
+        self.line_labels: dict[str, QLabel] = {}
+        self.buttons: dict[tuple[str, int], QPushButton] = {}
+        for row, line in enumerate(LINES):
+            self.line_labels[line] = QLabel(SUB_SCORES[line].get(self._lang()), page)
+            grid.addWidget(self.line_labels[line], row, 0)
+            for level in Satisfaction:
+                grid.addWidget(self._button(page, line, level), row, int(level))
+        self.send_button = QPushButton(self.tr("Send"), page)
+        self.send_button.setObjectName("rate_send")
+        self.send_button.clicked.connect(self.send)
         box = QVBoxLayout(page)
         box.addWidget(self.rating_question)
-        box.addLayout(row)
+        box.addLayout(grid)
+        box.addWidget(self.send_button)
         return page
+
+    def _button(self, page: QWidget, line: str, level: Satisfaction) -> QPushButton:
+        words = level.words.get(self._lang())
+        b = QPushButton(f"{words}\n{'★' * level.stars}", page)
+        b.setObjectName(f"rate_{line}_{int(level)}")
+        b.setAccessibleName(f"{SUB_SCORES[line].get(self._lang())}: {words}")
+        b.setCheckable(True)
+        b.clicked.connect(lambda _c=False, ln=line, lv=int(level): self.answer(ln, lv))
+        self.buttons[(line, int(level))] = b
+        return b
 
     def show_review(self, html: str) -> None:
         self.mirror.setHtml(html)
         self.stack.setCurrentWidget(self.mirror)
 
-    def ask_rating(self, result: Any) -> None:
+    def ask_rating(self, result: Any, event: str = "") -> None:
+        """Invite a rating of the service event `event` (the result's kind when not given:
+        "acceptance" or "notice") of the application `result.receipt_no`."""
         self.receipt_no = str(result.receipt_no)
-        self.rating_question.setText(self.tr("How satisfied are you with our service? (1-5)"))
+        self.event = event or str(getattr(result, "kind", "") or ServiceEvent.ACCEPTANCE)
+        self.answers: dict[str, int] = {}
+        self.rating_uuid = str(uuid.uuid4())  # a retried store is the same rating
+        name = EVENTS.get(ServiceEvent(self.event), EVENTS[ServiceEvent.ACCEPTANCE])
+        self.rating_question.setText(
+            self.tr(
+                "How satisfied are you with this service ({event})? Keys 1-5: 1 is best."
+            ).format(event=name.get(self._lang()))
+        )
+        self._show_answers()
         self.stack.setCurrentWidget(self.rating)
 
-    def rate(self, n: int) -> None:
-        if self.receipt_no and self.stack.currentWidget() is self.rating:
-            self.rated.emit(self.receipt_no, n)
-            self.rating_question.setText(self.tr("Thank you!"))
-            self.receipt_no = ""
+    def _current(self) -> str | None:
+        return next((line for line in LINES if line not in self.answers), None)
+
+    def _show_answers(self) -> None:
+        current = self._current()
+        for (line, level), b in self.buttons.items():
+            b.setChecked(self.answers.get(line) == level)
+        for line, label in self.line_labels.items():
+            label.setStyleSheet("font-weight: bold" if line == current else "")
+        self.send_button.setEnabled("overall" in self.answers)
+
+    def answer(self, line: str, code: int) -> None:
+        """One line answered; the fourth answer sends the rating."""
+        if not self.receipt_no or self.stack.currentWidget() is not self.rating:
+            return
+        self.answers[line] = code
+        self._show_answers()
+        if self._current() is None:
+            self.send()
+
+    def rate(self, code: int) -> None:
+        """A key press: answers the highlighted line."""
+        current = self._current() if self.receipt_no else None
+        if current is not None:
+            self.answer(current, code)
+
+    def send(self) -> None:
+        if not self.receipt_no or "overall" not in self.answers:
+            return
+        self.rated.emit(self.receipt_no, self.event, dict(self.answers))
+        self.rating_question.setText(self.tr("Thank you!"))
+        self.receipt_no = ""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
         if text in {"1", "2", "3", "4", "5"}:
             self.rate(int(text))
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.send()
         else:
             super().keyPressEvent(event)
 
-    def _store_rating(self, receipt_no: str, n: int) -> None:
+    def _store_rating(self, receipt_no: str, event: str, answers: dict[str, int]) -> None:
+        key, codes = self.rating_uuid, dict(answers)
         self.shell.ops.store(
-            lambda: self.shell.backend.record_rating(receipt_no, n),
-            lambda _r: None,
-            lambda _e: None,
+            lambda: self.shell.backend.record_rating(
+                receipt_no, codes["overall"], event, uuid=key, **codes
+            ),
+            lambda _r: self.stored.emit(True),
+            self._not_stored,
         )
+
+    def _not_stored(self, _exc: BaseException) -> None:
+        """The rating could not be kept: say so on the screen (the clerk sees the log)."""
+        self.rating_question.setText(self.tr("Sorry, your rating could not be saved."))
+        self.stored.emit(False)

@@ -32,6 +32,7 @@ from counter_app.ui.widgets import (
     show_error,
     tr_text,
 )
+from sync.statuses import SETTLED
 from sync.statuses import label as status_label
 
 if TYPE_CHECKING:
@@ -42,9 +43,12 @@ if TYPE_CHECKING:
 class DetailPage(QWidget):
     """The detail of one application, by receipt number.
 
-    Signals: supplemented(object) with the IntakeResult of an accepted supplement."""
+    Signals: supplemented(object) with the IntakeResult of an accepted supplement;
+    result_handed_over(str) with the receipt number when the clerk hands over the result
+    (the citizen screen then asks for a rating of that service event)."""
 
     supplemented = Signal(object)
+    result_handed_over = Signal(str)
 
     def __init__(self, shell: Shell, workspace: Workspace) -> None:
         super().__init__(workspace)
@@ -71,8 +75,13 @@ class DetailPage(QWidget):
             self.tr("Save as P&DF..."), key("detail_save"), self.ask_save, self, "detail_save"
         )
         self.save_button.setEnabled(False)
+        self.hand_over_button = button(
+            self.tr("Result &handed over"), key("hand_over"), self.hand_over, self, "hand_over"
+        )
+        self.hand_over_button.setEnabled(False)
         for b in (self.reprint_button, self.save_button, self.supplement_button, self.void_button):
             row.addWidget(b)
+        row.addWidget(self.hand_over_button)
         row.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(self.browser, 2)
@@ -114,7 +123,13 @@ class DetailPage(QWidget):
             info.get("kind") == "notice" and info["status"] == "notice_issued"
         )
         self.void_button.setEnabled(info["status"] != "voided")
+        self.hand_over_button.setEnabled(info["status"] in SETTLED)
         self.reprint_button.setFocus()
+
+    def hand_over(self) -> None:
+        """The result is handed to the citizen at the window: invite a rating of it."""
+        if self.receipt_no:
+            self.result_handed_over.emit(self.receipt_no)
 
     def _html(self, info: dict[str, Any], t: dict[str, str]) -> str:
         e, lang = html.escape, lang_of_app()

@@ -64,6 +64,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("supplement", "Ctrl+U", _DETAIL, Text("补正材料", "supplement materials")),
     KeyAction("void", "Ctrl+D", _DETAIL, Text("作废（须填原因）", "void (with a reason)")),
     KeyAction(
+        "hand_over",
+        "Ctrl+G",
+        _DETAIL,
+        Text("结果已交付，请申请人评价", "result handed over: rate it"),
+    ),
+    KeyAction(
         "supplement_submit", "Ctrl+Return", Text("补正", "supplement"), Text("受理", "accept")
     ),
     KeyAction("stats_refresh", "Ctrl+R", _STATS, Text("显示所选期间", "show the period")),

@@ -133,6 +133,7 @@ def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
     ws.show_page("stats")
     wait(lambda: shell.ops.pending == 0)
     shot("13-statistics")
+    citizen_rating(shell, row.receipt_no, folder / f"18-citizen-rating{suffix}.png")
     uiapp.set_large_text(app, True)
     ws.show_page("home")
     wait(lambda: shell.ops.pending == 0)
@@ -143,6 +144,21 @@ def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
     shell.shutdown()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     demo.close()
+
+
+def citizen_rating(shell: Shell, receipt_no: str, out: Path) -> None:
+    """The citizen screen inviting a rating of the acceptance, two lines answered."""
+    from counter_app.ui.citizen import CitizenScreen
+
+    screen = CitizenScreen.on_second_screen(shell, force=True)
+    assert screen is not None
+    screen.resize(1024, 600)
+    screen.ask_rating(type("R", (), {"receipt_no": receipt_no, "kind": "acceptance"})())
+    screen.answer("overall", 1)
+    screen.answer("efficiency", 2)
+    pump(0.4)
+    screen.grab().save(str(out))
+    screen.close()
 
 
 def parse(argv: list[str]) -> tuple[list[str], list[tuple[int, int]]]:

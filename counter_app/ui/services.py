@@ -158,8 +158,8 @@ class Backend:
             service_version=draft.service_version,
         )
 
-    def record_rating(self, receipt_no: str, rating: int) -> None:
-        self.terminal.intake.record_rating(receipt_no, rating)
+    def record_rating(self, receipt_no: str, code: int, event: str, **more: Any) -> str:
+        return self.terminal.intake.record_rating(receipt_no, code, event, **more)
 
     def void(self, receipt_no: str, reason: str, session: Any) -> None:
         self.terminal.intake.void(receipt_no, reason, session)
@@ -249,7 +249,12 @@ class Backend:
 
         t = self.terminal
         period = stats.period_stats(t.store, start, end, t.today(), t.timezone)
-        return {"totals": _numbers(period.totals), "days": [_numbers(d) for d in period.days]}
+        ratings = {
+            group: [(key, tally.columns()) for key, tally in rows]
+            for group, rows in stats.rating_breakdown(t.store, start, end).items()
+        }
+        totals, days = _numbers(period.totals), [_numbers(d) for d in period.days]
+        return {"totals": totals, "days": days, "ratings": ratings}
 
     def today_date(self) -> date:
         """Today in the hall's time zone (not the machine's)."""
@@ -345,5 +350,7 @@ def _numbers(d: Any) -> dict[str, Any]:
         "on_time": d.settled_on_time,
         "overdue": d.overdue,
         "ratings": d.ratings,
-        "satisfaction": "-" if satisfaction is None else f"{satisfaction:.2f}",
+        "satisfaction": "-" if satisfaction is None else f"{satisfaction:.0%}",
+        "rating_rate": "-" if d.rating_rate is None else f"{d.rating_rate:.0%}",
+        "bad": d.bad,
     }

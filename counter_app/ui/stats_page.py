@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +38,10 @@ def _qdate(d: date) -> QDate:
 
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share:.0%}"
 
 
 class StatsPage(QWidget):
@@ -84,6 +90,36 @@ class StatsPage(QWidget):
         box.addWidget(self.summary)
         box.addWidget(self.message)
         box.addWidget(self.chart, 1)
+        box.addWidget(self._ratings_table())
+
+    def _ratings_table(self) -> QTableWidget:
+        """好差评 per window, item and clerk: ratings, rating rate, satisfied, bad."""
+        self.ratings = QTableWidget(0, 6, self)
+        self.ratings.setObjectName("stats_ratings")
+        self.ratings.setAccessibleName(self.tr("Ratings by window, item and clerk"))
+        self.ratings.setHorizontalHeaderLabels(
+            [
+                self.tr("By"),
+                self.tr("Key"),
+                self.tr("Ratings"),
+                self.tr("Rating rate"),
+                self.tr("Satisfied"),
+                self.tr("Bad ratings"),
+            ]
+        )
+        self.ratings.verticalHeader().hide()
+        self.ratings.setMaximumHeight(180)
+        return self.ratings
+
+    def _show_ratings(self, groups: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+        names = {"window": self.tr("Window"), "item": self.tr("Item"), "clerk": self.tr("Clerk")}
+        lines = [(g, name, v) for g, rows in groups.items() for name, v in rows]
+        self.ratings.setRowCount(len(lines))
+        for i, (group, name, v) in enumerate(lines):
+            cells = [names.get(group, group), name, str(v["ratings"])]
+            cells += [_percent(v["rating_rate"]), _percent(v["satisfaction_rate"])]
+            for j, text in enumerate([*cells, str(v["bad_ratings"])]):
+                self.ratings.setItem(i, j, QTableWidgetItem(text))
 
     def period(self) -> tuple[date, date]:
         return _pydate(self.start.date()), _pydate(self.end.date())
@@ -108,10 +144,12 @@ class StatsPage(QWidget):
             self.tr(
                 "Received {received}, accepted {accepted}, notices {notices}, settled {settled}, "
                 "overdue {overdue}, settled before the promised date {on_time}, "
-                "satisfaction {satisfaction} ({ratings} ratings)"
+                "satisfied {satisfaction} of {ratings} ratings, rating rate {rating_rate}, "
+                "bad ratings {bad}"
             ).format(**stats["totals"])
         )
         self._chart(stats["days"])
+        self._show_ratings(stats.get("ratings", {}))
 
     def _chart(self, days: list[dict[str, Any]]) -> None:
         received = QBarSet(self.tr("Received"))

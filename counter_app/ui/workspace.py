@@ -119,11 +119,16 @@ class Workspace(QWidget):
             self.intake.offer_draft()
 
     def attach_citizen(self, screen: Any) -> None:
-        """Mirror the review to the citizen's screen and ask them for a rating afterwards."""
+        """Mirror the review to the citizen's screen and invite a rating after each service
+        event at the window: acceptance or notice, supplement, result handed over."""
         self.citizen = screen
         if screen is not None:
             self.intake.mirror.connect(screen.show_review)
             self.intake.accepted.connect(screen.ask_rating)
+            self.detail.supplemented.connect(lambda r: screen.ask_rating(r, "supplement"))
+            self.detail.result_handed_over.connect(
+                lambda no: screen.ask_rating(_Receipt(no), "result")
+            )
 
     def shutdown(self) -> None:
         self.sync_timer.stop()
@@ -198,3 +203,10 @@ class Workspace(QWidget):
 
     def _sync_unknown(self, _exc: BaseException) -> None:
         self.shell.sync_label.setText(self.tr("Sync state unknown"))
+
+
+class _Receipt:
+    """What `CitizenScreen.ask_rating` reads of an application: its receipt number."""
+
+    def __init__(self, receipt_no: str) -> None:
+        self.receipt_no = receipt_no

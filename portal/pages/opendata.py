@@ -1,8 +1,12 @@
-"""Open data: `/open/stats?hall=&item=&period=day|month&from=&to=&format=csv|json|xml|xlsx`.
+"""Open data: `/open/stats?hall=&item=&period=day|month&from=&to=&format=csv|json|xml|xlsx
+&by=item|window`.
 
 Per hall, service item and day (or month) of acceptance, the Guiyang metrics: received,
 settled, settled on time (by the promised date), overdue, average working days from
-acceptance to settlement, satisfaction (mean rating) and the number of ratings. Columns are
+acceptance to settlement, and 好差评: ratings by GB/T 39046 code (`code_1` = 非常满意 …), the
+rating rate, the satisfaction rate, bad ratings and their on-time rectification (cases of
+`portal.pages.cases`; clerks are not published, their figures are in the back office). The
+JSON and XML say which code is which (`codes`; `sync.ratings.CODE_NOTE`). Columns are
 `sync.opendata_columns.COLUMNS`, the same list the terminal's export writes, and CSV and
 XLSX are written by the same `sync.opendata_files` (no text cell can become a spreadsheet
 formula). Counting is by
@@ -17,7 +21,7 @@ import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from statistics import mean
 from typing import Annotated, Any
@@ -29,6 +33,7 @@ from sqlalchemy import select
 from forms.text import Text
 from portal.db import Database
 from portal.errors import Invalid
+from portal.pages.cases import RatingRules, due_on
 from portal.pages.deadlines import (
     HALL_TZ,
     is_overdue,
@@ -40,8 +45,10 @@ from portal.pages.deadlines import (
 )
 from portal.pages.office_data import settled_times
 from portal.pages.tracking import item_name
+from portal.pages.web import config
 from sync.opendata_columns import COLUMNS
 from sync.opendata_files import to_csv, to_xlsx
+from sync.ratings import CODE_NOTE, RATE_WITHIN_DAYS, RatingTally, Satisfaction
 from sync.statuses import SETTLED, Status
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +72,7 @@ class StatsQuery:
     hall: str = ""
     item: str = ""
     lang: str = "zh_CN"
+    by: str = "item"  # rows per service item, or per window ("window")
 
 
 @dataclass
@@ -74,7 +82,7 @@ class _Cell:
     on_time: int = 0
     overdue: int = 0
     days: list[int] = field(default_factory=list)
-    ratings: list[int] = field(default_factory=list)
+    tally: RatingTally = field(default_factory=RatingTally)
 
 
 def _bounds(q: StatsQuery) -> tuple[str, str]:
@@ -84,25 +92,68 @@ def _bounds(q: StatsQuery) -> tuple[str, str]:
     return lo.isoformat(timespec="microseconds"), hi.isoformat(timespec="microseconds")
 
 
-def _rows(db: Database, q: StatsQuery) -> tuple[list[Any], dict[str, int], dict[str, Text]]:
+def _where(db: Database, q: StatsQuery) -> list[Any]:
     apps = db.t("applications")
-    done = settled_times(db)
     lo, hi = _bounds(q)
-    cols = [apps.c[n] for n in ("hall", "service_code", "accepted_at", "due_date", "status")]
-    query = (
-        select(*cols, apps.c.rating, done.c.settled_at)
-        .outerjoin(done, done.c.uuid == apps.c.uuid)
-        .where(apps.c.accepted_at >= lo, apps.c.accepted_at < hi, apps.c.status != Status.VOIDED)
-    )
+    where = [apps.c.accepted_at >= lo, apps.c.accepted_at < hi, apps.c.status != Status.VOIDED]
     if q.hall:
-        query = query.where(apps.c.hall == q.hall)
+        where.append(apps.c.hall == q.hall)
     if q.item:
-        query = query.where(apps.c.service_code == q.item)
+        where.append(apps.c.service_code == q.item)
+    return where
+
+
+@dataclass
+class Found:
+    rows: list[Any]
+    limits: dict[str, int]
+    names: dict[str, Text]
+    codes: dict[str, list[int]]  # application uuid -> its ratings' codes
+    cases: dict[str, list[Any]]  # application uuid -> its bad-rating cases
+
+
+def gather(db: Database, q: StatsQuery) -> Found:
+    apps, ratings, cases = db.t("applications"), db.t("ratings"), db.t("bad_cases")
+    done = settled_times(db)
+    where = _where(db, q)
+    cols = [apps.c[n] for n in ("uuid", "hall", "window", "clerk_id", "service_code")]
+    query = (
+        select(*cols, apps.c.accepted_at, apps.c.due_date, apps.c.status, done.c.settled_at)
+        .outerjoin(done, done.c.uuid == apps.c.uuid)
+        .where(*where)
+    )
+    in_range = select(apps.c.uuid).where(*where)
     with db.begin() as conn:
         rows = list(conn.execute(query).all())
-        codes = {str(r.service_code) for r in rows}
-        names = {code: item_name(conn, db, code) for code in codes}
-        return rows, item_limits(conn, db), names
+        names = {c: item_name(conn, db, c) for c in {str(r.service_code) for r in rows}}
+        codes: dict[str, list[int]] = defaultdict(list)
+        pairs = select(ratings.c.app_uuid, ratings.c.code).where(ratings.c.app_uuid.in_(in_range))
+        for uuid, code in conn.execute(pairs):
+            codes[uuid].append(int(code))
+        found: dict[str, list[Any]] = defaultdict(list)
+        for case in conn.execute(select(cases).where(cases.c.app_uuid.in_(in_range))):
+            found[case.app_uuid].append(case)
+        return Found(rows, item_limits(conn, db), names, codes, found)
+
+
+def rated_codes(row: Any, codes: list[int], rules: RatingRules, now: date) -> list[int]:
+    """The codes an application counts with: its own, or (where the platform is set so)
+    one 基本满意 when it went unrated for RATE_WITHIN_DAYS days after settlement."""
+    if codes or not rules.default_basic or row.settled_at is None:
+        return codes
+    waited = (now - local_day(row.settled_at)).days > RATE_WITHIN_DAYS
+    return [int(Satisfaction.BASIC)] if waited else []
+
+
+def count_ratings(
+    tally: RatingTally, codes: list[int], cases: list[Any], rules: RatingRules, now: date
+) -> None:
+    """One application's ratings and its bad-rating cases into `tally`."""
+    tally.add(codes)
+    for case in cases:
+        closed = local_day(case.replied_at) if case.replied_at else None
+        due = due_on(case.opened_at, rules.rectify_days)
+        tally.add_case(closed is not None or now > due, closed is not None and closed <= due)
 
 
 def _count(cell: _Cell, row: Any, limit: int | None, now: date) -> None:
@@ -114,36 +165,41 @@ def _count(cell: _Cell, row: Any, limit: int | None, now: date) -> None:
         cell.on_time += promised is None or settled_on <= promised
         cell.days.append(working_days_taken(row.accepted_at, settled_on))
     cell.overdue += is_overdue(row.status, promised, settled_on, now)
-    if row.rating is not None:
-        cell.ratings.append(int(row.rating))
 
 
-def stats(db: Database, q: StatsQuery, now: date | None = None) -> list[Row]:
+def stats(
+    db: Database, q: StatsQuery, now: date | None = None, rules: RatingRules | None = None
+) -> list[Row]:
     """One row per period, hall and item with any applications, in that order."""
-    now = now or today()
-    rows, limits, names = _rows(db, q)
+    now, rules = now or today(), rules or RatingRules()
+    found = gather(db, q)
     cells: dict[tuple[str, str, str], _Cell] = defaultdict(_Cell)
-    for row in rows:
+    for row in found.rows:
         day = local_day(row.accepted_at)
-        key = (day.isoformat()[: 7 if q.period == "month" else 10], row.hall, row.service_code)
-        _count(cells[key], row, limits.get(row.service_code), now)
+        third = row.window if q.by == "window" else row.service_code
+        key = (day.isoformat()[: 7 if q.period == "month" else 10], row.hall, third)
+        _count(cells[key], row, found.limits.get(row.service_code), now)
+        codes = rated_codes(row, found.codes.get(row.uuid, []), rules, now)
+        count_ratings(cells[key].tally, codes, found.cases.get(row.uuid, []), rules, now)
+    if q.by == "window":
+        return [_out(key, cell, "", by_window=True) for key, cell in sorted(cells.items())]
+    names = found.names
     return [_out(key, cell, names[key[2]].get(q.lang)) for key, cell in sorted(cells.items())]
 
 
-def _out(key: tuple[str, str, str], c: _Cell, name: str) -> Row:
+def _out(key: tuple[str, str, str], c: _Cell, name: str, by_window: bool = False) -> Row:
     values = {
         "date": key[0],
         "hall": key[1],
-        "item_code": key[2],
+        "window": key[2] if by_window else "",
+        "item_code": "" if by_window else key[2],
         "item_name": name,
         "received": c.received,
         "settled": c.settled,
         "settled_on_time": c.on_time,
         "overdue": c.overdue,
         "avg_working_days": round(mean(c.days), 1) if c.days else None,
-        "satisfaction": round(mean(c.ratings), 2) if c.ratings else None,
-        "ratings": len(c.ratings),
-    }
+    } | c.tally.columns()
     return {col: values[col] for col in COLUMNS}
 
 
@@ -155,13 +211,15 @@ def _cell_text(value: Any) -> str:
 
 
 def to_json(rows: list[Row], q: StatsQuery) -> bytes:
-    doc: dict[str, Any] = {"period": q.period, "from": q.start.isoformat()}
+    doc: dict[str, Any] = {"codes": CODE_NOTE.get(q.lang), "period": q.period}
+    doc["from"] = q.start.isoformat()
     doc |= {"to": q.end.isoformat(), "columns": list(COLUMNS), "rows": rows}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def to_xml(rows: Iterable[Row], q: StatsQuery) -> bytes:
-    attrs = {"period": q.period, "from": q.start.isoformat(), "to": q.end.isoformat()}
+    attrs = {"codes": CODE_NOTE.get(q.lang), "period": q.period}
+    attrs |= {"from": q.start.isoformat(), "to": q.end.isoformat()}
     root = ET.Element("stats", attrs)
     for r in rows:
         el = ET.SubElement(root, "row")
@@ -225,13 +283,16 @@ def open_stats(
     to: Annotated[str, Query(max_length=10)] = "",
     format: Param = "json",
     lang: Param = "zh_CN",
+    by: Param = "item",
 ) -> Response:
     if format not in FORMATS:
         raise _bad("format 应为 csv、json、xml 或 xlsx。", "format must be csv, json, xml or xlsx.")
+    if by not in ("item", "window"):
+        raise _bad("by 应为 item 或 window。", "by must be item or window.")
     lang = "en" if lang.startswith("en") else "zh_CN"
-    q = parse_query(from_, to, period, hall, item, lang, today())
+    q = replace(parse_query(from_, to, period, hall, item, lang, today()), by=by)
     db: Database = request.app.state.db
-    body = render(stats(db, q), q, format)
+    body = render(stats(db, q, rules=config(request).rating_rules), q, format)
     name = f"stats-{q.period}-{q.start.isoformat()}-{q.end.isoformat()}.{format}"
     headers = {
         "Content-Disposition": f'inline; filename="{name}"',

@@ -20,6 +20,8 @@ from sqlalchemy import (
     Table,
     Text,
     insert,
+    select,
+    update,
 )
 
 
@@ -96,8 +98,25 @@ def v103_staff_sessions(conn: Connection) -> None:
     md.create_all(conn)
 
 
+def v120_standard_codes(conn: Connection) -> None:
+    """The tracking page's ratings as GB/T 39046 codes (5 stars = code 1), and the copies
+    migration 20 made of them marked as what they were: channel 二维码, after settlement,
+    with their comment (文字评价)."""
+    md = MetaData()
+    mine = Table("citizen_ratings", md, autoload_with=conn)
+    ratings = Table("ratings", md, autoload_with=conn)
+    conn.execute(update(mine).values(rating=6 - mine.c.rating))
+    for row in conn.execute(select(mine)).all():
+        values = {"channel": "qr_code", "service_event": "settlement", "terminal_id": None}
+        values |= {"comment": row.comment, "at": row.at}
+        conn.execute(
+            update(ratings).where(ratings.c.rating_id == f"{row.uuid}/legacy").values(**values)
+        )
+
+
 PAGE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (101, "pages: staff, item limits, rate limits, ratings", v101_pages),
     (102, "pages: per-account login back-off", v102_login_failures),
     (103, "pages: server-side staff sessions", v103_staff_sessions),
+    (120, "pages: ratings as GB/T 39046 codes", v120_standard_codes),
 )

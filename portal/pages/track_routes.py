@@ -1,5 +1,6 @@
 """The citizen's tracking page: `/t/{receipt_no}?c=CODE[&p=PAYLOAD][&lang=en]` (the receipt's
-QR), `/t` (type the receipt number and the 12-character code) and the rating form.
+QR), `/t` (type the receipt number and the 12-character code) and the rating form (the five
+levels of GB/T 39046: the form posts the standard code, 1 = 非常满意).
 
 Every lookup counts against the caller's address first (`ratelimit`), so the 60-bit typed
 code cannot be guessed at speed. Every refusal — unknown receipt, wrong code, forged
@@ -103,8 +104,8 @@ def rate(
     if tracking is None:
         return _neutral(request, lang)
     try:
-        stars = int(rating) if rating.isdigit() else 0
-        ratings.rate(_db(request), tracking, stars, comment)
+        code = int(rating) if rating.isdigit() else 0
+        ratings.rate(_db(request), tracking, code, comment)
     except Invalid as exc:
         context = {"tr": tracking, "code": c, "payload": "", "rated": False}
         context |= {"error": exc.message(lang), "url_zh": "", "url_en": ""}

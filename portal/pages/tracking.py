@@ -25,9 +25,10 @@ from sqlalchemy import Connection, Row, select
 
 from forms.text import Text
 from portal.db import Database
-from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date
+from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
 from printing.errors import PayloadError
 from printing.qr_payload import code_matches, compact_crockford, verify_payload
+from sync.ratings import RATE_WITHIN_DAYS, WORDS, Satisfaction
 from sync.receipt_numbers import receipt_terminal_id
 from sync.statuses import LABELS, SETTLED, Status
 
@@ -55,8 +56,10 @@ class Tracking:
     status: str
     steps: tuple[Step, ...]
     supplement: str | None  # what to bring, when a supplement is asked for now
-    rating: int | None
+    rating: int | None  # the GB/T 39046 code given on this page (sync.ratings)
     bring: tuple[Text, ...] = ()  # materials a one-time notice from the counter asks for
+    rating_closed: bool = False  # settled more than RATE_WITHIN_DAYS days ago
+    replies: tuple[str, ...] = ()  # the hall's replies to this application's bad ratings
 
     @property
     def on_platform(self) -> bool:
@@ -68,7 +71,12 @@ class Tracking:
 
     @property
     def can_rate(self) -> bool:
-        return self.on_platform and self.status in SETTLED and self.rating is None
+        settled = self.status in SETTLED and not self.rating_closed
+        return self.on_platform and settled and self.rating is None
+
+    @property
+    def rating_words(self) -> Text | None:
+        return WORDS[Satisfaction(self.rating)] if self.rating else None
 
 
 def compact_receipt(value: str) -> str | None:
@@ -179,7 +187,23 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
         steps=steps,
         supplement=supplement,
         rating=rated,
+        rating_closed=_closed(steps),
+        replies=_replies(conn, db, row.uuid),
     )
+
+
+def _closed(steps: tuple[Step, ...]) -> bool:
+    """Settled more than RATE_WITHIN_DAYS days ago: the page no longer asks for a rating."""
+    settled = next((s.at.date() for s in steps if s.status in SETTLED), None)
+    return settled is not None and (today() - settled).days > RATE_WITHIN_DAYS
+
+
+def _replies(conn: Connection, db: Database, uuid: str) -> tuple[str, ...]:
+    """The hall's replies to the bad ratings of this application (差评整改), oldest first:
+    written for the citizen, like the staff's status notes."""
+    cases = db.t("bad_cases")
+    query = select(cases.c.reply).where(cases.c.app_uuid == uuid, cases.c.reply.is_not(None))
+    return tuple(str(r) for r in conn.scalars(query.order_by(cases.c.id)))
 
 
 def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: str) -> Tracking:

@@ -14,8 +14,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from forms.text import Text
+from portal.pages.cases import RatingRules
 from portal.pages.lockout import Lockout
 from portal.pages.ratelimit import Limit
+from sync.ratings import RECTIFY_WORKING_DAYS, Satisfaction
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 templates = Jinja2Templates(directory=str(TEMPLATES))
@@ -58,6 +60,15 @@ def _limit_from_env() -> Limit:
     return Limit()
 
 
+def _rules_from_env() -> RatingRules:
+    """$PORTAL_RECTIFY_DAYS (working days to put a bad rating right, default 5) and
+    $PORTAL_DEFAULT_BASIC=1 (count an application unrated 7 days after settlement as 基本满意;
+    off by default)."""
+    raw = os.environ.get("PORTAL_RECTIFY_DAYS", "")
+    days = int(raw) if raw.isdigit() and 1 <= int(raw) <= 60 else RECTIFY_WORKING_DAYS
+    return RatingRules(days, os.environ.get("PORTAL_DEFAULT_BASIC") == "1")
+
+
 @dataclass
 class PageConfig:
     """The pages' settings, on `app.state.pages` (tests may replace it)."""
@@ -65,6 +76,7 @@ class PageConfig:
     track_limit: Limit = field(default_factory=_limit_from_env)
     #: Per staff account: the back-off after repeated wrong passwords.
     lockout: Lockout = field(default_factory=Lockout)
+    rating_rules: RatingRules = field(default_factory=_rules_from_env)
     #: Mark staff cookies Secure (off only for plain-HTTP loopback tests and demos).
     secure_cookies: bool = field(
         default_factory=lambda: os.environ.get("PORTAL_INSECURE_COOKIES") != "1"
@@ -89,6 +101,7 @@ def page(
         return text.get(lang)
 
     values = {"lang": lang, "t": t, "tx": tx, "html_lang": "en" if lang == "en" else "zh-CN"}
+    values["levels"] = list(Satisfaction)  # the five 好差评 levels, code 1 first
     response = templates.TemplateResponse(
         request, name, values | context, status_code=status, headers=HEADERS
     )
@@ -110,9 +123,10 @@ def client_address(request: Request) -> str:
 def install(app: FastAPI) -> None:
     """Mount the tracking page, the back office and open data on `app` (after create_app
     set `app.state.db` and `app.state.materials`)."""
-    from portal.pages import office, opendata, track_routes
+    from portal.pages import office, office_ratings, opendata, track_routes
 
     app.state.pages = PageConfig()
     app.include_router(track_routes.router)
     app.include_router(office.router)
+    app.include_router(office_ratings.router)
     app.include_router(opendata.router)

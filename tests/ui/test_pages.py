@@ -23,11 +23,19 @@ def _login(qtbot, shell: Shell, who: str, password: str) -> None:  # type: ignor
 def test_statistics_chart_and_json_export(
     qtbot, data_dir: Path, shell: Shell, tmp_path: Path
 ) -> None:
-    _accept_one(data_dir)
+    receipt = _accept_one(data_dir)
+    from counter_app.terminal import Terminal
+
+    with Terminal.open(data_dir) as terminal:
+        terminal.intake.record_rating(receipt, 4)  # 不满意
     _login(qtbot, shell, "clerk", "demo-clerk-1")
     press(qtbot, Qt.Key.Key_F4)
     stats = shell.workspace.stats
     qtbot.waitUntil(lambda: stats.summary.text().startswith("Received 1,"), timeout=10_000)
+    assert "satisfied 0% of 1 ratings, rating rate 100%, bad ratings 1" in stats.summary.text()
+    table = stats.ratings
+    rows = [[table.item(r, c).text() for c in range(6)] for r in range(table.rowCount())]
+    assert ["Clerk", "clerk", "1", "100%", "0%", "1"] in rows and len(rows) == 3
     chart = stats.chart.chart()
     assert chart.series()[0].barSets()[0].sum() == 1.0
     assert chart.axes(Qt.Orientation.Horizontal)[0].count() == 14
@@ -99,7 +107,8 @@ def test_citizen_screen_mirrors_the_review_and_takes_a_rating(
     assert "张三丰" in screen.mirror.toPlainText()
     flow.accepted.emit(type("R", (), {"receipt_no": receipt})())
     assert screen.stack.currentWidget() is screen.rating
-    qtbot.keyClick(screen, Qt.Key.Key_4)
+    qtbot.keyClick(screen, Qt.Key.Key_4)  # 不满意, the overall line
+    qtbot.keyClick(screen, Qt.Key.Key_Return)  # send with the overall level only
     assert screen.rating_question.text() == "Thank you!"
     from counter_app.terminal import Terminal
 

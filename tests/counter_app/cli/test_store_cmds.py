@@ -178,3 +178,23 @@ def test_empty_catalog_says_how_to_fill_it(
     capsys.readouterr()
     assert run_cli(tmp_path / "t", "catalog", "list") == 0
     assert "catalog import" in capsys.readouterr().out
+
+
+def test_init_sets_the_halls_region_and_rating_channel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from counter_app.store import open_store
+
+    assert run_cli(tmp_path / "t", "init", "--region", "36O102", lang="zh_CN") == 2
+    assert "行政区划代码应为 6、9 或 12 位数字" in capsys.readouterr().err
+    assert not (tmp_path / "t").exists()  # refused before anything was written
+    assert run_cli(tmp_path / "t", "init", "--rating-channel", "sms") == 2
+    assert "hall_tablet" in capsys.readouterr().err
+    args = ("init", "--region", "360102", "--rating-channel", "hall_tablet")
+    assert run_cli(tmp_path / "t", *args) == 0
+    store = open_store(tmp_path / "t" / "counter.db")
+    try:
+        assert store.get_setting("region") == "360102"
+        assert store.get_setting("rating_channel") == "hall_tablet"
+    finally:
+        store.close()

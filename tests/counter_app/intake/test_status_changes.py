@@ -1,4 +1,5 @@
-"""Void and rating after intake: roles, reasons, events, outbox and audit entries."""
+"""Void after intake: roles, reasons, events, outbox and audit entries (ratings:
+test_ratings.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from counter_app import clerks
-from counter_app.errors import ConflictError, PermissionDenied, ValidationFailed
+from counter_app.errors import ConflictError, PermissionDenied
 from counter_app.store import apply_remote_status, audit, outbox
 from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
@@ -39,17 +40,6 @@ def test_void_needs_supervisor_and_reason(terminal: Terminal, clock: Clock) -> N
     assert audit.entries(terminal.store, number)[-1]["actor"] == "S001"
     with pytest.raises(ConflictError):
         terminal.intake.void(number, "again", boss)
-
-
-def test_rating_recorded_and_synced(terminal: Terminal, clock: Clock) -> None:
-    number = _accepted(terminal)
-    terminal.intake.record_rating(number, 5)
-    assert terminal.intake.get(number).rating == 5
-    assert outbox.pending(terminal.store, now=clock())[-1].payload["rating"] == 5
-    with pytest.raises(ConflictError):
-        terminal.intake.record_rating(number, 6)
-    with pytest.raises(ValidationFailed):
-        terminal.intake.accept("TEST-001", PERSON, ANSWERS, {}, clerk_id="C001", rating=0)
 
 
 def test_settled_application_cannot_be_voided(terminal: Terminal, clock: Clock) -> None:

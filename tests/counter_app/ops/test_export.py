@@ -17,6 +17,7 @@ from counter_app.ops.export import ExportError, export_stats, stats_rows
 from counter_app.store import apply_remote_status
 from counter_app.terminal import Terminal
 from sync.opendata_columns import COLUMNS
+from sync.ratings import CODE_NOTE
 from tests.counter_app.counter_testing import ANSWERS, PASSWORD, PDF, PERSON, Clock
 
 FILES = {"id_card": [PDF], "form": [PDF]}
@@ -24,15 +25,16 @@ FILES = {"id_card": [PDF], "form": [PDF]}
 
 @pytest.fixture
 def busy(terminal: Terminal, clock: Clock) -> Terminal:
-    """Day 1: on time (rated 5), late (rated 3), a notice, a voided one. Day 2: one open."""
+    """Day 1: on time (rated 非常满意, code 1), late (不满意, code 4), a notice, a voided
+    one. Day 2: one open."""
     intake = terminal.intake
     on_time = intake.accept("TEST-001", PERSON, ANSWERS, FILES, clerk_id="C001")
     late = intake.accept("TEST-001", PERSON, ANSWERS, FILES, clerk_id="C001")
     intake.accept("TEST-001", PERSON, ANSWERS, {}, clerk_id="C001")
     voided = intake.accept("TEST-001", PERSON, ANSWERS, FILES, clerk_id="C001")
     intake.void(voided.receipt_no, "twice", clerks.authenticate(terminal.store, "S001", PASSWORD))
-    intake.record_rating(on_time.receipt_no, 5)
-    intake.record_rating(late.receipt_no, 3)
+    intake.record_rating(on_time.receipt_no, 1)
+    intake.record_rating(late.receipt_no, 4)
     at = clock()
     apply_remote_status(terminal.store, on_time.uuid, "approved", "", at + timedelta(days=3), "1")
     apply_remote_status(terminal.store, late.uuid, "delivered", "", at + timedelta(days=60), "2")
@@ -48,10 +50,16 @@ def test_rows_count_like_the_statistics(busy: Terminal) -> None:
     assert first["date"] == "2026-03-02" and first["hall"] == "南昌市民中心"
     assert first["item_code"] == "TEST-001" and first["item_name"]
     assert (first["received"], first["settled"], first["settled_on_time"]) == (3, 2, 1)
-    assert first["overdue"] == 1 and first["ratings"] == 2 and first["satisfaction"] == 4.0
+    assert first["overdue"] == 1 and first["ratings"] == 2 and first["rated"] == 2
+    assert [first[f"code_{n}"] for n in range(1, 6)] == [1, 0, 0, 1, 0]  # standard codes
+    assert (first["satisfaction_rate"], first["rating_rate"], first["bad_ratings"]) == (
+        0.5,
+        0.6667,
+        1,
+    )
     assert first["avg_working_days"] == pytest.approx((3 + 42) / 2, abs=3)
     assert (second["date"], second["received"], second["overdue"]) == ("2026-03-03", 1, 1)
-    assert second["avg_working_days"] is None and second["satisfaction"] is None
+    assert second["avg_working_days"] is None and second["satisfaction_rate"] is None
 
 
 def test_date_range(busy: Terminal) -> None:
@@ -70,9 +78,16 @@ def parse(fmt: str, path: Path) -> list[dict[str, str]]:
         return [{k: "" if v is None else str(v) for k, v in r.items()} for r in doc]
     if fmt == "xml":
         root = ET.parse(path).getroot()
-        assert root.attrib == {"period": "day", "from": "2026-03-02", "to": "2026-03-03"}
+        assert root.attrib == {"codes": CODE_NOTE.en} | {
+            "period": "day",
+            "from": "2026-03-02",
+            "to": "2026-03-03",
+        }
         return [{c.tag: c.text or "" for c in row} for row in root.findall("row")]
-    sheet = load_workbook(path).active
+    book = load_workbook(path)
+    notes = [[c.value for c in r] for r in book["columns"].iter_rows()]
+    assert ["codes", CODE_NOTE.zh, CODE_NOTE.en] in notes  # the file says which code it is
+    sheet = book.active
     assert sheet is not None
     head, *rows = [[c.value for c in r] for r in sheet.iter_rows()]
     assert head == list(COLUMNS)

@@ -33,7 +33,7 @@ def history(
     portal: BackgroundServer, terminal: Terminal, take: Take, sync: Sync, clock: Clock
 ) -> dict[str, Any]:
     """Three applications: one taken 20 days ago and still open (overdue), one settled and
-    rated 5 today, one voided at the counter (counts nowhere)."""
+    rated 非常满意 today, one voided at the counter (counts nowhere)."""
     now = clock.at
     clock.at = now - timedelta(days=20)
     late = take("迟店", OTHER)
@@ -46,7 +46,7 @@ def history(
     services.set_status(db, done.receipt_no, "approved")
     tracking = lookup(db, done.receipt_no, code_of(terminal, done.receipt_no))
     assert tracking is not None
-    ratings.rate(db, tracking, 5, "谢谢王小明的窗口")
+    ratings.rate(db, tracking, 1, "谢谢王小明的窗口")  # 非常满意, GB/T 39046 code 1
     return {"late": late, "done": done, "today": terminal.today()}
 
 
@@ -71,13 +71,16 @@ def parse(fmt: str, body: bytes) -> list[dict[str, str]]:
         return list(csv.DictReader(io.StringIO(body.decode("utf-8"))))
     if fmt == "json":
         doc = json.loads(body)
-        assert doc["columns"] == list(COLUMNS)
+        assert doc["columns"] == list(COLUMNS) and "GB/T 39046" in doc["codes"]
         return [{k: "" if v is None else str(v) for k, v in r.items()} for r in doc["rows"]]
     if fmt == "xml":
         root = ET.fromstring(body)
+        assert "1 非常满意" in root.attrib["codes"]
         return [{el.tag: el.text or "" for el in row} for row in root.iter("row")]
-    sheet = openpyxl.load_workbook(io.BytesIO(body), read_only=True).active
-    assert sheet is not None
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    notes = [list(r) for r in book["columns"].iter_rows(values_only=True)]
+    assert any(r[0] == "codes" and "GB/T 39046" in str(r[1]) for r in notes)
+    sheet = book["stats"]
     head, *rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert tuple(head) == COLUMNS
     return [{h: "" if v is None else str(v) for h, v in zip(head, r, strict=True)} for r in rows]
@@ -95,7 +98,14 @@ def test_every_format_parses_with_the_right_numbers_and_no_personal_data(
     assert old["date"] < new["date"] == history["today"].isoformat()
     assert (old["received"], old["settled"], old["overdue"], old["ratings"]) == ("1", "0", "1", "0")
     assert (new["received"], new["settled"], new["settled_on_time"]) == ("1", "1", "1")
-    assert (new["avg_working_days"], new["satisfaction"], new["ratings"]) == ("0", "5", "1")
+    assert (new["avg_working_days"], new["ratings"], new["code_1"], new["code_5"]) == (
+        "0",
+        "1",
+        "1",  # the standard code, not five stars
+        "0",
+    )
+    rates = (new["satisfaction_rate"], new["rating_rate"], old["rating_rate"])
+    assert [float(x) for x in rates] == [1.0, 1.0, 0.0]
     assert new["item_name"] == "个体工商户设立登记" and new["hall"] == "南昌市民中心"
     text = body.decode("utf-8", errors="ignore") if fmt != "xlsx" else str(rows)
     for secret in (*PERSONAL, OTHER["name"], OTHER["id_no"], OTHER["phone"], "快店", "谢谢"):

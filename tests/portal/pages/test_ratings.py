@@ -1,5 +1,6 @@
-"""A citizen's rating on the tracking page flows back to the terminal by sync and counts in
-the hall's satisfaction figure (counter_app.stats)."""
+"""A citizen's rating on the tracking page (channel 二维码, one of the five GB/T 39046 levels,
+posted as the standard code) flows back to the terminal by sync and counts in the hall's
+figures (counter_app.stats)."""
 
 from __future__ import annotations
 
@@ -31,18 +32,20 @@ def test_rating_reaches_the_halls_satisfaction(
     first, second = take("甲店"), take("乙店")
     sync()
     db = portal.app.state.db
-    for result, stars in ((first, 5), (second, 2)):
+    for result, code in ((first, 1), (second, 4)):  # 非常满意, 不满意
         services.set_status(db, result.receipt_no, "delivered")
         with plain_client() as http:
             reply = http.post(
                 f"{portal.url}/t/{result.receipt_no}/rate",
-                data={"c": code_of(terminal, result.receipt_no), "rating": str(stars)},
+                data={"c": code_of(terminal, result.receipt_no), "rating": str(code)},
             )
         assert reply.status_code == 303
     assert _satisfaction(terminal) == (None, 0)
     sync()
-    assert _satisfaction(terminal) == (3.5, 2)
-    assert load_submission(terminal.store, first.receipt_no).rating == 5
+    assert _satisfaction(terminal) == (0.5, 2)  # one of two satisfied
+    assert load_submission(terminal.store, first.receipt_no).rating == 1
+    rows = terminal.store.query("SELECT channel, service_event, source FROM ratings")
+    assert {tuple(r.values()) for r in rows} == {("qr_code", "settlement", "portal")}
 
 
 def test_a_pulled_rating_applied_twice_counts_once(
@@ -54,11 +57,11 @@ def test_a_pulled_rating_applied_twice_counts_once(
     services.set_status(db, result.receipt_no, "approved")
     tracking = lookup(db, result.receipt_no, code_of(terminal, result.receipt_no))
     assert tracking is not None
-    ratings.rate(db, tracking, 4, "")
+    ratings.rate(db, tracking, 2, "")
     sync()
     terminal.store.set_setting("sync_cursor", "0")  # as if the reply to the pull was lost
     sync()
-    assert _satisfaction(terminal) == (4.0, 1)
+    assert _satisfaction(terminal) == (1.0, 1)
 
 
 def test_the_comment_stays_on_the_platform(

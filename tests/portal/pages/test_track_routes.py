@@ -156,10 +156,15 @@ def test_rating_only_after_settlement_and_only_once(
         early = http.post(url, data={"c": code, "rating": "5"})
         assert early.status_code == 400 and "办结后才能评价" in early.text
         services.set_status(portal.app.state.db, result.receipt_no, "delivered")
-        assert 'name="rating"' in http.get(portal.url + path).text
-        done = http.post(url, data={"c": code, "rating": "4", "comment": "很快"})
+        form = http.get(portal.url + path).text
+        assert 'name="rating"' in form  # invited after settlement: the five levels by code
+        for code_value, words in enumerate(("非常满意", "满意", "基本满意", "不满意"), 1):
+            assert f'value="{code_value}" required> {words}' in form
+        done = http.post(url, data={"c": code, "rating": "2", "comment": "很快"})
         assert done.status_code == 303
         assert "感谢您的评价" in http.get(portal.url + done.headers["location"]).text
+        shown = http.get(portal.url + path).text
+        assert 'id="your-rating"' in shown and "您的评价：满意" in shown
         again = http.post(url, data={"c": code, "rating": "1"})
         assert again.status_code == 400 and "您已评价过" in again.text
         stranger = http.post(url, data={"c": "b" * 26, "rating": "1"})
@@ -180,7 +185,7 @@ def test_rating_out_of_range_is_refused(
         reply = http.post(
             f"{portal.url}/t/{result.receipt_no}/rate", data={"c": code, "rating": rating}
         )
-    assert reply.status_code == 400 and "1 到 5" in reply.text
+    assert reply.status_code == 400 and "请选择一项：非常满意" in reply.text
 
 
 def test_a_one_time_notice_lists_what_to_bring(

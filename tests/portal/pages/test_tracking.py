@@ -128,16 +128,12 @@ def test_the_whole_platform_side_on_both_databases(db: Database, term: FakeTermi
     set_status(db, RECEIPT, "approved", "准予登记")
     shown = lookup(db, RECEIPT, term.code())
     assert shown is not None and shown.can_rate and shown.steps[-1].note == "准予登记"
-    ratings.rate(db, shown, 5, "")
+    ratings.rate(db, shown, 5, "")  # 非常不满意: opens a 差评整改 case
     lines = office_data.applications(db, office_data.Filters(status="approved"), date(2026, 12, 1))
     assert [(x.receipt_no, x.applicant, x.overdue) for x in lines] == [
         ("0K3-7QXM-004-8", "王小明", False)
     ]
     query = opendata.StatsQuery(date(2026, 11, 1), date(2026, 11, 30), "month")
     (row,) = opendata.stats(db, query, now=date(2026, 12, 1))
-    assert (row["date"], row["received"], row["settled"], row["satisfaction"]) == (
-        "2026-11",
-        1,
-        1,
-        5,
-    )
+    assert (row["date"], row["received"], row["settled"], row["code_5"]) == ("2026-11", 1, 1, 1)
+    assert (row["bad_ratings"], row["rectify_due"], row["satisfaction_rate"]) == (1, 0, 0.0)
