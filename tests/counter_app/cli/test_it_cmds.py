@@ -140,7 +140,7 @@ def test_retention_and_export(
         run(terminal.data_dir, "export", "--format", "csv", "--from", day, "--out", str(out)) == 0
     )
     assert "Exported 1 rows" in capsys.readouterr().out
-    assert out.read_text(encoding="utf-8-sig").startswith("date,hall,item_code,item_name,")
+    assert out.read_text(encoding="utf-8-sig").startswith("date,hall,window,item_code,item_name,")
 
 
 def test_commands_need_an_initialised_terminal(
