@@ -116,7 +116,20 @@ def missing_lines(data: ReceiptData) -> tuple[Row, ...]:
     )
 
 
+NOT_YET = Text("暂未开通", "not available yet")
+
+
 def closing_notes(data: ReceiptData) -> tuple[Text, ...]:
+    """The notes at the foot; before any platform is known, the honest word about tracking
+    replaces the instructions that could not work yet."""
+    offline = (data.offline_note,) if data.offline_note else ()
     if data.is_notice:
-        return (NOTICE_NOTE,)
-    return (ACCEPTANCE_NOTE,)
+        return (NOTICE_NOTE, *offline)
+    return offline or (ACCEPTANCE_NOTE,)
+
+
+def address(data: ReceiptData) -> str:
+    """The tracking address as printed: the short one, or "not available yet"."""
+    if data.offline_note:
+        return f"{NOT_YET.zh} {NOT_YET.en}"
+    return data.short_address

@@ -65,7 +65,7 @@ def _qr_block(data: ReceiptData, styles: parts.Styles) -> list[Flowable]:
         parts.QrFlowable(data.tracking_url, QR_MODULE),
         Paragraph(escape(typed), code),
         Paragraph(escape(label), small_centred),
-        _unbroken(data.short_address, small_centred),
+        _unbroken(content.address(data), small_centred),
     ]
 
 

@@ -84,6 +84,8 @@ class ReceiptData:
     come_back: Text = field(default_factory=lambda: Text("", ""))
     signature_png: bytes | None = None
     duplicate: bool = False
+    #: Set when no platform is known yet: printed instead of the tracking address.
+    offline_note: Text | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -163,7 +163,7 @@ def _tail(data: ReceiptData) -> list[Line]:
         lines += _bilingual(content.UNSIGNED)
     lines += [Line(data.tracking_url, "qr", True), Line(typed, "code", True)]
     lines.append(Line(f"{content.ADDRESS.zh} {content.ADDRESS.en}:", "small", True))
-    lines += [Line(part, "small", True) for part in wrap(data.short_address)]
+    lines += [Line(part, "small", True) for part in wrap(content.address(data))]
     for note in content.closing_notes(data):
         lines += _bilingual(note)
     return lines
