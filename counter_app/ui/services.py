@@ -77,6 +77,7 @@ class Backend:
             "window": str(t.window),
             "terminal_id": str(t.terminal_id),
             "enrolled": "yes" if t.portal_url and t.token else "",
+            "timezone": str(t.timezone),  # the hall's: every time the window shows
         }
 
     def close(self) -> None:
