@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 from counter_app.errors import ConflictError, NotInitialised, StoreError
 from counter_app.store import Store, open_store
 from counter_app.store.materials import MaterialStore, _os_error
-from counter_app.store.migrations import DEFAULT_TZ
 from forms.text import Text
+from sync.hall_time import hall_zone
 from sync.receipt_numbers import ALPHABET, normalise_receipt_no
 
 if TYPE_CHECKING:
@@ -174,7 +174,7 @@ class Terminal:
 
     @property
     def timezone(self) -> ZoneInfo:
-        return ZoneInfo(self.store.get_setting("timezone") or DEFAULT_TZ)
+        return hall_zone(self.store.get_setting("timezone"))
 
     def today(self) -> date:
         """The hall's local date now."""

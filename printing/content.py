@@ -34,9 +34,9 @@ TITLES = {
     "notice": Text("一次性告知书", "One-time Notice"),
 }
 ACCEPTANCE_NOTE = Text(
-    "请妥善保管本回执。扫描二维码，或打开查询地址并输入查询码，即可查看办理进度。",
-    "Keep this receipt. Scan the QR code, or open the tracking address and enter the code, "
-    "to follow your application.",
+    "请妥善保管本回执。扫描二维码，或打开查询地址，输入受理编号和查询码，即可查看办理进度。",
+    "Keep this receipt. Scan the QR code, or open the tracking address and enter the receipt "
+    "number and the code, to follow your application.",
 )
 NOTICE_NOTE = Text(
     "以上为需要补正的全部材料，一次告知。补齐后请携带本告知书到任一综合窗口办理。",
@@ -116,7 +116,20 @@ def missing_lines(data: ReceiptData) -> tuple[Row, ...]:
     )
 
 
+NOT_YET = Text("暂未开通", "not available yet")
+
+
 def closing_notes(data: ReceiptData) -> tuple[Text, ...]:
+    """The notes at the foot; before any platform is known, the honest word about tracking
+    replaces the instructions that could not work yet."""
+    offline = (data.offline_note,) if data.offline_note else ()
     if data.is_notice:
-        return (NOTICE_NOTE,)
-    return (ACCEPTANCE_NOTE,)
+        return (NOTICE_NOTE, *offline)
+    return offline or (ACCEPTANCE_NOTE,)
+
+
+def address(data: ReceiptData) -> str:
+    """The tracking address as printed: the short one, or "not available yet"."""
+    if data.offline_note:
+        return f"{NOT_YET.zh} {NOT_YET.en}"
+    return data.short_address

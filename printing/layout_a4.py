@@ -95,7 +95,7 @@ class _Header:
         canvas.setFillColor(parts.GREY)
         canvas.setStrokeColor(parts.LINE)
         canvas.line(MARGIN, MARGIN + 8 * mm, PAGE_WIDTH - MARGIN, MARGIN + 8 * mm)
-        address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {self.data.address_text}"
+        address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {content.address(self.data)}"
         self._text(canvas, MARGIN, MARGIN + 4 * mm, 8, address)
         canvas.setFont(self.font, 8)
         label = f"{self.data.receipt_no}　第 {page} 页 / page {page}"

@@ -11,6 +11,7 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from printing import content, parts
@@ -58,13 +59,25 @@ def _qr_block(data: ReceiptData, styles: parts.Styles) -> list[Flowable]:
     )
     small_centred = ParagraphStyle("sc", parent=styles.small, alignment=styles.centred.alignment)
     typed = f"{content.TYPED_CODE.zh} {content.TYPED_CODE.en}: {data.verification_code}"
-    address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {data.address_text}"
+    label = f"{content.ADDRESS.zh} {content.ADDRESS.en}:"
     return [
         Spacer(1, 2 * mm),
         parts.QrFlowable(data.tracking_url, QR_MODULE),
         Paragraph(escape(typed), code),
-        Paragraph(escape(address), small_centred),
+        Paragraph(escape(label), small_centred),
+        _unbroken(content.address(data), small_centred),
     ]
+
+
+def _unbroken(text: str, style: ParagraphStyle) -> Paragraph:
+    """`text` on one line, never broken mid-word (an address copied from paper must be
+    whole): set smaller until it fits the printable width."""
+    size = style.fontSize
+    while size > 5 and stringWidth(text, style.fontName, size) > PRINTABLE_WIDTH:
+        size -= 0.25
+    fitted = ParagraphStyle("unbroken", parent=style, fontSize=size, leading=size * 1.3)
+    fitted.wordWrap = None  # Latin wrapping: a text without spaces stays on one line
+    return Paragraph(escape(text), fitted)
 
 
 def story(data: ReceiptData, styles: parts.Styles) -> list[Flowable]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from forms.text import Text
 from printing.errors import ReceiptDataError
@@ -60,9 +59,9 @@ class MissingMaterial:
 class ReceiptData:
     """One acceptance receipt or one-time notice, ready to draw.
 
-    `tracking_url` is the whole URL the QR carries (with `c=` and `p=`); the text under the
-    QR shows it without the long signed payload. `verification_code` is the typed form
-    ("abcd-efgh-ijkl") a citizen enters on the tracking page. Name and identifier must be
+    `tracking_url` is the whole URL the QR carries (with `c=` and `p=`); the paper prints
+    `short_address` (the portal's `/t` page) for typing instead. `verification_code` is the
+    typed form ("abcd-efgh-ijkl") a citizen enters on that page. Name and identifier must be
     masked already (`mask_name`, `mask_identifier`).
     """
 
@@ -85,6 +84,8 @@ class ReceiptData:
     come_back: Text = field(default_factory=lambda: Text("", ""))
     signature_png: bytes | None = None
     duplicate: bool = False
+    #: Set when no platform is known yet: printed instead of the tracking address.
+    offline_note: Text | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -99,13 +100,7 @@ class ReceiptData:
         return self.kind == "notice"
 
     @property
-    def address_text(self) -> str:
-        """The tracking address as printed in text: the QR's URL without the signed payload."""
-        return strip_query(self.tracking_url, "p")
-
-
-def strip_query(url: str, name: str) -> str:
-    """`url` without the query parameter `name` (keeps the rest in order)."""
-    parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != name]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    def short_address(self) -> str:
+        """Where a person types the receipt number and the code: the portal's `/t` page
+        (the QR's URL up to its `/t/`), short enough to copy from paper."""
+        return self.tracking_url[: self.tracking_url.rindex("/t/")] + "/t"

@@ -162,8 +162,8 @@ def _tail(data: ReceiptData) -> list[Line]:
     else:
         lines += _bilingual(content.UNSIGNED)
     lines += [Line(data.tracking_url, "qr", True), Line(typed, "code", True)]
-    address = f"{content.ADDRESS.zh} {content.ADDRESS.en}: {data.address_text}"
-    lines += [Line(part, "small", True) for part in wrap(address)]
+    lines.append(Line(f"{content.ADDRESS.zh} {content.ADDRESS.en}:", "small", True))
+    lines += [Line(part, "small", True) for part in wrap(content.address(data))]
     for note in content.closing_notes(data):
         lines += _bilingual(note)
     return lines

@@ -712,6 +712,14 @@
         <translation>PDF 未能保存：{reason}</translation>
     </message>
     <message>
+        <source>Not connected to the platform</source>
+        <translation>未接入平台</translation>
+    </message>
+    <message>
+        <source>This window is not connected to the online platform yet, so the citizen cannot track this receipt online. The receipt says so and tells them to ask at a window. Print it anyway?</source>
+        <translation>本窗口尚未接入网上平台，群众暂不能在网上查询这张回执。回执上已如实说明，并请其到窗口查询。仍要打印吗？</translation>
+    </message>
+    <message>
         <source>Printing on {printer}...</source>
         <translation>正在 {printer} 上打印……</translation>
     </message>

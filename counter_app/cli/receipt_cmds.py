@@ -9,6 +9,7 @@ configured printer (`printer` in the configuration: an ESC/POS thermal printer o
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -62,15 +63,31 @@ def _backend(args: argparse.Namespace) -> PdfFileBackend | CupsBackend:
     return CupsBackend(printer=args.cups or None, paper=_paper(args))
 
 
+OFFLINE_WARNING = Text(
+    "注意：本窗口尚未接入平台（也未配置 portal_url），此回执暂不能在网上查询，回执上已如实说明。",
+    "Warning: this window is not connected to a platform (and no portal_url is configured): "
+    "this receipt cannot be tracked online yet, and says so.",
+)
+
+
+def _configured_portal(args: argparse.Namespace) -> str:
+    config = getattr(args, "effective_config", None)
+    return str(config.portal_url) if config is not None else ""
+
+
 def _deliver(args: argparse.Namespace, terminal: Terminal) -> tuple[bool, str]:
     """Print where the flags say; (whether it was a duplicate, where it went)."""
+    configured = _configured_portal(args)
+    if not receipts.portal_for(terminal, configured):
+        print(OFFLINE_WARNING.get(args.lang), file=sys.stderr)
     if getattr(args, "print", False):
         spec = args.effective_config.printer
         duplicate = printers.print_on_configured(
-            terminal, args.receipt_no, spec, _paper(args), args.clerk
+            terminal, args.receipt_no, spec, _paper(args), args.clerk, None, configured
         )
         return duplicate, str(spec)
-    duplicate = receipts.deliver(terminal, args.receipt_no, _backend(args), args.clerk)
+    backend = _backend(args)
+    duplicate = receipts.deliver(terminal, args.receipt_no, backend, args.clerk, None, configured)
     return duplicate, str(args.out) if args.out is not None else f"CUPS {args.cups or 'default'}"
 
 

@@ -189,11 +189,11 @@ def _print_submission(
 
 def cmd_search(args: argparse.Namespace) -> int:
     with open_terminal(args) as t:
-        hits = search(t.store, args.text)
-    for h in hits:
+        hits, tz = search(t.store, args.text), t.timezone
+    for h in hits:  # the day it was taken in the hall, not in UTC or the machine's zone
         print(
             f"{display_receipt_no(h.receipt_no)}\t{h.service_code}\t{h.name}\t{h.id_no}\t"
-            f"{label(h.status, args.lang)}\t{h.accepted_at.date()}"
+            f"{label(h.status, args.lang)}\t{h.accepted_at.astimezone(tz).date()}"
         )
     if not hits:
         say(args, "没有找到。", "Nothing found.")

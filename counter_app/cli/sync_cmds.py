@@ -21,6 +21,7 @@ from counter_app.terminal import Terminal
 from forms.text import Text
 from sync.engine import SyncEngine, SyncReport
 from sync.enroll import enroll
+from sync.hall_time import hall_clock
 
 EXIT_UNREACHABLE = 3
 
@@ -92,7 +93,8 @@ def _print_report(report: SyncReport, lang: str) -> None:
 
 def _print_backlog(terminal: Terminal, lang: str) -> None:
     count, oldest = outbox.backlog(terminal.store)
-    _line("backlog", lang, count, oldest.isoformat() if oldest else "")
+    when = hall_clock(oldest, terminal.timezone) if oldest else ""  # hall time, as shown
+    _line("backlog", lang, count, when)
 
 
 def _print_status(terminal: Terminal, lang: str) -> int:

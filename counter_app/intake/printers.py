@@ -55,10 +55,11 @@ def print_on_configured(
     paper: str,
     actor: str = "",
     duplicate: bool | None = None,
+    configured: str = "",
 ) -> bool:
     """Print the receipt or notice on the configured printer; returns whether it was a
     duplicate. PrinterError (with NO_PRINTER) when none is configured."""
     backend = configured_printer(spec, paper)
     if backend is None:
         raise PrinterError(NO_PRINTER)
-    return receipts.deliver(terminal, receipt_no, backend, actor, duplicate)
+    return receipts.deliver(terminal, receipt_no, backend, actor, duplicate, configured)

@@ -64,14 +64,34 @@ def _material_name(item: ServiceItem, code: str) -> Text:
     return spec.name if spec else Text(code, code)
 
 
-def _tracking_url(terminal: Terminal, sub: Submission) -> str:
+def portal_for(terminal: Terminal, configured: str = "") -> str:
+    """Where the receipt's tracking points: the platform the terminal enrolled with, else
+    the one configured to enroll with (`portal_url`: the codes will work there once it
+    has enrolled), else "" (no online tracking yet)."""
+    return terminal.portal_url or configured
+
+
+def offline_note(hall: str) -> Text:
+    """What a receipt printed before any platform is known tells the citizen, honestly."""
+    place = hall or "本中心"
+    return Text(
+        "本窗口尚未接入网上查询平台，本回执暂不能在网上查询。接入后，可在大厅公布的查询地址输入"
+        f"受理编号和查询码查询；在此之前，请凭本回执到{place}任一窗口查询办理进度。",
+        "This window is not yet connected to the online tracking platform, so this receipt "
+        "cannot be tracked online yet. Once it is, enter the receipt number and the code at "
+        f"the address posted in the hall; until then, ask at any window of {hall or 'the hall'} "
+        "with this receipt.",
+    )
+
+
+def _tracking_url(terminal: Terminal, sub: Submission, configured: str = "") -> str:
     """The QR's URL; the payload signed at intake is reused (only an application taken
     before payloads were stored is signed here)."""
     payload = sub.signed_payload or qr_payload.sign_payload(
         terminal.private_key(), sub.receipt_no, sub.service_code, sub.accepted_at, sub.terminal_id
     )
     code = qr_payload.tracking_code(terminal.code_secret(), sub.receipt_no)
-    portal = terminal.portal_url or UNENROLLED_PORTAL
+    portal = portal_for(terminal, configured) or UNENROLLED_PORTAL
     return qr_payload.qr_url(portal, display_receipt_no(sub.receipt_no), code, payload)
 
 
@@ -79,10 +99,14 @@ def _signature(terminal: Terminal, sub: Submission) -> bytes | None:
     return terminal.materials.read(sub.signature) if sub.signature else None
 
 
-def receipt_data_for(terminal: Terminal, receipt_no: str, duplicate: bool = False) -> ReceiptData:
-    """Everything the receipt (or one-time notice, as the application's kind says) shows."""
+def receipt_data_for(
+    terminal: Terminal, receipt_no: str, duplicate: bool = False, configured: str = ""
+) -> ReceiptData:
+    """Everything the receipt (or one-time notice, as the application's kind says) shows;
+    `configured` is the platform the configuration names (`portal_url`), if any."""
     sub = load_submission(terminal.store, receipt_no)
     item = terminal.service_item(sub.service_code, sub.service_version)
+    online = bool(portal_for(terminal, configured))
     return ReceiptData(
         kind="notice" if sub.kind == "notice" else "acceptance",
         hall=sub.hall,
@@ -96,7 +120,7 @@ def receipt_data_for(terminal: Terminal, receipt_no: str, duplicate: bool = Fals
         promised_date=sub.due_date or sub.accepted_day,
         fee=item.fee,
         clerk_id=sub.clerk_id,
-        tracking_url=_tracking_url(terminal, sub),
+        tracking_url=_tracking_url(terminal, sub, configured),
         verification_code=qr_payload.typed_code(terminal.code_secret(), sub.receipt_no),
         materials=tuple(
             Material(_material_name(item, m.material_code), m.reused) for m in sub.materials
@@ -108,6 +132,7 @@ def receipt_data_for(terminal: Terminal, receipt_no: str, duplicate: bool = Fals
         come_back=come_back_text(terminal),
         signature_png=_signature(terminal, sub),
         duplicate=duplicate,
+        offline_note=None if online else offline_note(sub.hall),
     )
 
 
@@ -137,10 +162,11 @@ def render_receipt(
     paper: str = "a4",
     duplicate: bool = False,
     actor: str = "",
+    configured: str = "",
 ) -> bytes:
     """The receipt's PDF for preview and printing by the caller (the UI); audited as a print
     (a reprint when `duplicate`), since the caller takes it from here."""
-    pdf = render_pdf(receipt_data_for(terminal, receipt_no, duplicate), paper)
+    pdf = render_pdf(receipt_data_for(terminal, receipt_no, duplicate, configured), paper)
     record_print(terminal, receipt_no, duplicate, paper, actor, "caller")
     return pdf
 
@@ -151,6 +177,7 @@ def deliver(
     backend: ReceiptPrinter,
     actor: str = "",
     duplicate: bool | None = None,
+    configured: str = "",
 ) -> bool:
     """Print through `backend`; a duplicate when printed before (unless `duplicate` says).
 
@@ -158,7 +185,7 @@ def deliver(
     """
     if duplicate is None:
         duplicate = was_printed(terminal, receipt_no)
-    backend.print_receipt(receipt_data_for(terminal, receipt_no, duplicate))
+    backend.print_receipt(receipt_data_for(terminal, receipt_no, duplicate, configured))
     paper = str(getattr(backend, "paper", "80mm"))
     record_print(terminal, receipt_no, duplicate, paper, actor, type(backend).__name__)
     return duplicate

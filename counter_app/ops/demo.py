@@ -43,6 +43,19 @@ class Demo:
     _root: Path | None = None
     _stoppers: list[Any] = field(default_factory=list)
 
+    def banner(self) -> str:
+        """What the demo prints when it starts: where its platform and back office are."""
+        if not self.portal_url:
+            return f"demo terminal: {self.data_dir} (no platform: working offline)"
+        from counter_app.ops.demo_portal import OFFICE_LOGIN
+
+        user, password = OFFICE_LOGIN
+        return (
+            f"demo terminal: {self.data_dir}\n"
+            f"platform: {self.portal_url}  (tracking: {self.portal_url}/t)\n"
+            f"back office: {self.portal_url}/office  user {user}  password {password}"
+        )
+
     def close(self) -> None:
         for stop in reversed(self._stoppers):
             try:
@@ -60,9 +73,13 @@ def prepare(root: Path | None = None, with_portal: bool = True) -> Demo:
     owned = root is None
     base = Path(tempfile.mkdtemp(prefix="counter-demo-")) if root is None else Path(root)
     demo = Demo(base / "terminal", _root=base if owned else None)
-    init_terminal(demo.data_dir)
-    if with_portal:
-        start_portal(demo, base)
+    try:
+        init_terminal(demo.data_dir)
+        if with_portal:
+            start_portal(demo, base)
+    except BaseException:  # Ctrl+C while preparing too: no folder is left behind
+        demo.close()
+        raise
     return demo
 
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from counter_app.store.db import Store
+from sync.hall_time import DEFAULT_TZ
 
 Migration = Callable[[Store], None]
 MIGRATIONS: dict[int, tuple[str, Migration]] = {}
-DEFAULT_TZ = "Asia/Shanghai"
 
 
 def migration(version: int) -> Callable[[Migration], Migration]:

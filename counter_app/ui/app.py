@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_app.ui import style
 from counter_app.ui.prefs import Prefs
+from counter_app.ui.stop import quit_on_signals
 
 log = logging.getLogger(__name__)
 
@@ -137,7 +138,8 @@ def _report_ready(app: QApplication, shell: Any, wait_for_terminal: bool) -> Non
     def done() -> None:
         elapsed = time.monotonic() - _STARTED
         print(f"ready {elapsed:.3f}s {shell.window.windowTitle()}", flush=True)
-        app.quit()
+        if os.environ.get(SMOKE_ENV) != "stay":  # "stay": keep running (the signal tests)
+            app.quit()
 
     if wait_for_terminal:
         shell.opened.connect(lambda: QTimer.singleShot(0, done))
@@ -158,17 +160,28 @@ def run(args: argparse.Namespace) -> int:
     Modules only `run` needs are imported here, not at the top: importing this module (the
     tests, the start-up benchmark) must not pay for the configuration (tomllib,
     platformdirs: ~20 ms) and the rest before the login window is up."""
+    app = make_app()
+    restore_signals = quit_on_signals(app)  # Ctrl+C / SIGTERM close the window normally
+    demo = None
+    try:
+        data_dir = Path(args.data_dir)
+        if getattr(args, "demo", False):
+            from counter_app.ops import demo as demo_mod
+
+            demo = demo_mod.prepare()
+            data_dir = demo.data_dir
+            print(demo.banner(), flush=True)
+        return _run_shell(app, args, data_dir, demo)
+    finally:
+        restore_signals()
+        if demo is not None:
+            demo.close()
+
+
+def _run_shell(app: QApplication, args: argparse.Namespace, data_dir: Path, demo: Any) -> int:
     from counter_app.config import load_config
     from counter_app.ui.shell import Shell
 
-    app = make_app()
-    demo = None
-    data_dir = Path(args.data_dir)
-    if getattr(args, "demo", False):
-        from counter_app.ops import demo as demo_mod
-
-        demo = demo_mod.prepare()
-        data_dir = demo.data_dir
     config = load_config({"data_dir": str(data_dir)})
     defaults = {
         "lang": config.lang,
@@ -181,11 +194,9 @@ def run(args: argparse.Namespace) -> int:
     set_large_text(app, prefs.large_text)
     shell = Shell(app, data_dir, language, prefs, demo, config=config)
     if os.environ.get(SMOKE_ENV):  # before start(): it shows the window
-        _report_ready(app, shell, wait_for_terminal=os.environ[SMOKE_ENV] == "opened")
+        _report_ready(app, shell, wait_for_terminal=os.environ[SMOKE_ENV] in ("opened", "stay"))
     shell.start()
     try:
         return app.exec()
     finally:
         shell.shutdown()
-        if demo is not None:
-            demo.close()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui.intake.attach_dialog import speak_our_language
+from counter_app.ui.intake.result import configured_portal
 from counter_app.ui.keys import key
 from counter_app.ui.preview import PdfPane
 from counter_app.ui.widgets import (
@@ -163,7 +164,9 @@ class DetailPage(QWidget):
         no, paper = self.receipt_no, self.shell.prefs.paper
         actor = str(getattr(self.shell.session, "clerk_id", ""))
         self.shell.ops.store(
-            lambda: self.shell.backend.receipt_pdf(no, paper, duplicate=True, actor=actor),
+            lambda: self.shell.backend.receipt_pdf(
+                no, paper, duplicate=True, actor=actor, configured=configured_portal(self.shell)
+            ),
             self._reprinted,
             self._failed,
         )

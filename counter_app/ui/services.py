@@ -77,6 +77,7 @@ class Backend:
             "window": str(t.window),
             "terminal_id": str(t.terminal_id),
             "enrolled": "yes" if t.portal_url and t.token else "",
+            "timezone": str(t.timezone),  # the hall's: every time the window shows
         }
 
     def close(self) -> None:
@@ -273,23 +274,43 @@ class Backend:
 
     # -- printing -------------------------------------------------------------------------
     def receipt_pdf(
-        self, receipt_no: str, paper: str, duplicate: bool = False, actor: str = ""
+        self,
+        receipt_no: str,
+        paper: str,
+        duplicate: bool = False,
+        actor: str = "",
+        configured: str = "",
     ) -> bytes:
-        """The PDF to preview and print; the print (or reprint) is audited with `actor`."""
+        """The PDF to preview and print; the print (or reprint) is audited with `actor`.
+        `configured`: the platform address of the configuration (`portal_url`)."""
         from counter_app.intake import receipts
 
         pdf: bytes = receipts.render_receipt(
-            self.terminal, receipt_no, paper=paper, duplicate=duplicate, actor=actor
+            self.terminal, receipt_no, paper, duplicate, actor, configured
         )
         return pdf
 
     def print_receipt(
-        self, receipt_no: str, spec: Any, paper: str, duplicate: bool = False, actor: str = ""
+        self,
+        receipt_no: str,
+        spec: Any,
+        paper: str,
+        duplicate: bool = False,
+        actor: str = "",
+        configured: str = "",
     ) -> None:
         """Print on the configured printer `spec` (a config PrinterSpec); audited."""
         from counter_app.intake import printers
 
-        printers.print_on_configured(self.terminal, receipt_no, spec, paper, actor, duplicate)
+        printers.print_on_configured(
+            self.terminal, receipt_no, spec, paper, actor, duplicate, configured
+        )
+
+    def tracking_online(self, configured: str = "") -> bool:
+        """Whether receipts printed now can be tracked online (a platform is known)."""
+        from counter_app.intake import receipts
+
+        return bool(receipts.portal_for(self.terminal, configured))
 
     def housekeeping(self, config: Any) -> Any:
         from counter_app.ops.retention import housekeeping

@@ -199,11 +199,14 @@ class Shell(QObject):
         self.sync_runner.start()
 
     def _sync_report(self, report: Any) -> None:
-        from datetime import datetime
+        from datetime import UTC, datetime
+
+        from sync.hall_time import hall_zone
 
         self.sync_state["online"] = not getattr(report, "unreachable", True)
-        if getattr(report, "ok", False):
-            self.sync_state["last_success"] = datetime.now().strftime("%H:%M:%S")
+        if getattr(report, "ok", False):  # hall time, not the machine's zone
+            now = datetime.now(UTC).astimezone(hall_zone(self.identity.get("timezone")))
+            self.sync_state["last_success"] = now.strftime("%H:%M:%S")
         self.sync_state["report"] = report
         self.sync_reported.emit(report)
         if self.workspace is not None:

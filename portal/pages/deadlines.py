@@ -10,7 +10,6 @@ the back office's overdue flag and open data alike.
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, delete, insert, select
 
@@ -18,10 +17,11 @@ from forms.text import Text
 from forms.workdays import add_working_days, working_days_between
 from portal.db import Database, now_iso
 from portal.errors import Invalid
+from sync.hall_time import portal_zone
 from sync.statuses import OPEN, SETTLED
 
-#: The halls' time zone: working days are calendar days in China.
-HALL_TZ = ZoneInfo("Asia/Shanghai")
+#: The halls' time zone ($PORTAL_TIMEZONE, default China's): working days are hall days.
+HALL_TZ = portal_zone()
 MAX_DAYS = 365
 
 

@@ -73,3 +73,22 @@ def test_a_long_item_name_wraps_within_the_roll(make_receipt: ReceiptFactory) ->
 def test_the_roll_ends_just_after_its_content(make_receipt: ReceiptFactory, count: int) -> None:
     pdf = render_pdf(make_receipt(materials=THIRTY[:count]), "80mm")
     assert 3 <= bottom_gap_mm(pdf) <= 12  # a margin, not metres of blank paper
+
+
+@pytest.mark.parametrize(
+    "portal",
+    [
+        "https://zwfw.example.gov.cn",
+        "https://zwfw-service-portal.jiangxi-province.example.gov.cn/hall/nanchang-east",
+    ],
+)
+def test_the_tracking_address_is_never_broken_on_the_roll(
+    make_receipt: ReceiptFactory, portal: str
+) -> None:
+    """A citizen copies it by hand: it must be whole on one line, however long."""
+    data = make_receipt()
+    url = data.tracking_url.replace("https://zwfw.example.gov.cn", portal)
+    data = make_receipt(tracking_url=url)
+    assert data.short_address == f"{portal}/t"
+    lines = "".join(page_texts(render_pdf(data, "80mm"))).splitlines()
+    assert any(line.strip() == data.short_address for line in lines), lines

@@ -41,7 +41,9 @@ def test_naive_acceptance_time_is_refused(make_receipt: ReceiptFactory) -> None:
         make_receipt(accepted_at=datetime(2026, 11, 26, 14, 5))
 
 
-def test_printed_address_drops_the_signed_payload(make_receipt: ReceiptFactory) -> None:
+def test_the_printed_address_is_the_short_one_where_the_code_is_typed(
+    make_receipt: ReceiptFactory,
+) -> None:
     data = make_receipt()
-    assert "&p=" in data.tracking_url
-    assert data.address_text == data.tracking_url.split("&p=")[0]
+    assert data.tracking_url.startswith(data.short_address + "/")
+    assert data.short_address == "https://zwfw.example.gov.cn/t"

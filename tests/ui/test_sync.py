@@ -61,3 +61,36 @@ def test_indicator_says_offline_when_the_portal_is_gone(qtbot, online) -> None: 
     qtbot.waitUntil(
         lambda: shell.sync_label.text().startswith("Offline | waiting: 1"), timeout=20_000
     )
+
+
+@pytest.mark.parametrize("machine_zone", ["UTC", "America/New_York"])
+def test_the_status_bar_shows_hall_time_whatever_the_machines_zone(
+    qtbot, online, monkeypatch: pytest.MonkeyPatch, machine_zone: str
+) -> None:  # type: ignore[no-untyped-def]
+    import re
+    import time
+    from datetime import UTC, datetime
+
+    from sync.hall_time import hall_zone
+
+    monkeypatch.setenv("TZ", machine_zone)
+    time.tzset()
+    try:
+        shell, _prepared = online
+        with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+            login(qtbot, shell, "clerk", "demo-clerk-1")
+        shell.sync_runner.wake()
+        label = shell.sync_label
+        qtbot.waitUntil(
+            lambda: "last sync: " in label.text() and "never" not in label.text(), timeout=20_000
+        )
+        shown = re.search(r"last sync: (\d\d):(\d\d)", label.text())
+        assert shown is not None
+        hall_now = datetime.now(UTC).astimezone(hall_zone())
+        minutes = int(shown[1]) * 60 + int(shown[2])
+        hall_minutes = hall_now.hour * 60 + hall_now.minute
+        assert min(abs(minutes - hall_minutes), 1440 - abs(minutes - hall_minutes)) <= 2
+        assert hall_now.utcoffset() != datetime.now().astimezone().utcoffset()  # truly differs
+    finally:
+        monkeypatch.undo()
+        time.tzset()

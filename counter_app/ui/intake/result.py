@@ -13,7 +13,14 @@ from PySide6.QtCore import QRect, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from counter_app.ui.intake.attach_dialog import speak_our_language
 from counter_app.ui.keys import BY_NAME, key
@@ -73,7 +80,9 @@ class ResultStep(QWidget):
         self.message.setText(self.tr("Preparing the receipt..."))
         paper, actor = self.shell.prefs.paper, str(getattr(self.shell.session, "clerk_id", ""))
         self.shell.ops.store(
-            lambda: self.shell.backend.receipt_pdf(receipt_no, paper, actor=actor),
+            lambda: self.shell.backend.receipt_pdf(
+                receipt_no, paper, actor=actor, configured=configured_portal(self.shell)
+            ),
             self._rendered,
             self._failed,
         )
@@ -142,9 +151,38 @@ class ResultStep(QWidget):
         self.message.setText(self.tr("Could not save the PDF: {reason}").format(reason=str(exc)))
 
     def print_pdf(self) -> None:
-        """Ctrl+P: straight to the configured printer; with none, Qt's print dialog."""
+        """Ctrl+P: straight to the configured printer; with none, Qt's print dialog. Before
+        any platform is known the clerk is warned first and must confirm."""
         if self.pdf is None:
             return
+        configured = configured_portal(self.shell)
+        self.shell.ops.store(
+            lambda: self.shell.backend.tracking_online(configured),
+            self._checked_online,
+            self._print_failed,
+        )
+
+    def _checked_online(self, online: bool) -> None:
+        if online:
+            self._print_now()
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Not connected to the platform"),
+            self.tr(
+                "This window is not connected to the online platform yet, so the citizen "
+                "cannot track this receipt online. The receipt says so and tells them to ask "
+                "at a window. Print it anyway?"
+            ),
+            QMessageBox.StandardButton.Ok | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("offline_print_warning")
+        box.accepted.connect(self._print_now)
+        self.dialog = box
+        open_once(box)
+
+    def _print_now(self) -> None:
         spec = configured_spec(self.shell)
         if spec is not None:
             self._print_configured(spec)
@@ -162,7 +200,9 @@ class ResultStep(QWidget):
         self.print_button.setEnabled(False)
         self.message.setText(self.tr("Printing on {printer}...").format(printer=str(spec)))
         self.shell.ops.store(  # it reads and audits the application: the storage thread
-            lambda: self.shell.backend.print_receipt(no, spec, paper, actor=actor),
+            lambda: self.shell.backend.print_receipt(
+                no, spec, paper, actor=actor, configured=configured_portal(self.shell)
+            ),
             lambda _r: self._printed(str(spec)),
             self._print_failed,
         )
@@ -190,6 +230,11 @@ class ResultStep(QWidget):
 
     def focus(self) -> None:
         self.save_button.setFocus()
+
+
+def configured_portal(shell: Shell) -> str:
+    """The platform address of the configuration (`portal_url`), "" when none."""
+    return str(getattr(shell.config, "portal_url", "") or "")
 
 
 def configured_spec(shell: Shell) -> Any:

@@ -39,6 +39,12 @@ def _run(terminal: Terminal, *args: str) -> int:
     return main(["--data-dir", str(terminal.data_dir), "--lang", "en", *args])
 
 
+def _error(capsys: pytest.CaptureFixture[str]) -> str:
+    """Standard error without the warning that this (unenrolled) terminal prints first."""
+    lines = capsys.readouterr().err.strip().splitlines()
+    return "\n".join(line for line in lines if not line.startswith("Warning:"))
+
+
 def test_receipt_then_reprint_marked_duplicate(
     terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -62,7 +68,7 @@ def test_unwritable_output_is_one_clear_line(
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert _run(terminal, "receipt", number, "--out", str(blocker / "r.pdf")) == 2
-    err = capsys.readouterr().err.strip()
+    err = _error(capsys)
     assert err.startswith("counter-app: Cannot write") and "\n" not in err
 
 
@@ -112,7 +118,7 @@ def test_a_missing_font_is_one_clear_line_and_the_receipt_prints_after_repair(
     monkeypatch.setattr("printing.fonts.FONT_PATH", tmp_path / "deleted.ttc")
     out = tmp_path / "r.pdf"
     assert _run(terminal, "receipt", number, "--out", str(out)) == 2
-    err = capsys.readouterr().err.strip()
+    err = _error(capsys)
     assert "font" in err and "reinstall" in err and "\n" not in err
     assert not out.exists()
     assert terminal.intake.get(number).status == "received"
@@ -155,7 +161,7 @@ def test_receipt_print_to_a_printer_that_is_off_is_one_clear_line(
     with printer_that_is_off() as spec:
         monkeypatch.setenv("COUNTER_PRINTER", spec)
         assert _run(terminal, "receipt", number, "--print") == 2
-    err = capsys.readouterr().err.strip()
+    err = _error(capsys)
     assert "receipt printer failed" in err and "\n" not in err
 
 
@@ -179,3 +185,30 @@ def test_receipt_print_goes_to_the_configured_cups_queue_on_the_configured_paper
     job = pdfium.PdfDocument((tmp_path / "job.pdf").read_bytes())
     assert round(job[0].get_size()[0] / 72 * 25.4) == 80
     assert "受理回执" in _text(tmp_path / "job.pdf")
+
+
+def test_a_receipt_before_enrollment_warns_and_tells_the_citizen_honestly(
+    terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.pdf"
+    assert _run(terminal, "receipt", _accept(terminal), "--out", str(out)) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("Warning:") and "cannot be tracked online" in err
+    text = " ".join(_text(out).split())
+    assert "本窗口尚未接入网上查询平台" in text and "not available yet" in text
+    assert "ask at any window of 南昌市民中心" in text
+    assert "portal.invalid" not in text
+
+
+def test_a_receipt_before_enrollment_uses_the_configured_platform_address(
+    terminal: Terminal,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("COUNTER_PORTAL_URL", "https://zwfw.example.gov.cn")
+    out = tmp_path / "r.pdf"
+    assert _run(terminal, "receipt", _accept(terminal), "--out", str(out)) == 0
+    assert capsys.readouterr().err == ""
+    text = _text(out)
+    assert "https://zwfw.example.gov.cn/t" in text and "尚未接入" not in text
