@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from forms.text import Text
-from portal import accesslog, enrollment, services
+from portal import accesslog, audit_heads, enrollment, services
 from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, PortalError, TooLarge, Unauthorized
@@ -31,6 +31,7 @@ from portal.settings import Settings
 from sync.protocol import (
     API_PREFIX,
     ApplicationState,
+    ChainHead,
     ChangesReply,
     EnrollReply,
     EnrollRequest,
@@ -269,6 +270,10 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
     @app.get(f"{API_PREFIX}/changes", responses=CHANGES_LINKS)
     def changes(term: Caller, cursor: Annotated[int, Query(ge=0, le=2**62)] = 0) -> ChangesReply:
         return services.changes(db, term, cursor, settings.changes_page)
+
+    @app.get(f"{API_PREFIX}/audit-head")
+    def audit_head(term: Caller) -> ChainHead:
+        return audit_heads.last_head(db, term)
 
     @app.post(f"{API_PREFIX}/materials/missing", responses=MISSING_LINKS)
     def missing(req: MissingRequest, term: Caller) -> MissingReply:

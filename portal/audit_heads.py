@@ -17,7 +17,7 @@ from sqlalchemy import Connection, func, insert, select
 
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
-from sync.protocol import AuditHead
+from sync.protocol import AuditHead, ChainHead
 
 log = logging.getLogger(__name__)
 
@@ -64,3 +64,18 @@ def broken_chains(db: Database) -> dict[str, list[int]]:
         for terminal_id, seq in conn.execute(query):
             found.setdefault(terminal_id, []).append(int(seq))
     return found
+
+
+def last_head(db: Database, term: TerminalInfo) -> ChainHead:
+    """The head the terminal pushed last (what `GET /api/v1/audit-head` answers, to that
+    terminal only)."""
+    terms = db.t("terminals")
+    with db.begin() as conn:
+        row = conn.execute(
+            select(terms.c.audit_seq, terms.c.audit_hash).where(
+                terms.c.terminal_id == term.terminal_id
+            )
+        ).first()
+    if row is None or row.audit_seq is None:
+        return ChainHead(seq=0, hash="")
+    return ChainHead(seq=int(row.audit_seq), hash=str(row.audit_hash or ""))

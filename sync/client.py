@@ -25,6 +25,7 @@ from sync.errors import ProtocolError, Refused, Revoked, ServerBusy, Unauthorize
 from sync.protocol import (
     API_PREFIX,
     ApplicationState,
+    ChainHead,
     ChangesReply,
     EnrollReply,
     EnrollRequest,
@@ -181,3 +182,6 @@ class PortalClient:
 
     def application(self, receipt_no: str) -> ApplicationState:
         return self._json("GET", f"/applications/{receipt_no}", ApplicationState)
+
+    def audit_head(self) -> ChainHead:
+        return self._json("GET", "/audit-head", ChainHead)

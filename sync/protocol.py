@@ -252,6 +252,15 @@ class RatingIn(Request):
         return self.code or Satisfaction.from_stars(self.rating or 0)
 
 
+class ChainHead(Reply):
+    """GET /api/v1/audit-head: the last audit chain head the calling terminal pushed, as
+    the platform holds it (seq 0 and hash "" before any). `counter-app audit verify`
+    compares it with the local chain: a chain cut or rewritten below it shows."""
+
+    seq: int
+    hash: str
+
+
 class AuditHead(Request):
     """The head of the terminal's hash-chained audit log at push time, and an anchor: the
     terminal's hash now at the seq of the last head the platform confirmed. The platform

@@ -122,6 +122,7 @@ def _check_sizes(infos: list[zipfile.ZipInfo], path: Path, limits: Limits) -> No
             path,
             Text(f"解压后 {mb} MB，超过上限 {cap} MB", f"expands to {mb} MB, over {cap} MB"),
         )
+    packed = sum(i.compress_size for i in infos)
     for i in infos:
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
             raise bad(
@@ -131,6 +132,11 @@ def _check_sizes(infos: list[zipfile.ZipInfo], path: Path, limits: Limits) -> No
                     f"member {i.filename} claims an impossible compression ratio (zip bomb)",
                 ),
             )
+    if total > RATIO_FLOOR and total > MAX_RATIO * max(packed, 1):  # many small bombs
+        raise bad(
+            path,
+            Text("整体压缩比异常（疑似压缩炸弹）", "an impossible compression ratio (zip bomb)"),
+        )
 
 
 def _read_manifest(zf: zipfile.ZipFile, path: Path) -> dict[str, Any]:

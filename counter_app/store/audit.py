@@ -238,3 +238,24 @@ def _check_states(store: Store, latest: dict[str, tuple[int, str]]) -> list[Audi
         for no in unrecorded
     ]
     return found
+
+
+def against_platform(store: Store, seq: int, digest: str) -> list[AuditProblem]:
+    """The last head the platform holds, (seq, hash), against the local chain: the entry
+    must still be here with that hash (an honest chain only grows past it)."""
+    if seq <= 0:
+        return []
+    here = store.scalar("SELECT hash FROM audit_log WHERE seq = ?", (seq,))
+    if here is None:
+        text = Text(
+            f"平台保存的链头是第 {seq} 条，本机已没有这条记录（记录被删除）",
+            f"the platform holds entry {seq} as the head; it is gone here (entries deleted)",
+        )
+    elif here != digest:
+        text = Text(
+            f"第 {seq} 条记录与平台保存的链头不符（日志被重写）",
+            f"entry {seq} differs from the head the platform holds (the log was rewritten)",
+        )
+    else:
+        return []
+    return [AuditProblem(seq, text)]

@@ -17,7 +17,8 @@ not enough to hide a change:
 
 Both live in the same folder as the database, so someone who knows them both can still
 rewrite everything consistently; what catches that is the platform, which keeps every head
-it was told (`portal.audit_heads`). See docs/architecture.md, "Audit log".
+it was told (`portal.audit_heads`) and answers the last one to `counter-app audit verify`
+(`GET /api/v1/audit-head`, compared by `audit.against_platform`).
 """
 
 from __future__ import annotations

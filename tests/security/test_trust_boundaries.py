@@ -100,6 +100,12 @@ def _expected(sha: str, receipt: str) -> dict[tuple[str, str], dict[str, tuple[i
         | refused,
         ("get", "/api/v1/materials/{sha256}"): same | refused,
         ("put", "/api/v1/materials/{sha256}"): same | refused,
+        ("get", "/api/v1/audit-head"): {
+            "owner": (200, lambda r: r.json()["seq"] > 0),
+            "neighbour": (200, lambda r: r.json() == {"seq": 0, "hash": ""}),  # own: none yet
+            "stranger": (200, lambda r: r.json() == {"seq": 0, "hash": ""}),
+        }
+        | refused,
     }
 
 

@@ -6,12 +6,22 @@ then `counter-app audit verify` through the real command line: every rewrite is 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from counter_app.store import audit
 from counter_app.terminal import Terminal
-from tests.counter_app.counter_testing import ANSWERS, OTHER, PDF
+from forms.catalog import load_item
+from portal import enrollment, services
+from portal.server import BackgroundServer
+from portal.settings import Settings
+from sync.engine import SyncEngine
+from sync.enroll import enroll
+from tests.counter_app.counter_testing import ANSWERS, DATA, OTHER, PDF
+from tests.portal.pages.pages_support import plain_client
 from tests.security.terminal.attack_kit import run
 from tests.security.terminal.conftest import CLERK
 
@@ -151,3 +161,107 @@ def test_a_status_changed_by_the_program_is_not_a_problem(
         t.intake.void(str(first), "录入错误", clerks.authenticate(t.store, CLERK, PASSWORD))
     code, out = verify(terminal_dir, capsys)
     assert code == 0, out
+
+
+@pytest.fixture
+def synced(terminal_dir: Path, tmp_path: Path) -> Iterator[tuple[Path, int, str]]:
+    """The terminal enrolled at a live portal (running during the test), an application
+    taken and synced: the platform now holds the chain head. (data folder, the seq of that
+    head, the application's receipt number)."""
+    settings = Settings(
+        db_url=f"sqlite:///{tmp_path / 'portal.db'}", materials_dir=tmp_path / "portal-files"
+    )
+    with BackgroundServer(settings) as portal, Terminal.open(terminal_dir) as t:
+        db = portal.app.state.db
+        services.publish_catalog(db, [load_item(DATA / "TEST-001.yaml").to_dict()])
+        code = enrollment.issue_code(db, "南昌市民中心", 12, timedelta(hours=1))
+        enroll(t, portal.url, code, plain_client)
+        files = {"id_card": [PDF + b"synced"], "form": [PDF]}
+        taken = t.intake.accept("TEST-001", OTHER, ANSWERS, files, clerk_id=CLERK)
+        report = SyncEngine(t, plain_client).run_once()
+        assert report.ok, [e.message("en") for e in report.errors]
+        seq = audit.head(t.store)[0]
+        t.close()
+        yield terminal_dir, seq, taken.receipt_no
+
+
+def test_synced_terminal_verifies_against_the_platform(
+    synced: tuple[Path, int, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    data_dir, seq, _ = synced
+    code, out = verify(data_dir, capsys)
+    assert code == 0 and f"compared with the platform's head (entry {seq})" in out
+
+
+def test_an_application_erased_with_its_entry_and_every_local_anchor_is_caught(
+    synced: tuple[Path, int, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The careful attacker makes an application vanish: its rows, its audit entry (the
+    last), the head setting and the head file all made to agree. Locally (`--offline`)
+    nothing shows; the head the platform holds does."""
+    data_dir, seq, receipt_no = synced
+    uuid = f"(SELECT uuid FROM submissions WHERE receipt_no = '{receipt_no}')"
+    rewrite(
+        data_dir,
+        *(
+            f"DELETE FROM {table} WHERE {column} = {uuid}"
+            for table, column in (
+                ("submission_materials", "uuid"),
+                ("status_events", "uuid"),
+                ("notice_items", "uuid"),
+                ("outbox", "entity_uuid"),
+            )
+        ),
+        f"DELETE FROM submissions WHERE receipt_no = '{receipt_no}'",
+        f"DELETE FROM audit_log WHERE seq >= {seq}",
+        "UPDATE settings SET value = (SELECT seq || ':' || hash FROM audit_log "
+        "ORDER BY seq DESC LIMIT 1) WHERE key = 'audit_head'",
+    )
+    with sqlite3.connect(data_dir / "counter.db") as conn:
+        last = conn.execute("SELECT seq || ':' || hash FROM audit_log ORDER BY seq DESC").fetchone()
+    (data_dir / "audit_head").write_text(last[0] + "\n")
+    assert run(data_dir, "audit", "verify", "--offline") == 0  # locally consistent
+    capsys.readouterr()
+    code, out = verify(data_dir, capsys)
+    assert code == 1, out
+    assert f"the platform holds entry {seq} as the head; it is gone here" in out
+
+
+def test_a_chain_rewritten_below_the_platforms_head_is_caught(
+    synced: tuple[Path, int, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Entry 3 edited and every later hash recomputed, head setting and head file too."""
+    data_dir, seq, _ = synced
+    conn = sqlite3.connect(data_dir / "counter.db", isolation_level=None)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET actor = 'nobody' WHERE seq = 3")
+    prev = conn.execute("SELECT hash FROM audit_log WHERE seq = 2").fetchone()[0]
+    cols = "seq, at, actor, action, entity, detail"
+    for row in conn.execute(f"SELECT {cols} FROM audit_log WHERE seq >= 3 ORDER BY seq").fetchall():
+        digest = audit._hash(*row, prev)
+        conn.execute(
+            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, digest, row[0])
+        )
+        prev = digest
+    last = conn.execute("SELECT MAX(seq) FROM audit_log").fetchone()[0]
+    conn.execute("UPDATE settings SET value = ? WHERE key = 'audit_head'", (f"{last}:{prev}",))
+    conn.close()
+    (data_dir / "audit_head").write_text(f"{last}:{prev}\n")
+    assert run(data_dir, "audit", "verify", "--offline") == 0
+    capsys.readouterr()
+    code, out = verify(data_dir, capsys)
+    assert code == 1 and f"entry {seq} differs from the head the platform holds" in out
+
+
+def test_verify_without_the_platform_says_so_and_still_checks_locally(
+    terminal_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Enrolled, but nothing listens at the platform's address: a note, the local verdict
+    decides (and a local problem is still found)."""
+    with Terminal.open(terminal_dir) as t:
+        t.portal_url, t.token = "http://127.0.0.1:9", "token-of-a-gone-platform"
+    code, out = verify(terminal_dir, capsys)
+    assert code == 0 and "not compared with the platform: Cannot reach the platform" in out
+    rewrite(terminal_dir, "UPDATE submissions SET status = 'approved'")
+    code, out = verify(terminal_dir, capsys)
+    assert code == 1 and "Cannot reach the platform" in out and "changed outside" in out

@@ -132,6 +132,21 @@ def test_restore_refuses_zip_bomb_before_expanding_it(
     assert "impossible compression ratio (zip bomb)" in err
 
 
+def test_restore_refuses_many_small_bombs(
+    backup: Path, target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Forty 1 MB members of zeros, each under the per-member floor: the archive as a whole
+    claims a ratio no backup has."""
+    target.parent.mkdir()
+    members = read_members(backup)
+    for i in range(40):
+        sha = hashlib.sha256(str(i).encode()).hexdigest()
+        put_member(members, f"materials/{sha[:2]}/{sha}", bytes(1 << 20))
+    re_sign(members)
+    archive = write_zip(tmp_path / "bombs.zip", members)
+    assert "an impossible compression ratio (zip bomb)" in refused(target, archive, capsys)
+
+
 def test_restore_refuses_more_than_the_size_cap(
     backup: Path, target: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
