@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from forms.text import Text
 from sync.ratings import Channel, Satisfaction, ServiceEvent
+from sync.sound_json import sound
 from sync.statuses import Status
 
 API_PREFIX = "/api/v1"
@@ -34,44 +35,16 @@ Name = Annotated[str, Field(min_length=1, max_length=200)]
 MAX_STORED_INT = 2**62
 
 
-#: The deepest nesting of objects and lists a request may have (answers are a form's
-#: groups: a few levels; 600 levels was a 500 on the platform).
-MAX_DEPTH = 32
-
-
-def _sound_text(text: str) -> None:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("text holds a lone surrogate: not valid Unicode") from None
-
-
-def _sound(value: Any, depth: int = 0) -> None:
-    """Raise ValueError for JSON nested deeper than MAX_DEPTH or holding text that is not
-    Unicode (a lone surrogate from a `\\ud800` escape), which no database can store."""
-    if depth > MAX_DEPTH:
-        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
-    if isinstance(value, str):
-        _sound_text(value)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            _sound_text(str(key))
-            _sound(item, depth + 1)
-    elif isinstance(value, list | tuple):
-        for item in value:
-            _sound(item, depth + 1)
-
-
 class Request(BaseModel):
     """A body the terminal sends: unknown fields are an error; so are text that is not
-    Unicode and nesting deeper than MAX_DEPTH, anywhere in it."""
+    Unicode and nesting deeper than `sync.sound_json.MAX_DEPTH`, anywhere in it."""
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
     def _sound_json(cls, data: Any) -> Any:
-        _sound(data)
+        sound(data)
         return data
 
 

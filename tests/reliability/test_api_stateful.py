@@ -10,9 +10,11 @@ the minimum of two steps per scenario). Bounded by STATEFUL_API_EXAMPLES."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from contextlib import suppress
+from datetime import date
 from typing import Any
 
 import httpx
@@ -24,8 +26,10 @@ from schemathesis import checks
 from schemathesis.generation.stateful import run_state_machine_as_test
 from sqlalchemy import delete
 
+from portal import enrollment
 from portal.server import BackgroundServer
 from sync.protocol import ErrorReply, content_hash
+from sync.receipt_numbers import new_receipt_no
 from tests.sync.conftest import HALL
 
 EXAMPLES = int(os.environ.get("STATEFUL_API_EXAMPLES", "30"))
@@ -42,13 +46,18 @@ CHECKS = [
 PUSH = "POST /api/v1/push"
 
 
-def _own_hall(body: dict[str, Any]) -> None:
-    """Make the fuzzer's pushed applications the enrolled hall's, with their true content
-    hash: otherwise every one is refused (other hall / hash mismatch) and the links from a
-    push never reach a stored application or a file the platform really waits for."""
+def _own_hall(body: dict[str, Any], terminal_id: str) -> None:
+    """Make the fuzzer's pushed applications the enrolled terminal's (its hall, a receipt
+    number it could have issued, an accepted status), with their true content hash:
+    otherwise every one is refused (other hall, another terminal's number, hash mismatch)
+    and the links from a push never reach a stored application or a file the platform
+    really waits for. The number follows from the uuid, so a replay pushes the same one."""
     for app in body.get("applications") or []:
         if isinstance(app, dict):
             app["hall"] = HALL
+            seq = int(hashlib.sha256(str(app.get("uuid")).encode()).hexdigest(), 16) % 30_000
+            app["receipt_no"] = new_receipt_no(date(2026, 3, 2), terminal_id, seq + 1)
+            app["status"] = "received"
             with suppress(ValidationError):  # an invalid body stays as it is, to be refused
                 app["content_hash"] = content_hash(app)
 
@@ -60,6 +69,7 @@ WRITTEN = [
     "status_events",
     "changes",
     "audit_heads",
+    "material_holders",
     "materials",
     "applications",
 ]
@@ -81,6 +91,7 @@ def _machine(server: BackgroundServer, token: str, seen: list[tuple[str, int, bo
     `seen` collects (operation, status, reached through a link) for the assertions."""
     schema = schemathesis.openapi.from_url(f"{server.url}/openapi.json")
     base = schema.as_state_machine()
+    terminal_id = enrollment.authenticate(server.app.state.db, token).terminal_id
 
     class Portal(base):  # type: ignore[misc, valid-type]
         def setup(self) -> None:
@@ -88,7 +99,7 @@ def _machine(server: BackgroundServer, token: str, seen: list[tuple[str, int, bo
 
         def before_call(self, case: Any) -> None:
             if case.operation.label == PUSH and isinstance(case.body, dict):
-                _own_hall(case.body)
+                _own_hall(case.body, terminal_id)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"headers": {"authorization": f"Bearer {token}"}}
