@@ -106,6 +106,14 @@
         <translation>提交</translation>
     </message>
     <message>
+        <source>Is everything right? Touch Confirm; if not, tell the clerk.</source>
+        <translation>信息是否无误？无误请点“确认”；有误请告诉工作人员。</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
         <source>How satisfied are you with this service ({event})? Keys 1-5: 1 is best.</source>
         <translation>您对本次服务（{event}）满意吗？请按 1-5 键，1 为非常满意。</translation>
     </message>
@@ -456,6 +464,10 @@
     <message>
         <source>{n} problem(s) in the form: each is shown at its field.</source>
         <translation>表单中有 {n} 处问题，已在各项下方标出。</translation>
+    </message>
+    <message>
+        <source>The applicant checks the summary on their screen; on when they confirm.</source>
+        <translation>请申请人在其屏幕上核对信息，确认后进入下一步。</translation>
     </message>
     <message>
         <source>The application could not be saved.</source>

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -27,10 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui.drafts import STEPS, Draft
-from counter_app.ui.intake import keyflow
+from counter_app.ui.intake import keyflow, return_key
 from counter_app.ui.intake.applicant import ApplicantStep
 from counter_app.ui.intake.autosave import DraftKeeper
 from counter_app.ui.intake.case_panel import CasePanel
+from counter_app.ui.intake.citizen_gate import CitizenGate
 from counter_app.ui.intake.form_view import FormView
 from counter_app.ui.intake.materials import MaterialsStep
 from counter_app.ui.intake.next_hint import NextHint
@@ -87,6 +87,8 @@ class IntakeFlow(QWidget):
         self.form: FormView | None = None
         self.show_all_problems = False
         self._build()
+        self.gate = CitizenGate(self)
+        self.gate.passed.connect(self._citizen_confirmed)
         self.keeper = DraftKeeper(self)
         self.keeper.saved.connect(self.draft_saved)
         self.live = QTimer(self)
@@ -181,6 +183,8 @@ class IntakeFlow(QWidget):
         self.next_button.setVisible(step not in ("item", "result"))
         if step in STEPS:
             self.draft.step = step
+        if step in ("item", "applicant", "form", "materials"):
+            self.gate.reset()
         focus = getattr(self.steps[step], "focus", None)
         if focus:
             focus()
@@ -205,7 +209,7 @@ class IntakeFlow(QWidget):
         handlers = {
             "applicant": self._leave_applicant,
             "form": self._leave_form,
-            "materials": lambda: self.go("signature"),
+            "materials": self._leave_materials,
             "signature": self._leave_signature,
             "review": self.submit,
         }
@@ -214,29 +218,8 @@ class IntakeFlow(QWidget):
             handler()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Return moves on wherever it cannot mean a new line (a multi-line editor, the
-        materials table and the picker take it first): to the next field, and from the
-        last field of a page (or a page without fields) to the next step."""
-        plain = event.modifiers() in (
-            Qt.KeyboardModifier.NoModifier,
-            Qt.KeyboardModifier.KeypadModifier,
-        )
-        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or not plain:
+        if not return_key.move_on(self, event):  # Return moves on (see return_key)
             super().keyPressEvent(event)
-            return
-        fields = self._fields()
-        current = QApplication.focusWidget()
-        if current in fields and current is not fields[-1]:
-            fields[fields.index(current) + 1].setFocus()
-        elif self.step in ("applicant", "form", "signature", "review"):
-            self.next()
-
-    def _fields(self) -> list[QWidget]:
-        if self.step == "applicant":
-            return list(self.applicant.edits.values())
-        if self.step == "form" and self.form is not None:
-            return [w for w in self.form.focus_widgets() if w.isVisibleTo(self.form)]
-        return []
 
     def back(self) -> None:
         order = list(STEPS)
@@ -247,6 +230,7 @@ class IntakeFlow(QWidget):
     def begin(self) -> None:
         """A fresh application (the last unsaved draft is replaced)."""
         self.draft = Draft(clerk_id=str(getattr(self.shell.session, "clerk_id", "")))
+        self.gate.blank()
         self.item, self.known, self.form, self.show_all_problems = None, None, None, False
         self.live.stop()
         self.applicant.reset()
@@ -378,19 +362,39 @@ class IntakeFlow(QWidget):
             widget.setFocus()
             self.form_area.ensureWidgetVisible(widget)
 
+    # -- the citizen's confirmation (see citizen_gate) ------------------------------------
+    def _leave_materials(self) -> None:
+        if self.gate.needs_asking():
+            self.gate.ask(self._summary())
+            show_error(
+                self.problem,
+                self.tr("The applicant checks the summary on their screen; on when they confirm."),
+            )
+            return
+        self.go("signature")
+
+    def _citizen_confirmed(self) -> None:
+        if self.step == "materials":
+            self.go("signature")
+
     # -- signature, review, submit --------------------------------------------------------
     def _leave_signature(self) -> None:
         self.draft.set_signature(self.signature.png())
         self.go("review")
 
+    def _summary(self) -> str:
+        given = [tr_text(m.name) for m in self.item.materials if self.materials.provided(m.code)]
+        missing = [tr_text(m.name) for m in self.materials.missing()]
+        return str(
+            self.review.show_summary(
+                self.item, self.draft.applicant, self.draft.answers, given, missing
+            )
+        )
+
     def _show_review(self) -> None:
         if self.item is None:
             return
-        given = [tr_text(m.name) for m in self.item.materials if self.materials.provided(m.code)]
-        missing = [tr_text(m.name) for m in self.materials.missing()]
-        html = self.review.show_summary(
-            self.item, self.draft.applicant, self.draft.answers, given, missing
-        )
+        html = self._summary()
         if self.step == "review":
             self._label_next("review")
         self.mirror.emit(html)
