@@ -92,6 +92,13 @@
     </message>
 </context>
 <context>
+    <name>CitizenGate</name>
+    <message>
+        <source>The applicant checks the summary on their screen; on when they confirm.</source>
+        <translation>请申请人在其屏幕上核对信息，确认后进入下一步。</translation>
+    </message>
+</context>
+<context>
     <name>CitizenScreen</name>
     <message>
         <source>Please check your application</source>
@@ -464,10 +471,6 @@
     <message>
         <source>{n} problem(s) in the form: each is shown at its field.</source>
         <translation>表单中有 {n} 处问题，已在各项下方标出。</translation>
-    </message>
-    <message>
-        <source>The applicant checks the summary on their screen; on when they confirm.</source>
-        <translation>请申请人在其屏幕上核对信息，确认后进入下一步。</translation>
     </message>
     <message>
         <source>The application could not be saved.</source>

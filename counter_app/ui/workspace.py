@@ -116,7 +116,7 @@ class Workspace(QWidget):
         self.refresh_sync()
         self.sync_timer.start(SYNC_POLL_MS)
         if offer_draft:
-            self.intake.offer_draft()
+            self.intake.keeper.offer()  # after login: an unfinished application
 
     def attach_citizen(self, screen: Any) -> None:
         """Mirror the review to the citizen's screen, wait for the citizen's confirmation
@@ -133,7 +133,7 @@ class Workspace(QWidget):
 
     def shutdown(self) -> None:
         self.sync_timer.stop()
-        self.intake.stop_autosave()
+        self.intake.keeper.flush()
         if self.citizen is not None:
             self.citizen.close()
             self.citizen = None

@@ -10,16 +10,30 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from counter_app.ui.widgets import show_error
+
 
 class CitizenGate(QObject):
     """Signals: passed() when the citizen confirmed the summary."""
 
     passed = Signal()
 
-    def __init__(self, parent: QObject) -> None:
-        super().__init__(parent)
+    def __init__(self, flow: Any) -> None:
+        super().__init__(flow)
+        self.flow = flow
         self.screen: Any = None
         self.confirmed = False
+
+    def before_signature(self) -> None:
+        """The clerk leaves the materials: on to the signature once the citizen confirmed."""
+        if not self.needs_asking():
+            self.flow.go("signature")
+            return
+        self.ask(self.flow.summary())
+        show_error(
+            self.flow.problem,
+            self.tr("The applicant checks the summary on their screen; on when they confirm."),
+        )
 
     def attach(self, screen: Any) -> None:
         self.screen = screen
@@ -45,3 +59,5 @@ class CitizenGate(QObject):
     def _confirmed(self) -> None:
         self.confirmed = True
         self.passed.emit()
+        if self.flow.step == "materials":
+            self.flow.go("signature")
