@@ -554,6 +554,10 @@
 <context>
     <name>MaterialsStep</name>
     <message>
+        <source>{material} · {file}: {problem}</source>
+        <translation>{material} · {file}：{problem}</translation>
+    </message>
+    <message>
         <source>Materials checklist</source>
         <translation>材料清单</translation>
     </message>
