@@ -92,6 +92,13 @@
     </message>
 </context>
 <context>
+    <name>CitizenGate</name>
+    <message>
+        <source>The applicant checks the summary on their screen; on when they confirm.</source>
+        <translation>请申请人在其屏幕上核对信息，确认后进入下一步。</translation>
+    </message>
+</context>
+<context>
     <name>CitizenScreen</name>
     <message>
         <source>Please check your application</source>
@@ -104,6 +111,14 @@
     <message>
         <source>Send</source>
         <translation>提交</translation>
+    </message>
+    <message>
+        <source>Is everything right? Touch Confirm; if not, tell the clerk.</source>
+        <translation>信息是否无误？无误请点“确认”；有误请告诉工作人员。</translation>
+    </message>
+    <message>
+        <source>Confirm</source>
+        <translation>确认</translation>
     </message>
     <message>
         <source>How satisfied are you with this service ({event})? Keys 1-5: 1 is best.</source>
@@ -538,6 +553,10 @@
 </context>
 <context>
     <name>MaterialsStep</name>
+    <message>
+        <source>{material} · {file}: {problem}</source>
+        <translation>{material} · {file}：{problem}</translation>
+    </message>
     <message>
         <source>Materials checklist</source>
         <translation>材料清单</translation>

@@ -1,4 +1,5 @@
-"""The screen facing the citizen, when a second screen is connected.
+"""The screen facing the citizen, where the `citizen_screen` setting puts it (off, auto: a
+second screen when there is one, or screen N). It never takes the clerk's keyboard.
 
 It mirrors what the clerk entered (the review page) so the citizen can check it before
 signing, and after each service event at the window (acceptance, one-time notice,
@@ -7,17 +8,25 @@ sub-scores of GB/T 39046 (overall, efficiency, competence, attitude), each one o
 levels. Keys 1-5 on the citizen's keypad are the standard codes (1 = 非常满意 … 5 =
 非常不满意) and answer the highlighted line, then move on; a tap answers any line. After the
 fourth answer (or Enter, once the overall level is given) the rating is kept and sent up.
+
+Before the signature the citizen confirms the summary (a touch on Confirm; Enter or 0 where
+that screen has a keyboard of its own), or the clerk cannot go on (`intake.citizen_gate`).
+Between applications, and when nobody is served, it is blank: its widgets are emptied, so it
+never shows an earlier applicant's data to the next one.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QScreen
 from PySide6.QtWidgets import (
+    QApplication,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QStackedWidget,
@@ -26,37 +35,61 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.widgets import take_focus
 from sync.ratings import EVENTS, SUB_SCORES, Satisfaction, ServiceEvent
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
 
 LINES = tuple(SUB_SCORES)  # overall, efficiency, level, attitude: in the order asked
+log = logging.getLogger(__name__)
+REST_MS = 8_000  # the "thank you" stays this long, then the screen is blank again
+RATING_MS = 90_000  # an unanswered rating question goes after this long
+
+
+def pick_screen(setting: str, screens: list[QScreen]) -> QScreen | None:
+    """The screen for the citizen: none when `off`, the second one when `auto` and there
+    is one, screen N when N exists (counted from 0)."""
+    if setting == "off":
+        return None
+    if setting == "auto":
+        return screens[1] if len(screens) > 1 else None
+    number = int(setting)
+    if number >= len(screens):
+        log.warning("citizen_screen = %s, but only %d screen(s) here", setting, len(screens))
+        return None
+    return screens[number]
 
 
 class CitizenScreen(QWidget):
     """Signals: rated(str, str, object) with the receipt number, the service event and the
-    sub-scores {line: code}; stored(bool) once the rating was kept (False: it was not)."""
+    sub-scores {line: code}; stored(bool) once the rating was kept (False: it was not);
+    confirmed() when the citizen confirmed the summary shown by `ask_confirm`."""
 
     rated = Signal(str, str, object)
     stored = Signal(bool)
+    confirmed = Signal()
 
     @classmethod
     def on_second_screen(cls, shell: Shell, force: bool = False) -> CitizenScreen | None:
-        """Open on the second screen if there is one (`force`: on the first, for tests)."""
-        screens = QGuiApplication.screens()
-        if len(screens) < 2 and not force:
+        """Open where the `citizen_screen` setting says (`force`: on the first screen, for
+        tests on one screen)."""
+        setting = "0" if force else str(getattr(shell.config, "citizen_screen", "auto"))
+        target = pick_screen(setting, QGuiApplication.screens())
+        if target is None:
             return None
+        before = QApplication.focusWidget()
         screen = cls(shell)
-        target = screens[1] if len(screens) > 1 else screens[0]
         screen.setScreen(target)
         screen.setGeometry(target.geometry())
         screen.show()
+        take_focus(shell.window, before)  # the clerk's keyboard stays with the clerk's window
         return screen
 
     def __init__(self, shell: Shell) -> None:
-        super().__init__(None, Qt.WindowType.Window)
-        # the citizen's screen never takes the keyboard from the clerk's window
+        # the citizen's screen never takes the keyboard from the clerk's window (the citizen
+        # touches: touch and mouse need no focus)
+        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowDoesNotAcceptFocus)
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setObjectName("citizen_screen")
         self.shell = shell
@@ -72,12 +105,17 @@ class CitizenScreen(QWidget):
         self.rating = self._rating_page()
         for page in (self.welcome, self.mirror, self.rating):
             self.stack.addWidget(page)
+        self.confirm_row = self._confirm_row()
         box = QVBoxLayout(self)
         box.addWidget(self.stack)
+        box.addWidget(self.confirm_row)
         self.rated.connect(self._store_rating)
         self.event = ""
         self.answers = {}
         self.rating_uuid = ""
+        self.rest = QTimer(self)  # back to the blank welcome page
+        self.rest.setSingleShot(True)
+        self.rest.timeout.connect(self.blank)
 
     def _lang(self) -> str:
         return str(getattr(getattr(self.shell, "language", None), "code", "en"))
@@ -114,13 +152,57 @@ class CitizenScreen(QWidget):
         self.buttons[(line, int(level))] = b
         return b
 
+    # -- the citizen confirms; blank between applications ---------------------------------
+    def _confirm_row(self) -> QWidget:
+        row = QWidget(self)
+        self.confirm_note = QLabel(
+            self.tr("Is everything right? Touch Confirm; if not, tell the clerk."), row
+        )
+        self.confirm_note.setWordWrap(True)
+        self.confirm_button = QPushButton(self.tr("Confirm"), row)
+        self.confirm_button.setObjectName("citizen_confirm")
+        self.confirm_button.clicked.connect(self.confirm)
+        box = QHBoxLayout(row)
+        box.addWidget(self.confirm_note, 1)
+        box.addWidget(self.confirm_button)
+        row.hide()
+        return row
+
+    def blank(self) -> None:
+        """Between applications and when idle: the welcome page and nothing else; the last
+        applicant's summary is dropped from the widgets, not just hidden."""
+        self.rest.stop()
+        self.mirror.clear()
+        self.confirm_row.hide()
+        self.receipt_no = ""
+        self.stack.setCurrentWidget(self.welcome)
+
+    def rating_open(self) -> bool:
+        """The citizen is being asked for a rating (the clerk may already be elsewhere)."""
+        return self.stack.currentWidget() is self.rating and bool(self.receipt_no)
+
+    def ask_confirm(self, html: str) -> None:
+        """Show the summary and wait for the citizen's confirmation."""
+        self.show_review(html)
+        self.confirm_row.show()
+
+    def confirm(self) -> None:
+        if self.confirm_row.isVisible():
+            self.confirm_row.hide()
+            self.confirmed.emit()
+
     def show_review(self, html: str) -> None:
+        self.rest.stop()
+        self.confirm_row.hide()
         self.mirror.setHtml(html)
         self.stack.setCurrentWidget(self.mirror)
 
     def ask_rating(self, result: Any, event: str = "") -> None:
         """Invite a rating of the service event `event` (the result's kind when not given:
         "acceptance" or "notice") of the application `result.receipt_no`."""
+        self.confirm_row.hide()
+        self.mirror.clear()  # the summary goes; the question stays until answered or RATING_MS
+        self.rest.start(RATING_MS)
         self.receipt_no = str(result.receipt_no)
         self.event = event or str(getattr(result, "kind", "") or ServiceEvent.ACCEPTANCE)
         self.answers: dict[str, int] = {}
@@ -166,12 +248,16 @@ class CitizenScreen(QWidget):
         self.rated.emit(self.receipt_no, self.event, dict(self.answers))
         self.rating_question.setText(self.tr("Thank you!"))
         self.receipt_no = ""
+        self.rest.start(REST_MS)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text()
-        if text in {"1", "2", "3", "4", "5"}:
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if self.confirm_row.isVisible() and (enter or text == "0"):
+            self.confirm()
+        elif text in {"1", "2", "3", "4", "5"}:
             self.rate(int(text))
-        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        elif enter:
             self.send()
         else:
             super().keyPressEvent(event)

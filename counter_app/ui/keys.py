@@ -55,7 +55,10 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("remove", "Delete", _MAT, Text("移除所选材料的文件", "remove the row's files")),
     KeyAction("add_entry", "Ctrl+Shift+A", _INTAKE, Text("添加一组（如家庭成员）", "add an entry")),
     KeyAction(
-        "clear_signature", "Ctrl+Shift+L", Text("签名", "signature"), Text("清除签名", "clear")
+        "clear_signature",
+        "Ctrl+Shift+L",
+        Text("签名", "signature"),
+        Text("清除签名", "clear the signature"),
     ),
     KeyAction("print", "Ctrl+P", Text("回执", "receipt"), Text("打印回执", "print the receipt")),
     KeyAction("save_pdf", "Ctrl+S", Text("回执", "receipt"), Text("另存为 PDF", "save as PDF")),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 
@@ -15,6 +15,7 @@ from forms.text import LocalizedError, Text
 ERROR_COLOR = COLORS.error  # the colours are chosen (and their contrast tested) in style.py
 WARN_COLOR = COLORS.warn
 OK_COLOR = COLORS.ok
+ARM_MS = 2_000  # how long a window waits for an activation to give the focus back
 
 
 def set_text_color(widget: QWidget, color: str) -> None:
@@ -123,14 +124,52 @@ def open_once(dialog: QDialog) -> None:
 
 def take_focus(window: QWidget, widget: QWidget | None = None) -> None:
     """Make `window` the active window and give the focus to `widget` (when it still
-    lives in that window) or keep the window's own focus widget."""
+    lives in that window) or keep the window's own focus widget. Activation may arrive
+    later (another window was being shown): the focus is given again when it does."""
     from shiboken6 import isValid
 
     if not isValid(window) or not window.isVisible():
         return
+    target = widget if widget is not None and isValid(widget) else window.focusWidget()
+    if target is not None and target.window() is not window:
+        target = None
     window.raise_()
     window.activateWindow()
-    if widget is not None and isValid(widget) and widget.window() is window:
-        widget.setFocus()
-    elif window.focusWidget() is None:
-        window.setFocus()
+    if target is not None:
+        target.setFocus()
+        _FocusOnActivate.arm(window, target)
+
+
+class _FocusOnActivate(QObject):
+    """Gives `target` the focus the next time `window` is activated, once: a window shown
+    meanwhile (the citizen's screen) may take the activation and hand it back without the
+    focus. One per window; a newer target replaces the older one."""
+
+    @classmethod
+    def arm(cls, window: QWidget, target: QWidget) -> None:
+        for old in window.findChildren(cls):
+            window.removeEventFilter(old)
+            old.setParent(None)
+            old.deleteLater()
+        cls(window, target)
+
+    def __init__(self, window: QWidget, target: QWidget) -> None:
+        super().__init__(window)
+        self.target = target
+        self.window = window
+        window.installEventFilter(self)
+        QTimer.singleShot(ARM_MS, self, self._expire)  # only an activation that is on its way
+
+    def _expire(self) -> None:
+        self.window.removeEventFilter(self)
+        self.deleteLater()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.WindowActivate:
+            from shiboken6 import isValid
+
+            watched.removeEventFilter(self)
+            if isValid(self.target):
+                self.target.setFocus()
+            self.deleteLater()
+        return False

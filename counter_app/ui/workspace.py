@@ -111,17 +111,18 @@ class Workspace(QWidget):
     def start(self, page: str = "home", offer_draft: bool = True) -> None:
         from counter_app.ui.citizen import CitizenScreen
 
-        self.attach_citizen(CitizenScreen.on_second_screen(self.shell))
         self.show_page(page)
+        self.attach_citizen(CitizenScreen.on_second_screen(self.shell))
         self.refresh_sync()
         self.sync_timer.start(SYNC_POLL_MS)
         if offer_draft:
-            self.intake.offer_draft()
+            self.intake.keeper.offer()  # after login: an unfinished application
 
     def attach_citizen(self, screen: Any) -> None:
-        """Mirror the review to the citizen's screen and invite a rating after each service
-        event at the window: acceptance or notice, supplement, result handed over."""
+        """Mirror the review to the citizen's screen, wait for the citizen's confirmation
+        before the signature, and ask them for a rating afterwards."""
         self.citizen = screen
+        self.intake.gate.attach(screen)
         if screen is not None:
             self.intake.mirror.connect(screen.show_review)
             self.intake.accepted.connect(screen.ask_rating)
@@ -132,7 +133,7 @@ class Workspace(QWidget):
 
     def shutdown(self) -> None:
         self.sync_timer.stop()
-        self.intake.stop_autosave()
+        self.intake.keeper.flush()
         if self.citizen is not None:
             self.citizen.close()
             self.citizen = None
@@ -142,6 +143,9 @@ class Workspace(QWidget):
         self.shell.rebuild_workspace("settings")
 
     def show_page(self, name: str) -> None:
+        citizen = self.citizen
+        if name != "intake" and citizen is not None and not citizen.rating_open():
+            citizen.blank()  # the clerk left the application: nothing of it stays there
         page = self.pages[name]
         self.stack.setCurrentWidget(page)
         enter = getattr(page, "enter", None)

@@ -51,14 +51,19 @@ class _Demo:
 
 
 def open_shell(
-    app: QApplication, data_dir: Path, lang: str = "en", show_demo: bool = True
+    app: QApplication,
+    data_dir: Path,
+    lang: str = "en",
+    show_demo: bool = True,
+    config: object = None,
 ) -> Shell:
     make_app()
     language = Language(app)
     language.set(lang)
     prefs = Prefs.load(data_dir)
     set_large_text(app, prefs.large_text)
-    shell = Shell(app, data_dir, language, prefs, _Demo() if show_demo else None)
+    demo = _Demo() if show_demo else None
+    shell = Shell(app, data_dir, language, prefs, demo, config=config)
     shell.start()
     return shell
 

@@ -57,7 +57,10 @@ def _walk_to_review(qtbot, shell: Shell, screen: CitizenScreen, files: Path | No
             flow.materials.table.selectRow(row)
             press(qtbot, Qt.Key.Key_Return)
             type_in_file_dialog(qtbot, shell, files)
-    next_step(qtbot, flow, "signature")
+    press(qtbot, Qt.Key.Key_Return, CTRL)  # the citizen confirms the summary first
+    qtbot.waitUntil(screen.confirm_button.isVisible)
+    qtbot.mouseClick(screen.confirm_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: flow.step == "signature")
     next_step(qtbot, flow, "review")
 
 

@@ -1,23 +1,17 @@
-"""The new-application flow: one page per step, walked with the keyboard alone.
-
-Ctrl+Enter goes forward (and on the review page accepts), Alt+Left goes back, Return moves
-to the next field and from the last one on (keys from `ui.keys`). Leaving a
-step checks it and shows every problem at its field at once. The `Draft` is saved as the
-clerk types (debounced, on a worker) and offered back after a crash; it pins the form
-version it started on.
+"""The new-application flow: one page per step, walked with the keyboard alone (keys from
+`ui.keys`; Return moves on, see `return_key`). Leaving a step checks it and shows every
+problem at its field at once. The `Draft` is saved as the clerk types (`autosave`) and
+offered back after a crash; it pins the form version it started on.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QHBoxLayout,
     QLabel,
     QScrollArea,
@@ -27,10 +21,12 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.ui.drafts import STEPS, Draft
-from counter_app.ui.intake import keyflow
+from counter_app.ui.intake import keyflow, return_key
+from counter_app.ui.intake.answers import carried, refusal_step, value_at
 from counter_app.ui.intake.applicant import ApplicantStep
 from counter_app.ui.intake.autosave import DraftKeeper
 from counter_app.ui.intake.case_panel import CasePanel
+from counter_app.ui.intake.citizen_gate import CitizenGate
 from counter_app.ui.intake.form_view import FormView
 from counter_app.ui.intake.materials import MaterialsStep
 from counter_app.ui.intake.next_hint import NextHint
@@ -53,18 +49,6 @@ if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
 
 log = logging.getLogger(__name__)
-PATH_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
-
-
-def value_at(answers: Any, path: str) -> Any:
-    """The raw value at a problem path like "members[0].id_no" (None when absent)."""
-    current = answers
-    for name, index in PATH_PART.findall(path):
-        try:
-            current = current[int(index)] if index else current.get(name)
-        except (IndexError, AttributeError, TypeError):
-            return None
-    return current
 
 
 class IntakeFlow(QWidget):
@@ -87,6 +71,7 @@ class IntakeFlow(QWidget):
         self.form: FormView | None = None
         self.show_all_problems = False
         self._build()
+        self.gate = CitizenGate(self)
         self.keeper = DraftKeeper(self)
         self.keeper.saved.connect(self.draft_saved)
         self.live = QTimer(self)
@@ -181,6 +166,8 @@ class IntakeFlow(QWidget):
         self.next_button.setVisible(step not in ("item", "result"))
         if step in STEPS:
             self.draft.step = step
+        if step in ("item", "applicant", "form", "materials"):
+            self.gate.reset()
         focus = getattr(self.steps[step], "focus", None)
         if focus:
             focus()
@@ -205,7 +192,7 @@ class IntakeFlow(QWidget):
         handlers = {
             "applicant": self._leave_applicant,
             "form": self._leave_form,
-            "materials": lambda: self.go("signature"),
+            "materials": self.gate.before_signature,
             "signature": self._leave_signature,
             "review": self.submit,
         }
@@ -214,29 +201,8 @@ class IntakeFlow(QWidget):
             handler()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        """Return moves on wherever it cannot mean a new line (a multi-line editor, the
-        materials table and the picker take it first): to the next field, and from the
-        last field of a page (or a page without fields) to the next step."""
-        plain = event.modifiers() in (
-            Qt.KeyboardModifier.NoModifier,
-            Qt.KeyboardModifier.KeypadModifier,
-        )
-        if event.key() not in (Qt.Key.Key_Return, Qt.Key.Key_Enter) or not plain:
+        if not return_key.move_on(self, event):  # Return moves on (see return_key)
             super().keyPressEvent(event)
-            return
-        fields = self._fields()
-        current = QApplication.focusWidget()
-        if current in fields and current is not fields[-1]:
-            fields[fields.index(current) + 1].setFocus()
-        elif self.step in ("applicant", "form", "signature", "review"):
-            self.next()
-
-    def _fields(self) -> list[QWidget]:
-        if self.step == "applicant":
-            return list(self.applicant.edits.values())
-        if self.step == "form" and self.form is not None:
-            return [w for w in self.form.focus_widgets() if w.isVisibleTo(self.form)]
-        return []
 
     def back(self) -> None:
         order = list(STEPS)
@@ -247,6 +213,7 @@ class IntakeFlow(QWidget):
     def begin(self) -> None:
         """A fresh application (the last unsaved draft is replaced)."""
         self.draft = Draft(clerk_id=str(getattr(self.shell.session, "clerk_id", "")))
+        self.gate.blank()
         self.item, self.known, self.form, self.show_all_problems = None, None, None, False
         self.live.stop()
         self.applicant.reset()
@@ -295,27 +262,8 @@ class IntakeFlow(QWidget):
 
     def _carry_applicant(self) -> None:
         """Most forms ask again for name, identifier and phone: fill the empty ones."""
-        if self.form is None:
-            return
-        given = self.draft.applicant
-        same = {
-            "name": "name",
-            "applicant_name": "name",
-            "company_name": "name",
-            "id_no": "id_no",
-            "applicant_id_no": "id_no",
-            "uscc": "id_no",
-            "phone": "phone",
-            "applicant_phone": "phone",
-            "contact_phone": "phone",
-        }
-        current = self.form.all_values()
-        fill = {
-            code: given.get(src, "")
-            for code, src in same.items()
-            if code in current and not current[code]
-        }
-        self.form.set_values(fill)
+        if self.form is not None:
+            self.form.set_values(carried(self.draft.applicant, self.form.all_values()))
 
     def _ask_prefill(self, id_no: str) -> None:
         code = self.draft.service_code
@@ -346,15 +294,8 @@ class IntakeFlow(QWidget):
             if self.show_all_problems or value_at(answers, p.path) not in (None, "", []):
                 problems.setdefault(p.path, []).append(tr_text(p.text))
         self.form.set_problems({k: "; ".join(v) for k, v in problems.items()})
-        self._chain_tab_order()
+        return_key.chain([*self.form.focus_widgets(), self.back_button, self.next_button])
         return report
-
-    def _chain_tab_order(self) -> None:
-        if self.form is None:
-            return
-        widgets = [*self.form.focus_widgets(), self.back_button, self.next_button]
-        for a, b in itertools.pairwise(widgets):
-            QWidget.setTabOrder(a, b)
 
     def _leave_form(self) -> None:
         self.show_all_problems = True
@@ -383,14 +324,19 @@ class IntakeFlow(QWidget):
         self.draft.set_signature(self.signature.png())
         self.go("review")
 
+    def summary(self) -> str:
+        given = [tr_text(m.name) for m in self.item.materials if self.materials.provided(m.code)]
+        missing = [tr_text(m.name) for m in self.materials.missing()]
+        return str(
+            self.review.show_summary(
+                self.item, self.draft.applicant, self.draft.answers, given, missing
+            )
+        )
+
     def _show_review(self) -> None:
         if self.item is None:
             return
-        given = [tr_text(m.name) for m in self.item.materials if self.materials.provided(m.code)]
-        missing = [tr_text(m.name) for m in self.materials.missing()]
-        html = self.review.show_summary(
-            self.item, self.draft.applicant, self.draft.answers, given, missing
-        )
+        html = self.summary()
         if self.step == "review":
             self._label_next("review")
         self.mirror.emit(html)
@@ -423,17 +369,11 @@ class IntakeFlow(QWidget):
         self.next_button.setEnabled(True)
         report = getattr(exc, "report", None)
         if report is not None and self.form is not None:
-            applicant_problems = [p for p in report.problems if p.path.startswith("applicant.")]
             self.show_all_problems = True
             self._revalidate()
-            paths = [p.path for p in report.problems]
-            if applicant_problems:
-                self.go("applicant")
+            self.go(refusal_step([p.path for p in report.problems]))
+            if self.step == "applicant":
                 self.applicant.check()
-            elif paths and all(p.startswith("materials.") for p in paths):
-                self.go("materials")
-            else:
-                self.go("form")
             if self.materials.show_problems(report.problems):
                 return
         show_error(self.problem, error_message(exc, self.tr("The application could not be saved.")))
@@ -455,13 +395,3 @@ class IntakeFlow(QWidget):
         """The case panel and the "what next" line show the step just entered."""
         self.case.follow(self)
         self.hint.follow(self)
-
-    def stop_autosave(self) -> None:
-        self.keeper.flush()
-
-    def offer_draft(self) -> None:
-        """After login: offer back an application that was not finished."""
-        self.keeper.offer()
-
-    def resume(self, draft: Draft) -> None:
-        self.keeper.resume(draft)

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,7 +45,10 @@ def file_problem(spec: Any, path: str) -> str:
     problem = check_file(spec, Path(path))
     if problem is None:
         return ""
-    return f"{tr_text(spec.name)} · {Path(path).name}: {tr_text(problem.text)}"
+    text = QCoreApplication.translate("MaterialsStep", "{material} · {file}: {problem}")
+    return text.format(
+        material=tr_text(spec.name), file=Path(path).name, problem=tr_text(problem.text)
+    )
 
 
 GIVEN = 2  # the column of the files given
