@@ -85,6 +85,8 @@ def clerk(ctx: Context) -> list[Result]:
         f"{run['step_keys']} step keys), keys every {gap:.0f} ms; worst group {worst}"
     )
     ctx.notes.extend(f"clerk: needed the mouse: {m}" for m in run["mouse"])
+    if run["f3_ignored"]:
+        ctx.notes.append(f"clerk: F3 after a receipt was ignored once for {run['f3_ignored']}")
     return [
         Result("clerk", f"key response p99, {n} keys ({len(codes)} items)", key_p99, "ms",
                bare_p99, f"<= {KEY_LIMIT_MS:.0f} ms", key_p99 <= KEY_LIMIT_MS),
