@@ -276,6 +276,8 @@ def main(data_dir: Path, gap_ms: float, codes: list[str]) -> dict[str, Any]:
         "data_keys": sum(keys.data.values()),
         "step_keys": keys.steps,
         "latencies": keys.latencies,
+        "typing": [t for t, w in zip(keys.latencies, keys.where, strict=True) if " data " in w],
+        "slowest": sorted(zip(keys.latencies, keys.where, strict=True), reverse=True)[:5],
         "bare_latencies": bare,
     }
 

@@ -54,6 +54,7 @@ class Keyboard:
 
     gap: float
     latencies: list[float] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)  # group, kind and target of each key
     data: Counter[str] = field(default_factory=Counter)
     extra: Counter[str] = field(default_factory=Counter)
     steps: int = 0
@@ -81,6 +82,7 @@ class Keyboard:
         deliver(target)
         QApplication.processEvents()
         self.latencies.append(time.perf_counter() - self._due)
+        self.where.append(f"{self.group} {kind} {type(target).__name__}")
         top_up_none()
         if kind == "data":
             self.data[self.group] += 1
