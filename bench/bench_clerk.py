@@ -85,9 +85,17 @@ def clerk(ctx: Context) -> list[Result]:
         f"{run['step_keys']} step keys), keys every {gap:.0f} ms; worst group {worst}"
     )
     ctx.notes.extend(f"clerk: needed the mouse: {m}" for m in run["mouse"])
+    ctx.notes.append(
+        "clerk: slowest keys: "
+        + "; ".join(f"{ms(t):.0f} ms {where}" for t, where in run["slowest"])
+    )
+    if run["f3_ignored"]:
+        ctx.notes.append(f"clerk: F3 after a receipt was ignored once for {run['f3_ignored']}")
     return [
         Result("clerk", f"key response p99, {n} keys ({len(codes)} items)", key_p99, "ms",
                bare_p99, f"<= {KEY_LIMIT_MS:.0f} ms", key_p99 <= KEY_LIMIT_MS),
+        Result("clerk", f"key response p99, the {len(run['typing'])} typed characters",
+               ms(percentile(run["typing"], 99)), "ms", bare_p99),
         Result("clerk", f"F3 to receipt preview less typing, median of {len(seconds)}",
                ms(median(seconds)), "ms", ms(median(backend))),
         Result("clerk", f"extra keys per field group, worst ({worst})", groups.get(worst, 0),

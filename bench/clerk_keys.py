@@ -14,6 +14,7 @@ Space on a check box, Ctrl+A, the Enter that closes a file dialog) is `extra`.
 
 from __future__ import annotations
 
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -25,6 +26,21 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 NONE = Qt.KeyboardModifier.NoModifier
+#: PySide6 6.12.0 on Python 3.11 drops a reference to None on every call of a method that
+#: returns None (processEvents, keyClick, setText, ...): after some ten thousand calls the
+#: interpreter aborts ("none_dealloc"). A benchmark makes that many; `top_up_none` gives
+#: the references back so the measurement survives (see docs/performance.md).
+_NONE_FLOOR = sys.getrefcount(None)
+_NONE_REFS: list[None] = []
+
+
+def top_up_none() -> None:
+    """Put back the references to None that PySide6 dropped since the last call."""
+    missing = _NONE_FLOOR - sys.getrefcount(None)
+    if missing > 0:
+        _NONE_REFS.extend([None] * missing)
+
+
 TAB_LIMIT = 80  # more Tabs than this to reach a field: the field cannot be reached by keys
 
 
@@ -38,6 +54,7 @@ class Keyboard:
 
     gap: float
     latencies: list[float] = field(default_factory=list)
+    where: list[str] = field(default_factory=list)  # group, kind and target of each key
     data: Counter[str] = field(default_factory=Counter)
     extra: Counter[str] = field(default_factory=Counter)
     steps: int = 0
@@ -58,12 +75,15 @@ class Keyboard:
         self._due = max(self._due + self.gap, now) if self._due else now
         while time.perf_counter() < self._due:
             QApplication.processEvents()
+            top_up_none()
         target = QApplication.focusWidget() or QApplication.activeWindow()
         if target is None:
             raise Unreachable("no widget has the keyboard focus")
         deliver(target)
         QApplication.processEvents()
         self.latencies.append(time.perf_counter() - self._due)
+        self.where.append(f"{self.group} {kind} {type(target).__name__}")
+        top_up_none()
         if kind == "data":
             self.data[self.group] += 1
         elif kind == "step":
@@ -111,6 +131,8 @@ def wait_until(cond: Callable[[], object], timeout: float = 30.0) -> None:
     end = time.perf_counter() + timeout
     while not cond():
         if time.perf_counter() > end:
-            raise TimeoutError("the window did not get there in time")
+            where = getattr(getattr(cond, "__code__", None), "co_firstlineno", "?")
+            raise TimeoutError(f"the window did not get there in time (wait at line {where})")
         QApplication.processEvents()
+        top_up_none()
         time.sleep(0.001)

@@ -630,6 +630,7 @@
     <name>NextHint</name>
     <message>
         <source>What next</source>
+        <extracomment>placeholder in the texts -&gt; action in the key table</extracomment>
         <translation>下一步提示</translation>
     </message>
     <message>
@@ -645,8 +646,8 @@
         <translation>填写带 * 的项目，Tab 到下一项；{next}：检查并继续。</translation>
     </message>
     <message>
-        <source>Pick a row: {enter} or {attach} attaches a scan, {reuse} reuses a copy on file; {next}: go on (a one-time notice will list what is missing).</source>
-        <translation>选中一行：{enter} 或 {attach} 上传扫描件，{reuse} 复用留存材料；{next}：继续（缺少的材料将列入一次性告知书）。</translation>
+        <source>Pick a row: {row_enter} or {attach} attaches a scan, {reuse} reuses a copy on file; {next}: go on (a one-time notice will list what is missing).</source>
+        <translation>选中一行：{row_enter} 或 {attach} 上传扫描件，{reuse} 复用留存材料；{next}：继续（缺少的材料将列入一次性告知书）。</translation>
     </message>
     <message>
         <source>Every required material is here; {next}: on to the signature.</source>

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from counter_app.ui import style
 from counter_app.ui.prefs import Prefs
+from counter_app.ui.qt_fixes import keep_none_alive
 from counter_app.ui.stop import quit_on_signals
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,8 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("counter-terminal")
     register_font(app)
     style.apply(app)
+    if app.findChild(QTimer, "none_keeper") is None:
+        keep_none_alive(app)  # PySide6 6.12.0's lost references to None (see qt_fixes)
     return app
 
 

@@ -143,7 +143,8 @@ class HomePage(QWidget):
         label.setBuddy(self.search)
         top = QHBoxLayout()
         top.addWidget(label)
-        top.addWidget(self.search, 1)
+        top.addWidget(self.search, 3)
+        top.addStretch(1)  # the box stops at its maximum width, at the left
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.message)

@@ -15,7 +15,7 @@ import ctypes
 import sys
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 
 PROBES = 64
 
@@ -51,3 +51,47 @@ def patch_emit() -> bool:
     emit.gives_back_reference = True  # type: ignore[attr-defined]
     SignalInstance.emit = emit  # type: ignore[method-assign]
     return True
+
+
+# -- None ---------------------------------------------------------------------------------
+# PySide6 6.12.0 (not 6.11.3): every call of a method that returns nothing (`setText`,
+# `show`, `processEvents`, `QTest.keyClick`, ...) takes one reference from `None` for good.
+# On Python 3.11 `None` is not immortal: after a few tens of thousands of such calls (a few
+# thousand key presses at the counter) the interpreter aborts with "none_dealloc". There is
+# no single method to wrap, so the references are given back in bulk: a reserve at start
+# (so a burst between two top-ups cannot reach zero) and a timer that tops `None` up to
+# where it was. Found by the clerk benchmark (bench/bench_clerk.py).
+NONE_RESERVE = 200_000  # references held from the start (1.6 MB of list)
+NONE_TOP_UP_MS = 250
+_NONE_KEPT: list[None] = []
+
+
+def void_call_loses_a_reference() -> bool:
+    """True when a PySide6 method returning None takes a reference from None."""
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(PROBES):
+        probe.setObjectName("probe")
+    return before - sys.getrefcount(None) >= PROBES * 3 // 4
+
+
+def top_up_none(floor: int) -> int:
+    """Give None back what it lost below `floor`; how many references were given."""
+    missing = floor - sys.getrefcount(None)
+    if missing > 0:
+        _NONE_KEPT.extend([None] * missing)
+    return max(missing, 0)
+
+
+def keep_none_alive(parent: QObject) -> QTimer | None:
+    """Hold a reserve of references to None and top it up every NONE_TOP_UP_MS on `parent`'s
+    thread; None (and nothing done) when the installed PySide6 does not lose references."""
+    if not void_call_loses_a_reference():
+        return None
+    _NONE_KEPT.extend([None] * NONE_RESERVE)
+    floor = sys.getrefcount(None)
+    timer = QTimer(parent)
+    timer.setObjectName("none_keeper")
+    timer.timeout.connect(lambda: top_up_none(floor))
+    timer.start(NONE_TOP_UP_MS)
+    return timer

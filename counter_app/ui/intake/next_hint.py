@@ -1,28 +1,34 @@
 """The "what next" line under every intake step, in the clerk's words.
 
-It names the key that really works: each key is read from the shortcut of the button that
-carries the action (the same object the key press reaches), so a relabelled or rebound
-button changes the line with it and the line can never promise a key that does nothing.
-Keys that are not on a button (Enter in the item filter and on a materials row, Tab) are
-the widgets' own and are fixed.
+It names the keys from the window's one table of keys (`counter_app.ui.keys`), the table the
+buttons take their shortcuts from, so the line can never promise a key that does nothing.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
+
+from counter_app.ui.keys import BY_NAME
+
+#: placeholder in the texts -> action in the key table
+KEYS = {
+    "next": "next",
+    "enter": "return",
+    "row_enter": "materials_return",
+    "attach": "attach",
+    "reuse": "reuse",
+    "clear": "clear_signature",
+    "print": "print",
+    "save": "save_pdf",
+    "new": "nav_new",
+}
 
 
-def key_of(root: QWidget | None, name: str) -> str:
-    """The shortcut of the button called `name` under `root`, as the keyboard shows it."""
-    if root is None:
-        return ""
-    found = root.findChild(QAbstractButton, name)
-    if found is None:
-        return ""
-    return found.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+def shown_keys() -> dict[str, str]:
+    """Every key the line may name, as the keyboard shows it in the active language."""
+    return {slot: BY_NAME[action].shown() for slot, action in KEYS.items()}
 
 
 class NextHint(QLabel):
@@ -39,19 +45,8 @@ class NextHint(QLabel):
         self.setText(self.line(flow))
 
     def line(self, flow: Any) -> str:
-        step = flow.step
-        keys = {
-            "next": key_of(flow, "next"),
-            "enter": QKeySequence("Return").toString(QKeySequence.SequenceFormat.NativeText),
-            "attach": key_of(flow, "attach"),
-            "reuse": key_of(flow, "reuse"),
-            "clear": key_of(flow, "clear_signature"),
-            "print": key_of(flow, "print"),
-            "save": key_of(flow, "save_pdf"),
-            "new": key_of(flow.window(), "nav_new"),
-        }
-        texts = self._texts(step, bool(flow.materials.missing()), flow.materials.specs != [])
-        return texts.format(**keys)
+        texts = self._texts(flow.step, bool(flow.materials.missing()), flow.materials.specs != [])
+        return texts.format(**shown_keys())
 
     def _texts(self, step: str, missing: bool, listed: bool) -> str:
         if step == "item":
@@ -64,7 +59,7 @@ class NextHint(QLabel):
             return self.tr("Fill in the fields marked *; Tab moves on; {next}: check and go on.")
         if step == "materials" and missing and listed:
             return self.tr(
-                "Pick a row: {enter} or {attach} attaches a scan, {reuse} reuses a copy on "
+                "Pick a row: {row_enter} or {attach} attaches a scan, {reuse} reuses a copy on "
                 "file; {next}: go on (a one-time notice will list what is missing)."
             )
         if step == "materials":
