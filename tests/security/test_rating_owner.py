@@ -54,3 +54,18 @@ def test_another_window_of_the_hall_cannot_change_or_add_a_rating(
     assert _stored(portal, rating_id) == (1, owner.terminal_id)  # unchanged
     assert server_count(portal, "ratings") == 1
     assert server_count(portal, "bad_cases") == 0  # no case opened on a forged 非常不满意
+
+
+def test_the_owning_terminal_may_correct_its_rating(
+    portal: BackgroundServer, owner: Window
+) -> None:
+    """The screen that took a rating may send it again with other values (a correction):
+    it is kept, and turning bad opens its case."""
+    taken = owner.take("corrected")
+    rating_id = owner.terminal.intake.record_rating(taken.receipt_no, 2)
+    assert owner.sync().ok
+    now = datetime.now(UTC).isoformat()
+    result = _push_rating(owner, {"event_id": rating_id, "uuid": taken.uuid, "code": 4, "at": now})
+    assert result["outcome"] == "stored"
+    assert _stored(portal, rating_id) == (4, owner.terminal_id)
+    assert server_count(portal, "bad_cases", rating_id=rating_id) == 1

@@ -135,3 +135,19 @@ def test_handing_over_the_result_invites_a_rating_on_the_tablet_channel(
             qtbot.keyClick(screen, key)
     (row,) = _ratings(data_dir, receipt)
     assert (row["service_event"], row["code"], row["channel"]) == ("result", 2, "hall_tablet")
+
+
+def test_a_rating_that_cannot_be_kept_says_so_on_the_screen(
+    qtbot, shell: Shell, screen: CitizenScreen
+) -> None:
+    from tests.ui.test_pages import _login
+
+    _login(qtbot, shell, "clerk", "demo-clerk-1")
+    shell.workspace.attach_citizen(screen)
+    gone = type("R", (), {"receipt_no": "no-such-application", "kind": "acceptance"})()
+    screen.ask_rating(gone)  # e.g. the application's record is not there
+    with qtbot.waitSignal(screen.stored, timeout=10_000) as stored:
+        qtbot.keyClick(screen, Qt.Key.Key_3)
+        qtbot.keyClick(screen, Qt.Key.Key_Enter)
+    assert stored.args == [False]
+    assert screen.rating_question.text() == "Sorry, your rating could not be saved."

@@ -6,7 +6,7 @@ case left open past its deadline (5 working days on the holiday calendar) is fla
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
@@ -19,7 +19,7 @@ from portal.pages.cases import RatingRules
 from portal.server import BackgroundServer
 from sync.engine import SyncReport
 from tests.portal.pages.conftest import Take
-from tests.portal.pages.pages_support import csrf_of, plain_client, tracking_path
+from tests.portal.pages.pages_support import code_of, csrf_of, plain_client, tracking_path
 from tests.portal.pages.test_office import office  # noqa: F401  (the logged-in browser)
 
 Sync = Callable[[], SyncReport]
@@ -163,3 +163,39 @@ def test_open_data_refuses_an_unknown_grouping(portal: BackgroundServer) -> None
     with plain_client() as http:
         reply = http.get(f"{portal.url}/open/stats?by=clerk")
     assert reply.status_code == 400 and "by must be item or window" in reply.text
+
+
+def test_unknown_case_and_unknown_step_are_told(
+    portal: BackgroundServer,
+    terminal: Terminal,
+    take: Take,
+    sync: Sync,
+    office: httpx.Client,  # noqa: F811
+) -> None:
+    missing = office.get(f"{portal.url}/office/cases/999")
+    assert missing.status_code == 404 and "没有差评工单 999" in missing.text
+    result = take()
+    terminal.intake.record_rating(result.receipt_no, 5)
+    sync()
+    page = _step(office, portal, _one_case(portal), "shred", text="x")
+    assert "请按顺序办理" in page
+
+
+def test_the_tracking_page_stops_asking_seven_days_after_settlement(
+    portal: BackgroundServer, terminal: Terminal, take: Take, sync: Sync
+) -> None:
+    result = take()
+    sync()
+    db = portal.app.state.db
+    services.set_status(db, result.receipt_no, "delivered")
+    events = db.t("status_events")
+    with db.begin() as conn:  # settled eight days ago
+        old = (datetime.now(UTC) - timedelta(days=8)).isoformat()
+        conn.execute(update(events).where(events.c.status == "delivered").values(at=old))
+    path = tracking_path(terminal, result.receipt_no)
+    with plain_client() as citizen:
+        page = citizen.get(portal.url + path).text
+        assert 'name="rating"' not in page  # no longer invited
+        url = f"{portal.url}/t/{path.split('/t/')[1].split('?')[0]}/rate"
+        late = citizen.post(url, data={"c": code_of(terminal, result.receipt_no), "rating": "1"})
+    assert late.status_code == 400 and "评价期已过" in late.text
