@@ -44,6 +44,13 @@ NOTICE_NOTE = Text(
     "general window.",
 )
 
+SETTLED_ON_THE_SPOT = Text("即办件，已当场办结", "Settled on the spot")
+SETTLED_NOTE = Text(
+    "本事项为即办件，已于受理时当场办结。扫描二维码可查看办理记录并评价服务。",
+    "This item was settled at the window when it was accepted. Scan the QR code to see the "
+    "record and rate the service.",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -86,12 +93,24 @@ def rows(data: ReceiptData) -> tuple[Row, ...]:
         result.append(Row(Text("告知时间", "Issued at"), plain(when)))
     else:
         result.append(Row(Text("受理时间", "Accepted at"), plain(when)))
-        result.append(
-            Row(Text("承诺办结日期", "Promised by"), plain(data.promised_date.isoformat()))
-        )
+        result.append(_outcome_row(data))
     result.append(Row(Text("收费", "Fee"), fee_text(data.fee)))
     result.append(Row(Text("受理人员", "Clerk"), plain(data.clerk_id)))
     return tuple(result)
+
+
+def _outcome_row(data: ReceiptData) -> Row:
+    """A 即办件 is settled on the receipt itself; a 承诺件 gets its promised date, marked
+    when the holidays of a year it runs into are not published yet."""
+    if data.settled_on_the_spot:
+        return Row(Text("办理结果", "Outcome"), SETTLED_ON_THE_SPOT)
+    day = data.promised_date.isoformat()
+    if data.due_provisional:
+        return Row(
+            Text("承诺办结日期", "Promised by"),
+            Text(f"{day}（节假日安排未公布，日期可能调整）", f"{day} (holidays not yet published)"),
+        )
+    return Row(Text("承诺办结日期", "Promised by"), plain(day))
 
 
 def material_lines(data: ReceiptData) -> tuple[Text, ...]:
@@ -119,4 +138,6 @@ def missing_lines(data: ReceiptData) -> tuple[Row, ...]:
 def closing_notes(data: ReceiptData) -> tuple[Text, ...]:
     if data.is_notice:
         return (NOTICE_NOTE,)
+    if data.settled_on_the_spot:
+        return (SETTLED_NOTE,)
     return (ACCEPTANCE_NOTE,)

@@ -85,6 +85,8 @@ class ReceiptData:
     come_back: Text = field(default_factory=lambda: Text("", ""))
     signature_png: bytes | None = None
     duplicate: bool = False
+    settled_on_the_spot: bool = False  # 即办件: accepted and settled in one step
+    due_provisional: bool = False  # the promised date may move (holidays not yet published)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

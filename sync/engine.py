@@ -27,6 +27,7 @@ from typing import Any, Protocol
 import httpx
 
 from counter_app.store import apply_remote_status, audit, import_catalog_item, outbox
+from counter_app.store.calendar import store_year
 from counter_app.store.remote_ratings import apply_remote_rating
 from forms.text import LocalizedError, Text
 from printing.qr_payload import sign_payload
@@ -349,6 +350,9 @@ class SyncEngine:
         for item in reply.catalog:
             if self._apply(store, report, import_catalog_item, item.definition):
                 report.catalog_updates.append((item.code, item.version))
+        for year in reply.calendar:
+            if self._apply(store, report, store_year, year.year, year.entry):
+                report.catalog_updates.append(("calendar", year.year))
 
     @staticmethod
     def _apply(store: Any, report: SyncReport, fn: Callable[..., Any], *args: Any) -> Any:

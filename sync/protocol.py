@@ -370,6 +370,14 @@ class CatalogUpdate(Reply):
     definition: dict[str, Any]
 
 
+class CalendarUpdate(Reply):
+    """A year of the holiday calendar as the platform published it (`forms.workdays`
+    year entry: holidays, make-up working weekend days, provisional, source)."""
+
+    year: int
+    entry: dict[str, Any]
+
+
 class RatingChange(Reply):
     """A citizen's rating given on the platform (the tracking page: channel 二维码).
 
@@ -399,4 +407,5 @@ class ChangesReply(Reply):
     statuses: list[StatusChange] = Field(default_factory=list)
     ratings: list[RatingChange] = Field(default_factory=list)
     catalog: list[CatalogUpdate] = Field(default_factory=list)
+    calendar: list[CalendarUpdate] = Field(default_factory=list)
     more: bool = False

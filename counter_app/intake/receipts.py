@@ -108,6 +108,8 @@ def receipt_data_for(terminal: Terminal, receipt_no: str, duplicate: bool = Fals
         come_back=come_back_text(terminal),
         signature_png=_signature(terminal, sub),
         duplicate=duplicate,
+        settled_on_the_spot=item.is_immediate and sub.settled_at is not None,
+        due_provisional=sub.due_provisional,
     )
 
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from counter_app.clerks import Session, get_clerk
 from counter_app.errors import ConflictError, NotFound, ValidationFailed
-from counter_app.intake import status_changes
+from counter_app.intake import deadlines, status_changes
 from counter_app.intake.applicants import Prefill, prefill
 from counter_app.intake.attachments import (
     Attachment,
@@ -29,6 +29,7 @@ from counter_app.intake.attachments import (
     path_of,
 )
 from counter_app.intake.ratings import BAD_CODE, CounterRating, record
+from counter_app.store.calendar import install_stored
 from counter_app.store.catalog import get_item
 from counter_app.store.materials import StoredMaterial
 from counter_app.store.submissions import (
@@ -44,7 +45,6 @@ from forms.applicant import validate_applicant
 from forms.model import MaterialSpec, ServiceItem
 from forms.text import LocalizedError, Text
 from forms.validation import FieldProblem, ValidationReport
-from forms.workdays import add_working_days
 from printing.qr_payload import sign_payload
 from sync.receipt_numbers import display_receipt_no
 from sync.statuses import Status
@@ -66,6 +66,7 @@ class IntakeResult:
     accepted_at: datetime
     due_date: date | None
     missing: tuple[MaterialSpec, ...]
+    due_provisional: bool = False  # counted across a year whose holidays are not published
 
     @property
     def display_no(self) -> str:
@@ -78,6 +79,7 @@ class IntakeService:
     def __init__(self, terminal: Terminal) -> None:
         self.terminal = terminal
         self.store = terminal.store
+        install_stored(self.store)  # the holiday years the platform published
 
     # -- accept --------------------------------------------------------------------------
     def accept(
@@ -195,7 +197,7 @@ class IntakeService:
             status=Status.NOTICE_ISSUED if notice else Status.RECEIVED,
             accepted_at=now,
             day=day,
-            due_date=None if notice else _due(day, item),
+            due_date=None if notice else deadlines.due(item, day).day,
             clerk_id=clerk_id,
             materials=tuple(given),
             notice_items=notice,
@@ -207,11 +209,16 @@ class IntakeService:
             "hall": self.terminal.hall,
             "window": self.terminal.window,
         }
+        deadline = deadlines.due(item, new.day) if new.due_date else None
+        settle = item.is_immediate and new.kind == "acceptance"
         with self.store.transaction():
             receipt_no = write_submission(self.store, new, ident, self._signer(new))
+            settled = deadlines.after_write(self.store, new.uuid, deadline, settle, new.accepted_at)
         missing = tuple(m for n in new.notice_items if (m := item.material(n.material_code)))
+        status = settled or str(new.status)
+        flag = bool(deadline and deadline.provisional)
         return IntakeResult(
-            new.uuid, receipt_no, new.kind, str(new.status), new.accepted_at, new.due_date, missing
+            new.uuid, receipt_no, new.kind, status, new.accepted_at, new.due_date, missing, flag
         )
 
     def _signer(self, new: NewSubmission) -> Signer:
@@ -369,10 +376,6 @@ def _notice_items(
         if code not in listed and item.material(code) is not None
     ]
     return tuple(items)
-
-
-def _due(day: date, item: ServiceItem) -> date:
-    return add_working_days(day, item.promised_days)
 
 
 def _with(new: NewSubmission, **changes: Any) -> NewSubmission:

@@ -218,3 +218,36 @@ INSERT INTO ratings (uuid, submission_uuid, service_event, channel, code, count,
     for row in store.query(rated):
         audit.append(store, "system", "submission.rating.standard_code", row["receipt_no"])
     store.after_commit(HEAD_FILE, write_head_file)
+
+
+@migration(6)
+def deadlines_and_deferrals(store: Store) -> None:
+    """Deadlines as the law counts them (issue 15): whether a due date was counted across a
+    year whose holidays were not yet published (`due_provisional`); the holiday calendar
+    years the platform published (`calendar_years`, installed into forms.workdays at open);
+    and 容缺受理, a minor material accepted to follow on a signed promise
+    (`deferred_materials`: what, in which form, by when, the promise's signature, and when
+    it was flagged late or handed in, at any terminal of the hall)."""
+    _run(
+        store,
+        """
+ALTER TABLE submissions ADD COLUMN due_provisional INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE calendar_years (
+    year INTEGER PRIMARY KEY,
+    entry TEXT NOT NULL,
+    installed_at TEXT NOT NULL
+);
+CREATE TABLE deferred_materials (
+    uuid TEXT NOT NULL REFERENCES submissions(uuid),
+    material_code TEXT NOT NULL,
+    form TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    promise_sha256 TEXT REFERENCES materials(sha256),
+    flagged_at TEXT,
+    fulfilled_at TEXT,
+    fulfilled_note TEXT,
+    PRIMARY KEY (uuid, material_code)
+);
+CREATE INDEX deferred_open ON deferred_materials (fulfilled_at, due_date)
+""",
+    )
