@@ -406,6 +406,10 @@
 <context>
     <name>IntakeFlow</name>
     <message>
+        <source>&amp;Accept and settle</source>
+        <translation>受理并办结(&amp;A)</translation>
+    </message>
+    <message>
         <source>&amp;Back</source>
         <translation>上一步(&amp;B)</translation>
     </message>
@@ -667,6 +671,10 @@
 </context>
 <context>
     <name>ResultStep</name>
+    <message>
+        <source>Accepted and settled on the spot: receipt {no}.</source>
+        <translation>已受理并当场办结：受理编号 {no}。</translation>
+    </message>
     <message>
         <source>&amp;Print...</source>
         <translation>打印(&amp;P)...</translation>

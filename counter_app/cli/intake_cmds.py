@@ -20,6 +20,7 @@ from counter_app.errors import CounterError
 from counter_app.intake.service import IntakeResult
 from counter_app.terminal import Terminal
 from forms.text import LocalizedError, Text
+from sync.statuses import SETTLED
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -127,11 +128,19 @@ _BATCH_KEYS = {"applicant", "answers", "service", "clerk", "attachments", "reuse
 
 
 def _print_result(args: argparse.Namespace, r: IntakeResult, prefix: str = "") -> None:
-    if r.kind == "acceptance":
+    if r.kind == "acceptance" and r.status in SETTLED:  # 即办件: accepted and settled at once
         say(
             args,
-            f"{prefix}已受理 {r.display_no}，承诺办结日期 {r.due_date}",
-            f"{prefix}accepted {r.display_no}, promised by {r.due_date}",
+            f"{prefix}已受理并当场办结 {r.display_no}（即办件）",
+            f"{prefix}accepted and settled on the spot {r.display_no} (immediate item)",
+        )
+    elif r.kind == "acceptance":
+        may_move = ("（节假日安排未公布，日期可能调整）", " (holidays not yet published)")
+        zh, en = may_move if r.due_provisional else ("", "")
+        say(
+            args,
+            f"{prefix}已受理 {r.display_no}，承诺办结日期 {r.due_date}{zh}",
+            f"{prefix}accepted {r.display_no}, promised by {r.due_date}{en}",
         )
     else:
         zh = "、".join(f"{m.name.zh}（{m.code}）" for m in r.missing)

@@ -79,7 +79,7 @@ def test_bad_limits_are_reported_by_the_check_command(
 
 def test_sample_catalog_has_an_immediate_item_and_natural_days() -> None:
     catalog = load_sample_catalog()
-    assert catalog.require("MZ-001").is_immediate
+    assert catalog.require("YB-001").is_immediate
     assert catalog.require("GJJ-001").legal_limit == TimeLimit(3, "natural_days")
     assert catalog.require("GA-001").legal_limit.label("zh_CN") == "60 个自然日"
 
