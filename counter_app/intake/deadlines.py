@@ -11,7 +11,7 @@ from counter_app.intake import status_changes
 from counter_app.store.db import Store
 from forms.limits import Deadline
 from forms.model import ServiceItem
-from sync.statuses import Status
+from sync.statuses import SETTLED_ON_THE_SPOT as ON_THE_SPOT
 
 #: The note of the settled event of a 即办件; shown on the citizen's tracking page.
 SETTLED_ON_THE_SPOT = "即办件，当场办结 / Settled on the spot at the window"
@@ -37,6 +37,6 @@ def after_write(
         return None
     row = store.one("SELECT uuid, receipt_no FROM submissions WHERE uuid = ?", (uuid,))
     assert row is not None  # written just before, in this transaction
-    status_changes.set_status(store, row, Status.DELIVERED, SETTLED_ON_THE_SPOT, when)
+    status_changes.set_status(store, row, ON_THE_SPOT, SETTLED_ON_THE_SPOT, when)
     store.execute("UPDATE submissions SET settled_at = ? WHERE uuid = ?", (when.isoformat(), uuid))
-    return str(Status.DELIVERED)
+    return str(ON_THE_SPOT)

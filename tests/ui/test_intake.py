@@ -316,7 +316,7 @@ def test_an_immediate_item_is_accepted_and_settled_in_one_step(
         type_in_file_dialog(qtbot, shell, photo)
     next_step(qtbot, flow, "signature")
     next_step(qtbot, flow, "review")
-    assert flow.next_button.text() == "&Accept and settle"
+    assert flow.next_button.text() == "Accept and settle  Ctrl+Return"
     with qtbot.waitSignal(flow.accepted, timeout=15_000) as accepted:
         press(qtbot, Qt.Key.Key_Return, CTRL)
     assert accepted.args[0].status == "delivered"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from forms.catalog import SAMPLE_CATALOG_DIR
-from tests.counter_app.counter_testing import PDF, run_cli
+from tests.counter_app.counter_testing import PDF, as_clerk, run_cli
 
 YB_ANSWERS = {
     "insurance_type": "employee",
@@ -34,7 +34,7 @@ def _intake(cli_dir: Path, tmp_path: Path, *attach: str) -> int:
     scan.write_bytes(PDF)
     args = [a for code in attach for a in ("--attach", f"{code}={scan}")]
     return run_cli(
-        cli_dir, "intake", "--service", "YB-001", "--clerk", "A001", "--data", str(data), *args
+        cli_dir, "intake", "--service", "YB-001", *as_clerk(tmp_path), "--data", str(data), *args
     )
 
 
