@@ -48,6 +48,7 @@ def material_to_dict(m: MaterialSpec) -> dict[str, Any]:
     d.update(reusable=m.reusable, file_types=list(m.file_types), max_bytes=m.max_bytes)
     if m.note is not None:
         d["note"] = _text(m.note)
+    d.update({k: True for k in ("main", "deferrable") if getattr(m, k)})  # only when set
     return d
 
 

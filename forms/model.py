@@ -87,6 +87,8 @@ class MaterialSpec:
     file_types: tuple[str, ...] = DEFAULT_FILE_TYPES  # lower-case extensions
     max_bytes: int = DEFAULT_MAX_BYTES
     note: Text | None = None  # e.g. "原件核验，复印件留存"
+    main: bool = False  # a main material (主要材料): never accepted missing
+    deferrable: bool = False  # 容缺: may follow within the promised limit on a signed promise
 
     def accepts_file(self, filename: str, size: int) -> bool:
         """True when a scan with this name and size fits the material's rules."""

@@ -39,7 +39,7 @@ REQUIRED_ITEM_KEYS = set(ITEM_KEYS) - {"materials"}
 ITEM_KEYS |= LIMIT_KEYS
 COMMON_FIELD_KEYS = {"code", "type", "label", "required", "help", "show_if", "required_if"}
 MATERIAL_KEYS = {"code", "name", "requirement", "condition", "reusable"}
-MATERIAL_KEYS |= {"file_types", "max_bytes", "note"}
+MATERIAL_KEYS |= {"file_types", "max_bytes", "note", "main", "deferrable"}
 ITEM_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 EXT_RE = re.compile(r"[a-z0-9]{1,8}")
@@ -215,7 +215,23 @@ class Builder:
             max_bytes=self.integer(d.get("max_bytes", DEFAULT_MAX_BYTES), (*path, "max_bytes"), 1)
             or 1,
             note=self.text(d["note"], (*path, "note")) if "note" in d else None,
+            **self.deferral(d, path, requirement),
         )
+
+    def deferral(self, d: dict[str, Any], path: NodePath, requirement: str) -> dict[str, bool]:
+        """`main` and `deferrable` (容缺): a main material may never follow later, and an
+        optional one needs no promise."""
+        main = self.boolean(d.get("main", False), (*path, "main"))
+        deferrable = self.boolean(d.get("deferrable", False), (*path, "deferrable"))
+        if deferrable and (main or requirement == "optional"):
+            self.r.add(
+                (*path, "deferrable"),
+                _t(
+                    "主要材料或选交材料不能容缺",
+                    "a main or optional material cannot be deferrable",
+                ),
+            )
+        return {"main": main, "deferrable": deferrable}
 
     def file_types(self, value: Any, path: NodePath) -> tuple[str, ...]:
         if not isinstance(value, list) or not value:

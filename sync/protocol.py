@@ -158,7 +158,7 @@ class NoticeItemIn(Request):
     """A material the one-time notice asked for: missing, or given but wrong (with a note)."""
 
     code: Annotated[str, Field(min_length=1, max_length=64)]
-    reason: Literal["missing", "wrong"]
+    reason: Literal["missing", "wrong", "deferred"]  # deferred: 容缺, note {"form", "due"}
     note: Annotated[str, Field(max_length=2000)] = ""
 
 

@@ -227,7 +227,9 @@ def deadlines_and_deferrals(store: Store) -> None:
     years the platform published (`calendar_years`, installed into forms.workdays at open);
     and 容缺受理, a minor material accepted to follow on a signed promise
     (`deferred_materials`: what, in which form, by when, the promise's signature, and when
-    it was flagged late or handed in, at any terminal of the hall)."""
+    it was flagged late or handed in, at any terminal of the hall); a deferred material
+    also travels as a notice item with reason `deferred`, so that table is rebuilt with
+    the wider CHECK (SQLite cannot alter one)."""
     _run(
         store,
         """
@@ -248,6 +250,15 @@ CREATE TABLE deferred_materials (
     fulfilled_note TEXT,
     PRIMARY KEY (uuid, material_code)
 );
-CREATE INDEX deferred_open ON deferred_materials (fulfilled_at, due_date)
+CREATE INDEX deferred_open ON deferred_materials (fulfilled_at, due_date);
+CREATE TABLE notice_items_v6 (
+    uuid TEXT NOT NULL REFERENCES submissions (uuid), material_code TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('missing', 'wrong', 'deferred')),
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (uuid, material_code));
+INSERT INTO notice_items_v6 (uuid, material_code, reason, note)
+    SELECT uuid, material_code, reason, note FROM notice_items ORDER BY rowid;
+DROP TABLE notice_items;
+ALTER TABLE notice_items_v6 RENAME TO notice_items
 """,
     )

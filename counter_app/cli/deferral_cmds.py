@@ -1,0 +1,77 @@
+"""`counter-app deferral notice|late`: the 容缺受理通知书 and the materials that are late
+(see `counter_app.intake.deferral`); `--defer` of `counter-app intake` is parsed here."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from counter_app.cli.common import open_terminal, say
+from counter_app.errors import CounterError
+from counter_app.intake.deferral import Deferral
+from forms.text import Text
+
+
+def register(sub: argparse._SubParsersAction[Any]) -> None:
+    """Add `deferral` to `sub`."""
+    p = sub.add_parser("deferral", help="容缺受理: print the notice, list late materials")
+    p.add_argument("action", choices=["notice", "late"])
+    p.add_argument("receipt", nargs="?", help="receipt number (notice)")
+    p.add_argument("--out", type=Path, help="PDF file to write (notice)")
+    p.set_defaults(func=cmd_deferral)
+
+
+def later_materials(
+    specs: list[str], promise: Path | None
+) -> tuple[dict[str, Deferral], bytes | None]:
+    """`MATERIAL=FORM@YYYY-MM-DD` options and the promise PNG, read and checked."""
+    found: dict[str, Deferral] = {}
+    for spec in specs:
+        code, _, rest = spec.partition("=")
+        form, _, day = rest.rpartition("@")
+        try:
+            found[code.strip()] = Deferral(form, date.fromisoformat(day))
+        except ValueError:
+            raise CounterError(
+                Text(
+                    f"--defer 应写作 材料代码=形式@YYYY-MM-DD：{spec}",
+                    f"--defer takes MATERIAL=FORM@YYYY-MM-DD: {spec}",
+                )
+            ) from None
+    if promise is None:
+        return found, None
+    try:
+        return found, promise.read_bytes()
+    except OSError as exc:
+        raise CounterError(
+            Text(f"无法读取 {promise}：{exc.strerror}", f"Cannot read {promise}: {exc.strerror}")
+        ) from exc
+
+
+def cmd_deferral(args: argparse.Namespace) -> int:
+    from counter_app.intake import deferral, deferral_print
+
+    with open_terminal(args) as t:
+        if args.action == "late":
+            late = deferral.flag_late(t.store, t.today(), t.now())
+            for row in late:
+                print(f"{row['receipt_no']}\t{row['material_code']}\t{row['due_date']}")
+            say(args, f"逾期未补交：{len(late)} 项", f"late: {len(late)}")
+            return 1 if late else 0
+        if not (args.receipt and args.out):
+            raise CounterError(Text("需要受理编号和 --out。", "Give a receipt number and --out."))
+        pdf = deferral_print.render(t, args.receipt)
+    try:
+        args.out.write_bytes(pdf)
+    except OSError as exc:
+        raise CounterError(
+            Text(f"无法写入 {args.out}：{exc.strerror}", f"Cannot write {args.out}: {exc.strerror}")
+        ) from exc
+    say(
+        args,
+        f"已生成容缺受理通知书（两联）：{args.out}",
+        f"notice written (two copies): {args.out}",
+    )
+    return 0
