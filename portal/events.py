@@ -23,7 +23,7 @@ from portal import evaluations
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from sync.protocol import EventResult, Outcome, RatingIn, StatusChange, StatusEventIn, WireText
-from sync.statuses import COUNTER_EVENTS, NEEDS_REASON, SETTLED_ON_THE_SPOT, Status
+from sync.statuses import COUNTER_EVENTS, NEEDS_REASON, OPEN, SETTLED_ON_THE_SPOT, Status
 
 NOT_YOURS = Text(
     "平台上没有本终端可更改的该申请。",
@@ -70,9 +70,19 @@ def _status_refusal(
         return FINAL
     if ev.status in NEEDS_REASON and not ev.note.strip():
         return REASON_NEEDED
-    if ev.status == Status.SUPPLEMENTED and row.status != Status.SUPPLEMENT_NEEDED:
+    if ev.status == Status.SUPPLEMENTED and not _supplement_asked(row):
         return NO_SUPPLEMENT_ASKED
     return None
+
+
+def _supplement_asked(row: Row[Any]) -> bool:
+    """The back office asked for a supplement, or materials accepted missing on a promise
+    (容缺, notice items with reason `deferred`) are still to come on an open application."""
+    if row.status == Status.SUPPLEMENT_NEEDED:
+        return True
+    items = json.loads(row.notice_items or "[]")
+    deferred = any(i.get("reason") == "deferred" for i in items if isinstance(i, dict))
+    return deferred and row.status in OPEN
 
 
 def _immediate(db: Database, conn: Connection, row: Row[Any]) -> bool:

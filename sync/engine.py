@@ -26,7 +26,8 @@ from typing import Any, Protocol
 
 import httpx
 
-from counter_app.store import apply_remote_status, audit, import_catalog_item, outbox
+from counter_app.intake import deferral
+from counter_app.store import audit, import_catalog_item, outbox
 from counter_app.store.calendar import store_year
 from counter_app.store.remote_ratings import apply_remote_rating
 from forms.text import LocalizedError, Text
@@ -342,7 +343,14 @@ class SyncEngine:
             if st.terminal_id is not None and st.terminal_id == self.terminal.terminal_id:
                 continue  # this terminal's own event, echoed back: recorded already
             if self._apply(
-                store, report, apply_remote_status, st.uuid, st.status, st.note, st.at, st.remote_id
+                store,
+                report,
+                deferral.apply_remote,
+                st.uuid,
+                st.status,
+                st.note,
+                st.at,
+                st.remote_id,
             ):
                 report.statuses_pulled.append((st.receipt_no, st.status))
         for rt in reply.ratings:

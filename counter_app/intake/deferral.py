@@ -140,3 +140,32 @@ def close(store: Store, uuid: str, codes: set[str], note: str, now: datetime) ->
             (now.isoformat(), note, uuid, code),
         )
     return closed
+
+
+def supplement_note(files: Mapping[str, str]) -> str:
+    """The note of a `supplemented` event that hands in deferred materials (code -> SHA-256
+    of the file taken): machine-read by the owning terminal, never shown to the citizen."""
+    return json.dumps({"deferred": dict(sorted(files.items()))}, sort_keys=True)
+
+
+def supplement_codes(note: str) -> set[str]:
+    """The deferred materials a `supplemented` event's note hands in (none if not ours)."""
+    try:
+        found = json.loads(note).get("deferred", {})
+    except (ValueError, AttributeError):
+        return set()
+    return {str(code) for code in found} if isinstance(found, dict) else set()
+
+
+def apply_remote(
+    store: Store, uuid: str, status: str, note: str, at: datetime, remote_id: str
+) -> bool:
+    """`apply_remote_status`, and a supplement brought to any window of the hall closes
+    the deferred materials it names (the owning terminal learns it from its feed)."""
+    from counter_app.store.remote import apply_remote_status
+
+    applied = apply_remote_status(store, uuid, status, note, at, remote_id)
+    if applied and status == "supplemented" and (codes := supplement_codes(note)):
+        with store.transaction():
+            close(store, uuid, codes, "supplemented at a window of the hall", at)
+    return applied

@@ -12,7 +12,7 @@ from pathlib import Path
 from forms.text import Text
 from portal.db import Database
 from portal.errors import Invalid
-from portal.pages import deadlines, staff
+from portal.pages import deadlines, deferrals, staff
 
 AddParser = Callable[[str, str], argparse.ArgumentParser]
 OpenDb = Callable[[argparse.Namespace], Database]
@@ -58,6 +58,18 @@ def add_commands(add_parser: AddParser, open_db: OpenDb) -> None:
         print(f"{args.item}: {days if days is not None else 'cleared'}")
         return 0
 
+    def deferrals_late(args: argparse.Namespace) -> int:
+        db, today = open_db(args), deadlines.today()
+        found = deferrals.late(db, today)
+        for x in found:
+            print(f"{x.receipt_no}\t{x.material_code}\t{x.due}")
+        if args.end or deferrals.end_by_setting():
+            print(f"ended: {len(deferrals.end_late(db, today))}")
+        return 1 if found else 0
+
+    p = add_parser("deferrals-late", "容缺: list late promised materials (--end: end them)")
+    p.add_argument("--end", action="store_true", help="end them now (PORTAL_END_LATE_DEFERRALS)")
+    p.set_defaults(func=deferrals_late)
     p = add_parser("staff", "back-office users: add (or reset the password) / disable")
     p.add_argument("action", choices=["add", "disable"])
     p.add_argument("username")
