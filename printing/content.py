@@ -51,6 +51,22 @@ SETTLED_NOTE = Text(
     "record and rate the service.",
 )
 
+NOTICE_LAW = Text(
+    "依据《中华人民共和国行政许可法》第三十二条：申请材料不齐全或者不符合法定形式的，"
+    "应当当场或者在五日内一次告知申请人需要补正的全部内容；逾期不告知的，"
+    "自收到申请材料之日起即为受理。",
+    "Administrative Licensing Law, article 32: when materials are incomplete or not in the "
+    "legal form, everything to be corrected is told at once, on the spot or within five "
+    "days; if not told in time, the application counts as accepted from the day the "
+    "materials were received.",
+)
+
+
+def seal_line(data: ReceiptData) -> Text:
+    """Who issues the notice and when, next to the seal."""
+    day = data.accepted_at.strftime("%Y-%m-%d")
+    return Text(f"{data.hall}（盖章）　{day}", f"{data.hall} (seal), {day}")
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -137,7 +153,7 @@ def missing_lines(data: ReceiptData) -> tuple[Row, ...]:
 
 def closing_notes(data: ReceiptData) -> tuple[Text, ...]:
     if data.is_notice:
-        return (NOTICE_NOTE,)
+        return (NOTICE_NOTE, NOTICE_LAW)
     if data.settled_on_the_spot:
         return (SETTLED_NOTE,)
     return (ACCEPTANCE_NOTE,)

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
@@ -80,7 +81,8 @@ def render_deferral_notice(notice: DeferralNotice) -> bytes:
 
 def _copy(n: DeferralNotice, copy: Text, styles: parts.Styles) -> list[Flowable]:
     width = A4[0] - 36 * mm
-    title = Paragraph(f'<font size="16">{escape(TITLE.zh)}</font>', styles.centred)
+    big = ParagraphStyle("title", parent=styles.centred, fontSize=16, leading=22, spaceAfter=4)
+    title = Paragraph(escape(TITLE.zh), big)
     facts = [
         content.Row(content.RECEIPT_NO, content.plain(n.receipt_no)),
         content.Row(Text("办理事项", "Service item"), n.item_name),

@@ -21,7 +21,7 @@ from counter_app.search import search
 from counter_app.stats import DayStats, period_stats
 from counter_app.store.submissions import Submission
 from counter_app.terminal import Terminal
-from forms.text import Text
+from forms.text import LocalizedError, Text
 from sync.receipt_numbers import display_receipt_no
 from sync.statuses import label, sync_label
 
@@ -54,6 +54,7 @@ def _init(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--rating-channel", help="hall_terminal (default) or hall_tablet: the citizen screen"
     )
+    p.add_argument("--hall-seal", type=Path, help="the hall's seal (PNG) for one-time notices")
     p.add_argument("--clerk", help="also create this first clerk")
     p.add_argument("--name", help="the first clerk's name (default: the ID)")
     p.add_argument("--role", default="admin", choices=clerks.ROLES)
@@ -99,6 +100,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     with Terminal.init(Path(args.data_dir), args.terminal_id, args.hall, args.window) as t:
         for key, value in settings.items():
             t.store.set_setting(key, value)
+        if args.hall_seal is not None:
+            _set_seal(t, args.hall_seal)
         if args.clerk:
             password = passwords.read_password(
                 args, Text("首位工作人员的密码：", "First clerk's password:"), args.password_file
@@ -110,6 +113,18 @@ def cmd_init(args: argparse.Namespace) -> int:
             f"Terminal {t.terminal_id} ready in {t.data_dir}",
         )
     return 0
+
+
+def _set_seal(t: Terminal, path: Path) -> None:
+    """Keep the seal's absolute path, once it reads as a PNG (checked again at each print)."""
+    from counter_app.intake.receipts import hall_seal
+
+    t.store.set_setting("hall_seal_png", str(path.resolve()))
+    try:
+        hall_seal(t)
+    except LocalizedError:
+        t.store.set_setting("hall_seal_png", "")
+        raise
 
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
