@@ -41,6 +41,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--from", dest="start", type=_date, default=None, help="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=_date, default=None, help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--age", choices=["all", "hall", "item", "department"],
+                   help="the age report: open by age, carried over, on time")  # fmt: skip
     p.set_defaults(func=cmd_stats)
     _clerk(sub)
 
@@ -217,6 +219,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    if args.age:
+        return _age_report(args)
     with open_terminal(args) as t:
         today = t.today()
         end = args.end or today
@@ -233,6 +237,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(head.get(args.lang))
     for d in (*stats.days, stats.totals):
         print(_stats_line(d, Text("合计", "total").get(args.lang)))
+    return 0
+
+
+def _age_report(args: argparse.Namespace) -> int:
+    from counter_app.age_stats import report
+    from sync.age_report import AGE_COLUMNS, AGE_HEADINGS
+
+    with open_terminal(args) as t:
+        end = args.end or t.today()
+        rows = report(t.store, args.start or end.replace(day=1), end, t.timezone, args.age)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    print("\t".join(AGE_HEADINGS[c].get(args.lang) for c in AGE_COLUMNS))
+    for row in rows:
+        print("\t".join(str(row[c]) for c in AGE_COLUMNS))
     return 0
 
 
