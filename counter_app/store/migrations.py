@@ -39,13 +39,16 @@ def current_version(store: Store) -> int:
 
 
 def migrate(store: Store, upto: int | None = None) -> list[int]:
-    """Apply every registered migration above the stored version (up to `upto`)."""
+    """Apply every registered migration not yet recorded (up to `upto`), in order. By the
+    set of recorded versions, not the highest one: numbers are reserved per piece of work
+    and may land in any order, so a database that has 6 still gets a 5 merged later."""
     applied = []
     for version in sorted(MIGRATIONS):
         if upto is not None and version > upto:
             break
         with store.transaction():
-            if version <= current_version(store):
+            current_version(store)  # makes the table on a new database
+            if store.scalar("SELECT 1 FROM _migrations WHERE version = ?", (version,)):
                 continue
             name, fn = MIGRATIONS[version]
             fn(store)
