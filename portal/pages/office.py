@@ -201,6 +201,36 @@ def _clock(request: Request, receipt_no: str, csrf: str, act: Any) -> Response:
     return _to(f"/office/a/{receipt_no}")
 
 
+@router.get("/age")
+def age(
+    request: Request,
+    from_: Annotated[str, Query(alias="from", max_length=10)] = "",
+    to: Annotated[str, Query(max_length=10)] = "",
+    by: Annotated[str, Query(max_length=20)] = "hall",
+) -> Response:
+    """The hall's age report (`sync.age_report`) as a table, by hall, item or department."""
+    from portal.pages.age_open import records
+    from portal.pages.opendata import parse_query
+    from sync.age_report import AGE_COLUMNS, AGE_HEADINGS, GROUPINGS, age_report
+
+    who = _user(request)
+    if who is None:
+        return _to("/office/login")
+    now = today()
+    context: dict[str, Any] = {"groupings": GROUPINGS, "headings": AGE_HEADINGS, "by": by}
+    context |= {"columns": AGE_COLUMNS[2:], "rows": [], "error": "", "start": from_, "end": to}
+    try:
+        q = parse_query(from_ or now.replace(day=1).isoformat(), to, "day", "", "", "", now)
+        if by not in GROUPINGS:
+            raise PortalError(Text("分组应为 all、hall、item 或 department。",
+                                   "Group by all, hall, item or department."))  # fmt: skip
+        rows = age_report(records(_db(request), q.end, now), q.start, q.end, by)
+        context |= {"rows": rows, "start": q.start.isoformat(), "end": q.end.isoformat()}
+    except PortalError as exc:
+        context["error"] = exc.message(lang_of(request))
+    return page(request, "office_age.html", _ctx(request, who, **context))
+
+
 @router.get("/files/{sha}")
 def download(request: Request, sha: Annotated[str, Path(pattern="^[0-9a-f]{64}$")]) -> Response:
     """A material file as an attachment (never rendered inline: it is the citizen's file)."""

@@ -67,3 +67,24 @@ def test_bad_parameters_get_a_clear_400(portal: BackgroundServer, query: str, me
     with plain_client() as http:
         reply = http.get(f"{portal.url}/open/stats/age?{query}", headers={"Accept-Language": "en"})
     assert reply.status_code == 400 and message in reply.text
+
+
+def test_the_back_office_shows_the_age_report_to_staff_only(
+    portal: BackgroundServer, clock: Clock, take: Take, sync: Sync
+) -> None:
+    from portal.pages import staff
+    from tests.portal.pages.pages_support import STAFF, STAFF_PASSWORD, csrf_of
+
+    clock.at = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
+    take("甲")
+    sync()
+    with plain_client() as http:
+        reply = http.get(f"{portal.url}/office/age")
+        assert (reply.status_code, reply.headers["location"]) == (303, "/office/login")
+        staff.add_staff(portal.app.state.db, STAFF, "审查员", STAFF_PASSWORD)
+        form = http.get(portal.url + "/office/login")
+        data = {"username": STAFF, "password": STAFF_PASSWORD, "csrf": csrf_of(form.text)}
+        assert http.post(portal.url + "/office/login", data=data).status_code == 303
+        page = http.get(f"{portal.url}/office/age?from=2026-03-01&by=item").text
+        assert 'id="age"' in page and "<td>PAGE-001</td><td>1</td>" in page
+        assert "分组应为" in http.get(f"{portal.url}/office/age?by=window").text
