@@ -48,20 +48,32 @@ def material_to_dict(m: MaterialSpec) -> dict[str, Any]:
     d.update(reusable=m.reusable, file_types=list(m.file_types), max_bytes=m.max_bytes)
     if m.note is not None:
         d["note"] = _text(m.note)
+    d.update({k: True for k in ("main", "deferrable") if getattr(m, k)})  # only when set
     return d
 
 
 def item_to_dict(item: ServiceItem) -> dict[str, Any]:
-    """The item as JSON-serialisable data in the definition-file shape."""
+    """The item as JSON-serialisable data in the definition-file shape. Limits in working
+    days keep the original `legal_days`/`promised_days` keys, so an item that does not use
+    the newer keys reads the same (and loads on a terminal that predates them)."""
     return {
         "code": item.code,
         "version": item.version,
         "name": _text(item.name),
         "department": {"code": item.department_code, **_text(item.department)},
         "applicant_kind": item.applicant_kind,
-        "legal_days": item.legal_days,
-        "promised_days": item.promised_days,
+        **_limits(item),
         "fee": item.fee,
         "materials": [material_to_dict(m) for m in item.materials],
         "fields": [field_to_dict(f) for f in item.fields],
     }
+
+
+def _limits(item: ServiceItem) -> dict[str, Any]:
+    d: dict[str, Any] = {} if item.kind == "promised" else {"kind": item.kind}
+    for which, limit in (("legal", item.legal_limit), ("promised", item.promised_limit)):
+        if limit.unit == "working_days":
+            d[f"{which}_days"] = limit.days
+        else:
+            d[f"{which}_limit"] = limit.to_data()
+    return d

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from forms.conditions import Condition
 from forms.fieldtypes import FIELD_TYPES, FieldType
+from forms.limits import TimeLimit
 from forms.text import Text
 
 if TYPE_CHECKING:
@@ -86,6 +87,8 @@ class MaterialSpec:
     file_types: tuple[str, ...] = DEFAULT_FILE_TYPES  # lower-case extensions
     max_bytes: int = DEFAULT_MAX_BYTES
     note: Text | None = None  # e.g. "原件核验，复印件留存"
+    main: bool = False  # a main material (主要材料): never accepted missing
+    deferrable: bool = False  # 容缺: may follow within the promised limit on a signed promise
 
     def accepts_file(self, filename: str, size: int) -> bool:
         """True when a scan with this name and size fits the material's rules."""
@@ -103,11 +106,28 @@ class ServiceItem:
     department_code: str
     department: Text
     applicant_kind: str  # "person" | "company"
-    legal_days: int  # statutory time limit, working days
-    promised_days: int  # the hall's promised time limit, working days
+    legal_days: int  # statutory time limit (法定办结时限), in `legal_unit`
+    promised_days: int  # the hall's promised time limit (承诺办结时限), in `promised_unit`
     fee: str  # yuan with two decimals, "0.00" when free
     materials: tuple[MaterialSpec, ...] = ()
     fields: tuple[FieldSpec, ...] = ()
+    kind: str = "promised"  # "promised" 承诺件 | "immediate" 即办件 (forms.limits.KINDS)
+    legal_unit: str = "working_days"  # or "natural_days"
+    promised_unit: str = "working_days"
+
+    @property
+    def legal_limit(self) -> TimeLimit:
+        return TimeLimit(self.legal_days, self.legal_unit)
+
+    @property
+    def promised_limit(self) -> TimeLimit:
+        """The limit the hall promises; its `due(day)` is an application's due date."""
+        return TimeLimit(self.promised_days, self.promised_unit)
+
+    @property
+    def is_immediate(self) -> bool:
+        """即办件: accepted and settled at the window in one step."""
+        return self.kind == "immediate"
 
     def field(self, path: str) -> FieldSpec | None:
         """The spec of a field by code, or by path into groups ("members.id_no")."""

@@ -29,14 +29,17 @@ from forms.model import (
     ServiceItem,
 )
 from forms.references import Scope, check_references
+from forms.schema_limits import LIMIT_KEYS, read_limits
 from forms.source import NodePath, Reader
 from forms.text import Text
 
 ITEM_KEYS = {"code", "version", "name", "department", "applicant_kind"}
-ITEM_KEYS |= {"legal_days", "promised_days", "fee", "materials", "fields"}
+ITEM_KEYS |= {"fee", "materials", "fields"}
+REQUIRED_ITEM_KEYS = set(ITEM_KEYS) - {"materials"}
+ITEM_KEYS |= LIMIT_KEYS
 COMMON_FIELD_KEYS = {"code", "type", "label", "required", "help", "show_if", "required_if"}
 MATERIAL_KEYS = {"code", "name", "requirement", "condition", "reusable"}
-MATERIAL_KEYS |= {"file_types", "max_bytes", "note"}
+MATERIAL_KEYS |= {"file_types", "max_bytes", "note", "main", "deferrable"}
 ITEM_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 EXT_RE = re.compile(r"[a-z0-9]{1,8}")
@@ -125,7 +128,7 @@ class Builder:
 
     # -- the item ---------------------------------------------------------------------------
     def item(self, data: Any) -> ServiceItem | None:
-        d = self.mapping(data, (), ITEM_KEYS, ITEM_KEYS - {"materials"})
+        d = self.mapping(data, (), ITEM_KEYS, REQUIRED_ITEM_KEYS)
         if not d:
             return None
         top = Scope(None)
@@ -142,19 +145,12 @@ class Builder:
             applicant_kind=self.choice(
                 d.get("applicant_kind"), ("applicant_kind",), APPLICANT_KINDS
             ),
-            legal_days=self.integer(d.get("legal_days"), ("legal_days",)),
-            promised_days=self.integer(d.get("promised_days"), ("promised_days",)),
             fee=self.fee(d.get("fee"), ("fee",)),
             materials=materials,
             fields=fields,
+            **read_limits(self, d),
         )
-        legal, promised = item["legal_days"], item["promised_days"]
-        if isinstance(legal, int) and isinstance(promised, int) and promised > legal:
-            self.r.add(
-                ("promised_days",),
-                _t("承诺时限不能超过法定时限", "the promised time limit exceeds the legal one"),
-            )
-        return None if self.r.problems else ServiceItem(**item)  # type: ignore[arg-type]
+        return None if self.r.problems else ServiceItem(**item)
 
     def department(self, value: Any) -> tuple[str, Text | None]:
         d = self.mapping(value, ("department",), {"code", "zh", "en"}, {"code", "zh", "en"})
@@ -219,7 +215,23 @@ class Builder:
             max_bytes=self.integer(d.get("max_bytes", DEFAULT_MAX_BYTES), (*path, "max_bytes"), 1)
             or 1,
             note=self.text(d["note"], (*path, "note")) if "note" in d else None,
+            **self.deferral(d, path, requirement),
         )
+
+    def deferral(self, d: dict[str, Any], path: NodePath, requirement: str) -> dict[str, bool]:
+        """`main` and `deferrable` (容缺): a main material may never follow later, and an
+        optional one needs no promise."""
+        main = self.boolean(d.get("main", False), (*path, "main"))
+        deferrable = self.boolean(d.get("deferrable", False), (*path, "deferrable"))
+        if deferrable and (main or requirement == "optional"):
+            self.r.add(
+                (*path, "deferrable"),
+                _t(
+                    "主要材料或选交材料不能容缺",
+                    "a main or optional material cannot be deferrable",
+                ),
+            )
+        return {"main": main, "deferrable": deferrable}
 
     def file_types(self, value: Any, path: NodePath) -> tuple[str, ...]:
         if not isinstance(value, list) or not value:

@@ -4,17 +4,27 @@ The calendar is the bundled `holidays.yaml` (State Council notices: days off, an
 weekend days worked instead); years it does not list count Monday-Friday. Day 0 is the day an
 application is accepted; the count starts on the next working day, so "3 working days" from a
 Friday ends on the Wednesday after (without holidays).
+
+The calendar can be updated without a release: the platform publishes a year's entry in the
+catalog feed (`portal publish-calendar`), the terminal stores it and calls `install_years`;
+an installed year replaces the bundled entry for that year (e.g. a provisional 2027 becomes
+official).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import yaml
+
+from forms.errors import FormsError
+from forms.text import Text
 
 HOLIDAYS_FILE = Path(__file__).with_name("holidays.yaml")
 
@@ -29,16 +39,64 @@ class Calendar:
     provisional: frozenset[int]
 
 
+class CalendarDataError(FormsError):
+    """A calendar year sent by the platform (or written by hand) is malformed."""
+
+
 def _days(entry: str) -> list[date]:
     first, _, last = str(entry).partition("/")
     start, end = date.fromisoformat(first), date.fromisoformat(last or first)
+    if end < start or (end - start).days > 366:
+        raise ValueError(entry)
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+_installed: dict[int, dict[str, Any]] = {}
+
+
+def check_year(year: Any, entry: Any) -> dict[str, Any]:
+    """One year's entry (`holidays`, `workdays`, optional `provisional`, `source`) checked;
+    CalendarDataError names what is wrong. Every date must lie in that year."""
+    try:
+        y = int(year)
+        holidays = [d for e in entry["holidays"] for d in _days(str(e))]
+        workdays = [d for e in entry["workdays"] for d in _days(str(e))]
+        provisional = entry.get("provisional", False)
+        if not isinstance(provisional, bool) or any(d.year != y for d in holidays + workdays):
+            raise ValueError(year)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise CalendarDataError(
+            Text(
+                f"{year} 年的节假日安排格式有误。", f"The holiday calendar for {year} is malformed."
+            )
+        ) from None
+    return {
+        "holidays": [str(e) for e in entry["holidays"]],
+        "workdays": [str(e) for e in entry["workdays"]],
+        "provisional": provisional,
+        "source": str(entry.get("source", "")),
+    }
+
+
+def install_years(years: Mapping[Any, Any]) -> None:
+    """Use these years' entries (as published by the platform) instead of the bundled ones.
+    Every entry is checked first; nothing is installed when one is malformed."""
+    checked = {int(y): check_year(y, e) for y, e in years.items()}
+    _installed.update(checked)
+    calendar.cache_clear()
+
+
+def reset_installed() -> None:
+    """Back to the bundled calendar alone (tests; a terminal opening another data folder)."""
+    _installed.clear()
+    calendar.cache_clear()
 
 
 @cache
 def calendar() -> Calendar:
-    """The bundled calendar (read once)."""
-    data = yaml.safe_load(HOLIDAYS_FILE.read_text(encoding="utf-8"))
+    """The bundled calendar with installed years over it (read once per change)."""
+    data = {int(y): v for y, v in yaml.safe_load(HOLIDAYS_FILE.read_text(encoding="utf-8")).items()}
+    data.update(_installed)
     off: set[date] = set()
     worked: set[date] = set()
     for year in data.values():
@@ -47,8 +105,8 @@ def calendar() -> Calendar:
     return Calendar(
         off_weekdays=tuple(sorted(d for d in off if d.weekday() < 5)),
         worked_weekends=tuple(sorted(d for d in worked if d.weekday() >= 5)),
-        years=frozenset(int(y) for y in data),
-        provisional=frozenset(int(y) for y, v in data.items() if v.get("provisional")),
+        years=frozenset(data),
+        provisional=frozenset(y for y, v in data.items() if v.get("provisional")),
     )
 
 
@@ -101,3 +159,9 @@ def is_official(year: int) -> bool:
     provisional entry, so callers can warn that a due date may still move."""
     cal = calendar()
     return year in cal.years and year not in cal.provisional
+
+
+def unofficial_years(start: date, end: date) -> tuple[int, ...]:
+    """Years from `start` to `end` whose calendar is not published yet: a deadline counted
+    across them may still move, so it is flagged rather than presented as certain."""
+    return tuple(y for y in range(start.year, end.year + 1) if not is_official(y))

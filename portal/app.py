@@ -25,6 +25,7 @@ from portal import accesslog, audit_heads, enrollment, services
 from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, PortalError, TooLarge, Unauthorized
+from portal.feed import install_published_calendar
 from portal.materials import MaterialStore
 from portal.pages.web import install as install_pages
 from portal.settings import Settings
@@ -223,6 +224,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     store = MaterialStore(db, settings)
     app = FastAPI(title="Service platform sync API", version="1", responses=ERRORS)
     app.state.db = db
+    install_published_calendar(db)  # holiday years published after this release
     app.state.materials = store
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
 

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from forms.text import DEFAULT_LANG, LocalizedError, Text
-from portal import enrollment, files, services
+from portal import enrollment, feed, files, services
 from portal.db import Database
 from portal.errors import Invalid
 from portal.pages import cli as pages_cli
@@ -107,6 +107,24 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_publish_calendar(args: argparse.Namespace) -> int:
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(args.path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise Invalid(
+            Text(f"无法读取 {args.path}：{exc}", f"Cannot read {args.path}: {exc}")
+        ) from None
+    if not isinstance(data, dict):
+        raise Invalid(
+            Text("日历文件应为 年份: 安排 的映射", "a calendar file maps years to entries")
+        )
+    count = feed.publish_calendar(_db(args), data)
+    print(f"published {count} changed of {len(data)} years")
+    return 0
+
+
 def cmd_conflicts(args: argparse.Namespace) -> int:
     for row in services.list_conflicts(_db(args), args.hall):
         shown = {k: row[k] for k in ("id", "uuid", "receipt_no", "terminal_id", "received_at")}
@@ -167,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_parser("publish-catalog", help="publish service items (file or folder)")
     p.add_argument("path")
     p.set_defaults(func=cmd_publish)
+    p = add_parser("publish-calendar", help="publish holiday-calendar years (holidays.yaml shape)")
+    p.add_argument("path")
+    p.set_defaults(func=cmd_publish_calendar)
     p = add_parser("conflicts", help="list unresolved conflicts (JSON lines)")
     p.add_argument("--hall")
     p.set_defaults(func=cmd_conflicts)

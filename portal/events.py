@@ -12,6 +12,7 @@ nor further ahead of the platform's clock than `Settings.event_clock_tolerance`.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,7 +23,7 @@ from portal import evaluations
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from sync.protocol import EventResult, Outcome, RatingIn, StatusChange, StatusEventIn, WireText
-from sync.statuses import COUNTER_EVENTS, NEEDS_REASON, Status
+from sync.statuses import COUNTER_EVENTS, NEEDS_REASON, OPEN, SETTLED_ON_THE_SPOT, Status
 
 NOT_YOURS = Text(
     "平台上没有本终端可更改的该申请。",
@@ -51,10 +52,15 @@ def _refused(event_id: str, why: Text) -> EventResult:
     return EventResult(event_id=event_id, outcome=Outcome.REJECTED, reason=WireText.of(why))
 
 
-def _status_refusal(row: Row[Any], term: TerminalInfo, ev: StatusEventIn) -> Text | None:
-    """Why `term` may not set `ev.status` on the application `row` (None when it may)."""
+def _status_refusal(
+    row: Row[Any], term: TerminalInfo, ev: StatusEventIn, on_the_spot: bool = False
+) -> Text | None:
+    """Why `term` may not set `ev.status` on the application `row` (None when it may).
+    `on_the_spot`: the application's item is a 即办件, settled by its own window at once."""
     if row.terminal_id != term.terminal_id and ev.status != Status.SUPPLEMENTED:
         return NOT_OWNER
+    if ev.status == SETTLED_ON_THE_SPOT and on_the_spot and row.status == Status.RECEIVED:
+        return None
     if ev.status not in COUNTER_EVENTS:
         return Text(
             f"终端不能设置状态 {ev.status.value}，该状态由平台设置。",
@@ -64,9 +70,29 @@ def _status_refusal(row: Row[Any], term: TerminalInfo, ev: StatusEventIn) -> Tex
         return FINAL
     if ev.status in NEEDS_REASON and not ev.note.strip():
         return REASON_NEEDED
-    if ev.status == Status.SUPPLEMENTED and row.status != Status.SUPPLEMENT_NEEDED:
+    if ev.status == Status.SUPPLEMENTED and not _supplement_asked(row):
         return NO_SUPPLEMENT_ASKED
     return None
+
+
+def _supplement_asked(row: Row[Any]) -> bool:
+    """The back office asked for a supplement, or materials accepted missing on a promise
+    (容缺, notice items with reason `deferred`) are still to come on an open application."""
+    if row.status == Status.SUPPLEMENT_NEEDED:
+        return True
+    items = json.loads(row.notice_items or "[]")
+    deferred = any(i.get("reason") == "deferred" for i in items if isinstance(i, dict))
+    return deferred and row.status in OPEN
+
+
+def _immediate(db: Database, conn: Connection, row: Row[Any]) -> bool:
+    """True when the published item version of `row` is a 即办件 (kind immediate)."""
+    table = db.t("catalog_items")
+    query = select(table.c.definition).where(
+        table.c.code == row.service_code, table.c.version == row.service_version
+    )
+    body = conn.execute(query).scalar_one_or_none()
+    return isinstance(body, str) and json.loads(body).get("kind") == "immediate"
 
 
 def _time_refusal(row: Row[Any], ev: StatusEventIn, tolerance: timedelta) -> Text | None:
@@ -94,7 +120,8 @@ def status_event(
     row = _application(db, conn, term, ev.uuid)
     if row is None:
         return _refused(ev.event_id, NOT_YOURS)
-    why = _status_refusal(row, term, ev) or _time_refusal(row, ev, tolerance)
+    spot = ev.status == SETTLED_ON_THE_SPOT and _immediate(db, conn, row)
+    why = _status_refusal(row, term, ev, spot) or _time_refusal(row, ev, tolerance)
     if why is not None:
         return _refused(ev.event_id, why)
     at, recorded = ev.at.astimezone(UTC).isoformat(timespec="microseconds"), now_iso()

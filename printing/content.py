@@ -44,6 +44,29 @@ NOTICE_NOTE = Text(
     "general window.",
 )
 
+SETTLED_ON_THE_SPOT = Text("即办件，已当场办结", "Settled on the spot")
+SETTLED_NOTE = Text(
+    "本事项为即办件，已于受理时当场办结。扫描二维码可查看办理记录并评价服务。",
+    "This item was settled at the window when it was accepted. Scan the QR code to see the "
+    "record and rate the service.",
+)
+
+NOTICE_LAW = Text(
+    "依据《中华人民共和国行政许可法》第三十二条：申请材料不齐全或者不符合法定形式的，"
+    "应当当场或者在五日内一次告知申请人需要补正的全部内容；逾期不告知的，"
+    "自收到申请材料之日起即为受理。",
+    "Administrative Licensing Law, article 32: when materials are incomplete or not in the "
+    "legal form, everything to be corrected is told at once, on the spot or within five "
+    "days; if not told in time, the application counts as accepted from the day the "
+    "materials were received.",
+)
+
+
+def seal_line(data: ReceiptData) -> Text:
+    """Who issues the notice and when, next to the seal."""
+    day = data.accepted_at.strftime("%Y-%m-%d")
+    return Text(f"{data.hall}（盖章）　{day}", f"{data.hall} (seal), {day}")
+
 
 @dataclass(frozen=True, slots=True)
 class Row:
@@ -86,12 +109,24 @@ def rows(data: ReceiptData) -> tuple[Row, ...]:
         result.append(Row(Text("告知时间", "Issued at"), plain(when)))
     else:
         result.append(Row(Text("受理时间", "Accepted at"), plain(when)))
-        result.append(
-            Row(Text("承诺办结日期", "Promised by"), plain(data.promised_date.isoformat()))
-        )
+        result.append(_outcome_row(data))
     result.append(Row(Text("收费", "Fee"), fee_text(data.fee)))
     result.append(Row(Text("受理人员", "Clerk"), plain(data.clerk_id)))
     return tuple(result)
+
+
+def _outcome_row(data: ReceiptData) -> Row:
+    """A 即办件 is settled on the receipt itself; a 承诺件 gets its promised date, marked
+    when the holidays of a year it runs into are not published yet."""
+    if data.settled_on_the_spot:
+        return Row(Text("办理结果", "Outcome"), SETTLED_ON_THE_SPOT)
+    day = data.promised_date.isoformat()
+    if data.due_provisional:
+        return Row(
+            Text("承诺办结日期", "Promised by"),
+            Text(f"{day}（节假日安排未公布，日期可能调整）", f"{day} (holidays not yet published)"),
+        )
+    return Row(Text("承诺办结日期", "Promised by"), plain(day))
 
 
 def material_lines(data: ReceiptData) -> tuple[Text, ...]:
@@ -124,7 +159,9 @@ def closing_notes(data: ReceiptData) -> tuple[Text, ...]:
     replaces the instructions that could not work yet."""
     offline = (data.offline_note,) if data.offline_note else ()
     if data.is_notice:
-        return (NOTICE_NOTE, *offline)
+        return (NOTICE_NOTE, NOTICE_LAW, *offline)
+    if data.settled_on_the_spot:
+        return (SETTLED_NOTE, *offline)
     return offline or (ACCEPTANCE_NOTE,)
 
 

@@ -86,6 +86,9 @@ class ReceiptData:
     duplicate: bool = False
     #: Set when no platform is known yet: printed instead of the tracking address.
     offline_note: Text | None = None
+    settled_on_the_spot: bool = False  # 即办件: accepted and settled in one step
+    seal_png: bytes | None = None  # the hall's seal, on a one-time notice (行政许可法 §32)
+    due_provisional: bool = False  # the promised date may move (holidays not yet published)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -190,7 +190,28 @@ def notes_section(data: ReceiptData, styles: Styles) -> list[Flowable]:
     parts: list[Flowable] = [Spacer(1, styles.base * 0.6)]
     for note in content.closing_notes(data):
         parts += bilingual(note, styles, styles.small)
-    return parts
+    return parts + seal_section(data, styles)
+
+
+def seal_section(data: ReceiptData, styles: Styles) -> list[Flowable]:
+    """A notice is issued in writing, dated and sealed: the hall's seal image (when the hall
+    set one) over the issuer and the date."""
+    if not data.is_notice:
+        return []
+    found: list[Flowable] = [Spacer(1, styles.base * 0.6)]
+    if data.seal_png is not None:
+        try:
+            ImageReader(io.BytesIO(data.seal_png)).getSize()
+        except (OSError, UnidentifiedImageError, ValueError) as exc:
+            raise ReceiptDataError(
+                Text("公章图片无法读取", "The seal image cannot be read")
+            ) from exc
+        seal = Image(io.BytesIO(data.seal_png), 32 * mm, 32 * mm, kind="proportional")
+        seal.hAlign = "RIGHT"
+        found.append(seal)
+    line = content.seal_line(data)
+    right = ParagraphStyle("seal", parent=styles.body, alignment=2)
+    return found + bilingual(line, styles, right)
 
 
 def signature_section(data: ReceiptData, styles: Styles, max_width: float) -> list[Flowable]:

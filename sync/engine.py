@@ -26,7 +26,9 @@ from typing import Any, Protocol
 
 import httpx
 
-from counter_app.store import apply_remote_status, audit, import_catalog_item, outbox
+from counter_app.intake import deferral
+from counter_app.store import audit, import_catalog_item, outbox
+from counter_app.store.calendar import store_year
 from counter_app.store.remote_ratings import apply_remote_rating
 from forms.text import LocalizedError, Text
 from printing.qr_payload import sign_payload
@@ -341,7 +343,14 @@ class SyncEngine:
             if st.terminal_id is not None and st.terminal_id == self.terminal.terminal_id:
                 continue  # this terminal's own event, echoed back: recorded already
             if self._apply(
-                store, report, apply_remote_status, st.uuid, st.status, st.note, st.at, st.remote_id
+                store,
+                report,
+                deferral.apply_remote,
+                st.uuid,
+                st.status,
+                st.note,
+                st.at,
+                st.remote_id,
             ):
                 report.statuses_pulled.append((st.receipt_no, st.status))
         for rt in reply.ratings:
@@ -349,6 +358,9 @@ class SyncEngine:
         for item in reply.catalog:
             if self._apply(store, report, import_catalog_item, item.definition):
                 report.catalog_updates.append((item.code, item.version))
+        for year in reply.calendar:
+            if self._apply(store, report, store_year, year.year, year.entry):
+                report.catalog_updates.append(("calendar", year.year))
 
     @staticmethod
     def _apply(store: Any, report: SyncReport, fn: Callable[..., Any], *args: Any) -> Any:

@@ -131,7 +131,7 @@ class NoticeItemIn(Request):
     """A material the one-time notice asked for: missing, or given but wrong (with a note)."""
 
     code: Annotated[str, Field(min_length=1, max_length=64)]
-    reason: Literal["missing", "wrong"]
+    reason: Literal["missing", "wrong", "deferred"]  # deferred: 容缺, note {"form", "due"}
     note: Annotated[str, Field(max_length=2000)] = ""
 
 
@@ -352,6 +352,14 @@ class CatalogUpdate(Reply):
     definition: dict[str, Any]
 
 
+class CalendarUpdate(Reply):
+    """A year of the holiday calendar as the platform published it (`forms.workdays`
+    year entry: holidays, make-up working weekend days, provisional, source)."""
+
+    year: int
+    entry: dict[str, Any]
+
+
 class RatingChange(Reply):
     """A citizen's rating given on the platform (the tracking page: channel 二维码).
 
@@ -381,4 +389,5 @@ class ChangesReply(Reply):
     statuses: list[StatusChange] = Field(default_factory=list)
     ratings: list[RatingChange] = Field(default_factory=list)
     catalog: list[CatalogUpdate] = Field(default_factory=list)
+    calendar: list[CalendarUpdate] = Field(default_factory=list)
     more: bool = False

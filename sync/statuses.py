@@ -48,6 +48,9 @@ ACCEPTANCE_STATES = frozenset({Status.RECEIVED, Status.NOTICE_ISSUED})
 #: by a later status event: a supplement brought to any window of the hall, a void (with
 #: a reason, by the owning terminal only). Every other state is the back office's.
 COUNTER_EVENTS = frozenset({Status.SUPPLEMENTED, Status.VOIDED})
+#: A 即办件 (item kind "immediate") is settled at the window in the same step as its
+#: acceptance: the owning terminal sends this one status, once, right after RECEIVED.
+SETTLED_ON_THE_SPOT = Status.DELIVERED
 #: Events that need a note saying why.
 NEEDS_REASON = frozenset({Status.VOIDED})
 #: States only a counter sets: the back office may not.

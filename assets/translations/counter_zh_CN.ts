@@ -421,6 +421,10 @@
 <context>
     <name>IntakeFlow</name>
     <message>
+        <source>&amp;Accept and settle</source>
+        <translation>受理并办结(&amp;A)</translation>
+    </message>
+    <message>
         <source>&amp;Back</source>
         <translation>上一步(&amp;B)</translation>
     </message>
@@ -688,6 +692,10 @@
 <context>
     <name>ResultStep</name>
     <message>
+        <source>Accepted and settled on the spot: receipt {no}.</source>
+        <translation>已受理并当场办结：受理编号 {no}。</translation>
+    </message>
+    <message>
         <source>&amp;Print...</source>
         <translation>打印(&amp;P)...</translation>
     </message>
@@ -934,6 +942,34 @@
 <context>
     <name>StatsPage</name>
     <message>
+        <source>Open by age; settled on time {rate}</source>
+        <translation>在办件按办理时长；按时办结率 {rate}</translation>
+    </message>
+    <message>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <source>&gt;30 d</source>
+        <translation>&gt;30日</translation>
+    </message>
+    <message>
+        <source>21-30 d</source>
+        <translation>21-30日</translation>
+    </message>
+    <message>
+        <source>6-20 d</source>
+        <translation>6-20日</translation>
+    </message>
+    <message>
+        <source>≤5 d</source>
+        <translation>≤5日</translation>
+    </message>
+    <message>
+        <source>Carried over</source>
+        <translation>结转</translation>
+    </message>
+    <message>
         <source>From</source>
         <translation>从</translation>
     </message>
@@ -996,6 +1032,10 @@
     <message>
         <source>Received {received}, accepted {accepted}, notices {notices}, settled {settled}, overdue {overdue}, settled before the promised date {on_time}, satisfied {satisfaction} of {ratings} ratings, rating rate {rating_rate}, bad ratings {bad}</source>
         <translation>收件 {received}，受理 {accepted}，一次性告知 {notices}，办结 {settled}，超期 {overdue}，承诺期内办结 {on_time}，{ratings} 条评价中满意 {satisfaction}，评价率 {rating_rate}，差评 {bad}</translation>
+    </message>
+    <message>
+        <source>Applications</source>
+        <translation>件数</translation>
     </message>
     <message>
         <source>Received</source>

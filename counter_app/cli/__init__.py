@@ -27,6 +27,7 @@ def command_modules() -> tuple[ModuleType, ...]:
     """Every module that registers subcommands."""
     from counter_app.cli import (
         audit_cmds,
+        deferral_cmds,
         forms_cmds,
         it_cmds,
         receipt_cmds,
@@ -34,7 +35,7 @@ def command_modules() -> tuple[ModuleType, ...]:
         sync_cmds,
     )
 
-    return (forms_cmds, store_cmds, receipt_cmds, sync_cmds, it_cmds, audit_cmds)
+    return (forms_cmds, store_cmds, receipt_cmds, sync_cmds, it_cmds, audit_cmds, deferral_cmds)
 
 
 def build_parser(with_commands: bool = True) -> argparse.ArgumentParser:

@@ -15,11 +15,14 @@ from typing import Any
 from counter_app import clerks
 from counter_app.clerks import Session
 from counter_app.cli.common import open_terminal, say
+from counter_app.cli.deferral_cmds import later_materials
 from counter_app.cli.passwords import add_options, read_password
 from counter_app.errors import CounterError
+from counter_app.intake.deferral import Deferral
 from counter_app.intake.service import IntakeResult
 from counter_app.terminal import Terminal
 from forms.text import LocalizedError, Text
+from sync.statuses import SETTLED
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -31,6 +34,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--attach", action="append", default=[], metavar="MATERIAL=PATH")
     p.add_argument("--reuse", action="append", default=[], metavar="MATERIAL")
     p.add_argument("--jsonl", type=Path, help="batch: one application per line")
+    p.add_argument("--defer", action="append", default=[], metavar="MATERIAL=FORM@YYYY-MM-DD",
+                   help="容缺: the material follows later in FORM by the date")  # fmt: skip
+    p.add_argument("--promise-signature", type=Path, help="PNG of the applicant's signed promise")
     add_options(p)
     p.set_defaults(func=cmd_intake)
 
@@ -78,7 +84,8 @@ def cmd_intake(args: argparse.Namespace) -> int:
     attach = _attachments(args.attach)
     with open_terminal(args) as t:
         clerk = _sign_in(t, args).clerk_id
-        result = _accept(t, args.service, clerk, data, attach, args.reuse, None)
+        later, promise = later_materials(args.defer, args.promise_signature)
+        result = _accept(t, args.service, clerk, data, attach, args.reuse, None, later, promise)
     _print_result(args, result)
     return 0
 
@@ -106,6 +113,8 @@ def _accept(
     attach: dict[str, list[Path]],
     reuse: list[str],
     uuid: str | None,
+    later: dict[str, Deferral] | None = None,
+    promise: bytes | None = None,
 ) -> IntakeResult:
     if not isinstance(data, dict) or not isinstance(data.get("applicant", {}), dict):
         raise CounterError(
@@ -120,18 +129,29 @@ def _accept(
         if isinstance(data.get("answers"), dict)
         else {k: v for k, v in data.items() if k not in _BATCH_KEYS}
     )
-    return t.intake.accept(service, applicant, answers, attach, set(reuse), clerk, uuid=uuid)
+    return t.intake.accept(
+        service, applicant, answers, attach, set(reuse), clerk, uuid=uuid,
+        deferred=later, promise_png=promise,
+    )  # fmt: skip
 
 
 _BATCH_KEYS = {"applicant", "answers", "service", "clerk", "attachments", "reuse", "uuid"}
 
 
 def _print_result(args: argparse.Namespace, r: IntakeResult, prefix: str = "") -> None:
-    if r.kind == "acceptance":
+    if r.kind == "acceptance" and r.status in SETTLED:  # 即办件: accepted and settled at once
         say(
             args,
-            f"{prefix}已受理 {r.display_no}，承诺办结日期 {r.due_date}",
-            f"{prefix}accepted {r.display_no}, promised by {r.due_date}",
+            f"{prefix}已受理并当场办结 {r.display_no}（即办件）",
+            f"{prefix}accepted and settled on the spot {r.display_no} (immediate item)",
+        )
+    elif r.kind == "acceptance":
+        may_move = ("（节假日安排未公布，日期可能调整）", " (holidays not yet published)")
+        zh, en = may_move if r.due_provisional else ("", "")
+        say(
+            args,
+            f"{prefix}已受理 {r.display_no}，承诺办结日期 {r.due_date}{zh}",
+            f"{prefix}accepted {r.display_no}, promised by {r.due_date}{en}",
         )
     else:
         zh = "、".join(f"{m.name.zh}（{m.code}）" for m in r.missing)

@@ -21,7 +21,7 @@ from counter_app.search import search
 from counter_app.stats import DayStats, period_stats
 from counter_app.store.submissions import Submission
 from counter_app.terminal import Terminal
-from forms.text import Text
+from forms.text import LocalizedError, Text
 from sync.receipt_numbers import display_receipt_no
 from sync.statuses import label, sync_label
 
@@ -41,6 +41,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument("--from", dest="start", type=_date, default=None, help="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=_date, default=None, help="YYYY-MM-DD")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--age", choices=["all", "hall", "item", "department"],
+                   help="the age report: open by age, carried over, on time")  # fmt: skip
     p.set_defaults(func=cmd_stats)
     _clerk(sub)
 
@@ -54,6 +56,7 @@ def _init(sub: argparse._SubParsersAction[Any]) -> None:
     p.add_argument(
         "--rating-channel", help="hall_terminal (default) or hall_tablet: the citizen screen"
     )
+    p.add_argument("--hall-seal", type=Path, help="the hall's seal (PNG) for one-time notices")
     p.add_argument("--clerk", help="also create this first clerk")
     p.add_argument("--name", help="the first clerk's name (default: the ID)")
     p.add_argument("--role", default="admin", choices=clerks.ROLES)
@@ -99,6 +102,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     with Terminal.init(Path(args.data_dir), args.terminal_id, args.hall, args.window) as t:
         for key, value in settings.items():
             t.store.set_setting(key, value)
+        if args.hall_seal is not None:
+            _set_seal(t, args.hall_seal)
         if args.clerk:
             password = passwords.read_password(
                 args, Text("首位工作人员的密码：", "First clerk's password:"), args.password_file
@@ -110,6 +115,18 @@ def cmd_init(args: argparse.Namespace) -> int:
             f"Terminal {t.terminal_id} ready in {t.data_dir}",
         )
     return 0
+
+
+def _set_seal(t: Terminal, path: Path) -> None:
+    """Keep the seal's absolute path, once it reads as a PNG (checked again at each print)."""
+    from counter_app.intake.receipts import hall_seal
+
+    t.store.set_setting("hall_seal_png", str(path.resolve()))
+    try:
+        hall_seal(t)
+    except LocalizedError:
+        t.store.set_setting("hall_seal_png", "")
+        raise
 
 
 def cmd_catalog_import(args: argparse.Namespace) -> int:
@@ -202,6 +219,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    if args.age:
+        return _age_report(args)
     with open_terminal(args) as t:
         today = t.today()
         end = args.end or today
@@ -218,6 +237,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
     print(head.get(args.lang))
     for d in (*stats.days, stats.totals):
         print(_stats_line(d, Text("合计", "total").get(args.lang)))
+    return 0
+
+
+def _age_report(args: argparse.Namespace) -> int:
+    from counter_app.age_stats import report
+    from sync.age_report import AGE_COLUMNS, AGE_HEADINGS
+
+    with open_terminal(args) as t:
+        end = args.end or t.today()
+        rows = report(t.store, args.start or end.replace(day=1), end, t.timezone, args.age)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return 0
+    print("\t".join(AGE_HEADINGS[c].get(args.lang) for c in AGE_COLUMNS))
+    for row in rows:
+        print("\t".join(str(row[c]) for c in AGE_COLUMNS))
     return 0
 
 

@@ -12,6 +12,7 @@ application as it was and the next attempt is still the original.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from counter_app.store import audit
@@ -20,6 +21,7 @@ from counter_app.terminal import Terminal
 from forms.model import ServiceItem
 from forms.text import Text
 from printing import qr_payload
+from printing.errors import ReceiptDataError
 from printing.model import Material, MissingMaterial, ReceiptData, mask_identifier, mask_name
 from printing.render import render_pdf
 from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
@@ -50,6 +52,27 @@ def come_back_text(terminal: Terminal) -> Text:
         f"Once you have everything, bring this notice to any general window of {hall} on a "
         "working day, 9:00-17:00; the form need not be filled in again.",
     )
+
+
+def hall_seal(terminal: Terminal) -> bytes | None:
+    """The hall's seal image for one-time notices: the PNG at the hall setting
+    `hall_seal_png` (None when unset; a set path that cannot be read is an error, so a
+    notice never goes out unsealed by accident)."""
+    path = terminal.store.get_setting("hall_seal_png")
+    if not path:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ReceiptDataError(
+            Text(f"公章图片 {path} 无法读取：{exc.strerror}",
+                 f"The seal image {path} cannot be read: {exc.strerror}")
+        ) from exc  # fmt: skip
+    if not data.startswith(b"\x89PNG"):
+        raise ReceiptDataError(
+            Text(f"公章图片 {path} 不是 PNG 文件", f"The seal image {path} is not a PNG file")
+        )
+    return data
 
 
 def _reason(item: NoticeItem) -> Text:
@@ -133,6 +156,9 @@ def receipt_data_for(
         signature_png=_signature(terminal, sub),
         duplicate=duplicate,
         offline_note=None if online else offline_note(sub.hall),
+        settled_on_the_spot=item.is_immediate and sub.settled_at is not None,
+        seal_png=hall_seal(terminal) if sub.kind == "notice" else None,
+        due_provisional=sub.due_provisional,
     )
 
 

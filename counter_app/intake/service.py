@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from counter_app.clerks import Session, get_clerk
 from counter_app.errors import ConflictError, NotFound, ValidationFailed
-from counter_app.intake import status_changes
+from counter_app.intake import deadlines, deferral, status_changes
 from counter_app.intake.applicants import Prefill, prefill
 from counter_app.intake.attachments import (
     Attachment,
@@ -28,7 +28,14 @@ from counter_app.intake.attachments import (
     find_reusable,
     path_of,
 )
-from counter_app.intake.ratings import BAD_CODE, CounterRating, record
+from counter_app.intake.checks import (
+    _check_uuid,
+    _notice_items,
+    _rating_problems,
+    _unknown_refusals,
+)
+from counter_app.intake.ratings import CounterRating, record
+from counter_app.store.calendar import install_stored
 from counter_app.store.catalog import get_item
 from counter_app.store.materials import StoredMaterial
 from counter_app.store.submissions import (
@@ -44,7 +51,6 @@ from forms.applicant import validate_applicant
 from forms.model import MaterialSpec, ServiceItem
 from forms.text import LocalizedError, Text
 from forms.validation import FieldProblem, ValidationReport
-from forms.workdays import add_working_days
 from printing.qr_payload import sign_payload
 from sync.receipt_numbers import display_receipt_no
 from sync.statuses import Status
@@ -66,6 +72,7 @@ class IntakeResult:
     accepted_at: datetime
     due_date: date | None
     missing: tuple[MaterialSpec, ...]
+    due_provisional: bool = False  # counted across a year whose holidays are not published
 
     @property
     def display_no(self) -> str:
@@ -78,6 +85,7 @@ class IntakeService:
     def __init__(self, terminal: Terminal) -> None:
         self.terminal = terminal
         self.store = terminal.store
+        install_stored(self.store)  # the holiday years the platform published
 
     # -- accept --------------------------------------------------------------------------
     def accept(
@@ -94,11 +102,14 @@ class IntakeService:
         wrong: Mapping[str, str] | None = None,
         uuid: str | None = None,
         service_version: int | None = None,
+        deferred: Mapping[str, deferral.Deferral] | None = None,
+        promise_png: bytes | None = None,
     ) -> IntakeResult:
         """Take one application. `wrong` maps material codes the clerk refused to the reason
         (they go on the notice); `uuid` makes a retried call idempotent; `service_version`
         is the version the form was filled on (a catalog update arriving meanwhile must not
-        change it; the latest when None)."""
+        change it; the latest when None); `deferred` materials follow later on the signed
+        promise `promise_png` (容缺受理, see `deferral`)."""
         uuid = _check_uuid(uuid)
         if uuid and (done := self._existing(uuid)) is not None:
             return done
@@ -109,14 +120,23 @@ class IntakeService:
         reused, problems = find_reusable(self.store, item, person.get("id_no", ""), reuse)
         problems += check_attachments(item, files)
         problems += _rating_problems(rating) + _unknown_refusals(item, wrong or {})
+        later = dict(deferred or {})
+        needed = {m.code for m in item.required_materials(report.cleaned)}
+        problems += deferral.problems(item, needed, set(files) | {r.code for r in reused},
+                                      later, promise_png, self.terminal.today())  # fmt: skip
         _raise_if(report, problems)
         stored, signature = self._store_files(files, signature_png)
         given = stored + self._reused(reused)
         wrong = dict(wrong or {})
-        notice = _notice_items(item, report.cleaned, given, wrong)
+        notice = tuple(n for n in _notice_items(item, report.cleaned, given, wrong)
+                       if n.material_code not in later)  # fmt: skip
         new = self._new(item, person, report.cleaned, given, notice, clerk_id, uuid)
-        new = _with(new, signature=signature, rating=rating)
-        return self._write(new, item)
+        new = _with(new, signature=signature, rating=rating,
+                    notice_items=new.notice_items + deferral.notice_items(later))  # fmt: skip
+        promise = (
+            self.terminal.materials.put_many([promise_png])[0] if later and promise_png else None
+        )
+        return self._write(new, item, later, promise)
 
     def _validate(
         self, item: ServiceItem, applicant: Mapping[str, str], answers: Mapping[str, Any]
@@ -195,23 +215,32 @@ class IntakeService:
             status=Status.NOTICE_ISSUED if notice else Status.RECEIVED,
             accepted_at=now,
             day=day,
-            due_date=None if notice else _due(day, item),
+            due_date=None if notice else deadlines.due(item, day).day,
             clerk_id=clerk_id,
             materials=tuple(given),
             notice_items=notice,
         )
 
-    def _write(self, new: NewSubmission, item: ServiceItem) -> IntakeResult:
+    def _write(
+        self, new: NewSubmission, item: ServiceItem, later: Any = None, promise: Any = None
+    ) -> IntakeResult:
         ident = {
             "terminal_id": self.terminal.terminal_id,
             "hall": self.terminal.hall,
             "window": self.terminal.window,
         }
+        deadline = deadlines.due(item, new.day) if new.due_date else None
+        settle = item.is_immediate and new.kind == "acceptance"
         with self.store.transaction():
             receipt_no = write_submission(self.store, new, ident, self._signer(new))
-        missing = tuple(m for n in new.notice_items if (m := item.material(n.material_code)))
+            settled = deadlines.after_write(self.store, new.uuid, deadline, settle, new.accepted_at)
+            deferral.write(self.store, new.uuid, later or {}, promise)
+        missing = tuple(m for n in new.notice_items if n.reason != "deferred"
+                        and (m := item.material(n.material_code)))  # fmt: skip
+        status = settled or str(new.status)
+        flag = bool(deadline and deadline.provisional)
         return IntakeResult(
-            new.uuid, receipt_no, new.kind, str(new.status), new.accepted_at, new.due_date, missing
+            new.uuid, receipt_no, new.kind, status, new.accepted_at, new.due_date, missing, flag
         )
 
     def _signer(self, new: NewSubmission) -> Signer:
@@ -318,61 +347,6 @@ def _raise_if(report: ValidationReport, extra: list[FieldProblem]) -> None:
             tuple(report.problems) + tuple(extra), report.cleaned, report.visible, report.required
         )
         raise ValidationFailed(full)
-
-
-def _check_uuid(value: str | None) -> str | None:
-    """The canonical lower-case form of a client-given UUID; ConflictError when malformed."""
-    if value is None:
-        return None
-    try:
-        return str(uuidlib.UUID(value))
-    except (ValueError, TypeError, AttributeError):
-        raise ConflictError(
-            Text(f"申请编号（UUID）格式不对：{value}", f"Not a valid application UUID: {value}")
-        ) from None
-
-
-def _unknown_refusals(item: ServiceItem, wrong: Mapping[str, str]) -> list[FieldProblem]:
-    return [
-        FieldProblem(
-            path_of(code), Text(f"本事项没有材料 {code}", f"this item has no material {code}")
-        )
-        for code in wrong
-        if item.material(code) is None
-    ]
-
-
-def _rating_problems(rating: int | None) -> list[FieldProblem]:
-    if rating is None or (isinstance(rating, int) and 1 <= rating <= 5):
-        return []
-    return [FieldProblem("rating", BAD_CODE)]
-
-
-def _notice_items(
-    item: ServiceItem,
-    cleaned: Mapping[str, Any],
-    given: list[GivenMaterial],
-    wrong: Mapping[str, str],
-) -> tuple[NoticeItem, ...]:
-    """Everything still needed, each once: missing materials, and refused ones with why."""
-    provided = {g.code for g in given} - set(wrong)
-    items = [
-        NoticeItem(m.code, "wrong", wrong[m.code])
-        if m.code in wrong
-        else NoticeItem(m.code, "missing")
-        for m in item.missing_materials(cleaned, provided)
-    ]
-    listed = {n.material_code for n in items}
-    items += [
-        NoticeItem(code, "wrong", note)
-        for code, note in wrong.items()
-        if code not in listed and item.material(code) is not None
-    ]
-    return tuple(items)
-
-
-def _due(day: date, item: ServiceItem) -> date:
-    return add_working_days(day, item.promised_days)
 
 
 def _with(new: NewSubmission, **changes: Any) -> NewSubmission:

@@ -37,13 +37,13 @@ def void(terminal: Terminal, receipt_no: str, reason: str, actor: Session | None
                     f"The application is {label(row['status'], 'en').lower()}: cannot void.",
                 )
             )
-        _set_status(store, row, Status.VOIDED, note, when)
+        set_status(store, row, Status.VOIDED, note, when)
         audit.append(
             store, session.clerk_id, "submission.void", row["receipt_no"], {"reason": note}, at=when
         )
 
 
-def _set_status(store: Store, row: dict[str, Any], status: str, note: str, when: datetime) -> None:
+def set_status(store: Store, row: dict[str, Any], status: str, note: str, when: datetime) -> None:
     store.execute("UPDATE submissions SET status = ? WHERE uuid = ?", (status, row["uuid"]))
     add_event(store, row["uuid"], status, note, "local", when)
     outbox.enqueue(

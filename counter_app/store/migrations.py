@@ -39,13 +39,16 @@ def current_version(store: Store) -> int:
 
 
 def migrate(store: Store, upto: int | None = None) -> list[int]:
-    """Apply every registered migration above the stored version (up to `upto`)."""
+    """Apply every registered migration not yet recorded (up to `upto`), in order. By the
+    set of recorded versions, not the highest one: numbers are reserved per piece of work
+    and may land in any order, so a database that has 6 still gets a 5 merged later."""
     applied = []
     for version in sorted(MIGRATIONS):
         if upto is not None and version > upto:
             break
         with store.transaction():
-            if version <= current_version(store):
+            current_version(store)  # makes the table on a new database
+            if store.scalar("SELECT 1 FROM _migrations WHERE version = ?", (version,)):
                 continue
             name, fn = MIGRATIONS[version]
             fn(store)
@@ -218,3 +221,47 @@ INSERT INTO ratings (uuid, submission_uuid, service_event, channel, code, count,
     for row in store.query(rated):
         audit.append(store, "system", "submission.rating.standard_code", row["receipt_no"])
     store.after_commit(HEAD_FILE, write_head_file)
+
+
+@migration(6)
+def deadlines_and_deferrals(store: Store) -> None:
+    """Deadlines as the law counts them (issue 15): whether a due date was counted across a
+    year whose holidays were not yet published (`due_provisional`); the holiday calendar
+    years the platform published (`calendar_years`, installed into forms.workdays at open);
+    and 容缺受理, a minor material accepted to follow on a signed promise
+    (`deferred_materials`: what, in which form, by when, the promise's signature, and when
+    it was flagged late or handed in, at any terminal of the hall); a deferred material
+    also travels as a notice item with reason `deferred`, so that table is rebuilt with
+    the wider CHECK (SQLite cannot alter one)."""
+    _run(
+        store,
+        """
+ALTER TABLE submissions ADD COLUMN due_provisional INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE calendar_years (
+    year INTEGER PRIMARY KEY,
+    entry TEXT NOT NULL,
+    installed_at TEXT NOT NULL
+);
+CREATE TABLE deferred_materials (
+    uuid TEXT NOT NULL REFERENCES submissions(uuid),
+    material_code TEXT NOT NULL,
+    form TEXT NOT NULL,
+    due_date TEXT NOT NULL,
+    promise_sha256 TEXT REFERENCES materials(sha256),
+    flagged_at TEXT,
+    fulfilled_at TEXT,
+    fulfilled_note TEXT,
+    PRIMARY KEY (uuid, material_code)
+);
+CREATE INDEX deferred_open ON deferred_materials (fulfilled_at, due_date);
+CREATE TABLE notice_items_v6 (
+    uuid TEXT NOT NULL REFERENCES submissions (uuid), material_code TEXT NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('missing', 'wrong', 'deferred')),
+    note TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (uuid, material_code));
+INSERT INTO notice_items_v6 (uuid, material_code, reason, note)
+    SELECT uuid, material_code, reason, note FROM notice_items ORDER BY rowid;
+DROP TABLE notice_items;
+ALTER TABLE notice_items_v6 RENAME TO notice_items
+""",
+    )

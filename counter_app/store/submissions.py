@@ -118,6 +118,7 @@ class Submission:
     notice_items: tuple[NoticeItem, ...] = field(default=())
     events: tuple[StatusEvent, ...] = field(default=())
     signed_payload: str | None = None  # None: taken before it was signed at intake
+    due_provisional: bool = False  # counted across a year whose holidays are unpublished
 
 
 def next_sequence(store: Store, day: date) -> int:
@@ -381,6 +382,7 @@ def _build(store: Store, row: dict[str, Any]) -> Submission:
         notice_items=_notice_items(store, uuid),
         events=_events(store, uuid),
         signed_payload=row.get("signed_payload"),
+        due_provisional=bool(row.get("due_provisional")),
     )
 
 

@@ -246,7 +246,7 @@ class Backend:
 
     # -- numbers --------------------------------------------------------------------------
     def stats(self, start: date, end: date) -> dict[str, Any]:
-        from counter_app import stats
+        from counter_app import age_stats, stats
 
         t = self.terminal
         period = stats.period_stats(t.store, start, end, t.today(), t.timezone)
@@ -255,7 +255,8 @@ class Backend:
             for group, rows in stats.rating_breakdown(t.store, start, end).items()
         }
         totals, days = _numbers(period.totals), [_numbers(d) for d in period.days]
-        return {"totals": totals, "days": days, "ratings": ratings}
+        age = age_stats.report(t.store, start, end, t.timezone)  # the hall's age report
+        return {"totals": totals, "days": days, "ratings": ratings, "age": age[0] if age else {}}
 
     def today_date(self) -> date:
         """Today in the hall's time zone (not the machine's)."""

@@ -68,6 +68,9 @@ class StatsPage(QWidget):
         self.chart = QChartView(self)
         self.chart.setObjectName("stats_chart")
         self.chart.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.age_chart = QChartView(self)
+        self.age_chart.setObjectName("stats_age_chart")
+        self.age_chart.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.dialog: Any = None
         self._dated = False
         top = QHBoxLayout()
@@ -89,7 +92,10 @@ class StatsPage(QWidget):
         box.addLayout(top)
         box.addWidget(self.summary)
         box.addWidget(self.message)
-        box.addWidget(self.chart, 1)
+        charts = QHBoxLayout()
+        charts.addWidget(self.chart, 3)
+        charts.addWidget(self.age_chart, 2)
+        box.addLayout(charts, 1)
         box.addWidget(self._ratings_table())
 
     def _ratings_table(self) -> QTableWidget:
@@ -149,7 +155,49 @@ class StatsPage(QWidget):
             ).format(**stats["totals"])
         )
         self._chart(stats["days"])
+        self._age_chart(stats.get("age") or {})
         self._show_ratings(stats.get("ratings", {}))
+
+    def age_labels(self) -> list[tuple[str, str]]:
+        """(column of `sync.age_report`, label) of the age chart's bars, in order."""
+        return [
+            ("carried_over", self.tr("Carried over")),
+            ("open_le5", self.tr("≤5 d")),
+            ("open_6_20", self.tr("6-20 d")),
+            ("open_21_30", self.tr("21-30 d")),
+            ("open_gt30", self.tr(">30 d")),
+            ("overdue", self.tr("Overdue")),
+        ]
+
+    def _age_chart(self, age: dict[str, Any]) -> None:
+        """The seed's Figure 1: open applications by age in working days at the period's
+        end, with what was carried over into the period and what is overdue."""
+        labels = self.age_labels()
+        bars = QBarSet(self.tr("Applications"))
+        for column, _label in labels:
+            bars.append(float(age.get(column, 0)))
+        series = QBarSeries()
+        series.append(bars)
+        chart = QChart()
+        chart.addSeries(series)
+        rate = float(age.get("on_time_rate", 0.0))
+        chart.setTitle(self.tr("Open by age; settled on time {rate}").format(rate=f"{rate:.1%}"))
+        axis_x = QBarCategoryAxis()
+        axis_x.append([label for _c, label in labels])
+        axis_y = QValueAxis()
+        axis_y.setLabelFormat("%d")
+        top = max([1.0] + [float(age.get(c, 0)) for c, _l in labels])
+        axis_y.setRange(0, top)
+        axis_y.setTickCount(int(min(top, 5)) + 1)
+        chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(axis_y, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(axis_x)
+        series.attachAxis(axis_y)
+        chart.legend().hide()
+        old = self.age_chart.chart()
+        self.age_chart.setChart(chart)
+        if old is not None:
+            old.deleteLater()
 
     def _chart(self, days: list[dict[str, Any]]) -> None:
         received = QBarSet(self.tr("Received"))

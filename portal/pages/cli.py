@@ -12,7 +12,7 @@ from pathlib import Path
 from forms.text import Text
 from portal.db import Database
 from portal.errors import Invalid
-from portal.pages import deadlines, staff
+from portal.pages import deadlines, deferrals, staff
 
 AddParser = Callable[[str, str], argparse.ArgumentParser]
 OpenDb = Callable[[argparse.Namespace], Database]
@@ -58,6 +58,43 @@ def add_commands(add_parser: AddParser, open_db: OpenDb) -> None:
         print(f"{args.item}: {days if days is not None else 'cleared'}")
         return 0
 
+    def deferrals_late(args: argparse.Namespace) -> int:
+        db, today = open_db(args), deadlines.today()
+        found = deferrals.late(db, today)
+        for x in found:
+            print(f"{x.receipt_no}\t{x.material_code}\t{x.due}")
+        if args.end or deferrals.end_by_setting():
+            print(f"ended: {len(deferrals.end_late(db, today))}")
+        return 1 if found else 0
+
+    def export_gbt(args: argparse.Namespace) -> int:
+        from datetime import date
+
+        from portal import gbt39046
+
+        try:
+            start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+        except ValueError:
+            raise Invalid(Text("日期格式应为 YYYY-MM-DD。", "Dates are YYYY-MM-DD.")) from None
+        rows = gbt39046.records(open_db(args), start, end)
+        body = gbt39046.to_xml(rows) if args.format == "xml" else gbt39046.to_json(rows)
+        try:
+            Path(args.out).write_bytes(body)
+        except OSError as exc:
+            raise Invalid(Text(f"无法写入 {args.out}：{exc.strerror}",
+                               f"Cannot write {args.out}: {exc.strerror}")) from exc  # fmt: skip
+        print(f"exported {len(rows)} records to {args.out}")
+        return 0
+
+    p = add_parser("export-gbt39046", "application records in the GB/T 39046-2020 layout")
+    p.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (acceptance)")
+    p.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")
+    p.add_argument("--format", choices=["json", "xml"], default="json")
+    p.add_argument("--out", required=True, help="file to write")
+    p.set_defaults(func=export_gbt)
+    p = add_parser("deferrals-late", "容缺: list late promised materials (--end: end them)")
+    p.add_argument("--end", action="store_true", help="end them now (PORTAL_END_LATE_DEFERRALS)")
+    p.set_defaults(func=deferrals_late)
     p = add_parser("staff", "back-office users: add (or reset the password) / disable")
     p.add_argument("action", choices=["add", "disable"])
     p.add_argument("username")

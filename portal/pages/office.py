@@ -18,7 +18,7 @@ from forms.text import Text
 from portal import services
 from portal.db import Database
 from portal.errors import PortalError
-from portal.pages import lockout, office_data, ratelimit, staff
+from portal.pages import clock_stops, lockout, office_data, ratelimit, staff
 from portal.pages.deadlines import item_limits, set_item_limit, today
 from portal.pages.web import HEADERS, client_address, config, lang_of, page
 from sync.statuses import LABELS, Status
@@ -135,7 +135,7 @@ def _detail(request: Request, who: tuple[str, bytes], receipt_no: str, error: st
     except PortalError as exc:
         context = _ctx(request, who, error=exc.message(lang_of(request)))
         return page(request, "office_error.html", context, 404)
-    context = {"d": app, "states": STAFF_STATES, "error": error}
+    context = {"d": app, "states": STAFF_STATES, "error": error, "stop_kinds": clock_stops.KINDS}
     return page(request, "office_detail.html", _ctx(request, who, **context))
 
 
@@ -159,6 +159,76 @@ def move(
     except PortalError as exc:
         return _detail(request, who, receipt_no, exc.message(lang_of(request)))
     return _to(f"/office/a/{receipt_no}")
+
+
+@router.post("/a/{receipt_no}/stop")
+def stop_clock(
+    request: Request, receipt_no: str, kind: Field, reason: Field, csrf: Field, days: Field = ""
+) -> Response:
+    """Start a clock stop (特别程序); an extension names its working days."""
+    return _clock(request, receipt_no, csrf, lambda who: clock_stops.start(
+        _db(request), receipt_no, kind, reason, who, today(), _days(days)))  # fmt: skip
+
+
+@router.post("/a/{receipt_no}/resume")
+def resume_clock(request: Request, receipt_no: str, csrf: Field) -> Response:
+    """End the running clock stop today."""
+    return _clock(
+        request,
+        receipt_no,
+        csrf,
+        lambda who: clock_stops.end(_db(request), receipt_no, who, today()),
+    )
+
+
+def _days(value: str) -> int | None:
+    try:
+        return int(value) if value.strip() else None
+    except ValueError:
+        raise PortalError(NOT_NUMBER) from None
+
+
+def _clock(request: Request, receipt_no: str, csrf: str, act: Any) -> Response:
+    who = _user(request)
+    if who is None:
+        return _to("/office/login")
+    if not _csrf_ok(request, who, csrf):
+        return _detail(request, who, receipt_no, BAD_FORM.get(lang_of(request)))
+    try:
+        act(who[0])
+    except PortalError as exc:
+        return _detail(request, who, receipt_no, exc.message(lang_of(request)))
+    return _to(f"/office/a/{receipt_no}")
+
+
+@router.get("/age")
+def age(
+    request: Request,
+    from_: Annotated[str, Query(alias="from", max_length=10)] = "",
+    to: Annotated[str, Query(max_length=10)] = "",
+    by: Annotated[str, Query(max_length=20)] = "hall",
+) -> Response:
+    """The hall's age report (`sync.age_report`) as a table, by hall, item or department."""
+    from portal.pages.age_open import records
+    from portal.pages.opendata import parse_query
+    from sync.age_report import AGE_COLUMNS, AGE_HEADINGS, GROUPINGS, age_report
+
+    who = _user(request)
+    if who is None:
+        return _to("/office/login")
+    now = today()
+    context: dict[str, Any] = {"groupings": GROUPINGS, "headings": AGE_HEADINGS, "by": by}
+    context |= {"columns": AGE_COLUMNS[2:], "rows": [], "error": "", "start": from_, "end": to}
+    try:
+        q = parse_query(from_ or now.replace(day=1).isoformat(), to, "day", "", "", "", now)
+        if by not in GROUPINGS:
+            raise PortalError(Text("分组应为 all、hall、item 或 department。",
+                                   "Group by all, hall, item or department."))  # fmt: skip
+        rows = age_report(records(_db(request), q.end, now), q.start, q.end, by)
+        context |= {"rows": rows, "start": q.start.isoformat(), "end": q.end.isoformat()}
+    except PortalError as exc:
+        context["error"] = exc.message(lang_of(request))
+    return page(request, "office_age.html", _ctx(request, who, **context))
 
 
 @router.get("/files/{sha}")

@@ -10,7 +10,7 @@ and the overdue flag and filter are applied to that page in Python.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Select, func, select
 from forms.text import Text
 from portal.db import Database
 from portal.errors import NotFound
+from portal.pages.clock_stops import Stop, moved, stops_by_uuid
 from portal.pages.deadlines import (
     HALL_TZ,
     is_overdue,
@@ -79,8 +80,12 @@ def _query(db: Database, f: Filters) -> Select[Any]:
     return query.order_by(apps.c.accepted_at.desc())
 
 
-def _line(conn: Connection, db: Database, row: Any, limits: dict[str, int], today: date) -> Line:
-    promised = promised_date(row.accepted_at, row.due_date, limits.get(row.service_code))
+def _line(
+    conn: Connection, db: Database, row: Any, limits: dict[str, int], today: date,
+    stops: list[Stop] | None = None,
+) -> Line:  # fmt: skip
+    base = promised_date(row.accepted_at, row.due_date, limits.get(row.service_code))
+    promised = moved(base, stops or [], today)  # clock stops (特别程序) move the deadline
     settled_on = local_day(row.settled_at) if row.settled_at else None
     return Line(
         receipt_no=display(row.receipt_no.replace("-", "")),
@@ -100,7 +105,8 @@ def applications(db: Database, f: Filters, today: date) -> list[Line]:
     with db.begin() as conn:
         limits = item_limits(conn, db)
         rows = conn.execute(_query(db, f).limit(PAGE_SIZE * (5 if f.overdue else 1))).all()
-        lines = [_line(conn, db, r, limits, today) for r in rows]
+        stops = stops_by_uuid(conn, db, [r.uuid for r in rows])
+        lines = [_line(conn, db, r, limits, today, stops.get(r.uuid)) for r in rows]
     return [x for x in lines if x.overdue or not f.overdue][:PAGE_SIZE]
 
 
@@ -127,6 +133,7 @@ class Detail:
     events: list[dict[str, Any]]
     rating: int | None
     comment: str
+    stops: list[Stop] = field(default_factory=list)
 
 
 def detail(db: Database, receipt_no: str, today: date) -> Detail:
@@ -138,8 +145,10 @@ def detail(db: Database, receipt_no: str, today: date) -> Detail:
         row = conn.execute(query).first()
         if row is None:
             raise NotFound(Text(f"没有受理编号 {receipt_no}。", f"No application {receipt_no}."))
-        line = _line(conn, db, row, item_limits(conn, db), today)
+        stops = stops_by_uuid(conn, db, [row.uuid]).get(row.uuid, [])
+        line = _line(conn, db, row, item_limits(conn, db), today, stops)
         return Detail(
+            stops=stops,
             line=line,
             uuid=row.uuid,
             terminal_id=row.terminal_id,

@@ -114,9 +114,31 @@ def v120_standard_codes(conn: Connection) -> None:
         )
 
 
+def v130_clock_stops(conn: Connection) -> None:
+    """Clock stops (特别程序, issue 15): kind, the reason as the citizen reads it, the days
+    it started and ended (hall dates), an extension's length, who did it."""
+    md = MetaData()
+    Table(
+        "clock_stops", md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("uuid", String(64), nullable=False, index=True),
+        Column("kind", String(20), nullable=False),
+        Column("reason", Text, nullable=False),
+        Column("days", Integer, nullable=True),
+        Column("started_on", String(10), nullable=False),
+        Column("ended_on", String(10), nullable=True),
+        Column("started_by", String(64), nullable=False),
+        Column("ended_by", String(64), nullable=True),
+        _ts("started_at"),
+        _ts("ended_at", True),
+    )  # fmt: skip
+    md.create_all(conn)
+
+
 PAGE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (101, "pages: staff, item limits, rate limits, ratings", v101_pages),
     (102, "pages: per-account login back-off", v102_login_failures),
     (103, "pages: server-side staff sessions", v103_staff_sessions),
     (120, "pages: ratings as GB/T 39046 codes", v120_standard_codes),
+    (130, "pages: clock stops (issue 15)", v130_clock_stops),
 )

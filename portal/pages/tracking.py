@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Row, select
 
 from forms.text import Text
 from portal.db import Database
+from portal.pages.clock_stops import Stop, moved, stops_by_uuid
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
 from printing.errors import PayloadError
 from printing.qr_payload import code_matches, compact_crockford, verify_payload
@@ -60,6 +61,7 @@ class Tracking:
     bring: tuple[Text, ...] = ()  # materials a one-time notice from the counter asks for
     rating_closed: bool = False  # settled more than RATE_WITHIN_DAYS days ago
     replies: tuple[str, ...] = ()  # the hall's replies to this application's bad ratings
+    stops: tuple[Stop, ...] = ()  # clock stops (特别程序), reasons written for the citizen
 
     @property
     def on_platform(self) -> bool:
@@ -176,13 +178,16 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
     bring: tuple[Text, ...] = ()
     if row.status == Status.NOTICE_ISSUED:
         bring = notice_materials(conn, db, row.service_code, row.notice_items)
+    stops = stops_by_uuid(conn, db, [row.uuid]).get(row.uuid, [])
+    base = promised_date(row.accepted_at, row.due_date, limit)
     return Tracking(
+        stops=tuple(stops),
         bring=bring,
         receipt_no=display(row.receipt_no.replace("-", "")),
         uuid=row.uuid,
         item=item_name(conn, db, row.service_code),
         accepted_on=local_day(row.accepted_at),
-        promised=promised_date(row.accepted_at, row.due_date, limit),
+        promised=moved(base, stops, today()),
         status=row.status,
         steps=steps,
         supplement=supplement,

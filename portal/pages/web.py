@@ -123,10 +123,11 @@ def client_address(request: Request) -> str:
 def install(app: FastAPI) -> None:
     """Mount the tracking page, the back office and open data on `app` (after create_app
     set `app.state.db` and `app.state.materials`)."""
-    from portal.pages import office, office_ratings, opendata, track_routes
+    from portal.pages import age_open, office, office_ratings, opendata, track_routes
 
     app.state.pages = PageConfig()
     app.include_router(track_routes.router)
     app.include_router(office.router)
     app.include_router(office_ratings.router)
+    app.include_router(age_open.router)  # before /open/stats' own routes: its path is longer
     app.include_router(opendata.router)

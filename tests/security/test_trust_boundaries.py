@@ -208,6 +208,8 @@ def test_every_back_office_form_with_a_session_none_and_a_revoked_one(
     posts = {
         f"/office/a/{receipt}/status": {"status": "under_review", "note": "收到"},
         "/office/limits": {"service_code": "SYNC-001", "days": "7"},
+        f"/office/a/{receipt}/stop": {"kind": "hearing", "reason": "依申请举行听证"},
+        f"/office/a/{receipt}/resume": {},
     }
     pages = ["/office", f"/office/a/{receipt}", f"/office/files/{sha}", "/office/limits"]
     with web(owner.portal) as browser:

@@ -10,8 +10,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
+from counter_app.terminal import Terminal
 from counter_app.ui.shell import Shell
-from tests.ui.helpers import focused, login, press, type_text
+from tests.ui.helpers import focused, login, press, type_into, type_text
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 APPLICANT = ("11010519491231002X", "张三丰", "13800138000")
@@ -294,3 +295,32 @@ def test_a_company_item_asks_for_the_credit_code(qtbot, shell: Shell) -> None:
     press(qtbot, Qt.Key.Key_Backspace)
     type_text(qtbot, focused(qtbot), "3")
     assert not flow.applicant.errors["id_no"].isVisibleTo(flow.applicant)
+
+
+def test_an_immediate_item_is_accepted_and_settled_in_one_step(
+    qtbot, shell: Shell, tmp_path: Path, data_dir: Path
+) -> None:
+    """即办件 (YB-001): the last button says it settles, and the result says it did."""
+    start_intake(qtbot, shell, "YB-001")
+    flow = shell.workspace.intake
+    fill_applicant(qtbot, shell)
+    choose(qtbot, shell, "insurance_type", 1)  # employee
+    choose(qtbot, shell, "category", 1)  # living elsewhere long term
+    type_into(qtbot, flow.form.rows["destination"].editor, "Shenzhen Nanshan")
+    type_into(qtbot, flow.form.rows["start_date"].editor, "2026-12-01")
+    next_step(qtbot, flow, "materials")
+    photo = png_file(tmp_path / "scan.png")
+    for row in (0, 1):  # identity card, proof of residence
+        flow.materials.table.selectRow(row)
+        press(qtbot, Qt.Key.Key_Return)
+        type_in_file_dialog(qtbot, shell, photo)
+    next_step(qtbot, flow, "signature")
+    next_step(qtbot, flow, "review")
+    assert flow.next_button.text() == "Accept and settle  Ctrl+Return"
+    with qtbot.waitSignal(flow.accepted, timeout=15_000) as accepted:
+        press(qtbot, Qt.Key.Key_Return, CTRL)
+    assert accepted.args[0].status == "delivered"
+    assert "settled on the spot" in flow.result.headline.text()
+    with Terminal.open(data_dir) as terminal:  # its own connection, as another process would
+        detail = terminal.intake.get(accepted.args[0].receipt_no)
+    assert detail.settled_at is not None and detail.events[-1].status == "delivered"

@@ -217,3 +217,33 @@ def test_a_too_short_password_is_refused_with_the_reason(qtbot, shell: Shell) ->
     settings.add_clerk("c043", "Qian", "short", "clerk")
     qtbot.waitUntil(settings.message.isVisible, timeout=10_000)
     assert "at least 8 characters" in settings.message.text()
+
+
+def test_statistics_show_the_age_report_chart(qtbot, data_dir: Path, shell: Shell) -> None:  # type: ignore[no-untyped-def]
+    """F4: beside the daily bars, the open applications by age (the seed's Figure 1)."""
+    _accept_with_materials(data_dir)
+    _accept_with_materials(data_dir)
+    _accept_one(data_dir)  # a one-time notice: nothing accepted, not in the age report
+    _login(qtbot, shell, "clerk", "demo-clerk-1")
+    press(qtbot, Qt.Key.Key_F4)
+    stats = shell.workspace.stats
+    qtbot.waitUntil(lambda: stats.summary.text().startswith("Received 3,"), timeout=10_000)
+    chart = stats.age_chart.chart()
+    bars = chart.series()[0].barSets()[0]
+    values = {label: bars.at(i) for i, (_c, label) in enumerate(stats.age_labels())}
+    assert values["≤5 d"] == 2.0 and values["Overdue"] == 0.0
+    assert "settled on time 0.0%" in chart.title()
+
+
+def _accept_with_materials(data_dir: Path) -> None:
+    answers = json.loads(
+        (Path(__file__).parents[1] / "forms/answers/RS-001.json").read_text("utf-8")
+    )
+    person = {k: answers[k] for k in ("id_no", "name", "phone")} | {"kind": "person"}
+    from counter_app.terminal import Terminal
+
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    with Terminal.open(data_dir) as terminal:
+        item = terminal.service_item("RS-001")
+        files = {m.code: [png] for m in item.required_materials(answers)}
+        terminal.intake.accept("RS-001", person, answers, files, clerk_id="clerk")

@@ -44,6 +44,7 @@ from counter_app.ui.widgets import (
     show_error,
     tr_text,
 )
+from sync.statuses import SETTLED
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
@@ -186,7 +187,10 @@ class IntakeFlow(QWidget):
     def _next_text(self, step: str) -> str:
         if step != "review":
             return self.tr("&Next")
-        return self.tr("Issue &notice") if self.materials.missing() else self.tr("&Accept")
+        if self.materials.missing():
+            return self.tr("Issue &notice")
+        immediate = self.item is not None and self.item.is_immediate  # 即办件: one step
+        return self.tr("&Accept and settle") if immediate else self.tr("&Accept")
 
     def next(self) -> None:
         handlers = {
@@ -360,6 +364,7 @@ class IntakeFlow(QWidget):
             kind,
             str(getattr(result, "due_date", "") or ""),
             str(getattr(result, "display_no", result.receipt_no)),
+            settled=str(getattr(result, "status", "")) in SETTLED,
         )
         self.accepted.emit(result)
         if self.shell.sync_runner is not None:

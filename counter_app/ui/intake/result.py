@@ -68,12 +68,16 @@ class ResultStep(QWidget):
         box.addLayout(row)
         self.dialog: Any = None
 
-    def show_result(self, receipt_no: str, kind: str, due: str, shown_no: str = "") -> None:
+    def show_result(
+        self, receipt_no: str, kind: str, due: str, shown_no: str = "", settled: bool = False
+    ) -> None:
         self.receipt_no, self.pdf = receipt_no, None
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
         if kind == "notice":
             text = self.tr("One-time notice {no} issued. Nothing was accepted yet.")
+        elif settled:  # 即办件: accepted and settled in one step
+            text = self.tr("Accepted and settled on the spot: receipt {no}.")
         else:
             text = self.tr("Accepted: receipt {no}, promised by {due}.")
         self.headline.setText(text.format(no=shown_no or receipt_no, due=due))
