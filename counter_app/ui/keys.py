@@ -8,6 +8,7 @@ because the real shortcut was Ctrl+Return) — labels and keys had drifted apart
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from PySide6.QtGui import QKeySequence
@@ -93,8 +94,6 @@ def key(name: str) -> str:
 def strip_mnemonic(text: str) -> str:
     """A label without its Alt mnemonic, also the Chinese form "下一步(&N)": a button here
     is pressed by the key it shows, and a dead Alt+letter only misleads."""
-    import re
-
     return re.sub(r"\(&.\)", "", text).replace("&&", "\0").replace("&", "").replace("\0", "&")
 
 

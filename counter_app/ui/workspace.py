@@ -43,13 +43,14 @@ class Workspace(QWidget):
         self.detail = DetailPage(shell, self)
         self.stats = StatsPage(shell, self)
         self.settings = SettingsPage(shell, self)
+        self.receipt = ResultStep(shell, self)  # a supplement's receipt, to print
         self.pages: dict[str, QWidget] = {
             "home": self.home,
             "intake": self.intake,
             "detail": self.detail,
             "stats": self.stats,
             "settings": self.settings,
-            "receipt": ResultStep(shell, self),
+            "receipt": self.receipt,
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -160,8 +161,7 @@ class Workspace(QWidget):
     def show_receipt(self, result: Any) -> None:
         """A receipt made outside the intake flow (a supplement's acceptance): previewed with
         Print and Save, as after an intake, so it is handed over on paper."""
-        page = self.pages["receipt"]
-        page.show_result(  # type: ignore[attr-defined]
+        self.receipt.show_result(
             str(result.receipt_no),
             str(getattr(result, "kind", "acceptance")),
             str(getattr(result, "due_date", "") or ""),
