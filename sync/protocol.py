@@ -19,6 +19,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from forms.text import Text
 from sync.ratings import Channel, Satisfaction, ServiceEvent
+from sync.receipt_numbers import TERMINAL_ID_PATTERN
 from sync.sound_json import sound
 from sync.statuses import Status
 
@@ -29,7 +30,7 @@ MAX_BATCH = 100
 MAX_HASHES = 1000
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-TerminalId = Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{4}$")]
+TerminalId = Annotated[str, Field(pattern=TERMINAL_ID_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 #: Integers the platform stores: within a signed 64-bit column (a larger one was a 500).
 MAX_STORED_INT = 2**62

@@ -23,6 +23,7 @@ from forms.text import Text
 from sync.receipt_numbers import (
     is_mistyped_receipt_no,
     is_valid_receipt_no,
+    mistyped_message,
     new_receipt_no,
     normalise_receipt_no,
 )
@@ -332,11 +333,7 @@ def find_row(store: Store, key: str, columns: str = "*") -> dict[str, Any]:
 
 def _not_found(key: str) -> Text:
     if is_mistyped_receipt_no(key):
-        return Text(
-            f"编号 {key} 的校验位不符：可能有一位输错或相邻两位颠倒，请对照回执重新输入。",
-            f"Receipt number {key} fails its check: one character is wrong or two neighbours "
-            "are swapped; please type it again from the receipt.",
-        )
+        return mistyped_message(key)
     return Text(f"没有编号为 {key} 的申请。", f"No application numbered {key}.")
 
 
