@@ -42,13 +42,14 @@ from counter_app import clerks
 from counter_app.store.audit import GENESIS
 from counter_app.store.audit import _hash as audit_hash
 from counter_app.store.audit_anchors import state_digest, write_head_file
-from counter_app.store.db import dumps
 from counter_app.store.materials import StoredMaterial
-from counter_app.store.submissions import GivenMaterial, NewSubmission, snapshot
+from counter_app.store.submissions import GivenMaterial, NewSubmission
+from counter_app.store.wire_record import wire_record
 from counter_app.terminal import DB_NAME, Terminal
 from forms.catalog import load_catalog
 from forms.model import ServiceItem
 from forms.workdays import add_working_days, is_working_day
+from sync.canonical import canonical_json
 from sync.receipt_numbers import new_receipt_no
 from sync.statuses import SETTLED, Status
 
@@ -188,7 +189,7 @@ class Filler:
         self.weights = [self.rng.randint(1, 10) for _ in self.items]
         # answers are the same for every application of an item: work them out once
         self.required = {i.code: i.required_materials(self.answers[i.code]) for i in self.items}
-        self.answers_json = {code: dumps(a) for code, a in self.answers.items()}
+        self.answers_json = {code: canonical_json(a) for code, a in self.answers.items()}
         last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         self.seq, self.prev = last or (0, GENESIS)
         self.applicants: dict[str, dict[str, Any]] = {}
@@ -236,17 +237,17 @@ class Filler:
     ) -> None:
         """One application and everything intake and sync would have written for it."""
         new, receipt_no, missing = self._decide(t, day, at, people, companies)
-        snap = snapshot(new, receipt_no, self.ident)
+        snap = wire_record(new, receipt_no, self.ident, None)
         events = self._events(new)
         row = self._submission_row(t, new, receipt_no, snap, events)
-        uuid, who, when = new.uuid, new.applicant, snap["accepted_at"]
+        uuid, who, when = new.uuid, new.applicant, new.accepted_at.isoformat()
         for m in new.materials:
             t.add("submission_materials", (uuid, m.code, m.stored.sha256, 0))
             t.add("applicant_materials", (who["id_no"], m.code, m.stored.sha256, when))
         if missing:
             t.add("notice_items", (uuid, missing, "missing"))
         t.add("status_events", (uuid, str(new.status), "", "local", when, None))
-        t.add("outbox", ("submission", uuid, dumps(snap), "done", when, when))
+        t.add("outbox", ("submission", uuid, canonical_json(snap), "done", when, when))
         detail = {"uuid": uuid, "service": new.service_code, "content_hash": snap["content_hash"]}
         entries = [(new.clerk_id, f"submission.{new.kind}", at, detail)]
         for k, (st, moment) in enumerate(events):
@@ -306,7 +307,8 @@ class Filler:
             (
                 new.uuid, receipt_no, new.kind, new.service_code, new.service_version,
                 new.applicant["id_no"], self.answers_json[new.service_code], status,
-                snap["accepted_at"], new.day.isoformat(), snap["due_date"], new.clerk_id,
+                new.accepted_at.isoformat(), new.day.isoformat(),
+                new.due_date.isoformat() if new.due_date else None, new.clerk_id,
                 TERMINAL_ID, HALL, WINDOW, rating, snap["content_hash"], "synced",
                 settled.isoformat() if settled and status in SETTLED else None,
             ),
@@ -354,7 +356,7 @@ class Filler:
         self, t: Tables, actor: str, action: str, entity: str, at: datetime, detail: dict[str, Any]
     ) -> None:
         self.seq += 1
-        when, body = at.isoformat(), dumps(detail)
+        when, body = at.isoformat(), canonical_json(detail)
         digest = audit_hash(self.seq, when, actor, action, entity, body, self.prev)
         t.add("audit_log", (self.seq, when, actor, action, entity, body, self.prev, digest))
         self.prev = digest
@@ -384,7 +386,7 @@ class Filler:
                 v["p"]["kind"],
                 v["p"]["name"],
                 v["p"]["phone"],
-                dumps(v["last"]),
+                canonical_json(v["last"]),
                 v["created"],
                 v["updated"],
             )

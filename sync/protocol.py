@@ -9,8 +9,6 @@ terminal keeps working against a newer platform.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -164,15 +162,6 @@ class ApplicationIn(Request):
         """Every file the platform must hold first: the materials and the signature."""
         hashes = [h for group in self.materials.values() for h in group]
         return list(dict.fromkeys(hashes + ([self.signature] if self.signature else [])))
-
-
-def content_hash(app: ApplicationIn | dict[str, Any]) -> str:
-    """SHA-256 of the application's canonical JSON, without `status` (which moves on its own)
-    and without the hash itself: equal content gives an equal hash on both ends."""
-    model = app if isinstance(app, ApplicationIn) else ApplicationIn.model_validate(app)
-    data = model.model_dump(mode="json", exclude={"status", "content_hash"})
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class StatusEventIn(Request):

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from counter_app.store.db import Store, connect, dumps, guard, translate
+from counter_app.store.db import Store, connect, guard, translate
 from counter_app.store.migrations import migrate
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Store",
     "apply_remote_status",
-    "dumps",
     "guard",
     "import_catalog_item",
     "open_store",

@@ -16,7 +16,6 @@ row dicts from the cursor the same way sqlite-utils' `Database.query` does.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -90,11 +89,6 @@ def guard() -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise translate(exc) from exc
-
-
-def dumps(value: Any) -> str:
-    """Canonical JSON (sorted keys, no spaces, UTF-8 kept): stable for hashing and diffs."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 class Store:

@@ -348,10 +348,10 @@ class Backend:
 
     def enroll(self, url: str, code: str, session: Any) -> None:
         from counter_app.clerks import require_role
-        from sync import enroll as enrolling  # type: ignore[attr-defined]
+        from counter_app.ops.provision import enroll
 
         require_role(session, "admin")
-        enrolling.enroll(self.terminal, url, code)
+        enroll(self.terminal, url, code)
 
 
 def vars_of(obj: Any) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from counter_app.store import outbox
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine
@@ -42,7 +43,7 @@ def test_bad_reply_is_reported_and_loses_nothing(
     with BadPortal(mode) as bad:
         enrolled.portal_url = bad.url
         started = time.monotonic()
-        report = SyncEngine(enrolled, short_timeouts).run_once()
+        report = SyncEngine(StorePort(enrolled), short_timeouts).run_once()
         took = time.monotonic() - started
     assert report.errors, f"{mode}: no error reported"
     assert MODES[mode] in report.errors[0].message("en").lower().replace("mb", "MB")
@@ -52,6 +53,6 @@ def test_bad_reply_is_reported_and_loses_nothing(
     assert outbox.backlog(enrolled.store)[0] == len(taken)
     assert not outbox.set_aside_entries(enrolled.store)
     enrolled.portal_url = real
-    assert SyncEngine(enrolled, plain_client).run_once().ok
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok
     for r in taken:
         assert server_count(portal, "applications", uuid=r.uuid) == 1

@@ -90,7 +90,8 @@ def _push(db: Database, term: FakeTerminal, receipt: str = RECEIPT) -> str:
     """Store an application as the terminal's push would (no materials)."""
     from portal.enrollment import TerminalInfo
     from portal.services import push
-    from sync.protocol import ApplicationIn, Outcome, PushRequest, content_hash
+    from sync.canonical import content_hash
+    from sync.protocol import ApplicationIn, Outcome, PushRequest
 
     data = {
         "uuid": f"uuid-{receipt}",
@@ -108,7 +109,7 @@ def _push(db: Database, term: FakeTerminal, receipt: str = RECEIPT) -> str:
         "applicant": {"kind": "person", "id_no": "11010519491231002X", "name": "王小明"},
         "content_hash": "0" * 64,
     }
-    data["content_hash"] = content_hash(data)
+    data["content_hash"] = content_hash(ApplicationIn.model_validate(data))
     info = TerminalInfo(term.terminal_id, "南昌市民中心", 3)
     reply = push(db, info, PushRequest(applications=[ApplicationIn.model_validate(data)]), set())
     assert reply.results[0].outcome is Outcome.STORED
