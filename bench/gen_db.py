@@ -29,7 +29,7 @@ import sqlite3
 import time
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -37,6 +37,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.core import CACHE, ROOT, Context, Result
+from bench.gen_rows import COLUMNS, Tables, drop_indexes
 from bench.people import Person, population
 from counter_app import clerks
 from counter_app.store.audit import GENESIS
@@ -107,7 +108,7 @@ def build(data_dir: Path, n: int, seed: int = 2018, today: date | None = None) -
     conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
     try:
         conn.execute("PRAGMA synchronous=OFF")
-        indexes = _drop_indexes(conn)
+        indexes = drop_indexes(conn)
         Filler(conn, seed, today or datetime.now(TZ).date()).fill(n)
         for sql in indexes:
             conn.execute(sql)
@@ -132,47 +133,10 @@ def _init_terminal(data_dir: Path) -> None:
             clerks.add_clerk(terminal.store, clerk_id, f"窗口{i + 1}", PASSWORD, role, actor=admin)
 
 
-def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Drop the migrations' secondary indexes; returns their SQL to build them again."""
-    rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-    ).fetchall()
-    for name, _ in rows:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in rows]
-
-
 # -- the rows -------------------------------------------------------------------------------
 @lru_cache(maxsize=65536)
 def _due(day: date, days: int) -> date:
     return add_working_days(day, days)
-
-
-@dataclass
-class Tables:
-    """Rows waiting for the next executemany, by table."""
-
-    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
-
-    def add(self, table: str, row: tuple[Any, ...]) -> None:
-        self.rows.setdefault(table, []).append(row)
-
-
-COLUMNS = {
-    "submissions": (
-        "uuid, receipt_no, kind, service_code, service_version, applicant_id, answers, status, "
-        'accepted_at, accepted_day, due_date, clerk_id, terminal_id, hall, "window", rating, '
-        "content_hash, sync_state, settled_at"
-    ),
-    "materials": "sha256, size, mime, stored_at",
-    "submission_materials": "uuid, material_code, sha256, reused",
-    "applicant_materials": "applicant_id, material_code, sha256, given_at",
-    "notice_items": "uuid, material_code, reason",
-    "status_events": "uuid, status, note, source, at, remote_id",
-    "outbox": "kind, entity_uuid, payload, state, next_attempt_at, created_at",
-    "audit_log": "seq, at, actor, action, entity, detail, prev_hash, hash",
-    "receipt_counters": "day, last_seq",
-}
 
 
 class Filler:

@@ -49,8 +49,10 @@ def __getattr__(name: str) -> Any:
     them; any other name (a submodule not imported yet) is not here."""
     value: Any
     if name == "import_catalog_item":
+        # start-up: the lazy re-exports (see the module docstring)
         from counter_app.store.catalog import import_catalog_item as value
     elif name == "apply_remote_status":
+        # start-up: the lazy re-exports (see the module docstring)
         from counter_app.store.remote import apply_remote_status as value
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

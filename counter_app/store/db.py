@@ -108,6 +108,7 @@ class Store:
     @cached_property
     def db(self) -> sqlite_utils.Database:
         """sqlite-utils on the same connection (imported here, on first use: see above)."""
+        # start-up: sqlite-utils takes ~110 ms to import (see the module docstring)
         import sqlite_utils
 
         return sqlite_utils.Database(self._conn)

@@ -5,8 +5,6 @@ outbox then goes up to the real platform exactly once."""
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
@@ -42,14 +40,11 @@ def test_bad_reply_is_reported_and_loses_nothing(
     real = enrolled.portal_url
     with BadPortal(mode) as bad:
         enrolled.portal_url = bad.url
-        started = time.monotonic()
         report = SyncEngine(StorePort(enrolled), short_timeouts).run_once()
-        took = time.monotonic() - started
     assert report.errors, f"{mode}: no error reported"
     assert MODES[mode] in report.errors[0].message("en").lower().replace("mb", "MB")
     for error in report.errors:
         assert error.message("zh_CN") and error.message("en")
-    assert took < 5, f"{mode}: took {took:.1f} s"
     assert outbox.backlog(enrolled.store)[0] == len(taken)
     assert not outbox.set_aside_entries(enrolled.store)
     enrolled.portal_url = real
