@@ -15,8 +15,9 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeGuard
+from typing import TYPE_CHECKING
 
+from counter_app.desk.figures import RATING_COLUMNS, is_number, numbers_of
 from counter_app.desk.views import (  # re-exported: the window imports them from here
     DemoLogins,
     Detail,
@@ -40,7 +41,6 @@ if TYPE_CHECKING:
     from counter_app.config import Config, PrinterSpec
     from counter_app.intake.service import IntakeResult
     from counter_app.ops.retention import PurgeReport
-    from counter_app.stats import DayStats
     from counter_app.terminal import Terminal
     from forms.model import ServiceItem
 
@@ -292,10 +292,10 @@ class Desk:
             for group, rows in stats.rating_breakdown(t.store, start, end).items()
             for key, tally in rows
         )
-        days = tuple(_numbers(d) for d in period.days)
+        days = tuple(numbers_of(d) for d in period.days)
         age = age_stats.report(t.store, start, end, t.timezone)  # the hall's age report
-        figures = {k: float(v) for k, v in (age[0] if age else {}).items() if _number(v)}
-        return Period(_numbers(period.totals), days, ratings, figures)
+        figures = {k: float(v) for k, v in (age[0] if age else {}).items() if is_number(v)}
+        return Period(numbers_of(period.totals), days, ratings, figures)
 
     def today_date(self) -> date:
         """Today in the hall's time zone (not the machine's)."""
@@ -375,32 +375,3 @@ class Desk:
                 for c in list_clerks(self.terminal.store)
             ),
         )
-
-
-#: The rating columns the statistics page shows (of `sync.ratings.RatingTally.columns`).
-RATING_COLUMNS = ("ratings", "rating_rate", "satisfaction_rate", "bad_ratings")
-
-
-def _numbers(d: DayStats) -> Numbers:
-    satisfaction = d.satisfaction
-    return Numbers(
-        day=str(d.day or ""),
-        received=d.received,
-        accepted=d.accepted,
-        notices=d.notices,
-        settled=d.settled,
-        on_time=d.settled_on_time,
-        overdue=d.overdue,
-        ratings=d.ratings,
-        satisfaction=_percent(satisfaction),
-        rating_rate=_percent(d.rating_rate),
-        bad=d.bad,
-    )
-
-
-def _number(value: object) -> TypeGuard[int | float]:
-    return isinstance(value, int | float) and not isinstance(value, bool)
-
-
-def _percent(share: float | None) -> str:
-    return "-" if share is None else f"{share:.0%}"
