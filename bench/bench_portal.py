@@ -27,6 +27,7 @@ import httpx
 
 from bench.core import Context, Result, ms, percentile
 from bench.terminals import Intake, PortalProcess, enroll_at, new_terminal, portal_settings
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal.db import Database
 from sync.engine import SyncEngine
@@ -89,7 +90,7 @@ def _sync_one(folder: Path, start: threading.Barrier, result: Ingest) -> None:
     with Terminal.open(folder) as terminal:
         waiting = int(terminal.store.scalar("SELECT COUNT(*) FROM outbox WHERE state='pending'"))
         start.wait()
-        report = SyncEngine(terminal, factory).run_once()
+        report = SyncEngine(StorePort(terminal), factory).run_once()
     with result.lock:
         result.apps += report.confirmed
         result.latencies += samples

@@ -31,6 +31,7 @@ import httpx
 
 from bench.core import Context, Result
 from bench.terminals import Intake, PortalProcess, enroll_at, new_terminal, portal_settings
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal import services
 from portal.db import Database
@@ -124,7 +125,7 @@ def _push_round(folder: Path, work: Path, apps: int) -> PushRun:
     db = Database(settings.db_url)
     enroll_at(terminal, db, portal.url)
     recorder = Recorder()
-    engine = SyncEngine(terminal, recorder.factory())
+    engine = SyncEngine(StorePort(terminal), recorder.factory())
     os.sync()  # both timed phases start with no dirty pages left by the set-up
     start = time.perf_counter()
     report = engine.run_once()
@@ -185,7 +186,7 @@ def _pull(run: PushRun, changes: int, log: Callable[[str], None]) -> list[Result
     log(f"sync: the back office makes {changes:,} status changes ...")
     for i in range(changes):
         services.set_status(db, numbers[i % len(numbers)], CHANGES[(i // len(numbers)) % 4])
-    engine = SyncEngine(run.terminal, lambda: default_client(trust_env=False))
+    engine = SyncEngine(StorePort(run.terminal), lambda: default_client(trust_env=False))
     start = time.perf_counter()
     report = engine.run_once()
     seconds = time.perf_counter() - start

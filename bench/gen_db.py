@@ -29,7 +29,7 @@ import sqlite3
 import time
 import uuid as uuidlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
@@ -37,18 +37,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bench.core import CACHE, ROOT, Context, Result
+from bench.gen_rows import COLUMNS, Tables, drop_indexes
 from bench.people import Person, population
 from counter_app import clerks
 from counter_app.store.audit import GENESIS
 from counter_app.store.audit import _hash as audit_hash
 from counter_app.store.audit_anchors import state_digest, write_head_file
-from counter_app.store.db import dumps
 from counter_app.store.materials import StoredMaterial
-from counter_app.store.submissions import GivenMaterial, NewSubmission, snapshot
+from counter_app.store.submissions import GivenMaterial, NewSubmission
+from counter_app.store.wire_record import wire_record
 from counter_app.terminal import DB_NAME, Terminal
 from forms.catalog import load_catalog
 from forms.model import ServiceItem
 from forms.workdays import add_working_days, is_working_day
+from sync.canonical import canonical_json
 from sync.receipt_numbers import new_receipt_no
 from sync.statuses import SETTLED, Status
 
@@ -106,7 +108,7 @@ def build(data_dir: Path, n: int, seed: int = 2018, today: date | None = None) -
     conn = sqlite3.connect(data_dir / DB_NAME, isolation_level=None)
     try:
         conn.execute("PRAGMA synchronous=OFF")
-        indexes = _drop_indexes(conn)
+        indexes = drop_indexes(conn)
         Filler(conn, seed, today or datetime.now(TZ).date()).fill(n)
         for sql in indexes:
             conn.execute(sql)
@@ -131,47 +133,10 @@ def _init_terminal(data_dir: Path) -> None:
             clerks.add_clerk(terminal.store, clerk_id, f"窗口{i + 1}", PASSWORD, role, actor=admin)
 
 
-def _drop_indexes(conn: sqlite3.Connection) -> list[str]:
-    """Drop the migrations' secondary indexes; returns their SQL to build them again."""
-    rows = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-    ).fetchall()
-    for name, _ in rows:
-        conn.execute(f'DROP INDEX "{name}"')
-    return [sql for _, sql in rows]
-
-
 # -- the rows -------------------------------------------------------------------------------
 @lru_cache(maxsize=65536)
 def _due(day: date, days: int) -> date:
     return add_working_days(day, days)
-
-
-@dataclass
-class Tables:
-    """Rows waiting for the next executemany, by table."""
-
-    rows: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
-
-    def add(self, table: str, row: tuple[Any, ...]) -> None:
-        self.rows.setdefault(table, []).append(row)
-
-
-COLUMNS = {
-    "submissions": (
-        "uuid, receipt_no, kind, service_code, service_version, applicant_id, answers, status, "
-        'accepted_at, accepted_day, due_date, clerk_id, terminal_id, hall, "window", rating, '
-        "content_hash, sync_state, settled_at"
-    ),
-    "materials": "sha256, size, mime, stored_at",
-    "submission_materials": "uuid, material_code, sha256, reused",
-    "applicant_materials": "applicant_id, material_code, sha256, given_at",
-    "notice_items": "uuid, material_code, reason",
-    "status_events": "uuid, status, note, source, at, remote_id",
-    "outbox": "kind, entity_uuid, payload, state, next_attempt_at, created_at",
-    "audit_log": "seq, at, actor, action, entity, detail, prev_hash, hash",
-    "receipt_counters": "day, last_seq",
-}
 
 
 class Filler:
@@ -188,7 +153,7 @@ class Filler:
         self.weights = [self.rng.randint(1, 10) for _ in self.items]
         # answers are the same for every application of an item: work them out once
         self.required = {i.code: i.required_materials(self.answers[i.code]) for i in self.items}
-        self.answers_json = {code: dumps(a) for code, a in self.answers.items()}
+        self.answers_json = {code: canonical_json(a) for code, a in self.answers.items()}
         last = conn.execute("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1").fetchone()
         self.seq, self.prev = last or (0, GENESIS)
         self.applicants: dict[str, dict[str, Any]] = {}
@@ -236,17 +201,17 @@ class Filler:
     ) -> None:
         """One application and everything intake and sync would have written for it."""
         new, receipt_no, missing = self._decide(t, day, at, people, companies)
-        snap = snapshot(new, receipt_no, self.ident)
+        snap = wire_record(new, receipt_no, self.ident, None)
         events = self._events(new)
         row = self._submission_row(t, new, receipt_no, snap, events)
-        uuid, who, when = new.uuid, new.applicant, snap["accepted_at"]
+        uuid, who, when = new.uuid, new.applicant, new.accepted_at.isoformat()
         for m in new.materials:
             t.add("submission_materials", (uuid, m.code, m.stored.sha256, 0))
             t.add("applicant_materials", (who["id_no"], m.code, m.stored.sha256, when))
         if missing:
             t.add("notice_items", (uuid, missing, "missing"))
         t.add("status_events", (uuid, str(new.status), "", "local", when, None))
-        t.add("outbox", ("submission", uuid, dumps(snap), "done", when, when))
+        t.add("outbox", ("submission", uuid, canonical_json(snap), "done", when, when))
         detail = {"uuid": uuid, "service": new.service_code, "content_hash": snap["content_hash"]}
         entries = [(new.clerk_id, f"submission.{new.kind}", at, detail)]
         for k, (st, moment) in enumerate(events):
@@ -306,7 +271,8 @@ class Filler:
             (
                 new.uuid, receipt_no, new.kind, new.service_code, new.service_version,
                 new.applicant["id_no"], self.answers_json[new.service_code], status,
-                snap["accepted_at"], new.day.isoformat(), snap["due_date"], new.clerk_id,
+                new.accepted_at.isoformat(), new.day.isoformat(),
+                new.due_date.isoformat() if new.due_date else None, new.clerk_id,
                 TERMINAL_ID, HALL, WINDOW, rating, snap["content_hash"], "synced",
                 settled.isoformat() if settled and status in SETTLED else None,
             ),
@@ -354,7 +320,7 @@ class Filler:
         self, t: Tables, actor: str, action: str, entity: str, at: datetime, detail: dict[str, Any]
     ) -> None:
         self.seq += 1
-        when, body = at.isoformat(), dumps(detail)
+        when, body = at.isoformat(), canonical_json(detail)
         digest = audit_hash(self.seq, when, actor, action, entity, body, self.prev)
         t.add("audit_log", (self.seq, when, actor, action, entity, body, self.prev, digest))
         self.prev = digest
@@ -384,7 +350,7 @@ class Filler:
                 v["p"]["kind"],
                 v["p"]["name"],
                 v["p"]["phone"],
-                dumps(v["last"]),
+                canonical_json(v["last"]),
                 v["created"],
                 v["updated"],
             )

@@ -22,13 +22,13 @@ import httpx
 from bench.core import ROOT
 from bench.people import company, person
 from counter_app import clerks
+from counter_app.ops.provision import enroll
 from counter_app.terminal import Terminal
 from forms.catalog import load_catalog
 from forms.model import ServiceItem
 from portal import enrollment
 from portal.db import Database
 from portal.settings import Settings
-from sync.enroll import enroll
 
 PASSWORD = "bench-pass-1"
 CLERK = "C001"

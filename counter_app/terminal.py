@@ -80,6 +80,7 @@ class Terminal:
     @cached_property
     def intake(self) -> IntakeService:
         """The intake service, made on first use (see the module docstring)."""
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from counter_app.intake.service import IntakeService
 
         return IntakeService(self)
@@ -183,18 +184,21 @@ class Terminal:
     # -- catalog -------------------------------------------------------------------------
     def service_items(self) -> list[ServiceItem]:
         """The latest version of every service item in the local catalog."""
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from counter_app.store.catalog import latest_items
 
         return latest_items(self.store)
 
     def service_item(self, code: str, version: int | None = None) -> ServiceItem:
         """One item (latest version unless `version`); NotFound when absent."""
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from counter_app.store.catalog import get_item
 
         return get_item(self.store, code, version)
 
     def import_catalog(self, path: Path) -> tuple[int, int]:
         """Import a YAML file or folder: (new versions, unchanged)."""
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from counter_app.store.catalog import import_path
 
         return import_path(self.store, path)
@@ -205,6 +209,7 @@ class Terminal:
         return self.data_dir / KEY_NAME
 
     def private_key(self) -> Ed25519PrivateKey:
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -228,6 +233,7 @@ class Terminal:
 
     def public_key_bytes(self) -> bytes:
         """The raw 32-byte public key (what enrollment sends to the platform)."""
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from cryptography.hazmat.primitives import serialization
 
         return self.public_key().public_bytes(
@@ -236,6 +242,7 @@ class Terminal:
 
     def code_secret(self) -> bytes:
         """32 bytes for the receipts' tracking codes: HKDF-SHA256 of the private key."""
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
@@ -252,6 +259,7 @@ class Terminal:
         """Create the key file once, readable by the owner only (0600 from the start)."""
         if self.key_path.exists():
             return
+        # start-up: loaded on first use, not by Terminal.open (see the module docstring)
         from cryptography.hazmat.primitives import serialization
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 

@@ -144,7 +144,7 @@ class ServiceItem:
 
     def validate(self, answers: Mapping[str, Any]) -> ValidationReport:
         """Every problem of a filled form at once, plus the cleaned answers."""
-        from forms.validation import validate
+        from forms.validation import validate  # it imports this module
 
         return validate(self, answers)
 
@@ -157,7 +157,7 @@ class ServiceItem:
     def required_materials(self, answers: Mapping[str, Any]) -> tuple[MaterialSpec, ...]:
         """Materials required for these answers: "required" ones and "required_if" ones whose
         condition holds."""
-        from forms.validation import top_level_values
+        from forms.validation import top_level_values  # it imports this module
 
         values = top_level_values(self, answers)
         return tuple(
@@ -176,14 +176,14 @@ class ServiceItem:
 
     def to_dict(self) -> dict[str, Any]:
         """The definition as JSON-serialisable data, in the same shape as the YAML files."""
-        from forms.dump import item_to_dict
+        from forms.dump import item_to_dict  # it imports this module
 
         return item_to_dict(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ServiceItem:
         """Rebuild from `to_dict` data (or any definition data); raises CatalogError."""
-        from forms.schema import build_item
-        from forms.source import Reader
+        from forms.schema import build_item  # it imports this module
+        from forms.source import Reader  # start-up: the YAML reader, only for definitions
 
         return build_item(dict(data) if isinstance(data, Mapping) else data, Reader("<dict>"))

@@ -13,8 +13,12 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+import uvicorn
+
+from forms.catalog import load_catalog
 from forms.text import DEFAULT_LANG, LocalizedError, Text
 from portal import enrollment, feed, files, services
+from portal.app import create_app
 from portal.db import Database
 from portal.errors import Invalid
 from portal.pages import cli as pages_cli
@@ -44,10 +48,6 @@ def _db(args: argparse.Namespace) -> Database:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    from portal.app import create_app
-
     _db(args).dispose()  # create the folder and migrate before the first request
     settings = _settings(args)
     files.private_dir(settings.materials_dir)
@@ -98,8 +98,6 @@ def cmd_set_status(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
-    from forms.catalog import load_catalog
-
     catalog = load_catalog(Path(args.path))
     items = [item.to_dict() for item in catalog]
     count = services.publish_catalog(_db(args), items)

@@ -21,9 +21,8 @@ from forms.text import Text
 from portal.db import Database, now_iso
 from portal.errors import EnrollRefused, Invalid, NotFound, TerminalRevoked, Unauthorized
 from sync.protocol import EnrollReply, EnrollRequest, ErrorCode
+from sync.receipt_numbers import ALPHABET, normalise_crockford
 
-#: Crockford base32: no I, L, O, U, so codes read aloud cannot be misheard as 1/0.
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_CHARS = 12
 
 
@@ -41,9 +40,9 @@ def _sha(value: str) -> str:
 
 
 def normalise_code(code: str) -> str:
-    """Upper case, hyphens/spaces dropped, I/L read as 1 and O as 0 (Crockford)."""
-    raw = "".join(code.split()).replace("-", "").upper()
-    return raw.translate(str.maketrans("ILO", "110"))
+    """Codes are Crockford base32 (no I, L, O, U: read aloud, never misheard as 1/0), cleaned
+    by the receipt numbers' one rule."""
+    return normalise_crockford(code)
 
 
 def issue_code(db: Database, hall: str, window: int, ttl: timedelta) -> str:

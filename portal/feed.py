@@ -5,7 +5,6 @@ ratings) and catalog publishing. Feed rows are written in `seq` order (see
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -15,6 +14,7 @@ from forms.workdays import CalendarDataError, check_year, install_years
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid
+from sync.canonical import canonical_json
 from sync.protocol import (
     CalendarUpdate,
     CatalogUpdate,
@@ -22,10 +22,6 @@ from sync.protocol import (
     RatingChange,
     StatusChange,
 )
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def changes(db: Database, term: TerminalInfo, cursor: int, limit: int) -> ChangesReply:
@@ -60,7 +56,7 @@ def publish_catalog(db: Database, items: list[dict[str, Any]]) -> int:
     with db.begin() as conn:
         db.serialize_changes(conn)
         for item in items:
-            code, version, body = str(item["code"]), int(item["version"]), _dumps(item)
+            code, version, body = str(item["code"]), int(item["version"]), canonical_json(item)
             old = conn.execute(
                 select(table.c.definition).where(table.c.code == code, table.c.version == version)
             ).scalar_one_or_none()

@@ -10,7 +10,6 @@ acceptance); anything else with that UUID or receipt number is a CONFLICT, kept 
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from typing import Any
 
@@ -23,6 +22,7 @@ from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, NotFound
 from portal.feed import changes, publish_catalog
+from sync.canonical import canonical_json, content_hash
 from sync.protocol import (
     ApplicationIn,
     ApplicationState,
@@ -32,7 +32,6 @@ from sync.protocol import (
     PushResult,
     StatusChange,
     WireText,
-    content_hash,
 )
 from sync.receipt_numbers import normalise_receipt_no, receipt_terminal_id
 from sync.statuses import ACCEPTANCE_STATES, COUNTER_ONLY, Status, choices
@@ -63,10 +62,6 @@ __all__ = [
     "resolve_conflict",
     "set_status",
 ]
-
-
-def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def push(
@@ -193,10 +188,10 @@ def _write_application(
         "accepted_at": app.accepted_at.isoformat(),
         "due_date": app.due_date.isoformat() if app.due_date else None,
         "status": app.status.value,
-        "answers": _dumps(app.answers),
-        "applicant": _dumps(app.applicant.model_dump()),
+        "answers": canonical_json(app.answers),
+        "applicant": canonical_json(app.applicant.model_dump()),
         "signature": app.signature,
-        "notice_items": _dumps([n.model_dump() for n in app.notice_items]),
+        "notice_items": canonical_json([n.model_dump() for n in app.notice_items]),
         "notice_uuid": app.notice_uuid,
         "signed_payload": app.signed_payload,
         "content_hash": app.content_hash,

@@ -200,13 +200,13 @@ class EscPosBackend:
 
     @classmethod
     def usb(cls, vendor_id: int, product_id: int, **kwargs: object) -> EscPosBackend:
-        from escpos.printer import Usb
+        from escpos.printer import Usb  # the [printer] extra may be absent
 
         return cls(Usb(vendor_id, product_id, **kwargs))
 
     @classmethod
     def serial(cls, devfile: str, baudrate: int = 9600) -> EscPosBackend:
-        from escpos.printer import Serial
+        from escpos.printer import Serial  # the [printer] extra may be absent
 
         return cls(Serial(devfile=devfile, baudrate=baudrate))
 

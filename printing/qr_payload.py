@@ -38,11 +38,10 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from forms.text import Text
 from printing.errors import PayloadError
+from sync.receipt_numbers import ALPHABET, is_crockford, normalise_crockford
 
 VERSION = 1
 SIGNING_CONTEXT = b"counter-terminal receipt v1\x00"
-CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_CROCKFORD_ALIASES = str.maketrans({"I": "1", "L": "1", "O": "0", "-": None, " ": None})
 SIGNATURE_BYTES = 64
 CODE_CHARS = 26
 TYPED_CHARS = 12
@@ -64,9 +63,9 @@ def _bad(zh: str, en: str) -> PayloadError:
 
 
 def compact_crockford(value: str) -> str:
-    """Upper-case Crockford base32 without hyphens; I/L read as 1, O as 0 (as typed)."""
-    compact = value.upper().translate(_CROCKFORD_ALIASES)
-    if not compact or any(ch not in CROCKFORD for ch in compact):
+    """`value` cleaned by the receipt numbers' one rule; PayloadError unless it is Crockford."""
+    compact = normalise_crockford(value)
+    if not is_crockford(compact):
         raise _bad(f"编号不是有效的字符：{value}", f"Not a valid base32 number: {value}")
     return compact
 
@@ -75,7 +74,7 @@ def _pack_crockford(value: str) -> bytes:
     compact = compact_crockford(value)
     bits = 0
     for ch in compact:
-        bits = bits << 5 | CROCKFORD.index(ch)
+        bits = bits << 5 | ALPHABET.index(ch)
     nbytes = (5 * len(compact) + 7) // 8
     bits <<= nbytes * 8 - 5 * len(compact)
     return bytes([len(compact)]) + bits.to_bytes(nbytes, "big")
@@ -88,7 +87,7 @@ def _unpack_crockford(data: bytes, pos: int) -> tuple[str, int]:
     if count == 0 or len(chunk) != nbytes:
         raise _bad("二维码数据不完整", "The QR payload is truncated")
     bits = int.from_bytes(chunk, "big") >> (nbytes * 8 - 5 * count)
-    chars = [CROCKFORD[(bits >> (5 * i)) & 31] for i in reversed(range(count))]
+    chars = [ALPHABET[(bits >> (5 * i)) & 31] for i in reversed(range(count))]
     return "".join(chars), pos + 1 + nbytes
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import Any
 
 from forms.text import Text
 from sync import outbound
+from sync.port import Entry
 from sync.protocol import ApplicationIn, RatingIn, StatusEventIn
 
 #: How long the reader waits to hand over a batch before it looks at the stop flag again.
@@ -31,14 +31,14 @@ _POLL_S = 0.1
 class Batch:
     """One batch of outbox entries, mapped; `unmappable` entries get set aside."""
 
-    entries: list[Any]
-    apps: dict[str, tuple[Any, ApplicationIn]] = field(default_factory=dict)
-    events: dict[str, tuple[Any, StatusEventIn]] = field(default_factory=dict)
-    ratings: dict[str, tuple[Any, RatingIn]] = field(default_factory=dict)
-    unmappable: list[tuple[Any, outbound.OutboundError]] = field(default_factory=list)
+    entries: Sequence[Entry]
+    apps: dict[str, tuple[Entry, ApplicationIn]] = field(default_factory=dict)
+    events: dict[str, tuple[Entry, StatusEventIn]] = field(default_factory=dict)
+    ratings: dict[str, tuple[Entry, RatingIn]] = field(default_factory=dict)
+    unmappable: list[tuple[Entry, outbound.OutboundError]] = field(default_factory=list)
 
 
-def map_batch(entries: list[Any], hall: str, sign: outbound.Signer | None) -> Batch:
+def map_batch(entries: Sequence[Entry], hall: str, sign: outbound.Signer | None) -> Batch:
     """The wire form of each entry, by kind (see `sync.outbound`)."""
     batch = Batch(entries)
     for entry in entries:
@@ -49,7 +49,7 @@ def map_batch(entries: list[Any], hall: str, sign: outbound.Signer | None) -> Ba
     return batch
 
 
-def _map_one(batch: Batch, entry: Any, hall: str, sign: outbound.Signer | None) -> None:
+def _map_one(batch: Batch, entry: Entry, hall: str, sign: outbound.Signer | None) -> None:
     if entry.kind == "submission":
         batch.apps[entry.entity_uuid] = (entry, outbound.application(entry.payload, hall, sign))
     elif entry.kind == "status":
@@ -71,7 +71,7 @@ class BatchReader:
     (a store error, say) on the engine's thread."""
 
     def __init__(
-        self, read: Callable[[int], list[Any]], build: Callable[[list[Any]], Batch]
+        self, read: Callable[[int], Sequence[Entry]], build: Callable[[Sequence[Entry]], Batch]
     ) -> None:
         self._read, self._build = read, build
         self._queue: queue.Queue[Batch | BaseException | None] = queue.Queue(maxsize=1)

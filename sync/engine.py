@@ -20,29 +20,25 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
 
 import httpx
 
-from counter_app.intake import deferral
-from counter_app.store import audit, import_catalog_item, outbox
-from counter_app.store.calendar import store_year
-from counter_app.store.remote_ratings import apply_remote_rating
 from forms.text import LocalizedError, Text
-from printing.qr_payload import sign_payload
 from sync.batches import Batch, BatchReader, map_batch
 from sync.client import PortalClient, default_client
 from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
+from sync.port import Entry, TerminalPort
 from sync.protocol import (
     MAX_BATCH,
     ApplicationIn,
     AuditHead,
-    ChangesReply,
     Outcome,
     PushRequest,
     PushResult,
+    RatingIn,
+    StatusEventIn,
+    WireText,
 )
 from sync.report import Backoff, SyncReport
 from sync.uploads import CHUNK, Uploader
@@ -50,23 +46,9 @@ from sync.uploads import CHUNK, Uploader
 __all__ = ["Backoff", "SyncEngine", "SyncReport"]
 
 log = logging.getLogger(__name__)
-CURSOR_KEY = "sync_cursor"
-#: The audit seq whose head the platform confirmed last (the next push's anchor).
-ANCHOR_KEY = "audit_anchor_seq"
-
-
-class TerminalLike(Protocol):
-    """What the engine needs of `counter_app.terminal.Terminal`."""
-
-    store: Any
-    materials: Any
-    portal_url: str | None
-    token: str | None
-    hall: str
-    terminal_id: str
-
-    def now(self) -> datetime: ...
-    def private_key(self) -> Any: ...
+Apps = dict[str, tuple[Entry, ApplicationIn]]
+Events = dict[str, tuple[Entry, StatusEventIn]]
+Ratings = dict[str, tuple[Entry, RatingIn]]
 
 
 def _reason(error: LocalizedError) -> str:
@@ -78,7 +60,7 @@ class SyncEngine:
 
     def __init__(
         self,
-        terminal: TerminalLike,
+        terminal: TerminalPort,
         client_factory: Callable[[], httpx.Client] | None = None,
         batch_size: int = 50,
         chunk_size: int = CHUNK,
@@ -86,7 +68,7 @@ class SyncEngine:
         self.terminal = terminal
         self.client_factory = client_factory or default_client
         self.batch_size = min(batch_size, MAX_BATCH)
-        self.uploader = Uploader(terminal.materials, chunk_size)
+        self.uploader = Uploader(terminal.material_path, chunk_size)
         self.wakeup = threading.Event()
         self.stopping = threading.Event()  # set by run_forever's stop_event, or by stop()
 
@@ -113,13 +95,16 @@ class SyncEngine:
         """Batch after batch, in outbox order, until nothing is due; each batch is read and
         mapped while the one before is on the wire (`sync.batches`). Between batches a stop
         request is honoured, so closing the app never waits for a days-long backlog."""
-        store = self.terminal.store
-        hall = self.terminal.hall  # a settings read: once per pass, not per application
+        port = self.terminal
+        hall = port.hall  # a settings read: once per pass, not per application
 
-        def read(after: int) -> list[Any]:
-            return outbox.pending(store, self.batch_size, self.terminal.now(), after_id=after)
+        def read(after: int) -> Sequence[Entry]:
+            return port.pending(self.batch_size, port.now(), after)
 
-        with BatchReader(read, lambda entries: map_batch(entries, hall, self._sign)) as reader:
+        def build(entries: Sequence[Entry]) -> Batch:
+            return map_batch(entries, hall, port.sign_receipt)
+
+        with BatchReader(read, build) as reader:
             while not self.stopping.is_set():
                 batch = reader.next()
                 if batch is None:
@@ -138,31 +123,18 @@ class SyncEngine:
             self._note_retry(entries, exc)
             raise
 
-    def _note_retry(self, entries: list[Any], exc: SyncError) -> None:
+    def _note_retry(self, entries: Sequence[Entry], exc: SyncError) -> None:
         """Record the failure on entries still pending (the clerk sees the last error);
         they stay due at once: when to try again is `run_forever`'s backoff."""
-        now = self.terminal.now()
-        for entry in entries:
-            if outbox.get(self.terminal.store, entry.id).state == "pending":
-                outbox.mark_retry(self.terminal.store, entry.id, str(exc.text), now)
-
-    def _sign(self, receipt_no: str, code: str, accepted_at: str, terminal_id: str) -> str | None:
-        """The receipt's signed QR payload, so the platform can show it is genuine (only
-        for applications taken before intake stored it in the snapshot)."""
-        try:
-            when = datetime.fromisoformat(accepted_at)
-            key = self.terminal.private_key()
-            return sign_payload(key, receipt_no, code, when, terminal_id)
-        except Exception:  # a receipt that cannot be signed still goes up, without proof
-            log.warning("cannot sign payload for %s", receipt_no, exc_info=True)
-            return None
+        ids = [entry.id for entry in entries]
+        self.terminal.note_retry(ids, str(exc.text), self.terminal.now())
 
     def _send(
         self,
         client: PortalClient,
-        apps: dict[str, tuple[Any, ApplicationIn]],
-        events: dict[str, Any],
-        ratings: dict[str, Any],
+        apps: Apps,
+        events: Events,
+        ratings: Ratings,
         report: SyncReport,
     ) -> None:
         req = PushRequest(
@@ -184,9 +156,9 @@ class SyncEngine:
                 if result.uuid in apps:
                     done.append(self._settle(client, apps.pop(result.uuid), result, report))
             for res in reply.event_results:
-                pair = events.pop(res.event_id, None) or ratings.pop(res.event_id, None)
-                if pair is not None:
-                    done.append(self._settle_event(pair[0], res.outcome, res.reason, report))
+                entry = _pop_entry(events, res.event_id) or _pop_entry(ratings, res.event_id)
+                if entry is not None:
+                    done.append(self._settle_event(entry, res.outcome, res.reason, report))
         finally:  # what was confirmed stays confirmed even if a retry inside fails
             cleared = [entry_id for entry_id in done if entry_id is not None]
             self._confirm(req.audit_head, cleared)
@@ -197,29 +169,24 @@ class SyncEngine:
     def _confirm(self, head: AuditHead | None, cleared: list[int]) -> None:
         """One transaction (one fsync) per batch: the entries cleared and the audit head
         the platform now holds (the next push's anchor)."""
-        store = self.terminal.store
-        with store.transaction():
-            if head is not None and head.seq:
-                store.set_setting(ANCHOR_KEY, str(head.seq))
-            outbox.mark_done(store, cleared)
+        self.terminal.confirm(cleared, head)
 
     def _refused_batch(
         self,
         client: PortalClient,
-        apps: dict[str, Any],
-        events: dict[str, Any],
-        ratings: dict[str, Any],
+        apps: Apps,
+        events: Events,
+        ratings: Ratings,
         exc: Refused,
         report: SyncReport,
     ) -> None:
         """A 4xx for the whole batch: send one by one, so only the bad entry is set aside."""
-        Single = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
-        singles: list[Single] = [({k: v}, {}, {}) for k, v in apps.items()]
+        singles: list[tuple[Apps, Events, Ratings]] = [({k: v}, {}, {}) for k, v in apps.items()]
         singles += [({}, {k: v}, {}) for k, v in events.items()]
         singles += [({}, {}, {k: v}) for k, v in ratings.items()]
         if len(singles) == 1:
-            entry = next(iter({**apps, **events, **ratings}.values()))[0]
-            self._set_aside(entry, _reason(exc), report)
+            entries = [e for e, _ in apps.values()] + [e for e, _ in events.values()]
+            self._set_aside((entries + [e for e, _ in ratings.values()])[0], _reason(exc), report)
             return
         for a, e, r in singles:
             self._send(client, a, e, r, report)
@@ -227,7 +194,7 @@ class SyncEngine:
     def _settle(
         self,
         client: PortalClient,
-        pair: tuple[Any, ApplicationIn],
+        pair: tuple[Entry, ApplicationIn],
         result: PushResult,
         report: SyncReport,
         retried: bool = False,
@@ -237,7 +204,7 @@ class SyncEngine:
         if result.outcome in (Outcome.STORED, Outcome.DUPLICATE):
             if result.outcome is Outcome.STORED:
                 report.pushed.append(app.receipt_no)
-            return int(entry.id)
+            return entry.id
         if result.outcome is Outcome.MISSING_MATERIALS and not retried:
             return self._upload_and_retry(client, pair, result, report)
         reason = result.reason.text() if result.reason else Text(result.outcome, result.outcome)
@@ -248,7 +215,7 @@ class SyncEngine:
     def _upload_and_retry(
         self,
         client: PortalClient,
-        pair: tuple[Any, ApplicationIn],
+        pair: tuple[Entry, ApplicationIn],
         result: PushResult,
         report: SyncReport,
     ) -> int | None:
@@ -268,43 +235,37 @@ class SyncEngine:
         return self._settle(client, pair, again.results[0], report, retried=True)
 
     def _settle_event(
-        self, entry: Any, outcome: Outcome, reason: Any, report: SyncReport
+        self, entry: Entry, outcome: Outcome, reason: WireText | None, report: SyncReport
     ) -> int | None:
         if outcome in (Outcome.STORED, Outcome.DUPLICATE):
-            return int(entry.id)
+            return entry.id
         text = reason.text() if reason else Text(outcome, outcome)
         self._set_aside(entry, str(text), report)
         return None
 
     def _set_aside(
         self,
-        entry: Any,
+        entry: Entry,
         reason: str,
         report: SyncReport,
         label: str | None = None,
         state: str = "rejected",
     ) -> None:
-        outbox.set_aside(self.terminal.store, entry.id, reason, state)
+        self.terminal.set_aside(entry.id, reason, state)
         shown = label or str(entry.payload.get("receipt_no") or entry.entity_uuid)
         report.set_aside.append((shown, reason))
 
-    def _audit_head(self) -> AuditHead | None:
+    def _audit_head(self) -> AuditHead:
         """The chain head, anchored at the head the platform confirmed last time."""
-        store = self.terminal.store
-        seq, head = audit.head(store)
-        anchor = int(store.get_setting(ANCHOR_KEY) or 0)
-        if not anchor:
-            return AuditHead(seq=seq, hash=head)
-        now = store.scalar("SELECT hash FROM audit_log WHERE seq = ?", (anchor,))
-        return AuditHead(seq=seq, hash=head, anchor_seq=anchor, anchor_hash=now or "")
+        return self.terminal.audit_head()
 
     # -- materials -----------------------------------------------------------------------
     def _upload_for(
         self,
         client: PortalClient,
-        apps: dict[str, tuple[Any, ApplicationIn]],
+        apps: Apps,
         report: SyncReport,
-    ) -> dict[str, tuple[Any, ApplicationIn]]:
+    ) -> Apps:
         """Upload the files these applications need, before the applications. One whose
         file cannot go up (too large, gone locally) is set aside; the others go on."""
         needed: dict[str, list[str]] = {}
@@ -321,60 +282,21 @@ class SyncEngine:
 
     # -- pull ----------------------------------------------------------------------------
     def _pull(self, client: PortalClient, report: SyncReport) -> None:
-        """Page after page of changes. Each page and the cursor that covers it are one
-        transaction (one fsync for up to a page of changes, and the cursor can never
-        disagree with what was applied); each change is a savepoint, so one that fails
-        is reported and rolled back alone and the others of the page stay."""
-        store = self.terminal.store
-        cursor = int(store.get_setting(CURSOR_KEY) or 0)
+        """Page after page of changes; each page and the cursor that covers it are one
+        transaction on the terminal (`TerminalPort.apply_changes`), where a change that
+        fails is reported and rolled back alone and the others of the page stay."""
+        cursor = self.terminal.cursor()
         while True:
             reply = client.changes(cursor)
             if reply.cursor < cursor:
                 raise ProtocolError(f"cursor went back from {cursor} to {reply.cursor}")
-            with audit.one_head_write(store):
-                self._apply_page(store, reply, report)
-                store.set_setting(CURSOR_KEY, str(reply.cursor))
+            applied = self.terminal.apply_changes(reply)
+            report.statuses_pulled += applied.statuses
+            report.catalog_updates += applied.catalog
+            report.errors += applied.errors
             cursor = reply.cursor
             if not reply.more:
                 return
-
-    def _apply_page(self, store: Any, reply: ChangesReply, report: SyncReport) -> None:
-        for st in reply.statuses:
-            if st.terminal_id is not None and st.terminal_id == self.terminal.terminal_id:
-                continue  # this terminal's own event, echoed back: recorded already
-            if self._apply(
-                store,
-                report,
-                deferral.apply_remote,
-                st.uuid,
-                st.status,
-                st.note,
-                st.at,
-                st.remote_id,
-            ):
-                report.statuses_pulled.append((st.receipt_no, st.status))
-        for rt in reply.ratings:
-            self._apply(store, report, apply_remote_rating, rt)
-        for item in reply.catalog:
-            if self._apply(store, report, import_catalog_item, item.definition):
-                report.catalog_updates.append((item.code, item.version))
-        for year in reply.calendar:
-            if self._apply(store, report, store_year, year.year, year.entry):
-                report.catalog_updates.append(("calendar", year.year))
-
-    @staticmethod
-    def _apply(store: Any, report: SyncReport, fn: Callable[..., Any], *args: Any) -> Any:
-        """`fn(store, *args)` in a savepoint; its error is reported and the page goes on,
-        unless SQLite itself ended the page's transaction (a full disk): then the pass
-        stops and the whole page comes again next time."""
-        try:
-            with store.savepoint():
-                return fn(store, *args)
-        except LocalizedError as exc:
-            if not store.conn.in_transaction:
-                raise
-            report.errors.append(exc)
-            return None
 
     # -- background ----------------------------------------------------------------------
     def run_forever(
@@ -421,3 +343,8 @@ class SyncEngine:
             log.exception("sync pass failed")
             text = Text(f"同步出错：{exc!r}", f"Sync failed: {exc!r}")
             return SyncReport(errors=[SyncError(text)])
+
+
+def _pop_entry(pairs: Events | Ratings, event_id: str) -> Entry | None:
+    pair = pairs.pop(event_id, None)
+    return pair[0] if pair is not None else None

@@ -1,20 +1,19 @@
 """Enrolling the terminal with a platform: send the public key, code_secret and proposed ID
-with the one-time code; keep the ID, hall, window, URL and token the platform gives back.
+with the one-time code; return the ID, hall, window and token the platform gives back.
 
-The token is stored in the terminal's settings only; it is never printed, logged or put in
-the audit log (the audit records that enrollment happened, and where).
+Nothing is written here: the terminal keeps what it learnt and writes its own audit entry
+(`counter_app.ops.provision.enroll`). The token is never printed, logged or audited.
 """
 
 from __future__ import annotations
 
 import base64
 from collections.abc import Callable
-from typing import Any
+from typing import Protocol
 
 import httpx
 from pydantic import ValidationError
 
-from counter_app.store import audit
 from forms.text import Text
 from sync.client import PortalClient, default_client
 from sync.errors import SyncError
@@ -25,14 +24,25 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
+class Identity(Protocol):
+    """What enrollment sends of the terminal: its proposed ID and its public secrets."""
+
+    @property
+    def terminal_id(self) -> str: ...
+
+    def public_key_bytes(self) -> bytes: ...
+    def code_secret(self) -> bytes: ...
+
+
 def enroll(
-    terminal: Any,
+    terminal: Identity,
     portal_url: str,
     code: str,
     client_factory: Callable[[], httpx.Client] | None = None,
 ) -> EnrollReply:
-    """Enroll `terminal` (a `counter_app.terminal.Terminal`) at `portal_url` with `code`.
-    Raises sync errors (Refused with the platform's reason for a bad/expired/used code)."""
+    """Enroll `terminal` at `portal_url` with `code`; the platform's reply, for the terminal
+    to keep. Raises sync errors (Refused with the platform's reason for a bad/expired/used
+    code)."""
     try:
         req = EnrollRequest(
             code=code.strip(),
@@ -45,18 +55,4 @@ def enroll(
             Text("注册码格式不正确，请核对。", "The enrollment code is malformed; check it.")
         ) from exc
     with (client_factory or default_client)() as http:
-        reply = PortalClient(portal_url, None, http).enroll(req)
-    with terminal.store.transaction():
-        terminal.terminal_id = reply.terminal_id
-        terminal.hall = reply.hall
-        terminal.window = str(reply.window)
-        terminal.portal_url = portal_url.rstrip("/")
-        terminal.token = reply.token
-        audit.append(
-            terminal.store,
-            "system",
-            "terminal.enroll",
-            reply.terminal_id,
-            {"portal": portal_url, "hall": reply.hall, "window": reply.window},
-        )
-    return reply
+        return PortalClient(portal_url, None, http).enroll(req)

@@ -9,8 +9,6 @@ terminal keeps working against a newer platform.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -19,6 +17,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validato
 
 from forms.text import Text
 from sync.ratings import Channel, Satisfaction, ServiceEvent
+from sync.receipt_numbers import TERMINAL_ID_PATTERN
 from sync.sound_json import sound
 from sync.statuses import Status
 
@@ -29,7 +28,7 @@ MAX_BATCH = 100
 MAX_HASHES = 1000
 
 Sha256 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-TerminalId = Annotated[str, Field(pattern=r"^[0-9A-HJKMNP-TV-Z]{4}$")]
+TerminalId = Annotated[str, Field(pattern=TERMINAL_ID_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 #: Integers the platform stores: within a signed 64-bit column (a larger one was a 500).
 MAX_STORED_INT = 2**62
@@ -163,15 +162,6 @@ class ApplicationIn(Request):
         """Every file the platform must hold first: the materials and the signature."""
         hashes = [h for group in self.materials.values() for h in group]
         return list(dict.fromkeys(hashes + ([self.signature] if self.signature else [])))
-
-
-def content_hash(app: ApplicationIn | dict[str, Any]) -> str:
-    """SHA-256 of the application's canonical JSON, without `status` (which moves on its own)
-    and without the hash itself: equal content gives an equal hash on both ends."""
-    model = app if isinstance(app, ApplicationIn) else ApplicationIn.model_validate(app)
-    data = model.model_dump(mode="json", exclude={"status", "content_hash"})
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class StatusEventIn(Request):

@@ -11,6 +11,11 @@ Crockford's alphabet (0-9 A-Z without I L O U) is in ASCII order, so numbers sor
 as plain strings, and it reads aloud without the I/1, O/0 confusions; when typed, i/l are
 read as 1, o as 0, case and hyphens/spaces do not matter.
 
+This module is the one home of the receipt number (issue 13): the terminal, the printed QR
+and the platform (tracking page, push checks) all parse, check and clean it here. The same
+clean-up rule (`normalise_crockford`) serves every Crockford string people type: terminal IDs
+and enrollment codes too.
+
 Why Damm: with the quasigroup x∘y = a·x + y in GF(32) (a ∉ {0, 1}) the check catches every
 single wrong character and every swap of two neighbours, with no extra check symbols (a
 weighted sum mod 32 would miss some swaps because 32 is not prime).
@@ -21,9 +26,15 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from forms.text import Text
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 EPOCH = date(2024, 1, 1)
 LENGTH = 11
+TERMINAL_CHARS = 4
+TERMINAL_SLICE = slice(3, 3 + TERMINAL_CHARS)  # DDD TTTT SSS C: the terminal is 3..6
+#: A terminal ID on the wire: four Crockford characters, already normalised.
+TERMINAL_ID_PATTERN = f"^[{ALPHABET}]{{{TERMINAL_CHARS}}}$"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 _TYPO = str.maketrans({"I": "1", "L": "1", "O": "0"})
 _DROP = re.compile(r"[\s\-_.]+")
@@ -75,31 +86,57 @@ def decode(text: str) -> int:
     return value
 
 
-def normalise_receipt_no(text: str) -> str:
-    """Upper-case, hyphens/spaces dropped, I/L read as 1 and O as 0 (as typed or read aloud).
-    The result may still be invalid: check it with `is_valid_receipt_no`."""
+def normalise_crockford(text: str) -> str:
+    """THE clean-up rule for typed Crockford strings (receipt numbers, terminal IDs,
+    enrollment codes): upper case, white space, hyphens, underscores and dots dropped, I/L
+    read as 1 and O as 0 (as typed or read aloud). The result may still hold characters
+    outside the alphabet: check with `is_crockford`."""
     return _DROP.sub("", text).upper().translate(_TYPO)
+
+
+#: Receipt numbers are cleaned by the one rule; the name says what is being cleaned.
+normalise_receipt_no = normalise_crockford
+
+
+def is_crockford(text: str) -> bool:
+    """True when `text` is non-empty and every character is in the alphabet (no clean-up)."""
+    return bool(text) and all(c in _VALUE for c in text)
+
+
+def compact_receipt_no(text: str) -> str | None:
+    """The normalised receipt number when `text` has its shape (11 Crockford characters,
+    check not yet looked at), else None."""
+    s = normalise_crockford(text)
+    return s if len(s) == LENGTH and is_crockford(s) else None
 
 
 def is_valid_receipt_no(text: str) -> bool:
     """True when `text` (as typed) is a well-formed receipt number with a correct check."""
-    s = normalise_receipt_no(text)
-    if len(s) != LENGTH or any(c not in _VALUE for c in s):
-        return False
-    return _damm([_VALUE[c] for c in s]) == 0
+    s = compact_receipt_no(text)
+    return s is not None and _damm([_VALUE[c] for c in s]) == 0
 
 
 def is_mistyped_receipt_no(text: str) -> bool:
     """True when `text` has the shape of a receipt number but its check character fails:
-    one character typed wrong or two neighbours swapped, so the clerk can be told so."""
-    s = normalise_receipt_no(text)
-    return len(s) == LENGTH and all(c in _VALUE for c in s) and not is_valid_receipt_no(s)
+    one character typed wrong or two neighbours swapped, so the reader can be told so."""
+    return compact_receipt_no(text) is not None and not is_valid_receipt_no(text)
+
+
+def mistyped_message(text: str) -> Text:
+    """What the terminal and the tracking page both say of a number whose check fails.
+    Only the normalised number is echoed (alphabet characters), never the raw input."""
+    shown = display_receipt_no(text)
+    return Text(
+        f"编号 {shown} 的校验位不符：可能有一位输错或相邻两位颠倒，请对照回执重新输入。",
+        f"Receipt number {shown} fails its check: one character is wrong or two neighbours "
+        "are swapped; please type it again from the receipt.",
+    )
 
 
 def new_receipt_no(day: date, terminal_id: str, seq: int) -> str:
     """The compact receipt number of the `seq`-th (from 1) application of `day` at a terminal."""
-    terminal = normalise_receipt_no(terminal_id)
-    if len(terminal) != 4 or any(c not in _VALUE for c in terminal):
+    terminal = normalise_crockford(terminal_id)
+    if len(terminal) != TERMINAL_CHARS or not is_crockford(terminal):
         raise ValueError(f"terminal ID must be 4 Crockford base32 characters: {terminal_id!r}")
     body = encode((day - EPOCH).days, 3) + terminal + encode(seq, 3)
     return body + check_char(body)
@@ -122,4 +159,4 @@ def receipt_terminal_id(text: str) -> str | None:
     compares it with the terminal that pushes, so no terminal can take another's numbers."""
     if not is_valid_receipt_no(text):
         return None
-    return normalise_receipt_no(text)[3:7]
+    return normalise_crockford(text)[TERMINAL_SLICE]

@@ -7,8 +7,8 @@ reply was lost) moves the offset on. Chunks never exceed the platform's advertis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from forms.text import LocalizedError, Text
 from sync.client import PortalClient
@@ -26,8 +26,8 @@ def _local_missing(sha: str) -> Text:
 class Uploader:
     """Uploads files of one terminal's content-addressed material store."""
 
-    def __init__(self, materials: Any, chunk_size: int = CHUNK) -> None:
-        self.materials = materials
+    def __init__(self, path_for: Callable[[str], Path], chunk_size: int = CHUNK) -> None:
+        self.path_for = path_for  # the local file of a SHA-256
         self.chunk_size = chunk_size
 
     def upload_missing(
@@ -69,7 +69,7 @@ class Uploader:
             self._upload_file(client, sha, report)
 
     def _upload_file(self, client: PortalClient, sha: str, report: SyncReport) -> None:
-        path: Path = self.materials.path_for(sha)
+        path = self.path_for(sha)
         size = path.stat().st_size
         state = client.upload_state(sha, size)
         offset = state.received

@@ -25,6 +25,7 @@ from forms.text import DEFAULT_LANG, LocalizedError
 
 def command_modules() -> tuple[ModuleType, ...]:
     """Every module that registers subcommands."""
+    # start-up: each command loads only what it needs (Qt never for headless ones)
     from counter_app.cli import (
         audit_cmds,
         deferral_cmds,
@@ -86,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         _apply_config(args)
         if args.command is None:
-            from counter_app.ops.launch import open_window
+            from counter_app.ops.launch import open_window  # start-up: Qt only for the window
 
             return open_window(args)
         result: int = args.func(args)

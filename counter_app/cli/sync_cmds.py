@@ -15,12 +15,13 @@ import argparse
 import sys
 from typing import Any
 
+from counter_app.ops.provision import enroll
 from counter_app.store import outbox
 from counter_app.store.submissions import find_row
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.text import Text
 from sync.engine import SyncEngine, SyncReport
-from sync.enroll import enroll
 from sync.hall_time import hall_clock
 
 EXIT_UNREACHABLE = 3
@@ -66,7 +67,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return _print_status(terminal, args.lang)
         if args.push:
             outbox.requeue(terminal.store, find_row(terminal.store, args.push)["uuid"])
-        report = SyncEngine(terminal).run_once()
+        report = SyncEngine(StorePort(terminal)).run_once()
         _print_report(report, args.lang)
         _print_backlog(terminal, args.lang)
     for error in report.errors:

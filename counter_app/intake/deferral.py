@@ -27,6 +27,7 @@ from counter_app.store.submissions import NoticeItem
 from forms.model import ServiceItem
 from forms.text import Text
 from forms.validation import FieldProblem
+from sync.canonical import canonical_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +146,7 @@ def close(store: Store, uuid: str, codes: set[str], note: str, now: datetime) ->
 def supplement_note(files: Mapping[str, str]) -> str:
     """The note of a `supplemented` event that hands in deferred materials (code -> SHA-256
     of the file taken): machine-read by the owning terminal, never shown to the citizen."""
-    return json.dumps({"deferred": dict(sorted(files.items()))}, sort_keys=True)
+    return canonical_json({"deferred": dict(sorted(files.items()))})
 
 
 def supplement_codes(note: str) -> set[str]:

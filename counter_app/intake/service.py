@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from counter_app.clerks import Session, get_clerk
-from counter_app.errors import ConflictError, NotFound, ValidationFailed
+from counter_app.errors import NotFound, ValidationFailed
 from counter_app.intake import deadlines, deferral, status_changes
 from counter_app.intake.applicants import Prefill, prefill
 from counter_app.intake.attachments import (
@@ -34,6 +34,7 @@ from counter_app.intake.checks import (
     _rating_problems,
     _unknown_refusals,
 )
+from counter_app.intake.notices import carried_materials, carried_signature, check_open_notice
 from counter_app.intake.ratings import CounterRating, record
 from counter_app.store.calendar import install_stored
 from counter_app.store.catalog import get_item
@@ -282,14 +283,14 @@ class IntakeService:
         """The applicant is back with what the notice asked for: accept under a new number,
         linked to the notice. Refused (ValidationFailed) while anything is still missing."""
         notice = load_submission(self.store, receipt_no)
-        _check_open_notice(self.store, notice)
+        check_open_notice(self.store, notice)
         get_clerk(self.store, clerk_id)
         item = get_item(self.store, notice.service_code, notice.service_version)
         files = {k: list(v) for k, v in (attachments or {}).items() if v}
         reused, problems = find_reusable(self.store, item, notice.applicant["id_no"], reuse)
         problems += check_attachments(item, files)
         _raise_if(ValidationReport((), notice.answers), problems)
-        given = _carried(notice) + self._store_files(files)[0] + self._reused(reused)
+        given = carried_materials(notice) + self._store_files(files)[0] + self._reused(reused)
         still = item.missing_materials(notice.answers, {g.code for g in given})
         _raise_if(
             ValidationReport((), notice.answers),
@@ -301,7 +302,9 @@ class IntakeService:
             ],
         )
         new = self._new(item, _person_of(notice), notice.answers, given, (), clerk_id, None)
-        return self._write(_with(new, notice_uuid=notice.uuid, signature=_sig(notice)), item)
+        return self._write(
+            _with(new, notice_uuid=notice.uuid, signature=carried_signature(notice)), item
+        )
 
     def void(self, receipt_no: str, reason: str, actor: Session | None) -> None:
         """Void an application: supervisor or higher, with a reason (see status_changes)."""
@@ -351,36 +354,3 @@ def _raise_if(report: ValidationReport, extra: list[FieldProblem]) -> None:
 
 def _with(new: NewSubmission, **changes: Any) -> NewSubmission:
     return replace(new, **changes)
-
-
-def _carried(notice: Submission) -> list[GivenMaterial]:
-    wrong = {n.material_code for n in notice.notice_items if n.reason == "wrong"}
-    return [
-        GivenMaterial(
-            m.material_code, StoredMaterial(m.sha256, m.size, m.mime, ""), reused=m.reused
-        )
-        for m in notice.materials
-        if m.material_code not in wrong
-    ]
-
-
-def _sig(notice: Submission) -> StoredMaterial | None:
-    return StoredMaterial(notice.signature, 0, "image/png", "png") if notice.signature else None
-
-
-def _check_open_notice(store: Any, notice: Submission) -> None:
-    if notice.kind != "notice" or notice.status != Status.NOTICE_ISSUED:
-        raise ConflictError(
-            Text(
-                f"{display_receipt_no(notice.receipt_no)} 不是待补正的告知单。",
-                f"{display_receipt_no(notice.receipt_no)} is not an open notice.",
-            )
-        )
-    done = store.scalar("SELECT receipt_no FROM submissions WHERE notice_uuid = ?", (notice.uuid,))
-    if done:
-        raise ConflictError(
-            Text(
-                f"该告知单已补正受理，受理编号 {display_receipt_no(done)}。",
-                f"Already supplemented: receipt {display_receipt_no(done)}.",
-            )
-        )

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -383,8 +384,6 @@ def _stamp(path: Path) -> datetime:
 
 # -- errors --------------------------------------------------------------------------------
 def _os_error(path: Path, exc: OSError) -> BackupError:
-    import errno
-
     if exc.errno == errno.ENOSPC:
         return BackupError(
             Text(f"磁盘已满，无法写入 {path}。", f"The disk is full; cannot write {path}.")

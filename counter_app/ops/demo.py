@@ -17,7 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from counter_app import clerks
+from counter_app.store.catalog import import_path
+from counter_app.terminal import Terminal
 from forms.catalog import SAMPLE_CATALOG_DIR
+from forms.errors import CatalogError
 
 log = logging.getLogger(__name__)
 
@@ -85,10 +89,6 @@ def prepare(root: Path | None = None, with_portal: bool = True) -> Demo:
 
 def init_terminal(data_dir: Path) -> None:
     """Terminal identity, the sample catalog and the three demo clerks."""
-    from counter_app import clerks
-    from counter_app.store.catalog import import_path
-    from counter_app.terminal import Terminal
-    from forms.errors import CatalogError
 
     terminal = Terminal.init(data_dir, hall=HALL, window=WINDOW)
     try:
@@ -113,7 +113,7 @@ def start_portal(demo: Demo, base: Path) -> None:
     (`counter_app.ops.demo_portal`, which also publishes the sample catalog there).
 
     The demo still works offline when this fails (the sync indicator then says so)."""
-    from counter_app.ops.demo_portal import run_portal_and_enroll
+    from counter_app.ops.demo_portal import run_portal_and_enroll  # needs the [portal] extra
 
     try:
         url, stop = run_portal_and_enroll(demo.data_dir, base / "portal")

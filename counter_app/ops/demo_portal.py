@@ -8,13 +8,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+from counter_app.ops.provision import enroll
 from counter_app.store.catalog import latest_items
 from counter_app.terminal import Terminal
 from portal import enrollment, services
 from portal.pages import staff
 from portal.server import BackgroundServer
 from portal.settings import Settings
-from sync.enroll import enroll
 
 #: The demo back office's login (user, password): printed when the demo starts, so a status
 #: can be changed in the browser and seen coming back to the window.

@@ -141,7 +141,7 @@ def _usb_present(vendor: int, product: int, sysfs: Path | None = None) -> bool |
                 return True
         return False
     try:
-        import usb.core
+        import usb.core  # the [printer] extra may be absent
     except ImportError:
         return None
     return usb.core.find(idVendor=vendor, idProduct=product) is not None

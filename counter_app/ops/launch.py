@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from pathlib import Path
 
 from forms.text import LocalizedError
 
@@ -19,9 +20,18 @@ def open_window(args: argparse.Namespace) -> int:
     """
     if not args.demo and os.environ.get("COUNTER_ENROLL_CODE"):
         _provision(args)
-    from counter_app.ui.app import run
+    from counter_app.ui.app import run  # Qt: headless commands never load it
 
-    return run(args)
+    if not args.demo:
+        return run(args, Path(args.data_dir))
+    from counter_app.ops import demo  # start-up: the forms and YAML (~300 ms), demo only
+
+    prepared = demo.prepare()
+    print(prepared.banner(), flush=True)
+    try:
+        return run(args, prepared.data_dir, prepared)
+    finally:
+        prepared.close()
 
 
 def _provision(args: argparse.Namespace) -> None:

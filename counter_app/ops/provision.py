@@ -20,8 +20,10 @@ from dataclasses import dataclass
 import httpx
 
 from counter_app.config import Config
+from counter_app.store import audit
 from counter_app.terminal import Terminal
-from sync.enroll import enroll
+from sync import enroll as enrolling
+from sync.protocol import EnrollReply
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +36,32 @@ class Provisioned:
     created: bool
     enrolled: bool
     already: bool
+
+
+def enroll(
+    terminal: Terminal,
+    portal_url: str,
+    code: str,
+    client_factory: Callable[[], httpx.Client] | None = None,
+) -> EnrollReply:
+    """Enroll `terminal` at `portal_url` with a one-time `code` (`sync.enroll`), then keep
+    what the platform said (ID, hall, window, URL, token) and audit it, in one transaction.
+    Raises sync errors (Refused with the platform's reason for a bad/expired/used code)."""
+    reply = enrolling.enroll(terminal, portal_url, code, client_factory)
+    with terminal.store.transaction():
+        terminal.terminal_id = reply.terminal_id
+        terminal.hall = reply.hall
+        terminal.window = str(reply.window)
+        terminal.portal_url = portal_url.rstrip("/")
+        terminal.token = reply.token
+        audit.append(
+            terminal.store,
+            "system",
+            "terminal.enroll",
+            reply.terminal_id,
+            {"portal": portal_url, "hall": reply.hall, "window": reply.window},
+        )
+    return reply
 
 
 def first_start(

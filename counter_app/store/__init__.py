@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from counter_app.store.db import Store, connect, dumps, guard, translate
+from counter_app.store.db import Store, connect, guard, translate
 from counter_app.store.migrations import migrate
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Store",
     "apply_remote_status",
-    "dumps",
     "guard",
     "import_catalog_item",
     "open_store",
@@ -50,8 +49,10 @@ def __getattr__(name: str) -> Any:
     them; any other name (a submodule not imported yet) is not here."""
     value: Any
     if name == "import_catalog_item":
+        # start-up: the lazy re-exports (see the module docstring)
         from counter_app.store.catalog import import_catalog_item as value
     elif name == "apply_remote_status":
+        # start-up: the lazy re-exports (see the module docstring)
         from counter_app.store.remote import apply_remote_status as value
     else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

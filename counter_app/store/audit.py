@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from counter_app.store import audit_anchors as anchors
-from counter_app.store.db import Store, dumps
+from counter_app.store.db import Store
 from forms.text import Text
+from sync.canonical import canonical_json
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
@@ -50,7 +51,7 @@ class AuditReport:
 
 
 def _hash(seq: int, at: str, actor: str, action: str, entity: str, detail: str, prev: str) -> str:
-    material = dumps([seq, at, actor, action, entity, detail, prev])
+    material = canonical_json([seq, at, actor, action, entity, detail, prev])
     return hashlib.sha256(material.encode()).hexdigest()
 
 
@@ -70,7 +71,7 @@ def append(
         prev = last["hash"] if last else GENESIS
         when = (at or datetime.now(UTC)).isoformat()
         state = anchors.state_of(store, entity)
-        body = dumps((detail or {}) | ({anchors.STATE: state} if state else {}))
+        body = canonical_json((detail or {}) | ({anchors.STATE: state} if state else {}))
         digest = _hash(seq, when, actor, action, entity, body, prev)
         store.insert(
             "audit_log",

@@ -33,7 +33,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from counter_app.store.db import Store, dumps
+from counter_app.store.db import Store
+from sync.canonical import canonical_json
 
 HEAD_FILE = "audit_head"
 STATE = "state"
@@ -61,7 +62,7 @@ def state_digest(fields: Mapping[str, Any], materials: Iterable[tuple[str, str]]
     JSON text) and its (material code, SHA-256) pairs in any order. Also used by the
     benchmark's database generator, which writes rows without the store."""
     body = [{k: fields[k] for k in STATE_FIELDS}, sorted([c, s] for c, s in materials)]
-    return hashlib.sha256(dumps(body).encode()).hexdigest()
+    return hashlib.sha256(canonical_json(body).encode()).hexdigest()
 
 
 def state_of(store: Store, receipt_no: str) -> str | None:

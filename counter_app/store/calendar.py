@@ -12,7 +12,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from counter_app.store.db import Store, dumps
+from counter_app.store.db import Store
+from sync.canonical import canonical_json
 
 
 def store_year(store: Store, year: int, entry: dict[str, Any]) -> bool:
@@ -22,13 +23,13 @@ def store_year(store: Store, year: int, entry: dict[str, Any]) -> bool:
 
     checked = check_year(year, entry)
     old = store.scalar("SELECT entry FROM calendar_years WHERE year = ?", (year,))
-    if old == dumps(checked):
+    if old == canonical_json(checked):
         return False
     store.execute(
         "INSERT INTO calendar_years (year, entry, installed_at) VALUES (?, ?, ?) "
         "ON CONFLICT(year) DO UPDATE SET entry = excluded.entry, "
         "installed_at = excluded.installed_at",
-        (year, dumps(checked), datetime.now(UTC).isoformat()),
+        (year, canonical_json(checked), datetime.now(UTC).isoformat()),
     )
     install_years({year: checked})
     return True

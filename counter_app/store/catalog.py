@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.errors import ConflictError, NotFound
-from counter_app.store.db import Store, dumps
+from counter_app.store.db import Store
 from forms.catalog import load_catalog
 from forms.model import ServiceItem
 from forms.text import Text
+from sync.canonical import canonical_json
 
 
 @functools.lru_cache(maxsize=512)
@@ -32,7 +33,7 @@ def import_catalog_item(store: Store, item: Mapping[str, Any] | ServiceItem) -> 
     Returns True when it was new. Raises forms' CatalogError for a malformed dict and
     ConflictError when that code and version exist with other content."""
     parsed = item if isinstance(item, ServiceItem) else ServiceItem.from_dict(dict(item))
-    definition = dumps(parsed.to_dict())
+    definition = canonical_json(parsed.to_dict())
     with store.transaction():
         existing = store.scalar(
             "SELECT definition FROM catalog_items WHERE code = ? AND version = ?",

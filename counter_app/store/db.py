@@ -16,7 +16,6 @@ row dicts from the cursor the same way sqlite-utils' `Database.query` does.
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -92,11 +91,6 @@ def guard() -> Iterator[None]:
         raise translate(exc) from exc
 
 
-def dumps(value: Any) -> str:
-    """Canonical JSON (sorted keys, no spaces, UTF-8 kept): stable for hashing and diffs."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
 class Store:
     """The open database. Use `transaction()` for every write; `query()` for reads."""
 
@@ -114,6 +108,7 @@ class Store:
     @cached_property
     def db(self) -> sqlite_utils.Database:
         """sqlite-utils on the same connection (imported here, on first use: see above)."""
+        # start-up: sqlite-utils takes ~110 ms to import (see the module docstring)
         import sqlite_utils
 
         return sqlite_utils.Database(self._conn)

@@ -36,7 +36,7 @@ from counter_app.errors import NotFound, StoreError
 from forms.text import Text
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import ThreadPoolExecutor  # start-up: see the docstring
 
 #: (magic bytes at offset 0, extension, MIME type): enough for what halls scan and photograph.
 _MAGIC = (
@@ -214,7 +214,7 @@ def _each(work: Callable[[_T], object], items: Iterable[_T]) -> None:
     if len(items) == 1:
         work(items[0])
         return
-    from concurrent.futures import wait
+    from concurrent.futures import wait  # start-up: ~45 ms; the store opens before login
 
     futures = [_pool().submit(work, item) for item in items]
     wait(futures)

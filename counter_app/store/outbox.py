@@ -10,8 +10,9 @@ Kinds and payloads (JSON):
                 comment, region, at}; before the standard codes: {uuid, receipt_no, rating, at}
 
 The sync engine reads `pending()`, and after the platform confirmed calls `mark_done()`;
-a transient failure is `mark_retry()` (backoff is the engine's decision), a permanent
-refusal `set_aside()` so it does not block the rest; `requeue()` sends one record again.
+a failed pass is `mark_retry()` on what is still pending (backoff is the engine's
+decision), a permanent refusal `set_aside()` so it does not block the rest; `requeue()`
+sends one record again.
 For "submission" entries the submission's `sync_state` follows the entry.
 """
 
@@ -24,8 +25,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from counter_app.errors import NotFound
-from counter_app.store.db import Store, dumps
+from counter_app.store.db import Store
 from forms.text import Text
+from sync.canonical import canonical_json
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ def enqueue(
         {
             "kind": kind,
             "entity_uuid": entity_uuid,
-            "payload": dumps(payload),
+            "payload": canonical_json(payload),
             "next_attempt_at": when,
             "created_at": when,
         },
@@ -99,7 +101,7 @@ def get(store: Store, entry_id: int) -> OutboxEntry:
 def mark_done(store: Store, ids: Iterable[int]) -> None:
     """The platform confirmed these entries (a batch: two statements for all of them, in
     the caller's transaction or one of their own)."""
-    done = dumps(list(ids))
+    done = canonical_json(list(ids))
     with store.transaction():
         store.execute(
             "UPDATE outbox SET state = 'done', last_error = NULL"
@@ -114,13 +116,15 @@ def mark_done(store: Store, ids: Iterable[int]) -> None:
         )
 
 
-def mark_retry(store: Store, entry_id: int, error: str, next_attempt_at: datetime) -> None:
-    """A transient failure: try again at `next_attempt_at`."""
+def mark_retry(
+    store: Store, entry_ids: Iterable[int], error: str, next_attempt_at: datetime
+) -> None:
+    """A pass stopped: note `error` on those of these entries still pending (one statement)."""
     with store.transaction():
         store.execute(
             "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? "
-            "WHERE id = ?",
-            (error, _iso(next_attempt_at), entry_id),
+            "WHERE state = 'pending' AND id IN (SELECT value FROM json_each(?))",
+            (error, _iso(next_attempt_at), canonical_json(list(entry_ids))),
         )
 
 

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from counter_app.store import audit
 from counter_app.store.db import Store
+from counter_app.store.submissions import find_row
 from sync.statuses import SETTLED
 
 _SETTLED = {f"settled{i}": s for i, s in enumerate(sorted(s.value for s in SETTLED))}
@@ -49,8 +50,6 @@ def apply_remote_status(
 ) -> bool:
     """Record a platform status event for the application `key` (UUID or receipt number).
     Returns False when `remote_id` was applied before; NotFound for an unknown application."""
-    from counter_app.store.submissions import find_row
-
     with store.transaction():
         row = find_row(store, key, "uuid, receipt_no")
         uuid, receipt_no = row["uuid"], row["receipt_no"]

@@ -13,13 +13,12 @@ from typing import Any
 
 from counter_app.store import audit
 from counter_app.store.db import Store
+from counter_app.store.submissions import find_row
 
 
 def apply_remote_rating(store: Store, change: Any) -> bool:
     """Keep the `sync.protocol.RatingChange` `change`. False when it is already here;
     NotFound for an unknown application."""
-    from counter_app.store.submissions import find_row
-
     with store.transaction():
         if store.one("SELECT uuid FROM ratings WHERE remote_id = ?", (change.remote_id,)):
             return False

@@ -8,7 +8,6 @@ together or not at all. `load_submission` gives the whole record for show, print
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,12 +16,15 @@ from typing import Any
 
 from counter_app.errors import ConflictError, NotFound
 from counter_app.store import audit, outbox
-from counter_app.store.db import Store, dumps
+from counter_app.store.db import Store
 from counter_app.store.materials import StoredMaterial
+from counter_app.store.wire_record import wire_record
 from forms.text import Text
+from sync.canonical import canonical_json
 from sync.receipt_numbers import (
     is_mistyped_receipt_no,
     is_valid_receipt_no,
+    mistyped_message,
     new_receipt_no,
     normalise_receipt_no,
 )
@@ -140,53 +142,17 @@ def next_sequence(store: Store, day: date) -> int:
     return seq
 
 
-def snapshot(new: NewSubmission, receipt_no: str, ident: dict[str, str]) -> dict[str, Any]:
-    """The immutable content of an application, as the outbox carries it; `content_hash`
-    is the SHA-256 of this JSON without the hash itself."""
-    data: dict[str, Any] = {
-        "uuid": new.uuid,
-        "receipt_no": receipt_no,
-        "kind": new.kind,
-        "service_code": new.service_code,
-        "service_version": new.service_version,
-        "applicant": new.applicant,
-        "answers": new.answers,
-        "status": new.status,
-        "accepted_at": new.accepted_at.isoformat(),
-        "due_date": new.due_date.isoformat() if new.due_date else None,
-        "clerk_id": new.clerk_id,
-        **ident,
-        "signature": new.signature.sha256 if new.signature else None,
-        "materials": [
-            {
-                "code": m.code,
-                "sha256": m.stored.sha256,
-                "size": m.stored.size,
-                "mime": m.stored.mime,
-                "reused": m.reused,
-            }
-            for m in new.materials
-        ],
-        "notice_items": [
-            {"code": n.material_code, "reason": n.reason, "note": n.note} for n in new.notice_items
-        ],
-        "notice_uuid": new.notice_uuid,
-    }
-    data["content_hash"] = hashlib.sha256(dumps(data).encode()).hexdigest()
-    return data
-
-
 def write_submission(
     store: Store, new: NewSubmission, ident: dict[str, str], sign: Signer | None = None
 ) -> str:
     """Write the application (inside the caller's transaction); returns its receipt number.
     `ident` holds the terminal_id, hall and window at the time of writing. `sign` gives the
-    receipt's signed QR payload, stored with the submission and in the outbox snapshot
-    (outside its content hash: it is derived from the content), so receipts and pushes
-    reuse it instead of signing again."""
+    receipt's signed QR payload, stored with the submission and in the wire record, so
+    receipts and pushes reuse it instead of signing again. The outbox gets the wire record
+    (`wire_record`) as it will be sent; the row and the audit entry its content hash."""
     receipt_no = new_receipt_no(new.day, ident["terminal_id"], next_sequence(store, new.day))
-    snap = snapshot(new, receipt_no, ident)
-    snap["signed_payload"] = sign(receipt_no) if sign is not None else None
+    signed = sign(receipt_no) if sign is not None else None
+    record = wire_record(new, receipt_no, ident, signed)
     _upsert_applicant(store, new)
     _insert_materials(store, new)
     store.insert(
@@ -198,29 +164,29 @@ def write_submission(
             "service_code": new.service_code,
             "service_version": new.service_version,
             "applicant_id": new.applicant["id_no"],
-            "answers": dumps(new.answers),
+            "answers": canonical_json(new.answers),
             "status": new.status,
-            "accepted_at": snap["accepted_at"],
+            "accepted_at": new.accepted_at.isoformat(),
             "accepted_day": new.day.isoformat(),
-            "due_date": snap["due_date"],
+            "due_date": new.due_date.isoformat() if new.due_date else None,
             "clerk_id": new.clerk_id,
             **ident,
-            "signature": snap["signature"],
+            "signature": record["signature"],
             "rating": new.rating,
-            "content_hash": snap["content_hash"],
+            "content_hash": record["content_hash"],
             "notice_uuid": new.notice_uuid,
-            "signed_payload": snap["signed_payload"],
+            "signed_payload": signed,
         },
     )
     _insert_links(store, new)
     add_event(store, new.uuid, new.status, "", "local", new.accepted_at)
-    outbox.enqueue(store, "submission", new.uuid, snap, new.accepted_at)
+    outbox.enqueue(store, "submission", new.uuid, record, new.accepted_at)
     audit.append(
         store,
         new.clerk_id,
         f"submission.{new.kind}",
         receipt_no,
-        {"uuid": new.uuid, "service": new.service_code, "content_hash": snap["content_hash"]},
+        {"uuid": new.uuid, "service": new.service_code, "content_hash": record["content_hash"]},
         at=new.accepted_at,
     )
     return receipt_no
@@ -258,7 +224,15 @@ def _upsert_applicant(store: Store, new: NewSubmission) -> None:
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id_no) DO UPDATE SET kind = excluded.kind,"
         " name = excluded.name, phone = excluded.phone, last_answers = excluded.last_answers,"
         " updated_at = excluded.updated_at",
-        (a["id_no"], a["kind"], a["name"], a.get("phone") or None, dumps(last), when, when),
+        (
+            a["id_no"],
+            a["kind"],
+            a["name"],
+            a.get("phone") or None,
+            canonical_json(last),
+            when,
+            when,
+        ),
     )
 
 
@@ -332,11 +306,7 @@ def find_row(store: Store, key: str, columns: str = "*") -> dict[str, Any]:
 
 def _not_found(key: str) -> Text:
     if is_mistyped_receipt_no(key):
-        return Text(
-            f"编号 {key} 的校验位不符：可能有一位输错或相邻两位颠倒，请对照回执重新输入。",
-            f"Receipt number {key} fails its check: one character is wrong or two neighbours "
-            "are swapped; please type it again from the receipt.",
-        )
+        return mistyped_message(key)
     return Text(f"没有编号为 {key} 的申请。", f"No application numbered {key}.")
 
 

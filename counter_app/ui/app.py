@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtGui import QFont, QFontDatabase
@@ -23,6 +23,9 @@ from counter_app.ui import style
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.qt_fixes import keep_none_alive
 from counter_app.ui.stop import quit_on_signals
+
+if TYPE_CHECKING:
+    from counter_app.desk import DemoLogins
 
 log = logging.getLogger(__name__)
 
@@ -157,33 +160,27 @@ def _lang_given(args: argparse.Namespace) -> bool:
     )
 
 
-def run(args: argparse.Namespace) -> int:
-    """Open the counter window on `args.data_dir` (or a demo folder) and run until it closes.
+def run(args: argparse.Namespace, data_dir: Path, demo: DemoLogins | None = None) -> int:
+    """Open the counter window on `data_dir` and run until it closes. The window launches
+    nothing: the entry point (`counter_app.ops.launch`) prepares a demo terminal and hands
+    its folder and logins here (`demo`: shown on the login page).
 
     Modules only `run` needs are imported here, not at the top: importing this module (the
     tests, the start-up benchmark) must not pay for the configuration (tomllib,
     platformdirs: ~20 ms) and the rest before the login window is up."""
     app = make_app()
     restore_signals = quit_on_signals(app)  # Ctrl+C / SIGTERM close the window normally
-    demo = None
     try:
-        data_dir = Path(args.data_dir)
-        if getattr(args, "demo", False):
-            from counter_app.ops import demo as demo_mod
-
-            demo = demo_mod.prepare()
-            data_dir = demo.data_dir
-            print(demo.banner(), flush=True)
         return _run_shell(app, args, data_dir, demo)
     finally:
         restore_signals()
-        if demo is not None:
-            demo.close()
 
 
-def _run_shell(app: QApplication, args: argparse.Namespace, data_dir: Path, demo: Any) -> int:
-    from counter_app.config import load_config
-    from counter_app.ui.shell import Shell
+def _run_shell(
+    app: QApplication, args: argparse.Namespace, data_dir: Path, demo: DemoLogins | None
+) -> int:
+    from counter_app.config import load_config  # start-up: see `run`
+    from counter_app.ui.shell import Shell  # start-up: see `run`
 
     config = load_config({"data_dir": str(data_dir)})
     defaults = {

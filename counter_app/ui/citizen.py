@@ -110,8 +110,8 @@ class CitizenScreen(QWidget):
         box.addWidget(self.stack)
         box.addWidget(self.confirm_row)
         self.rated.connect(self._store_rating)
-        self.event = ""
-        self.answers = {}
+        self.service_event = ""
+        self.answers: dict[str, int] = {}
         self.rating_uuid = ""
         self.rest = QTimer(self)  # back to the blank welcome page
         self.rest.setSingleShot(True)
@@ -204,10 +204,10 @@ class CitizenScreen(QWidget):
         self.mirror.clear()  # the summary goes; the question stays until answered or RATING_MS
         self.rest.start(RATING_MS)
         self.receipt_no = str(result.receipt_no)
-        self.event = event or str(getattr(result, "kind", "") or ServiceEvent.ACCEPTANCE)
-        self.answers: dict[str, int] = {}
+        self.service_event = event or str(getattr(result, "kind", "") or ServiceEvent.ACCEPTANCE)
+        self.answers = {}
         self.rating_uuid = str(uuid.uuid4())  # a retried store is the same rating
-        name = EVENTS.get(ServiceEvent(self.event), EVENTS[ServiceEvent.ACCEPTANCE])
+        name = EVENTS.get(ServiceEvent(self.service_event), EVENTS[ServiceEvent.ACCEPTANCE])
         self.rating_question.setText(
             self.tr(
                 "How satisfied are you with this service ({event})? Keys 1-5: 1 is best."
@@ -245,7 +245,7 @@ class CitizenScreen(QWidget):
     def send(self) -> None:
         if not self.receipt_no or "overall" not in self.answers:
             return
-        self.rated.emit(self.receipt_no, self.event, dict(self.answers))
+        self.rated.emit(self.receipt_no, self.service_event, dict(self.answers))
         self.rating_question.setText(self.tr("Thank you!"))
         self.receipt_no = ""
         self.rest.start(REST_MS)
@@ -266,7 +266,14 @@ class CitizenScreen(QWidget):
         key, codes = self.rating_uuid, dict(answers)
         self.shell.ops.store(
             lambda: self.shell.backend.record_rating(
-                receipt_no, codes["overall"], event, uuid=key, **codes
+                receipt_no,
+                codes["overall"],
+                event,
+                overall=codes.get("overall"),
+                efficiency=codes.get("efficiency"),
+                level=codes.get("level"),
+                attitude=codes.get("attitude"),
+                uuid=key,
             ),
             lambda _r: self.stored.emit(True),
             self._not_stored,

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk import Detail
 from counter_app.ui.intake.attach_dialog import speak_our_language
 from counter_app.ui.intake.result import configured_portal
 from counter_app.ui.keys import key
@@ -55,7 +56,7 @@ class DetailPage(QWidget):
         super().__init__(workspace)
         self.shell, self.workspace = shell, workspace
         self.receipt_no = ""
-        self.info: dict[str, Any] = {}
+        self.info: Detail | None = None
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("detail_text")
         self.browser.setAccessibleName(self.tr("Application detail"))
@@ -116,15 +117,13 @@ class DetailPage(QWidget):
             "reused": self.tr("(reused)"),
         }
 
-    def _show(self, info: dict[str, Any]) -> None:
+    def _show(self, info: Detail) -> None:
         self.info = info
         self.done.setText(self.note)
         self.browser.setHtml(self._html(info, self._labels()))
-        self.supplement_button.setEnabled(
-            info.get("kind") == "notice" and info["status"] == "notice_issued"
-        )
-        self.void_button.setEnabled(info["status"] != "voided")
-        self.hand_over_button.setEnabled(info["status"] in SETTLED)
+        self.supplement_button.setEnabled(info.kind == "notice" and info.status == "notice_issued")
+        self.void_button.setEnabled(info.status != "voided")
+        self.hand_over_button.setEnabled(info.status in SETTLED)
         self.reprint_button.setFocus()
 
     def hand_over(self) -> None:
@@ -132,23 +131,23 @@ class DetailPage(QWidget):
         if self.receipt_no:
             self.result_handed_over.emit(self.receipt_no)
 
-    def _html(self, info: dict[str, Any], t: dict[str, str]) -> str:
+    def _html(self, info: Detail, t: dict[str, str]) -> str:
         e, lang = html.escape, lang_of_app()
         events = "".join(
-            f"<li>{e(str(ev['at']))} — {e(status_label(ev['status'], lang))}"
-            f" ({e(self._source(ev['source']))}) {e(ev.get('note') or '')}</li>"
-            for ev in info.get("events", [])
+            f"<li>{e(ev.at)} — {e(status_label(ev.status, lang))}"
+            f" ({e(self._source(ev.source))}) {e(ev.note)}</li>"
+            for ev in info.events
         )
         materials = "".join(
-            f"<li>{e(tr_text(m['name']))}{' ' + t['reused'] if m.get('reused') else ''}</li>"
-            for m in info.get("materials", [])
+            f"<li>{e(tr_text(m.name))}{' ' + t['reused'] if m.reused else ''}</li>"
+            for m in info.materials
         )
-        missing = "".join(f"<li>{e(tr_text(m['name']))}</li>" for m in info.get("missing", []))
+        missing = "".join(f"<li>{e(tr_text(name))}</li>" for name in info.missing)
         parts = [
-            f"<h2>{e(info['receipt_no'])} — {e(tr_text(info['item_name']))}</h2>",
-            f"<p>{e(t['applicant'])}: {e(info['applicant'])} · "
-            f"{e(t['status'])}: <b>{e(status_label(info['status'], lang))}</b> · "
-            f"{e(t['due'])}: {e(str(info.get('due_date') or '-'))}</p>",
+            f"<h2>{e(info.receipt_no)} — {e(tr_text(info.item_name))}</h2>",
+            f"<p>{e(t['applicant'])}: {e(info.applicant)} · "
+            f"{e(t['status'])}: <b>{e(status_label(info.status, lang))}</b> · "
+            f"{e(t['due'])}: {e(str(info.due_date or '-'))}</p>",
             f"<h3>{e(t['timeline'])}</h3><ul>{events}</ul>",
             f"<h3>{e(t['materials'])}</h3><ul>{materials or '<li>-</li>'}</ul>",
         ]
@@ -207,7 +206,7 @@ class DetailPage(QWidget):
         """The applicant is back with what the notice asked for: attach it, accept."""
         from counter_app.ui.intake.materials import SupplementDialog
 
-        specs = self.info.get("missing_specs") or []
+        specs = list(self.info.missing_specs) if self.info else []
         if not specs:
             return
         dialog = SupplementDialog(specs, self, getattr(self.shell.config, "scan_dir", None))

@@ -6,6 +6,7 @@ with Enter: a search that finds exactly one application opens it straight away.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -27,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk import Numbers, Row
 from counter_app.ui.keys import key
-from counter_app.ui.services import Row
 from counter_app.ui.style import FORM_MAX_WIDTH
 from counter_app.ui.widgets import (
     error_label,
@@ -159,10 +160,10 @@ class HomePage(QWidget):
         self.shell.ops.store(self._load_today, self._show_today, self._failed)
         self.search.setFocus()
 
-    def _load_today(self) -> tuple[list[Row], dict[str, Any]]:
+    def _load_today(self) -> tuple[list[Row], Numbers]:
         return self.shell.backend.today(), self.shell.backend.today_numbers()
 
-    def _show_today(self, result: tuple[list[Row], dict[str, Any]]) -> None:
+    def _show_today(self, result: tuple[list[Row], Numbers]) -> None:
         rows, numbers = result
         self.model.set_rows(rows)
         self._fit_columns()
@@ -170,7 +171,7 @@ class HomePage(QWidget):
             self.tr(
                 "Today: {received} received, {accepted} accepted, {notices} notices, "
                 "{settled} settled, satisfaction {satisfaction}"
-            ).format(**numbers)
+            ).format(**asdict(numbers))
         )
 
     def run_search(self) -> None:

@@ -86,9 +86,11 @@ class LoginPage(QWidget):
         form.addRow("", self.large)
         for row in range(form.rowCount()):
             label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
-            if label and isinstance(label.widget(), QLabel):
-                field = form.itemAt(row, QFormLayout.ItemRole.FieldRole).widget()
-                label.widget().setBuddy(field)
+            field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            widget = label.widget() if label else None
+            buddy = field.widget() if field else None
+            if isinstance(widget, QLabel) and buddy is not None:
+                widget.setBuddy(buddy)
         panel = QWidget(self)
         panel.setMaximumWidth(520)
         box = QVBoxLayout(panel)

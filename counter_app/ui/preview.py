@@ -22,23 +22,23 @@ class PdfPane(QPdfView):
     reads, its child) live as long as this Python object."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent)  # type: ignore[arg-type]  # Qt takes None; the stub wants a parent
         self.setObjectName("pdf_view")
-        self.document = QPdfDocument(None)
+        self.pdf = QPdfDocument()
         self.buffer: QBuffer | None = None
-        self.setDocument(self.document)
+        self.setDocument(self.pdf)
         self.setPageMode(QPdfView.PageMode.MultiPage)
         self.setZoomMode(QPdfView.ZoomMode.FitInView)  # the whole page, as it will print
 
     def show_pdf(self, data: bytes) -> bool:
         """Load `data`; False when Qt cannot read it."""
-        self.document.close()
-        buffer = QBuffer(self.document)
+        self.pdf.close()
+        buffer = QBuffer(self.pdf)
         buffer.setData(QByteArray(data))
         buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.buffer = buffer
-        self.document.load(buffer)
-        return self.document.status() == QPdfDocument.Status.Ready
+        self.pdf.load(buffer)
+        return bool(self.pdf.status() == QPdfDocument.Status.Ready)
 
 
 class PreviewDialog(QDialog):

@@ -1,10 +1,11 @@
-"""Take the README's screenshots of every step of the counter window, at the sizes of a hall.
+"""The README's screenshots of every step of the counter window, at the sizes of a hall.
+
+The entry point prepares the demo terminal and calls `take` for each language and size:
 
     Xvfb :98 -screen 0 1920x1080x24 &
-    DISPLAY=:98 .venv/bin/python -m counter_app.ui.screenshots [zh_CN|en|all] [WxH ...]
+    DISPLAY=:98 .venv/bin/python -m counter_app.ops.screenshots [zh_CN|en|all] [WxH ...]
 
-Runs the real window on a demo terminal (sample catalog, demo clerks), walks one
-application from login to the receipt, and saves a PNG per step in
+`take` walks one application from login to the receipt and saves a PNG per step in
 docs/screenshots/<W>x<H>/ (a developer's tool: it needs the source tree, for the sample
 answers). With no arguments: both languages at 1366x768 (a common hall screen) and
 1920x1080. The window fills the whole screen size given, as a kiosk without a window
@@ -14,7 +15,6 @@ manager shows it. Look at every picture before committing them.
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QApplication
 
-from counter_app.ops import demo as demo_mod
+from counter_app.desk import DemoLogins
 from counter_app.ui import app as uiapp
 from counter_app.ui.prefs import Prefs
 from counter_app.ui.shell import Shell
@@ -50,12 +50,12 @@ def wait(cond, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
     pump(0.3)
 
 
-def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
+def take(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> None:
+    """Walk the window on `data_dir` (a demo terminal with `demo`'s logins), saving PNGs."""
     app = uiapp.make_app()
-    demo = demo_mod.prepare(with_portal=False)
     language = uiapp.Language(app)
     language.set(lang)
-    shell = Shell(app, demo.data_dir, language, Prefs.load(demo.data_dir), demo)
+    shell = Shell(app, data_dir, language, Prefs.load(data_dir), demo)
     shell.start()
     shell.window.resize(*size)
     suffix = "" if lang == "zh_CN" else "-en"
@@ -68,9 +68,11 @@ def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
 
     wait(lambda: bool(shell.identity))
     shot("01-login")
-    shell.login_page.clerk_id.setText("clerk")
-    shell.login_page.password.setText("demo-clerk-1")
-    shell.login_page.submit.click()
+    login = shell.login_page
+    assert login is not None  # shown once the terminal opened
+    login.clerk_id.setText("clerk")
+    login.password.setText("demo-clerk-1")
+    login.submit.click()
     wait(lambda: shell.workspace is not None and shell.ops.pending == 0)
     ws = shell.workspace
     ws.new_application()
@@ -103,7 +105,7 @@ def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
     flow.next()
     image = QImage(60, 40, QImage.Format.Format_RGB32)
     image.fill(QColor("teal"))
-    photo = Path(demo.data_dir) / "scan.png"
+    photo = Path(data_dir) / "scan.png"
     image.save(str(photo))
     for code in ("id_card", "household_register", "income_proof", "medical_records"):
         flow.materials.attach(code, [str(photo)])
@@ -143,7 +145,6 @@ def main(lang: str, size: tuple[int, int] = SIZES[0]) -> None:
     shell.window.close()
     shell.shutdown()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-    demo.close()
 
 
 def citizen_rating(shell: Shell, receipt_no: str, out: Path) -> None:
@@ -159,18 +160,3 @@ def citizen_rating(shell: Shell, receipt_no: str, out: Path) -> None:
     pump(0.4)
     screen.grab().save(str(out))
     screen.close()
-
-
-def parse(argv: list[str]) -> tuple[list[str], list[tuple[int, int]]]:
-    """Languages and sizes from the command line (both of each by default)."""
-    langs = [a for a in argv if a in (*LANGS, "all")]
-    sizes = [(int(w), int(h)) for w, h in (a.split("x") for a in argv if "x" in a)]
-    chosen = list(LANGS) if not langs or "all" in langs else langs
-    return chosen, sizes or list(SIZES)
-
-
-if __name__ == "__main__":
-    languages, sizes = parse(sys.argv[1:])
-    for wanted in sizes:
-        for language in languages:
-            main(language, wanted)

@@ -7,7 +7,7 @@ the service layer, which checks the admin role itself.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk import Overview
 from counter_app.ui.keys import key
 from counter_app.ui.widgets import button, error_label, error_message, show_error
 
@@ -116,12 +117,12 @@ class SettingsPage(QWidget):
         self.shell.ops.store(self.shell.backend.admin_overview, self._show, self._failed)
         self.paper.setFocus()
 
-    def _show(self, overview: dict[str, Any]) -> None:
-        self.portal.setText(overview.get("portal_url") or "")
+    def _show(self, overview: Overview) -> None:
+        self.portal.setText(overview.portal_url)
         self.catalog.clear()
-        self.catalog.addItems(overview.get("catalog", []))
+        self.catalog.addItems(list(overview.catalog))
         self.clerks.clear()
-        self.clerks.addItems(overview.get("clerks", []))
+        self.clerks.addItems(list(overview.clerks))
 
     def save(self) -> None:
         prefs = self.shell.prefs

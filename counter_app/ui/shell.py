@@ -23,12 +23,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk import DemoLogins, Desk, Identity
 from counter_app.ui.app import Language, set_large_text
 from counter_app.ui.bridge import Operations
 from counter_app.ui.keys import key
 from counter_app.ui.login import LoginPage
 from counter_app.ui.prefs import Prefs
-from counter_app.ui.services import Backend
 from counter_app.ui.widgets import error_message, open_once, take_focus
 
 if TYPE_CHECKING:
@@ -63,8 +63,8 @@ class Shell(QObject):
         data_dir: Path,
         language: Language,
         prefs: Prefs,
-        demo: Any = None,
-        backend: Backend | None = None,
+        demo: DemoLogins | None = None,
+        backend: Desk | None = None,
         config: Any = None,
     ) -> None:
         super().__init__(app)
@@ -75,12 +75,12 @@ class Shell(QObject):
         self.housekeeping.setInterval(HOUSEKEEPING_MS)
         self.housekeeping.timeout.connect(self.run_housekeeping)
         self.ops = Operations(self)
-        self.backend = backend or Backend(self.data_dir)
+        self.backend = backend or Desk(self.data_dir)
         self.session: Any = None
         self.sync_state: dict[str, Any] = {"online": False, "last_success": None}
         self.sync_runner: Any = None
         self.sync_bridge: Any = None
-        self.identity: dict[str, str] = {}
+        self.identity: Identity | None = None
         self.window = QMainWindow()
         self.window.setObjectName("counter_window")
         self.window.resize(1280, 760)
@@ -155,10 +155,10 @@ class Shell(QObject):
         self.ops.close()
         self.app.removeEventFilter(self)
 
-    def _opened(self, identity: dict[str, str]) -> None:
+    def _opened(self, identity: Identity) -> None:
         self.identity = identity
         self._retitle()
-        if identity.get("enrolled"):
+        if identity.enrolled:
             self.start_sync()
         if self.config is not None:
             self.housekeeping.start()
@@ -205,7 +205,8 @@ class Shell(QObject):
 
         self.sync_state["online"] = not getattr(report, "unreachable", True)
         if getattr(report, "ok", False):  # hall time, not the machine's zone
-            now = datetime.now(UTC).astimezone(hall_zone(self.identity.get("timezone")))
+            zone = self.identity.timezone if self.identity else None
+            now = datetime.now(UTC).astimezone(hall_zone(zone))
             self.sync_state["last_success"] = now.strftime("%H:%M:%S")
         self.sync_state["report"] = report
         self.sync_reported.emit(report)
@@ -219,8 +220,8 @@ class Shell(QObject):
             self.login_page.failed(text)
 
     def _retitle(self) -> None:
-        hall = self.identity.get("hall", "")
-        window = self.identity.get("window", "")
+        hall = self.identity.hall if self.identity else ""
+        window = self.identity.window if self.identity else ""
         title = self.tr("One-window counter")
         if hall or window:
             title = self.tr("{title} - {hall}, window {window}").format(

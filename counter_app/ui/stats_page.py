@@ -4,6 +4,8 @@ XML or XLSX."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk import Numbers, Period, RatingRow
 from counter_app.ui.keys import key
 from counter_app.ui.widgets import button, error_label, error_message, open_once, show_error
 
@@ -117,14 +120,13 @@ class StatsPage(QWidget):
         self.ratings.setMaximumHeight(180)
         return self.ratings
 
-    def _show_ratings(self, groups: dict[str, list[tuple[str, dict[str, Any]]]]) -> None:
+    def _show_ratings(self, rows: Sequence[RatingRow]) -> None:
         names = {"window": self.tr("Window"), "item": self.tr("Item"), "clerk": self.tr("Clerk")}
-        lines = [(g, name, v) for g, rows in groups.items() for name, v in rows]
-        self.ratings.setRowCount(len(lines))
-        for i, (group, name, v) in enumerate(lines):
-            cells = [names.get(group, group), name, str(v["ratings"])]
-            cells += [_percent(v["rating_rate"]), _percent(v["satisfaction_rate"])]
-            for j, text in enumerate([*cells, str(v["bad_ratings"])]):
+        self.ratings.setRowCount(len(rows))
+        for i, v in enumerate(rows):
+            cells = [names.get(v.group, v.group), v.key, str(v.ratings)]
+            cells += [_percent(v.rating_rate), _percent(v.satisfaction_rate)]
+            for j, text in enumerate([*cells, str(v.bad_ratings)]):
                 self.ratings.setItem(i, j, QTableWidgetItem(text))
 
     def period(self) -> tuple[date, date]:
@@ -145,18 +147,18 @@ class StatsPage(QWidget):
         self.end.setDate(_qdate(today))
         self.enter()
 
-    def _show(self, stats: dict[str, Any]) -> None:
+    def _show(self, stats: Period) -> None:
         self.summary.setText(
             self.tr(
                 "Received {received}, accepted {accepted}, notices {notices}, settled {settled}, "
                 "overdue {overdue}, settled before the promised date {on_time}, "
                 "satisfied {satisfaction} of {ratings} ratings, rating rate {rating_rate}, "
                 "bad ratings {bad}"
-            ).format(**stats["totals"])
+            ).format(**asdict(stats.totals))
         )
-        self._chart(stats["days"])
-        self._age_chart(stats.get("age") or {})
-        self._show_ratings(stats.get("ratings", {}))
+        self._chart(stats.days)
+        self._age_chart(stats.age)
+        self._show_ratings(stats.ratings)
 
     def age_labels(self) -> list[tuple[str, str]]:
         """(column of `sync.age_report`, label) of the age chart's bars, in order."""
@@ -169,7 +171,7 @@ class StatsPage(QWidget):
             ("overdue", self.tr("Overdue")),
         ]
 
-    def _age_chart(self, age: dict[str, Any]) -> None:
+    def _age_chart(self, age: Mapping[str, float]) -> None:
         """The seed's Figure 1: open applications by age in working days at the period's
         end, with what was carried over into the period and what is overdue."""
         labels = self.age_labels()
@@ -199,12 +201,12 @@ class StatsPage(QWidget):
         if old is not None:
             old.deleteLater()
 
-    def _chart(self, days: list[dict[str, Any]]) -> None:
+    def _chart(self, days: Sequence[Numbers]) -> None:
         received = QBarSet(self.tr("Received"))
         settled = QBarSet(self.tr("Settled"))
         for day in days:
-            received.append(float(day["received"]))
-            settled.append(float(day["settled"]))
+            received.append(float(day.received))
+            settled.append(float(day.settled))
         series = QBarSeries()
         series.append(received)
         series.append(settled)
@@ -212,12 +214,10 @@ class StatsPage(QWidget):
         chart.addSeries(series)
         chart.setTitle(self.tr("Applications per day"))
         axis_x = QBarCategoryAxis()
-        axis_x.append([str(d["day"])[5:] for d in days])
+        axis_x.append([d.day[5:] for d in days])
         axis_y = QValueAxis()
         axis_y.setLabelFormat("%d")
-        top = max(
-            [1.0] + [float(d["received"]) for d in days] + [float(d["settled"]) for d in days]
-        )
+        top = max([1.0] + [float(d.received) for d in days] + [float(d.settled) for d in days])
         axis_y.setRange(0, top)
         axis_y.setTickCount(int(min(top, 5)) + 1)
         chart.addAxis(axis_x, Qt.AlignmentFlag.AlignBottom)

@@ -34,6 +34,8 @@ class SyncRunner:
         self.thread.start()
 
     def _run(self) -> None:
+        # start-up: the sync stack (httpx, pydantic, ~150 ms) loads on this thread, not the window's
+        from counter_app.store.sync_port import StorePort
         from counter_app.terminal import Terminal
         from sync.engine import SyncEngine
 
@@ -44,7 +46,7 @@ class SyncRunner:
             self._ready.set()
             return
         try:
-            self.engine = SyncEngine(terminal)
+            self.engine = SyncEngine(StorePort(terminal))
             self._ready.set()
             self.engine.run_forever(self.stop_event, self.bridge.on_report, idle=IDLE_SECONDS)
         finally:

@@ -130,7 +130,8 @@ def take_focus(window: QWidget, widget: QWidget | None = None) -> None:
 
     if not isValid(window) or not window.isVisible():
         return
-    target = widget if widget is not None and isValid(widget) else window.focusWidget()
+    target: QWidget | None = widget if widget is not None and isValid(widget) else None
+    target = target or window.focusWidget()
     if target is not None and target.window() is not window:
         target = None
     window.raise_()

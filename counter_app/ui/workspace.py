@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from counter_app.desk import SyncStatus
 from counter_app.ui.keys import key
 from counter_app.ui.widgets import OK_COLOR, WARN_COLOR, button, error_message, set_text_color
 
@@ -176,13 +177,13 @@ class Workspace(QWidget):
     def refresh_sync(self) -> None:
         self.shell.ops.store(self.shell.backend.sync_status, self._show_sync, self._sync_unknown)
 
-    def _show_sync(self, status: dict[str, Any]) -> None:
+    def _show_sync(self, status: SyncStatus) -> None:
         label = self.shell.sync_label
         state = self.shell.sync_state
         online = bool(state.get("online"))
-        waiting = status.get("waiting", 0)
+        waiting = status.waiting
         last = state.get("last_success") or self.tr("never")
-        if not status.get("enrolled"):
+        if not status.enrolled:
             label.setText(
                 self.tr("Not enrolled with the platform | waiting: {n}").format(n=waiting)
             )

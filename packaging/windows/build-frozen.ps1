@@ -5,7 +5,7 @@ $root = Resolve-Path (Join-Path $PSScriptRoot "..\..")
 Set-Location $root
 if (-not (Test-Path "build\venv\Scripts\python.exe")) { py -3.11 -m venv build\venv }
 & build\venv\Scripts\python.exe -m pip install --quiet --upgrade pip
-& build\venv\Scripts\python.exe -m pip install --quiet "pyinstaller>=6.3,<7" "python-escpos[usb,serial]>=3.1,<4" .
+& build\venv\Scripts\python.exe -m pip install --quiet "pyinstaller>=6.3,<7" ".[terminal,printer]"
 & build\venv\Scripts\pyinstaller.exe --noconfirm --clean --log-level WARN `
     --distpath dist --workpath build\pyinstaller packaging\counter-app.spec
 if ($LASTEXITCODE -ne 0) { throw "pyinstaller failed" }

@@ -23,8 +23,8 @@ from forms.workdays import add_working_days
 from portal.db import Database, now_iso
 from portal.errors import Invalid, NotFound
 from portal.pages.deadlines import local_day
-from portal.pages.tracking import display
 from sync.ratings import RECTIFY_WORKING_DAYS, BadCategory, Satisfaction
+from sync.receipt_numbers import display_receipt_no
 
 #: The steps in order: each needs the one before (a reply without a fix is refused).
 STEPS = ("classify", "callback", "fix", "reply")
@@ -105,7 +105,7 @@ def _query(db: Database) -> Any:
 def _case(row: Any, days: int) -> Case:
     return Case(
         id=row.id,
-        receipt_no=display(row.receipt_no.replace("-", "")),
+        receipt_no=display_receipt_no(row.receipt_no),
         hall=row.hall,
         window=row.window,
         clerk_id=row.clerk_id,

@@ -27,7 +27,8 @@ from portal.pages.deadlines import (
     local_day,
     promised_date,
 )
-from portal.pages.tracking import display, item_name
+from portal.pages.tracking import item_name
+from sync.receipt_numbers import display_receipt_no
 from sync.statuses import SETTLED
 
 PAGE_SIZE = 200
@@ -88,7 +89,7 @@ def _line(
     promised = moved(base, stops or [], today)  # clock stops (特别程序) move the deadline
     settled_on = local_day(row.settled_at) if row.settled_at else None
     return Line(
-        receipt_no=display(row.receipt_no.replace("-", "")),
+        receipt_no=display_receipt_no(row.receipt_no),
         hall=row.hall,
         service_code=row.service_code,
         item=item_name(conn, db, row.service_code),

@@ -4,7 +4,10 @@ levels of GB/T 39046: the form posts the standard code, 1 = 非常满意).
 
 Every lookup counts against the caller's address first (`ratelimit`), so the 60-bit typed
 code cannot be guessed at speed. Every refusal — unknown receipt, wrong code, forged
-payload — is the same 404 page, byte for byte; it echoes nothing from the request.
+payload — is the same 404 page, byte for byte; it echoes nothing from the request. One
+answer differs, as at the counter: a number whose check character fails is told as a typo
+(`sync.receipt_numbers.mistyped_message`, 400, the typing form again). That tells a guesser
+nothing: anyone can compute a check character.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from portal.errors import Invalid
 from portal.pages import ratelimit, ratings
 from portal.pages.tracking import Tracking, lookup
 from portal.pages.web import HEADERS, client_address, config, page
+from sync.receipt_numbers import is_mistyped_receipt_no, mistyped_message
 
 router = APIRouter(include_in_schema=False)
 Text_ = Annotated[str, Query(max_length=400)]
@@ -44,6 +48,12 @@ def _neutral(request: Request, lang: str = "") -> HTMLResponse:
     return page(request, "track_neutral.html", {}, status=404, lang=lang)
 
 
+def _mistyped(request: Request, receipt_no: str) -> HTMLResponse:
+    """The typing form again, saying the number fails its check (as the terminal says it)."""
+    context = {"error": mistyped_message(receipt_no)}
+    return page(request, "track_form.html", context, status=400)
+
+
 def _self_url(tracking: Tracking, code: str, payload: str, lang: str) -> str:
     params = {"c": code} | ({"p": payload} if payload and not tracking.on_platform else {})
     return f"/t/{tracking.receipt_no}?" + urlencode(params | ({"lang": "en"} if lang else {}))
@@ -53,6 +63,8 @@ def _show(request: Request, receipt_no: str, code: str, payload: str) -> Respons
     blocked = _limited(request)
     if blocked is not None:
         return blocked
+    if is_mistyped_receipt_no(receipt_no):
+        return _mistyped(request, receipt_no)
     tracking = lookup(_db(request), receipt_no, code, payload or None)
     if tracking is None:
         return _neutral(request)

@@ -28,12 +28,16 @@ from portal.db import Database
 from portal.pages.clock_stops import Stop, moved, stops_by_uuid
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
 from printing.errors import PayloadError
-from printing.qr_payload import code_matches, compact_crockford, verify_payload
+from printing.qr_payload import code_matches, verify_payload
 from sync.ratings import RATE_WITHIN_DAYS, WORDS, Satisfaction
-from sync.receipt_numbers import receipt_terminal_id
+from sync.receipt_numbers import (
+    compact_receipt_no,
+    display_receipt_no,
+    is_valid_receipt_no,
+    receipt_terminal_id,
+)
 from sync.statuses import LABELS, SETTLED, Status
 
-RECEIPT_CHARS = 11
 _DUMMY_SECRET = bytes(32)
 
 
@@ -81,19 +85,6 @@ class Tracking:
         return WORDS[Satisfaction(self.rating)] if self.rating else None
 
 
-def compact_receipt(value: str) -> str | None:
-    """The compact upper-case receipt number, or None when it cannot be one."""
-    try:
-        compact = compact_crockford(value)
-    except PayloadError:
-        return None
-    return compact if len(compact) == RECEIPT_CHARS else None
-
-
-def display(compact: str) -> str:
-    return "-".join([compact[:3], compact[3:7], compact[7:10], compact[10:]])
-
-
 def _secret(value: str) -> bytes:
     return base64.b64decode(value)
 
@@ -136,7 +127,7 @@ def _application(conn: Connection, db: Database, compact: str) -> Row[Any] | Non
     query = (
         select(apps, terms.c.code_secret)
         .join(terms, terms.c.terminal_id == apps.c.terminal_id)
-        .where(apps.c.receipt_no.in_([compact, display(compact)]))
+        .where(apps.c.receipt_no.in_([compact, display_receipt_no(compact)]))
     )
     return conn.execute(query).first()
 
@@ -183,7 +174,7 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
     return Tracking(
         stops=tuple(stops),
         bring=bring,
-        receipt_no=display(row.receipt_no.replace("-", "")),
+        receipt_no=display_receipt_no(row.receipt_no),
         uuid=row.uuid,
         item=item_name(conn, db, row.service_code),
         accepted_on=local_day(row.accepted_at),
@@ -230,7 +221,7 @@ def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: st
         limit = catalog_days(conn, db, claim.item_code)
     step = Step(accepted, Status.RECEIVED, LABELS[Status.RECEIVED], "")
     return Tracking(
-        receipt_no=display(compact),
+        receipt_no=display_receipt_no(compact),
         uuid=None,
         item=item_name(conn, db, claim.item_code),
         accepted_on=accepted.date(),
@@ -244,9 +235,9 @@ def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: st
 
 def lookup(db: Database, receipt_no: str, code: str, payload: str | None = None) -> Tracking | None:
     """What the page shows for this receipt and code, or None for every kind of refusal."""
-    compact = compact_receipt(receipt_no)
-    if compact is None or not code:
-        return None
+    compact = compact_receipt_no(receipt_no)
+    if compact is None or not is_valid_receipt_no(compact) or not code:
+        return None  # a mistyped number is told apart before this (`track_routes`)
     with db.begin() as conn:
         row = _application(conn, db, compact)
         if row is not None:

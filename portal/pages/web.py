@@ -123,7 +123,13 @@ def client_address(request: Request) -> str:
 def install(app: FastAPI) -> None:
     """Mount the tracking page, the back office and open data on `app` (after create_app
     set `app.state.db` and `app.state.materials`)."""
-    from portal.pages import age_open, office, office_ratings, opendata, track_routes
+    from portal.pages import (  # they import this module
+        age_open,
+        office,
+        office_ratings,
+        opendata,
+        track_routes,
+    )
 
     app.state.pages = PageConfig()
     app.include_router(track_routes.router)

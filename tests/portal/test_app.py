@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from counter_app.store.sync_port import StorePort
 from portal import enrollment, services
 from portal.server import BackgroundServer
 from portal.settings import Settings
@@ -172,9 +173,9 @@ def test_unexpected_failure_is_500_error_reply(
 def test_terminal_round_trip(server: BackgroundServer, tmp_path: Path) -> None:
     """The real terminal and engine against this engine's portal: up, then a status down."""
     from counter_app import clerks
+    from counter_app.ops.provision import enroll as enroll_terminal
     from counter_app.terminal import Terminal
     from sync.engine import SyncEngine
-    from sync.enroll import enroll as enroll_terminal
     from tests.sync.conftest import DATA, PERSON, pdf, plain_client
 
     with Terminal.init(tmp_path / "t", "7QXM", "东湖大厅", "3") as terminal:
@@ -187,10 +188,10 @@ def test_terminal_round_trip(server: BackgroundServer, tmp_path: Path) -> None:
                                    {"scan": [pdf(str(i))]}, clerk_id="C001")
             for i in range(3)
         ]  # fmt: skip
-        report = SyncEngine(terminal, plain_client).run_once()
+        report = SyncEngine(StorePort(terminal), plain_client).run_once()
         assert report.ok and len(report.pushed) == 3
         services.set_status(server.app.state.db, taken[1].receipt_no, "ready_for_pickup")
-        report = SyncEngine(terminal, plain_client).run_once()
+        report = SyncEngine(StorePort(terminal), plain_client).run_once()
         assert report.statuses_pulled == [(taken[1].receipt_no, "ready_for_pickup")]
 
 

@@ -13,6 +13,7 @@ from portal import services
 from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, NotFound
+from sync.canonical import content_hash
 from sync.protocol import (
     ApplicationIn,
     AuditHead,
@@ -20,7 +21,6 @@ from sync.protocol import (
     PushRequest,
     RatingIn,
     StatusEventIn,
-    content_hash,
 )
 from sync.receipt_numbers import display_receipt_no, new_receipt_no
 

@@ -4,7 +4,6 @@ Chinese text is real text, and the font is embedded."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -106,19 +105,6 @@ def test_qr_stays_at_error_correction_m_and_a_phone_sized_version(
 def test_unknown_paper_is_refused(make_receipt: ReceiptFactory) -> None:
     with pytest.raises(PrintingError, match="Unknown paper"):
         render_pdf(make_receipt(), "letter")
-
-
-@pytest.mark.parametrize("paper", ["a4", "80mm"])
-def test_render_time_is_well_under_100_ms(make_receipt: ReceiptFactory, paper: str) -> None:
-    data = make_receipt()
-    render_pdf(data, paper)  # font registration happens once per process
-    runs = 5
-    start = time.perf_counter()
-    for _ in range(runs):
-        render_pdf(data, paper)
-    mean_ms = (time.perf_counter() - start) / runs * 1000
-    # Measured ~35-40 ms on the 2-core CI machine; the bound leaves room for a busy neighbour.
-    assert mean_ms < 150, f"{paper}: {mean_ms:.0f} ms per receipt"
 
 
 @pytest.mark.parametrize("paper", ["a4", "80mm"])

@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from counter_app.ops.provision import enroll
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer
 from portal.settings import Settings
-from sync.enroll import enroll
 from tests.sync.conftest import (
     HALL,
     enrolled,

@@ -26,6 +26,7 @@ from pathlib import Path
 import httpx
 
 from counter_app.errors import CounterError
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from sync.engine import SyncEngine
 
@@ -63,7 +64,7 @@ def work(data_dir: Path, url: str, seed: int, log_fd: int) -> None:
     rng = random.Random(seed)
     terminal = Terminal.open(data_dir)
     terminal.portal_url = url
-    engine = SyncEngine(terminal, client, batch_size=5, chunk_size=16 * 1024)
+    engine = SyncEngine(StorePort(terminal), client, batch_size=5, chunk_size=16 * 1024)
     done: list[str] = []
     for n in range(1_000_000):
         roll = rng.random()

@@ -14,6 +14,7 @@ import pytest
 
 from counter_app.cli import main
 from counter_app.store import audit
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal.audit_heads import broken_chains
 from portal.server import BackgroundServer
@@ -133,9 +134,9 @@ def test_a_rewritten_chain_is_caught_by_the_platform(
 ) -> None:
     for i in range(3):
         take(f"before-{i}")
-    assert SyncEngine(enrolled, plain_client).run_once().ok
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok
     take("honest")
-    assert SyncEngine(enrolled, plain_client).run_once().ok
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok
     assert broken_chains(portal.app.state.db) == {}
     anchor = audit.head(enrolled.store)[0]
     db = sqlite3.connect(enrolled.data_dir / "counter.db", isolation_level=None)
@@ -146,5 +147,5 @@ def test_a_rewritten_chain_is_caught_by_the_platform(
     (enrolled.data_dir / "audit_head").write_text(head + "\n")  # one who knows that file too
     assert audit.verify(enrolled.store).ok  # locally, the careful rewrite is invisible
     take("after the rewrite")
-    assert SyncEngine(enrolled, plain_client).run_once().ok  # the hall keeps working
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok  # the hall keeps working
     assert broken_chains(portal.app.state.db) == {enrolled.terminal_id: [anchor]}

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from counter_app.store import outbox
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine
@@ -33,7 +34,7 @@ def run_kills(enrolled: Terminal, portal: BackgroundServer, work: Path, kills: i
 
 
 def final_sync(terminal: Terminal) -> int:
-    engine = SyncEngine(terminal, plain_client, batch_size=20)
+    engine = SyncEngine(StorePort(terminal), plain_client, batch_size=20)
     for passes in range(1, 50):
         engine.run_once()
         if outbox.backlog(terminal.store)[0] == 0:

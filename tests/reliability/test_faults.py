@@ -17,6 +17,7 @@ import pytest
 
 from counter_app.store import outbox
 from counter_app.store.submissions import load_submission
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.catalog import load_catalog
 from portal import services
@@ -36,7 +37,7 @@ def free_port() -> int:
 
 
 def drain(terminal: Terminal, passes: int = 20) -> None:
-    engine = SyncEngine(terminal, plain_client, batch_size=10)
+    engine = SyncEngine(StorePort(terminal), plain_client, batch_size=10)
     for _ in range(passes):
         engine.run_once()
         if outbox.backlog(terminal.store)[0] == 0:
@@ -57,7 +58,7 @@ def test_portal_killed_and_restarted_mid_batch(
     taken = [take(f"batch-{i}", scan=pdf(f"batch-{i}", 64_000)) for i in range(30)]
     server = PortalProcess(portal_settings, free_port(), tmp_path / "portal.log").start()
     enrolled.portal_url = server.url
-    engine = SyncEngine(enrolled, plain_client, batch_size=5, chunk_size=4096)
+    engine = SyncEngine(StorePort(enrolled), plain_client, batch_size=5, chunk_size=4096)
     result: list[SyncReport] = []
     worker = threading.Thread(target=lambda: result.append(engine.run_once()))
     worker.start()
@@ -98,7 +99,7 @@ def test_terminal_clock_hours_wrong(enrolled: Terminal, portal: BackgroundServer
         assert abs(r.accepted_at - (real + skew)) < timedelta(minutes=5)
         services.set_status(portal.app.state.db, r.receipt_no, "approved", "ok")
         drain(enrolled)
-        SyncEngine(enrolled, plain_client).run_once()
+        SyncEngine(StorePort(enrolled), plain_client).run_once()
         assert load_submission(enrolled.store, r.receipt_no).status == "approved"
 
 
@@ -111,7 +112,9 @@ def test_catalog_update_while_an_application_is_filled_keeps_its_version(
     v2 = tmp_path / "SYNC-001.yaml"
     v2.write_text((DATA / "SYNC-001-v2.yaml.txt").read_text("utf-8"), "utf-8")
     services.publish_catalog(portal.app.state.db, [i.to_dict() for i in load_catalog(v2)])
-    assert SyncEngine(enrolled, plain_client).run_once().catalog_updates == [("SYNC-001", 2)]
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().catalog_updates == [
+        ("SYNC-001", 2)
+    ]
     r = enrolled.intake.accept(
         "SYNC-001", PERSON, {"note": "filled on v1"}, {"scan": [pdf("v1")]},
         clerk_id="C001", service_version=started_on,

@@ -17,6 +17,7 @@ import pytest
 from counter_app import clerks
 from counter_app.errors import LockedOut, PermissionDenied, ValidationFailed
 from counter_app.ops.logs import setup_logging
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal import enrollment, services
 from portal.server import BackgroundServer
@@ -73,7 +74,7 @@ def test_tracking_codes_carry_128_bits_and_a_wrong_code_looks_like_no_receipt(
     enrolled: Terminal, portal: BackgroundServer, take: Take
 ) -> None:
     receipt = take("track").receipt_no
-    SyncEngine(enrolled, plain_client).run_once()
+    SyncEngine(StorePort(enrolled), plain_client).run_once()
     code = tracking_code(enrolled.code_secret(), receipt)
     assert re.fullmatch(r"[a-z2-7]{26}", code) and len(code) * 5 >= 128
     assert len(typed_code(enrolled.code_secret(), receipt).replace("-", "")) * 5 >= 60
@@ -176,15 +177,17 @@ def test_no_personal_data_in_any_log_after_intake_sync_status_and_tracking(
         with server:
             enrolled.portal_url = server.url
             r = take("pii")
-            SyncEngine(enrolled, plain_client).run_once()
+            SyncEngine(StorePort(enrolled), plain_client).run_once()
             db = services_db(portal_settings)
             services.set_status(db, r.receipt_no, "approved", "ok")
             db.dispose()
-            SyncEngine(enrolled, plain_client).run_once()
+            SyncEngine(StorePort(enrolled), plain_client).run_once()
             code = tracking_code(enrolled.code_secret(), r.receipt_no)
             httpx.get(f"{server.url}/t/{r.receipt_no}", params={"c": code}, trust_env=False)
         take("pii offline")
-        SyncEngine(enrolled, plain_client).run_once()  # unreachable: logged, retried later
+        SyncEngine(
+            StorePort(enrolled), plain_client
+        ).run_once()  # unreachable: logged, retried later
     finally:
         for handler in list(logging.getLogger().handlers):
             if handler.get_name() == "counter-app-json":

@@ -32,13 +32,14 @@ from sqlalchemy import func, select
 
 from counter_app import clerks
 from counter_app.errors import ConflictError
+from counter_app.ops.provision import enroll
 from counter_app.store import outbox
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal import enrollment, services
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from sync.engine import SyncEngine
-from sync.enroll import enroll
 from tests.sync.conftest import HALL, PASSWORD, PERSON, pdf, plain_client
 
 ITEM = Path(__file__).parents[1] / "sync" / "data" / "SYNC-001.yaml"
@@ -118,7 +119,7 @@ class TerminalAndPortal(RuleBasedStateMachine):
 
     @rule()
     def sync(self) -> None:
-        report = SyncEngine(self.terminal, plain_client, batch_size=3).run_once()
+        report = SyncEngine(StorePort(self.terminal), plain_client, batch_size=3).run_once()
         if not (self.network and self.server is not None):
             assert report.unreachable, report.errors
             return

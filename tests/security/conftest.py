@@ -19,14 +19,16 @@ import pytest
 
 from counter_app import clerks
 from counter_app.intake.service import IntakeResult
+from counter_app.ops.provision import enroll
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from printing.qr_payload import tracking_code
+from sync.canonical import content_hash
 from sync.engine import SyncEngine
-from sync.enroll import enroll
-from sync.protocol import ApplicationIn, content_hash
+from sync.protocol import ApplicationIn
 from sync.report import SyncReport
 from tests.sync.conftest import CLERK, DATA, PASSWORD, PERSON, pdf, plain_client
 
@@ -66,7 +68,7 @@ class Window:
         return self.terminal.intake.accept("SYNC-001", PERSON, {"note": tag}, given, clerk_id=CLERK)
 
     def sync(self) -> SyncReport:
-        return SyncEngine(self.terminal, plain_client).run_once()
+        return SyncEngine(StorePort(self.terminal), plain_client).run_once()
 
     def code(self, receipt_no: str) -> str:
         """The citizen's tracking code printed on this terminal's receipt."""

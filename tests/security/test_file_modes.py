@@ -15,10 +15,10 @@ from pathlib import Path
 
 import httpx
 
+from counter_app.ops.provision import enroll
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.db import Database
-from sync.enroll import enroll
 from tests.reliability.portal_process import ROOT
 from tests.reliability.test_faults import free_port
 from tests.security.conftest import HALL, Window, _terminal

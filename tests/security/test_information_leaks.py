@@ -123,7 +123,8 @@ def test_an_rtl_override_in_applicant_data_is_shown_neutralised(
     evil = "王\u202egnp.exe"
     app = forged(number, HALL, answers={"note": "备注\u202e反转"})
     app["applicant"]["name"] = evil
-    from sync.protocol import ApplicationIn, content_hash
+    from sync.canonical import content_hash
+    from sync.protocol import ApplicationIn
 
     model = ApplicationIn.model_validate(app)
     body = model.model_copy(update={"content_hash": content_hash(model)}).model_dump(mode="json")

@@ -22,7 +22,7 @@ def _lookups(portal: BackgroundServer, count: int, rotate: bool) -> list[int]:
     with web(portal) as browser:
         for n in range(count):
             headers = {"X-Forwarded-For": f"203.0.113.{n + 1}"} if rotate else {}
-            params = {"r": "0K3-AAAA-001-X", "c": "x"}
+            params = {"r": "0K3-AAAA-001-6", "c": "x"}  # well formed, unknown
             reply = browser.get("/t/find", params=params, headers=headers)
             codes.append(reply.status_code)
     return codes

@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 
 from counter_app import clerks
 from counter_app.intake.service import IntakeResult
+from counter_app.ops.provision import enroll
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from sync.client import default_client
-from sync.enroll import enroll
 
 DATA = Path(__file__).parent / "data"
 HALL = "南昌市民中心"

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from counter_app.store import outbox
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from sync.batches import Batch, BatchReader, map_batch
 from sync.engine import SyncEngine
@@ -53,7 +54,7 @@ def test_a_failed_read_is_raised_by_the_pass_and_the_reader_ends(
         "UPDATE outbox SET payload = '{' WHERE id = (SELECT MAX(id) FROM outbox)"
     )
     before = threading.active_count()
-    engine = SyncEngine(enrolled, plain_client, batch_size=1)  # type: ignore[arg-type]
+    engine = SyncEngine(StorePort(enrolled), plain_client, batch_size=1)  # type: ignore[arg-type]
     with pytest.raises(json.JSONDecodeError):
         engine.run_once()
     assert threading.active_count() == before

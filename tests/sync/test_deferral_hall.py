@@ -13,10 +13,11 @@ import pytest
 from counter_app import clerks
 from counter_app.cli import main
 from counter_app.intake.deferral import Deferral
+from counter_app.ops.provision import enroll
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine
-from sync.enroll import enroll
 from tests.counter_app.counter_testing import password_file
 from tests.printing.printing_support import signature_png
 from tests.sync.conftest import CLERK, DATA, HALL, PASSWORD, PERSON, issue_code, pdf, plain_client
@@ -66,7 +67,7 @@ def test_a_supplement_at_another_window_closes_the_deferral(
         deferred={"lease": Deferral("原件", due)}, promise_png=signature_png(),
     )  # fmt: skip
     assert r.kind == "acceptance"
-    assert SyncEngine(enrolled, plain_client).run_once().ok
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok
 
     lease = tmp_path / "lease.pdf"
     lease.write_bytes(pdf("lease"))
@@ -76,7 +77,7 @@ def test_a_supplement_at_another_window_closes_the_deferral(
     assert "supplement recorded" in capsys.readouterr().out
     assert _cli(window13, "sync", "--once") == 0, capsys.readouterr().err
 
-    report = SyncEngine(enrolled, plain_client).run_once()
+    report = SyncEngine(StorePort(enrolled), plain_client).run_once()
     assert (r.receipt_no, "supplemented") in report.statuses_pulled
     closed = enrolled.store.one("SELECT fulfilled_at FROM deferred_materials")
     assert closed is not None and closed["fulfilled_at"] is not None
@@ -89,13 +90,13 @@ def test_a_supplement_for_an_application_with_nothing_to_follow_is_set_aside(
     r = enrolled.intake.accept(
         "SYNC-001", PERSON, {"note": "n"}, {"scan": [pdf("n")]}, clerk_id=CLERK
     )
-    assert SyncEngine(enrolled, plain_client).run_once().ok
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok
     lease = tmp_path / "x.pdf"
     lease.write_bytes(pdf("x"))
     password = str(password_file(tmp_path, PASSWORD))
     assert _cli(window13, "deferral", "supplement", r.display_no, "--attach", f"scan={lease}",
                 "--clerk", CLERK, "--password-file", password) == 0  # fmt: skip
-    report = SyncEngine(window13, plain_client).run_once()
+    report = SyncEngine(StorePort(window13), plain_client).run_once()
     assert len(report.set_aside) == 1
 
 
@@ -127,7 +128,7 @@ def test_the_platform_flags_a_late_deferral_and_its_setting_ends_it(
         "SYNC-DEF", PERSON, {"note": "d"}, {"scan": [pdf("late")]}, clerk_id=CLERK,
         deferred={"lease": Deferral("原件", date(2026, 3, 4))}, promise_png=signature_png(),
     )  # fmt: skip
-    assert SyncEngine(enrolled, plain_client).run_once().ok
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok
     db_url = str(portal.app.state.db.engine.url)
     assert portal_main(["deferrals-late", "--db", db_url]) == 1
     assert f"{r.receipt_no}\tlease\t2026-03-04" in capsys.readouterr().out
@@ -135,6 +136,6 @@ def test_the_platform_flags_a_late_deferral_and_its_setting_ends_it(
     assert portal_main(["deferrals-late", "--db", db_url]) == 1
     assert "ended: 1" in capsys.readouterr().out
     enrolled.now = lambda: datetime.now(UTC)
-    report = SyncEngine(enrolled, plain_client).run_once()
+    report = SyncEngine(StorePort(enrolled), plain_client).run_once()
     assert (r.receipt_no, "rejected") in report.statuses_pulled
     assert portal_main(["deferrals-late", "--db", db_url]) == 0  # ended: no longer waiting

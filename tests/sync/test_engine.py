@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -14,29 +12,30 @@ import pytest
 from counter_app.clerks import Session, authenticate
 from counter_app.store import outbox
 from counter_app.store.submissions import load_submission
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal import enrollment, services
 from portal.enrollment import TerminalInfo
 from portal.server import BackgroundServer
 from portal.settings import Settings
+from sync.canonical import content_hash
 from sync.engine import Backoff, SyncEngine, SyncReport
 from sync.errors import NotEnrolled, ProtocolError, Revoked, Unreachable
-from sync.outbound import application
-from sync.protocol import PushRequest
+from sync.protocol import ApplicationIn, PushRequest
 from tests.sync.conftest import HALL, Take, issue_code, pdf, plain_client, server_count
 
 DATA = Path(__file__).parent / "data"
 
 
 def engine(terminal: Terminal, **kw: object) -> SyncEngine:
-    return SyncEngine(terminal, plain_client, **kw)  # type: ignore[arg-type]
+    return SyncEngine(StorePort(terminal), plain_client, **kw)  # type: ignore[arg-type]
 
 
 def test_whole_loop_offline_intake_then_sync_then_status_back(
     terminal: Terminal, portal_settings: Settings, take: Take
 ) -> None:
     with BackgroundServer(portal_settings) as server:
-        from sync.enroll import enroll
+        from counter_app.ops.provision import enroll
 
         enroll(terminal, server.url, issue_code(server), plain_client)
         url = server.url
@@ -97,9 +96,10 @@ def test_conflict_is_set_aside_and_others_still_go(
     enrolled: Terminal, portal: BackgroundServer, take: Take
 ) -> None:
     first = take("first")
-    snapshot = outbox.pending(enrolled.store)[0].payload
+    record = outbox.pending(enrolled.store)[0].payload
     # the platform already holds this UUID with other content (e.g. a restored backup)
-    other = application(dict(snapshot, answers={"note": "changed"}), HALL, None)
+    changed = ApplicationIn.model_validate(dict(record, answers={"note": "changed"}))
+    other = changed.model_copy(update={"content_hash": content_hash(changed)})
     server_db = portal.app.state.db
     info = enrollment.TerminalInfo(enrolled.terminal_id, HALL, 12)
     services.push(server_db, info, PushRequest(applications=[other]), set(other.files()))
@@ -181,7 +181,7 @@ def test_malformed_reply_is_protocol_error_and_nothing_cleared(
         return httpx.Response(200, json={"unexpected": True})
 
     factory = lambda: httpx.Client(transport=httpx.MockTransport(broken))  # noqa: E731
-    report = SyncEngine(enrolled, factory).run_once()
+    report = SyncEngine(StorePort(enrolled), factory).run_once()
     assert isinstance(report.errors[0], ProtocolError)
     assert outbox.backlog(enrolled.store)[0] == 1
 
@@ -234,112 +234,10 @@ def test_unreachable_backs_off_in_run_forever(terminal: Terminal) -> None:
     assert len(seen) == 3 and all(isinstance(r.errors[0], Unreachable) for r in seen)
 
 
-def scripted(handler: Callable[[httpx.Request], httpx.Response]) -> Callable[[], httpx.Client]:
-    """A client whose replies the test writes (for replies a real portal never gives)."""
-    return lambda: httpx.Client(transport=httpx.MockTransport(handler))
-
-
-def outcome_reply(request: httpx.Request, outcome: str, **extra: object) -> httpx.Response:
-    body = json.loads(request.content)
-    results = [{"uuid": a["uuid"], "outcome": outcome, **extra} for a in body["applications"]]
-    return httpx.Response(200, json={"results": results})
-
-
-def test_missing_materials_reply_uploads_then_pushes_again(enrolled: Terminal, take: Take) -> None:
-    r = take("late-file")
-    sha = load_submission(enrolled.store, r.receipt_no).materials[0].sha256
-    pushes: list[str] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if path.endswith("/materials/missing"):
-            return httpx.Response(200, json={"missing": []})  # claims to have it...
-        if path.endswith("/changes"):
-            return httpx.Response(200, json={"cursor": 0})
-        if path.endswith("/push"):
-            pushes.append("push")
-            if len(pushes) == 1:  # ...but the push finds it gone
-                return outcome_reply(request, "missing_materials", missing=[sha])
-            return outcome_reply(request, "stored")
-        if request.method == "GET":
-            return httpx.Response(200, json={"sha256": sha, "received": 0, "complete": False})
-        return httpx.Response(200, json={"sha256": sha, "received": 1, "complete": True})
-
-    report = SyncEngine(enrolled, scripted(handler)).run_once()
-    assert report.pushed == [r.receipt_no] and report.materials_uploaded == 1
-    assert len(pushes) == 2
-
-
-def test_batch_refused_whole_is_split_and_only_the_bad_one_set_aside(
-    enrolled: Terminal, take: Take
-) -> None:
-    good, bad = take("good"), take("bad")
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/materials/missing"):
-            return httpx.Response(200, json={"missing": []})
-        if request.url.path.endswith("/changes"):
-            return httpx.Response(200, json={"cursor": 0})
-        body = json.loads(request.content)
-        if any(a["receipt_no"] == bad.receipt_no for a in body["applications"]):
-            refusal = {"error": "invalid_request", "message": {"zh": "坏", "en": "bad record"}}
-            return httpx.Response(422, json=refusal)
-        return outcome_reply(request, "stored")
-
-    report = SyncEngine(enrolled, scripted(handler)).run_once()
-    assert report.ok and report.pushed == [good.receipt_no]
-    assert report.set_aside == [(bad.receipt_no, "坏 / bad record")]
-
-
-def test_409_on_push_keeps_entries_and_notes_the_error(enrolled: Terminal, take: Take) -> None:
-    take("busy")
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/materials/missing"):
-            return httpx.Response(200, json={"missing": []})
-        refusal = {"error": "x", "message": {"zh": "稍后", "en": "later"}}
-        return httpx.Response(409, json=refusal)
-
-    report = SyncEngine(enrolled, scripted(handler)).run_once()
-    assert report.errors and not report.set_aside
-    (entry,) = outbox.pending(enrolled.store)
-    assert entry.attempts == 1 and entry.last_error == "稍后 / later"
-
-
-def test_material_gone_locally_sets_that_application_aside(
-    enrolled: Terminal, portal: BackgroundServer, take: Take
-) -> None:
-    lost, fine = take("lost"), take("fine")
-    sha = load_submission(enrolled.store, lost.receipt_no).materials[0].sha256
-    enrolled.materials.path_for(sha).unlink()
-    report = engine(enrolled).run_once()
-    assert report.pushed == [fine.receipt_no]
-    assert (
-        report.set_aside[0][0] == lost.receipt_no
-        and "missing on this terminal" in (report.set_aside[0][1])
-    )
-
-
-def test_stop_ends_a_long_pass_between_batches(enrolled: Terminal, take: Take) -> None:
-    for i in range(3):
-        take(f"backlog-{i}")
-    eng: SyncEngine
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith("/materials/missing"):
-            return httpx.Response(200, json={"missing": []})
-        eng.stop()  # the app is closing while the first batch is on the wire
-        return outcome_reply(request, "stored")
-
-    eng = SyncEngine(enrolled, scripted(handler), batch_size=1)
-    report = eng.run_once()
-    assert len(report.pushed) == 1 and outbox.backlog(enrolled.store)[0] == 2
-
-
 def test_run_forever_reconnects_when_the_platform_returns(
     terminal: Terminal, portal_settings: Settings, take: Take
 ) -> None:
-    from sync.enroll import enroll
+    from counter_app.ops.provision import enroll
 
     with BackgroundServer(portal_settings) as server:
         enroll(terminal, server.url, issue_code(server), plain_client)
@@ -414,8 +312,8 @@ def test_pull_pages_commit_with_their_cursor(
     intact and its head setting written (once per page) at the real head."""
     from dataclasses import replace
 
+    from counter_app.ops.provision import enroll
     from counter_app.store import audit
-    from sync.enroll import enroll
 
     with BackgroundServer(replace(portal_settings, changes_page=2)) as server:
         enroll(terminal, server.url, issue_code(server), plain_client)

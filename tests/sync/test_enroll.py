@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
+from counter_app.ops.provision import enroll
 from counter_app.store import audit
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer
-from sync.enroll import enroll
 from sync.errors import Refused, SyncError, Unreachable
 from tests.sync.conftest import HALL, issue_code, plain_client
 

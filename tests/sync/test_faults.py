@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from counter_app.store import outbox
 from counter_app.store.submissions import load_submission
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine
@@ -42,7 +43,9 @@ def test_every_application_and_file_arrives_exactly_once(
     script = {"/push": ["lose_reply"], "/materials/": ["cut_reply"]}
     with FaultProxy(portal.port, WEIGHTS, seed=11, stall=0.5, script=script) as proxy:
         enrolled.portal_url = proxy.url
-        engine = SyncEngine(enrolled, one_request_per_connection, batch_size=5, chunk_size=4096)
+        engine = SyncEngine(
+            StorePort(enrolled), one_request_per_connection, batch_size=5, chunk_size=4096
+        )
         passes, confirmed, stored = 0, 0, 0
         while outbox.backlog(enrolled.store)[0] and passes < 400:
             report = engine.run_once()

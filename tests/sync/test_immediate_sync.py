@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from counter_app.store.sync_port import StorePort
 from forms.catalog import load_item
 from portal import services
 from portal.server import BackgroundServer
@@ -40,7 +41,7 @@ def test_an_immediate_item_arrives_settled(
         "SYNC-NOW", PERSON, {"note": "now"}, {"scan": [pdf("now")]}, clerk_id=CLERK
     )
     assert result.status == "delivered"
-    report = SyncEngine(terminal, plain_client).run_once()  # type: ignore[arg-type]
+    report = SyncEngine(StorePort(terminal), plain_client).run_once()  # type: ignore[arg-type]
     assert report.ok and report.set_aside == []
     assert _platform_status(portal, result.receipt_no) == "delivered"
 
@@ -60,6 +61,6 @@ def test_a_promised_item_cannot_be_settled_by_the_counter(
     with store.transaction():
         row = store.one("SELECT uuid, receipt_no FROM submissions WHERE uuid = ?", (result.uuid,))
         set_status(store, row, "delivered", "forged", terminal.now())  # type: ignore[attr-defined]
-    report = SyncEngine(terminal, plain_client).run_once()  # type: ignore[arg-type]
+    report = SyncEngine(StorePort(terminal), plain_client).run_once()  # type: ignore[arg-type]
     assert len(report.set_aside) == 1
     assert _platform_status(portal, result.receipt_no) == "received"

@@ -1,4 +1,5 @@
-"""Outbox payloads (the store's format) onto the wire, and what cannot be mapped."""
+"""Outbox entries onto the wire: the record built at intake, the snapshots older terminals
+wrote, and what cannot be mapped."""
 
 from __future__ import annotations
 
@@ -8,13 +9,32 @@ from counter_app.store import outbox
 from counter_app.terminal import Terminal
 from printing import qr_payload
 from sync import outbound
-from sync.protocol import content_hash
+from sync.canonical import content_hash
 from tests.sync.conftest import Take
+from tests.sync.old_outbox import old_snapshot
 
 
-def test_real_snapshot_maps_with_materials_signature_and_hash(
+def test_the_intake_record_is_sent_as_it_was_stored(terminal: Terminal, take: Take) -> None:
+    take("as stored", extra=b"%PDF-extra")
+    record = outbox.pending(terminal.store)[0].payload
+    app = outbound.application(record, "another hall", None)
+    assert app.model_dump(mode="json") == record  # nothing filled in, nothing re-hashed
+    assert record["content_hash"] == content_hash(app)
+
+
+def test_an_older_terminals_snapshot_goes_up_with_the_same_hash(
     terminal: Terminal, take: Take
 ) -> None:
+    """An application pushed by the version before issue 13 must not turn into a conflict
+    when it is sent again: its snapshot maps to exactly the record intake builds now."""
+    r = take("old", extra=b"%PDF-old")
+    record = outbox.pending(terminal.store)[0].payload
+    old = outbound.application(old_snapshot(terminal, r.receipt_no), "H", None)
+    assert old == outbound.application(record, "H", None)
+    assert old.content_hash == record["content_hash"]
+
+
+def test_real_record_maps_with_materials_signature_and_hash(terminal: Terminal, take: Take) -> None:
     r = take("x", extra=b"%PDF-extra")
     terminal.hall = ""  # taken before the hall was known: the enrolled hall fills in
     snapshot = outbox.pending(terminal.store)[0].payload

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from sync.protocol import ApplicationIn, ChangesReply, PushRequest, content_hash
+from sync.canonical import content_hash
+from sync.protocol import ApplicationIn, ChangesReply, PushRequest
 from tests.portal.test_services import SHA, app
 
 

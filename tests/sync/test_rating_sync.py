@@ -5,6 +5,7 @@ is one rating on the platform, with its GB/T 39046 fields, and a bad one opens o
 from __future__ import annotations
 
 from counter_app.store import outbox
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine
@@ -28,7 +29,7 @@ def test_a_rating_pushed_twice_lands_once(
     )
     with FaultProxy(portal.port, {"pass": 1}, seed=3, script={"/push": ["lose_reply"]}) as proxy:
         enrolled.portal_url = proxy.url
-        engine = SyncEngine(enrolled, plain_client)
+        engine = SyncEngine(StorePort(enrolled), plain_client)
         first = engine.run_once()  # committed on the platform, the reply lost
         second = engine.run_once()  # sent again: a duplicate, confirmed
     assert "lose_reply" in proxy.seen and not first.confirmed and second.confirmed >= 1
@@ -36,7 +37,7 @@ def test_a_rating_pushed_twice_lands_once(
 
     outbox.requeue(enrolled.store, taken.uuid)  # and once more, by hand
     enrolled.portal_url = portal.url
-    SyncEngine(enrolled, plain_client).run_once()
+    SyncEngine(StorePort(enrolled), plain_client).run_once()
 
     (row,) = _rows(portal)
     assert (row["rating_id"], row["code"], row["count"]) == (key, 5, 1)
@@ -56,7 +57,7 @@ def test_every_event_rated_is_a_rating_of_its_own(
     taken = take("twice")
     enrolled.intake.record_rating(taken.receipt_no, 1, "acceptance")
     enrolled.intake.record_rating(taken.receipt_no, 2, "result")
-    SyncEngine(enrolled, plain_client).run_once()
+    SyncEngine(StorePort(enrolled), plain_client).run_once()
     rows = sorted(_rows(portal), key=lambda r: int(str(r["count"])))
     assert [(r["service_event"], r["code"], r["count"]) for r in rows] == [
         ("acceptance", 1, 1),

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from hypothesis import given
@@ -7,12 +8,16 @@ from hypothesis import strategies as st
 
 from sync.receipt_numbers import (
     ALPHABET,
+    TERMINAL_ID_PATTERN,
+    compact_receipt_no,
     display_receipt_no,
     is_mistyped_receipt_no,
     is_valid_receipt_no,
     new_receipt_no,
+    normalise_crockford,
     normalise_receipt_no,
     receipt_day,
+    receipt_terminal_id,
 )
 
 days = st.dates(min_value=date(2024, 1, 1), max_value=date(2100, 12, 31))
@@ -87,3 +92,30 @@ def test_a_typo_is_told_apart_from_garbage() -> None:
     assert not is_mistyped_receipt_no(good)
     assert is_mistyped_receipt_no(display_receipt_no(swapped))
     assert not is_mistyped_receipt_no("hello")
+
+
+@given(days, terminals, seqs)
+def test_the_owner_terminal_is_read_back_from_any_typed_form(
+    day: date, term: str, seq: int
+) -> None:
+    number = new_receipt_no(day, term, seq)
+    assert receipt_terminal_id(number) == term
+    assert receipt_terminal_id(display_receipt_no(number).lower().replace("1", "l")) == term
+
+
+def test_a_number_failing_its_check_names_no_owner() -> None:
+    good = new_receipt_no(date(2026, 11, 26), "7QXM", 4)
+    swapped = good[:4] + good[5] + good[4] + good[6:]  # inside the terminal's characters
+    for bad in (swapped, "hello", ""):
+        assert receipt_terminal_id(bad) is None
+
+
+def test_one_clean_up_rule_for_every_typed_form() -> None:
+    assert normalise_crockford(" 0k3-7qxm_00.4 r ") == "0K37QXM004R"
+    assert normalise_crockford("io-L") == "101"
+    assert compact_receipt_no("0k3 7qxm oo4 r") == "0K37QXM004R"  # shape only, not the check
+    assert compact_receipt_no("0K3-7QXM") is None
+    assert compact_receipt_no("ÜBER-NUMMER") is None
+    assert re.fullmatch(TERMINAL_ID_PATTERN, "7QXM") and not re.fullmatch(
+        TERMINAL_ID_PATTERN, "7QXU"
+    )

@@ -27,6 +27,9 @@ def main(data_dir: Path) -> None:
         QTimer.singleShot(300, lambda: fill(flow))
 
     def fill(flow) -> None:  # type: ignore[no-untyped-def]
+        if "RS-001" not in flow.catalog:  # the catalog loads on the storage thread: not yet
+            QTimer.singleShot(100, lambda: fill(flow))
+            return
         flow.choose_item("RS-001")
         flow.applicant.set_values(
             {"id_no": "11010519491231002X", "name": "张三丰", "phone": "13800138000"}

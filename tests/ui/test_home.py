@@ -121,7 +121,7 @@ def test_reprint_is_marked_duplicate(qtbot, receipt_no: str, shell: Shell) -> No
     qtbot.waitUntil(lambda: ws.detail.pdf is not None, timeout=15_000)
     assert ws.detail.pdf.startswith(b"%PDF")
     assert "Duplicate" in ws.detail.done.text()
-    assert ws.detail.pane.document.pageCount() >= 1
+    assert ws.detail.pane.pdf.pageCount() >= 1
 
 
 def test_supplement_turns_the_notice_into_an_acceptance(
@@ -160,7 +160,7 @@ def test_supplement_turns_the_notice_into_an_acceptance(
     assert ws.stack.currentWidget() is receipt
     assert done.args[0].display_no in receipt.headline.text()
     qtbot.waitUntil(receipt.print_button.isEnabled, timeout=15_000)
-    assert receipt.pane.document.pageCount() >= 1
+    assert receipt.pane.pdf.pageCount() >= 1
     qtbot.waitUntil(shell.window.isActiveWindow)
     with qtbot.waitSignal(receipt.print_button.clicked, timeout=3_000):
         press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)

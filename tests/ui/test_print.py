@@ -181,8 +181,7 @@ def test_before_enrollment_the_clerk_is_warned_and_escape_prints_nothing(
         qtbot.wait(300)
         assert printer.jobs == []  # nothing went to the printer
     assert (
-        "本窗口尚未接入网上查询平台"
-        in shell.workspace.intake.result.pane.document.getAllText(0).text()
+        "本窗口尚未接入网上查询平台" in shell.workspace.intake.result.pane.pdf.getAllText(0).text()
     )
 
 

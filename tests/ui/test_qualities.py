@@ -75,7 +75,7 @@ def test_a_real_printer_gets_every_previewed_page(qtbot, shell: Shell, tmp_path:
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     out = tmp_path / "printed.pdf"
     printer.setOutputFileName(str(out))
-    draw_pages(result.pane.document, printer)
+    draw_pages(result.pane.pdf, printer)
     import pypdfium2
 
     assert len(pypdfium2.PdfDocument(str(out))) == 2

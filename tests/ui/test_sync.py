@@ -33,7 +33,7 @@ def online(qtbot, qapp: QApplication, tmp_path: Path) -> Iterator[tuple[Shell, d
 
 def test_demo_enrolls_and_an_application_goes_up(qtbot, online) -> None:  # type: ignore[no-untyped-def]
     shell, prepared = online
-    assert shell.identity["enrolled"]
+    assert shell.identity is not None and shell.identity.enrolled
     receipt = _accept_one(prepared.data_dir)
     with qtbot.waitSignal(shell.logged_in, timeout=10_000):
         login(qtbot, shell, "clerk", "demo-clerk-1")

@@ -50,7 +50,7 @@ def test_preview_shows_images_and_pdfs_and_says_when_it_cannot(qtbot, tmp_path: 
     parent = QWidget()
     qtbot.addWidget(parent)
     shown = {p.suffix: PreviewDialog(p, parent) for p in (png, pdf, junk)}
-    assert shown[".pdf"].findChild(PdfPane).document.pageCount() == 1
+    assert shown[".pdf"].findChild(PdfPane).pdf.pageCount() == 1
     texts = [label.text() for label in shown[".docx"].findChildren(QLabel)]
     assert "This file cannot be previewed." in texts
     assert any(

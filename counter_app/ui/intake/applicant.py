@@ -6,11 +6,11 @@ company: name and phone are filled in, earlier answers and reusable materials ar
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from counter_app.desk import Known
 from counter_app.ui.widgets import ERROR_COLOR, set_text_color, show_error, tr_text
 
 FIELDS = ("id_no", "name", "phone")
@@ -27,6 +27,7 @@ class ApplicantStep(QWidget):
         super().__init__(parent)
         self.kind = "person"
         self.edits: dict[str, QLineEdit] = {}
+        self.labels: list[QLabel] = []
         self.errors: dict[str, QLabel] = {}
         self.heading = QLabel(self)
         self.known = QLabel(self)
@@ -46,9 +47,9 @@ class ApplicantStep(QWidget):
             box.addWidget(error)
             label = QLabel(self)
             label.setBuddy(edit)
+            self.labels.append(label)
             form.addRow(label, box)
             edit.textChanged.connect(self._edited)
-        self.labels = [form.itemAt(i, QFormLayout.ItemRole.LabelRole).widget() for i in range(3)]
         self.edits["id_no"].setMaxLength(18)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -72,7 +73,7 @@ class ApplicantStep(QWidget):
             self.tr("&Phone *"),
         )
         for label, text, code in zip(self.labels, texts, FIELDS, strict=True):
-            label.setText(text)  # type: ignore[union-attr]
+            label.setText(text)
             self.edits[code].setAccessibleName(text.replace("&", "").rstrip(" *"))
 
     def values(self) -> dict[str, str]:
@@ -121,15 +122,15 @@ class ApplicantStep(QWidget):
                 self.identifier_valid.emit(normal)
         return bool(report.ok)
 
-    def apply_prefill(self, known: Mapping[str, Any] | None) -> None:
+    def apply_prefill(self, known: Known | None) -> None:
         """Fill empty name/phone from what the terminal knows; say what is reused."""
         if not known:
             self.known.setText(self.tr("New applicant: nothing on file yet."))
             return
-        for code in ("name", "phone"):
-            if not self.edits[code].text() and known.get(code):
-                self.edits[code].setText(str(known[code]))
-        materials = known.get("materials") or []
+        for code, value in (("name", known.name), ("phone", known.phone)):
+            if not self.edits[code].text() and value:
+                self.edits[code].setText(value)
+        materials = known.materials
         self.known.setText(
             self.tr(
                 "Known applicant: details filled in; {n} material(s) on file can be reused."

@@ -11,15 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
+from counter_app.desk import Known
 from counter_app.ui.drafts import STEPS, Draft
 from counter_app.ui.intake import keyflow, return_key
 from counter_app.ui.intake.answers import carried, refusal_step, value_at
@@ -36,17 +30,11 @@ from counter_app.ui.intake.review import ReviewStep
 from counter_app.ui.intake.signature import SignatureStep
 from counter_app.ui.keys import key
 from counter_app.ui.style import FORM_MAX_WIDTH, LIST_MAX_WIDTH, limit_width
-from counter_app.ui.widgets import (
-    button,
-    error_label,
-    error_message,
-    relabel,
-    show_error,
-    tr_text,
-)
+from counter_app.ui.widgets import button, error_label, error_message, relabel, show_error, tr_text
 from sync.statuses import SETTLED
 
 if TYPE_CHECKING:
+    from counter_app.intake.service import IntakeResult
     from counter_app.ui.shell import Shell
 
 log = logging.getLogger(__name__)
@@ -67,7 +55,7 @@ class IntakeFlow(QWidget):
         self.shell = shell
         self.draft = Draft()
         self.item: Any = None
-        self.known: dict[str, Any] | None = None
+        self.known: Known | None = None
         self.catalog: dict[str, Any] = {}
         self.form: FormView | None = None
         self.show_all_problems = False
@@ -275,10 +263,10 @@ class IntakeFlow(QWidget):
             lambda: self.shell.backend.prefill(id_no, code), self._prefilled, self._fail
         )
 
-    def _prefilled(self, known: dict[str, Any] | None) -> None:
+    def _prefilled(self, known: Known | None) -> None:
         self.known = known
         self.applicant.apply_prefill(known)
-        answers = (known or {}).get("answers") or {}
+        answers = known.answers if known else {}
         if self.form is not None and answers and not any(self.form.all_values().values()):
             self.form.set_values(answers)
 
@@ -353,18 +341,15 @@ class IntakeFlow(QWidget):
             lambda: self.shell.backend.accept(draft, session), self._submitted, self._refused
         )
 
-    def _submitted(self, result: Any) -> None:
+    def _submitted(self, result: IntakeResult) -> None:
         self.next_button.setEnabled(True)
         self.keeper.stop()
         self.shell.drafts.discard()
         self.go("result")
-        kind = str(getattr(result, "kind", "acceptance"))
+        due = str(result.due_date or "")
+        settled = str(result.status) in SETTLED
         self.result.show_result(
-            str(result.receipt_no),
-            kind,
-            str(getattr(result, "due_date", "") or ""),
-            str(getattr(result, "display_no", result.receipt_no)),
-            settled=str(getattr(result, "status", "")) in SETTLED,
+            result.receipt_no, result.kind, due, result.display_no, settled=settled
         )
         self.accepted.emit(result)
         if self.shell.sync_runner is not None:

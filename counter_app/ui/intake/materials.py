@@ -26,14 +26,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.desk import Known
 from counter_app.ui.keys import BY_NAME, key
 from counter_app.ui.widgets import button, error_label, open_once, show_error, tr_text
 
 
-def reusable_codes(specs: Iterable[Any], known: Mapping[str, Any] | None) -> set[str]:
+def reusable_codes(specs: Iterable[Any], known: Known | None) -> set[str]:
     """Materials the catalog marks reusable and of which the terminal holds a copy this
     applicant gave before: only these are offered for reuse."""
-    on_file = {str(code) for code in (known or {}).get("materials") or []}
+    on_file = set(known.materials) if known else set()
     return {s.code for s in specs if getattr(s, "reusable", False) and s.code in on_file}
 
 
@@ -118,7 +119,7 @@ class MaterialsStep(QWidget):
 
     # -- content --------------------------------------------------------------------------
     def set_materials(
-        self, specs: Iterable[Any], required: Iterable[Any], known: Mapping[str, Any] | None
+        self, specs: Iterable[Any], required: Iterable[Any], known: Known | None
     ) -> None:
         self.specs = list(specs)
         self.required = {m.code for m in required}

@@ -228,7 +228,7 @@ class ResultStep(QWidget):
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
             self.save_to(printer.outputFileName(), printed=True)
             return
-        draw_pages(self.pane.document, printer)
+        draw_pages(self.pane.pdf, printer)
         self.message.setText(self.tr("Sent to the printer."))
         self.printed.emit()
 

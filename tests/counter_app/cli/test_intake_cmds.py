@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from counter_app.terminal import Terminal
 from tests.counter_app.counter_testing import (
     ANSWERS,
     PDF,
@@ -144,3 +145,20 @@ def test_batch_line_without_service_or_clerk(
     batch.write_text(json.dumps({"applicant": PERSON, "answers": ANSWERS}), encoding="utf-8")
     assert run_cli(cli_dir, "intake", "--jsonl", str(batch), *as_clerk(tmp_path), lang="zh_CN") == 1
     assert capsys.readouterr().out.startswith('1: 错误：缺少 "service"')
+
+
+def test_an_application_the_platform_would_refuse_is_not_saved(
+    cli_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The wire record is built and checked at intake: a window name longer than the
+    protocol allows is told now, in the clerk's language, and nothing is written."""
+    with Terminal.open(cli_dir) as terminal:
+        terminal.window = "第二十三号综合受理窗口（东侧大厅一楼，近北门服务台）"
+    args = ["intake", "--service", "TEST-001", *as_clerk(tmp_path)]
+    args += ["--data", str(answers_file(tmp_path)), *scan_args(tmp_path)]
+    assert run_cli(cli_dir, *args, lang="zh_CN") == 2
+    err = capsys.readouterr().err
+    assert "不符合同步协议" in err and "window" in err and "未保存" in err
+    with Terminal.open(cli_dir) as terminal:
+        assert terminal.store.scalar("SELECT COUNT(*) FROM submissions") == 0
+        assert terminal.store.scalar("SELECT COUNT(*) FROM outbox") == 0

@@ -20,12 +20,12 @@ import pytest
 from counter_app.config import Config, PrinterSpec, load_config, parse_printer
 from counter_app.ops import doctor_printer
 from counter_app.ops.doctor import Context, Finding, Level, render, run_checks, worst
+from counter_app.ops.provision import enroll
 from counter_app.terminal import Terminal
 from portal import enrollment
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from printing.errors import PrinterError
-from sync.enroll import enroll
 from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from counter_app.desk import DemoLogins
 from counter_app.ops import launch
 from counter_app.terminal import Terminal
 from portal import enrollment
@@ -32,7 +33,14 @@ def opened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
     the data folder it was asked to open."""
     calls: list[Path] = []
     fake = types.ModuleType("counter_app.ui.app")
-    fake.run = lambda args: calls.append(Path(args.data_dir)) or 0  # type: ignore[attr-defined]
+
+    def run(args: argparse.Namespace, data_dir: Path, demo: DemoLogins | None = None) -> int:
+        calls.append(data_dir)
+        if demo is not None:  # what the login page would show, and the folder it opens
+            assert (data_dir / "counter.db").is_file() and demo.credentials
+        return 0
+
+    fake.run = run  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "counter_app.ui.app", fake)
     monkeypatch.setenv("COUNTER_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
@@ -71,3 +79,12 @@ def test_refused_enrollment_still_opens_the_window(
     assert capsys.readouterr().err.startswith("counter-app: ")
     with Terminal.open(data) as terminal:
         assert not terminal.token
+
+
+def test_the_entry_point_wires_the_demo_and_removes_it_after(opened: list[Path]) -> None:
+    """`counter-app --demo`: the launcher prepares the demo terminal (the window launches
+    nothing), hands its folder and logins to the window, and removes it when it closes."""
+    args = argparse.Namespace(data_dir=Path("unused"), demo=True, lang="en")
+    assert launch.open_window(args) == 0
+    (demo_dir,) = opened
+    assert demo_dir != Path("unused") and not demo_dir.exists()

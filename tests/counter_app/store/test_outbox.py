@@ -22,7 +22,7 @@ def test_each_intake_leaves_one_pending_entry(terminal: Terminal, clock: Clock) 
     uuids = [_take(terminal), _take(terminal)]
     entries = outbox.pending(terminal.store, 10, clock())
     assert [e.entity_uuid for e in entries] == uuids
-    assert entries[0].payload["materials"][0]["sha256"]
+    assert entries[0].payload["materials"]["id_card"][0]  # the wire record: code -> hashes
     assert outbox.backlog(terminal.store) == (2, clock())
 
 
@@ -38,7 +38,7 @@ def test_done_entries_leave_and_mark_submission_synced(terminal: Terminal, clock
 def test_retry_waits_until_its_time(terminal: Terminal, clock: Clock) -> None:
     _take(terminal)
     entry = outbox.pending(terminal.store, now=clock())[0]
-    outbox.mark_retry(terminal.store, entry.id, "503 busy", clock() + timedelta(seconds=30))
+    outbox.mark_retry(terminal.store, [entry.id], "503 busy", clock() + timedelta(seconds=30))
     assert outbox.pending(terminal.store, now=clock()) == []
     later = outbox.pending(terminal.store, now=clock() + timedelta(seconds=31))
     assert later[0].attempts == 1 and later[0].last_error == "503 busy"

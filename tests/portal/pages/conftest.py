@@ -12,6 +12,8 @@ import pytest
 
 from counter_app import clerks
 from counter_app.intake.service import IntakeResult
+from counter_app.ops.provision import enroll
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.catalog import load_item
 from portal import enrollment, services
@@ -20,7 +22,6 @@ from portal.pages.web import PageConfig
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from sync.engine import SyncEngine, SyncReport
-from sync.enroll import enroll
 from tests.portal.pages.pages_support import CLERK, HALL, PASSWORD, PERSON, Clock, pdf, plain_client
 
 ITEM_FILE = Path(__file__).parent / "data" / "PAGE-001.yaml"
@@ -76,7 +77,7 @@ def sync(terminal: Terminal) -> Callable[[], SyncReport]:
     """One sync pass of the terminal; fails the test on any sync error."""
 
     def _sync() -> SyncReport:
-        report = SyncEngine(terminal, plain_client).run_once()
+        report = SyncEngine(StorePort(terminal), plain_client).run_once()
         assert report.ok, [e.message("en") for e in report.errors]
         return report
 

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from counter_app.errors import NotFound
+from counter_app.store.submissions import load_submission
 from counter_app.terminal import Terminal
 from portal import services
 from portal.pages.ratelimit import Limit
@@ -75,12 +77,12 @@ def test_wrong_code_missing_receipt_and_forged_payload_get_the_same_answer(
     answers = [
         get(portal, f"/t/{uploaded.receipt_no}?c={wrong_code}"),
         get(portal, f"/t/{uploaded.receipt_no}?c={code_of(terminal, uploaded.receipt_no)[:-1]}b"),
-        get(portal, f"/t/000-7QXM-001-X?c={code_of(terminal, uploaded.receipt_no)}"),
+        get(portal, f"/t/000-7QXM-001-2?c={code_of(terminal, uploaded.receipt_no)}"),
         get(portal, f"/t/{pending.receipt_no}?c={code_of(terminal, pending.receipt_no)}"),
         get(portal, good.split("&p=")[0] + "&p=" + forged),
         get(portal, good.split("&p=")[0] + "&p=" + flipped),
         get(portal, good.replace(f"c={code_of(terminal, pending.receipt_no)}", f"c={wrong_code}")),
-        get(portal, "/t/not-a-receipt?c=x"),
+        get(portal, "/t/no-receipt-at-all?c=x"),
     ]
     assert {a.status_code for a in answers} == {404}
     assert len({a.content for a in answers}) == 1
@@ -110,6 +112,34 @@ def test_typed_code_finds_the_receipt(
     found = get(portal, f"/t/find?r={result.receipt_no.lower()}&c={typed.upper()}")
     assert found.status_code == 200 and "个体工商户设立登记" in found.text
     assert get(portal, f"/t/find?r={result.receipt_no}&c=aaaa-aaaa-aaaa").status_code == 404
+
+
+def _typos(receipt_no: str) -> list[str]:
+    """The two mistakes the check character catches: neighbours swapped, one wrong char."""
+    compact = receipt_no.replace("-", "")
+    swapped = compact[:8] + compact[9] + compact[8] + compact[10:]
+    wrong = compact[:5] + ("X" if compact[5] != "X" else "Y") + compact[6:]
+    assert compact[8] != compact[9], "the test needs two different neighbours to swap"
+    return [swapped, wrong]
+
+
+@pytest.mark.parametrize("how", ["typed", "qr path"])
+def test_a_mistyped_number_is_told_as_the_terminal_tells_it(
+    portal: BackgroundServer, terminal: Terminal, take: Take, sync: Sync, how: str
+) -> None:
+    result = take()
+    sync()
+    typed = qr_payload.typed_code(terminal.code_secret(), result.receipt_no)
+    for typo in _typos(result.receipt_no):
+        with pytest.raises(NotFound) as at_counter:
+            load_submission(terminal.store, typo)
+        path = f"/t/find?r={typo.lower()}&c={typed}" if how == "typed" else f"/t/{typo}?c={typed}"
+        zh, en = get(portal, path), get(portal, path + "&lang=en")
+        assert zh.status_code == en.status_code == 400
+        assert at_counter.value.message("zh_CN") in zh.text
+        assert at_counter.value.message("en") in en.text
+        assert "one character is wrong or two neighbours are swapped" in en.text
+        assert 'name="r"' in zh.text  # the typing form again, to correct it
 
 
 def test_rate_limit_bites_per_address(

@@ -12,9 +12,10 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from portal import enrollment
 from portal.db import Database
-from portal.pages.tracking import compact_receipt, display, lookup
+from portal.pages.tracking import lookup
 from printing import qr_payload
 from sync.protocol import EnrollRequest
+from sync.receipt_numbers import display_receipt_no
 
 ACCEPTED = datetime(2026, 11, 26, 6, 5, tzinfo=UTC)
 RECEIPT = "0K37QXM0048"  # terminal 7QXM's 4th receipt of its day, with its check character
@@ -49,7 +50,7 @@ def term(db: Database) -> FakeTerminal:
 
 
 def test_a_genuine_payload_shows_the_receipt_on_its_way(db: Database, term: FakeTerminal) -> None:
-    found = lookup(db, display(RECEIPT), term.code(), term.payload())
+    found = lookup(db, display_receipt_no(RECEIPT), term.code(), term.payload())
     assert found is not None and not found.on_platform and not found.can_rate
     assert found.receipt_no == "0K3-7QXM-004-8"
     assert found.accepted_on.isoformat() == "2026-11-26"  # 14:05 in the hall
@@ -66,8 +67,8 @@ def test_the_typed_code_works_with_a_payload_too(db: Database, term: FakeTermina
     "case", ["wrong code", "other receipt's payload", "unknown terminal", "no code", "garbage"]
 )
 def test_refusals_are_all_none(db: Database, term: FakeTerminal, case: str) -> None:
-    other = "0K37QXM005R"
-    stranger = "0K3ABCD004R"
+    other = "0K37QXM005A"
+    stranger = "0K3ABCD0047"
     args = {
         "wrong code": (RECEIPT, term.code(other), term.payload()),
         "other receipt's payload": (RECEIPT, term.code(), term.payload(other)),
@@ -78,18 +79,19 @@ def test_refusals_are_all_none(db: Database, term: FakeTerminal, case: str) -> N
     assert lookup(db, *args) is None
 
 
-def test_receipt_numbers_are_normalised_or_refused() -> None:
-    assert compact_receipt("0k3-7qxm-004-8") == RECEIPT
-    assert compact_receipt("0K3-7QXM-OO4-R") == "0K37QXM004R"  # O read as 0
-    assert compact_receipt("0K3-7QXM") is None
-    assert compact_receipt("ÜBER-NUMMER") is None
+def test_a_number_failing_its_check_finds_nothing_even_with_a_good_code(db: Database) -> None:
+    term = FakeTerminal(db)
+    swapped = RECEIPT[:4] + RECEIPT[5] + RECEIPT[4] + RECEIPT[6:]  # neighbours swapped
+    assert lookup(db, RECEIPT, term.code(), term.payload()) is not None
+    assert lookup(db, swapped, term.code(swapped), term.payload(swapped)) is None
 
 
 def _push(db: Database, term: FakeTerminal, receipt: str = RECEIPT) -> str:
     """Store an application as the terminal's push would (no materials)."""
     from portal.enrollment import TerminalInfo
     from portal.services import push
-    from sync.protocol import ApplicationIn, Outcome, PushRequest, content_hash
+    from sync.canonical import content_hash
+    from sync.protocol import ApplicationIn, Outcome, PushRequest
 
     data = {
         "uuid": f"uuid-{receipt}",
@@ -107,7 +109,7 @@ def _push(db: Database, term: FakeTerminal, receipt: str = RECEIPT) -> str:
         "applicant": {"kind": "person", "id_no": "11010519491231002X", "name": "王小明"},
         "content_hash": "0" * 64,
     }
-    data["content_hash"] = content_hash(data)
+    data["content_hash"] = content_hash(ApplicationIn.model_validate(data))
     info = TerminalInfo(term.terminal_id, "南昌市民中心", 3)
     reply = push(db, info, PushRequest(applications=[ApplicationIn.model_validate(data)]), set())
     assert reply.results[0].outcome is Outcome.STORED

@@ -12,14 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from counter_app.ops.provision import enroll
 from counter_app.store import audit
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.catalog import load_item
 from portal import enrollment, services
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from sync.engine import SyncEngine
-from sync.enroll import enroll
 from tests.counter_app.counter_testing import ANSWERS, DATA, OTHER, PDF
 from tests.portal.pages.pages_support import plain_client
 from tests.security.terminal.attack_kit import run
@@ -178,7 +179,7 @@ def synced(terminal_dir: Path, tmp_path: Path) -> Iterator[tuple[Path, int, str]
         enroll(t, portal.url, code, plain_client)
         files = {"id_card": [PDF + b"synced"], "form": [PDF]}
         taken = t.intake.accept("TEST-001", OTHER, ANSWERS, files, clerk_id=CLERK)
-        report = SyncEngine(t, plain_client).run_once()
+        report = SyncEngine(StorePort(t), plain_client).run_once()
         assert report.ok, [e.message("en") for e in report.errors]
         seq = audit.head(t.store)[0]
         t.close()

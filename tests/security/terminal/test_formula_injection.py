@@ -17,13 +17,14 @@ import openpyxl
 import pytest
 
 from counter_app.cli import main
+from counter_app.ops.provision import enroll
+from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.catalog import load_item
 from portal import enrollment, services
 from portal.server import BackgroundServer
 from portal.settings import Settings
 from sync.engine import SyncEngine
-from sync.enroll import enroll
 from sync.opendata_columns import COLUMNS
 from sync.opendata_files import cell
 from tests.counter_app.counter_testing import ANSWERS, DATA, PDF, PERSON
@@ -144,7 +145,7 @@ def test_open_stats_neutralises_formulas_from_a_hall_and_a_published_item(
         )
         files = {"id_card": [PDF], "form": [PDF]}
         t.intake.accept("TEST-001", PERSON, ANSWERS, files, clerk_id=CLERK)
-        report = SyncEngine(t, plain_client).run_once()
+        report = SyncEngine(StorePort(t), plain_client).run_once()
         assert report.ok, [e.message("en") for e in report.errors]
     name = ITEM_ZH if lang == "zh_CN" else ITEM_EN
     with plain_client() as http:

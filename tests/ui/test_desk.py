@@ -1,15 +1,18 @@
-"""The window's adapter to the terminal, on a real demo terminal (no Qt needed)."""
+"""The window's desk (`counter_app.desk`) on a real demo terminal (no Qt needed)."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from counter_app import clerks
+from counter_app.desk import Desk, Known
+from counter_app.errors import PermissionDenied
 from counter_app.store.catalog import get_item, import_catalog_item
 from counter_app.terminal import Terminal
 from counter_app.ui.drafts import Draft
-from counter_app.ui.services import Backend
 
 ANSWERS = Path(__file__).parents[1] / "forms/answers/RS-001.json"
 
@@ -32,7 +35,7 @@ def test_a_draft_is_accepted_on_the_form_version_it_started_on(data_dir: Path) -
             "phone": answers["phone"],
         },
     )
-    backend = Backend(data_dir)
+    backend = Desk(data_dir)
     try:
         session = backend.login("clerk", "demo-clerk-1")
         result = backend.accept(draft, session)
@@ -48,7 +51,7 @@ def test_a_draft_is_accepted_on_the_form_version_it_started_on(data_dir: Path) -
 
 def test_prefill_knows_the_applicant_after_one_application(data_dir: Path) -> None:
     answers = json.loads(ANSWERS.read_text("utf-8"))
-    backend = Backend(data_dir)
+    backend = Desk(data_dir)
     try:
         assert backend.prefill(answers["id_no"], "RS-001") is None
         clerks.authenticate(backend.terminal.store, "clerk", "demo-clerk-1")
@@ -64,7 +67,18 @@ def test_prefill_knows_the_applicant_after_one_application(data_dir: Path) -> No
             clerk_id="clerk",
         )
         known = backend.prefill(answers["id_no"], "RS-001")
-        assert known is not None and known["name"] == answers["name"]
-        assert known["answers"]["bank"] == "ccb"
+        assert isinstance(known, Known) and known.name == answers["name"]
+        assert known.answers["bank"] == "ccb"
     finally:
         backend.close()
+
+
+def test_only_an_admin_may_enroll_and_nothing_is_sent_otherwise(data_dir: Path) -> None:
+    desk = Desk(data_dir)
+    try:
+        session = desk.login("clerk", "demo-clerk-1")
+        with pytest.raises(PermissionDenied):
+            desk.enroll("http://127.0.0.1:9", "ABCD-EFGH-JKMN", session)
+        assert desk.open().enrolled is False
+    finally:
+        desk.close()
