@@ -613,6 +613,10 @@
         <translation>预览(&amp;V)</translation>
     </message>
     <message>
+        <source>All required materials are here or promised for later (容缺).</source>
+        <translation>必需材料已齐全或已承诺后补（容缺）。</translation>
+    </message>
+    <message>
         <source>All required materials are here.</source>
         <translation>必需材料已齐全。</translation>
     </message>

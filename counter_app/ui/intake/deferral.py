@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Signal
-from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDateEdit, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from counter_app.ui.widgets import error_label, show_error, tr_text
 
@@ -34,6 +34,7 @@ class DeferralField(QWidget):
         self.date.setObjectName("deferral_date")
         self.date.setCalendarPopup(True)
         self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.date.setAccessibleName(self.tr("Catch-up date"))
         self.label.setBuddy(self.date)
         self.problem = error_label(self, "deferral_problem")
@@ -42,6 +43,7 @@ class DeferralField(QWidget):
         row.addWidget(self.label)
         row.addWidget(self.date)
         row.addWidget(self.problem, 1)
+        row.addStretch(0)
         self.date.dateChanged.connect(lambda d: self.due_changed.emit(d.toPython()))
         self.hide()
 

@@ -177,7 +177,9 @@ class MaterialsStep(QWidget):
         self._offer_reuse()
         missing = self.missing()
         self.summary.setText(
-            self.tr("All required materials are here.")
+            self.tr("All required materials are here or promised for later (容缺).")
+            if not missing and self.deferred
+            else self.tr("All required materials are here.")
             if not missing
             else self.tr("Missing: {names}. Without them a one-time notice is issued.").format(
                 names=", ".join(tr_text(m.name) for m in missing)
