@@ -173,6 +173,17 @@
     </message>
 </context>
 <context>
+    <name>DeferralField</name>
+    <message>
+        <source>Catch-up date</source>
+        <translation>补交日期</translation>
+    </message>
+    <message>
+        <source>容缺 {material}: bring it by</source>
+        <translation>容缺 {material}：补交日期</translation>
+    </message>
+</context>
+<context>
     <name>DetailPage</name>
     <message>
         <source>Application detail</source>
@@ -594,8 +605,16 @@
         <translation>复用留存材料(&amp;R)</translation>
     </message>
     <message>
+        <source>容缺 (promise to bring later)</source>
+        <translation>容缺（承诺后补）</translation>
+    </message>
+    <message>
         <source>Pre&amp;view</source>
         <translation>预览(&amp;V)</translation>
+    </message>
+    <message>
+        <source>All required materials are here or promised for later (容缺).</source>
+        <translation>必需材料已齐全或已承诺后补（容缺）。</translation>
     </message>
     <message>
         <source>All required materials are here.</source>
@@ -620,6 +639,10 @@
     <message>
         <source>reused copy on file</source>
         <translation>复用留存材料</translation>
+    </message>
+    <message>
+        <source>容缺: promised by {date}</source>
+        <translation>容缺：承诺 {date} 前补交</translation>
     </message>
     <message>
         <source>copy on file ({key} to reuse)</source>
@@ -704,6 +727,10 @@
         <translation>另存为 PDF(&amp;S)...</translation>
     </message>
     <message>
+        <source>容缺受理通知书 (deferral notice)</source>
+        <translation>容缺受理通知书</translation>
+    </message>
+    <message>
         <source>One-time notice {no} issued. Nothing was accepted yet.</source>
         <translation>已出具一次性告知单 {no}，本次尚未受理。</translation>
     </message>
@@ -722,6 +749,18 @@
     <message>
         <source>The receipt could not be prepared. The application is saved; print it again from its detail page.</source>
         <translation>回执未能生成。申请已保存，可在申请详情页重新打印。</translation>
+    </message>
+    <message>
+        <source>The receipt.</source>
+        <translation>回执。</translation>
+    </message>
+    <message>
+        <source>Preparing the deferral notice...</source>
+        <translation>正在生成容缺受理通知书……</translation>
+    </message>
+    <message>
+        <source>The deferral notice, two copies: one for the applicant, one signed back for the file. {key} shows the receipt again.</source>
+        <translation>容缺受理通知书一式两联：一联交申请人，一联签字后留档。按 {key} 返回回执。</translation>
     </message>
     <message>
         <source>Save the receipt as PDF</source>
@@ -938,6 +977,10 @@
         <source>C&amp;lear signature</source>
         <translation>清除签名(&amp;L)</translation>
     </message>
+    <message>
+        <source>容缺受理: by signing, the applicant also promises to bring later, within the promised time: {materials}. Without them by the date the application may be refused.</source>
+        <translation>容缺受理：申请人签名即同时承诺在承诺时限内补交：{materials}。逾期未补交的，申请可能不予办理。</translation>
+    </message>
 </context>
 <context>
     <name>StatsPage</name>
@@ -1122,6 +1165,13 @@
     <message>
         <source>Sync state unknown</source>
         <translation>同步状态未知</translation>
+    </message>
+</context>
+<context>
+    <name>flow</name>
+    <message>
+        <source>the original</source>
+        <translation>原件</translation>
     </message>
 </context>
 </TS>

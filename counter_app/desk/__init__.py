@@ -171,8 +171,12 @@ class Desk:
         )
 
     def accept(self, draft: Draft, session: Session) -> IntakeResult:
-        """Accept the draft on the form version it started on."""
+        """Accept the draft on the form version it started on, with its 容缺 materials
+        (the same service call as `counter-app intake --defer`)."""
+        from counter_app.intake.deferral import Deferral
+
         keep = ("kind", "id_no", "name", "phone")
+        later = {c: Deferral(f, date.fromisoformat(d)) for c, (f, d) in draft.deferred.items()}
         return self.terminal.intake.accept(
             draft.service_code,
             applicant={k: v for k, v in draft.applicant.items() if k in keep},
@@ -183,6 +187,8 @@ class Desk:
             signature_png=draft.signature_png(),
             uuid=draft.draft_id,
             service_version=draft.service_version,
+            deferred=later,
+            promise_png=draft.signature_png() if later else None,  # the promise is signed too
         )
 
     def record_rating(
@@ -327,6 +333,12 @@ class Desk:
         return receipts.render_receipt(
             self.terminal, receipt_no, paper, duplicate, actor, configured
         )
+
+    def deferral_pdf(self, receipt_no: str, actor: str = "") -> bytes:
+        """The 容缺受理通知书 (both copies), as `counter-app deferral notice` renders it."""
+        from counter_app.intake import deferral_print
+
+        return deferral_print.render(self.terminal, receipt_no, actor)
 
     def tracking_online(self, configured: str = "") -> bool:
         """Whether receipts printed now can be tracked online (a platform is known)."""

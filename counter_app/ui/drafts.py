@@ -36,6 +36,7 @@ class Draft:
     answers: dict[str, Any] = field(default_factory=dict)
     attachments: dict[str, list[str]] = field(default_factory=dict)
     reuse: list[str] = field(default_factory=list)
+    deferred: dict[str, list[str]] = field(default_factory=dict)  # 容缺: code -> [form, due]
     signature_b64: str = ""
     step: str = "item"
     clerk_id: str = ""

@@ -54,6 +54,7 @@ ACTIONS: tuple[KeyAction, ...] = (
     KeyAction("reuse", "Ctrl+R", _MAT, Text("复用留存的材料", "reuse the copy on file")),
     KeyAction("preview", "Ctrl+Shift+V", _MAT, Text("预览文件", "preview the file")),
     KeyAction("remove", "Delete", _MAT, Text("移除所选材料的文件", "remove the row's files")),
+    KeyAction("defer", "Ctrl+Shift+D", _MAT, Text("容缺：承诺后补此材料", "defer: bring it later")),
     KeyAction("add_entry", "Ctrl+Shift+A", _INTAKE, Text("添加一组（如家庭成员）", "add an entry")),
     KeyAction(
         "clear_signature",
@@ -63,6 +64,12 @@ ACTIONS: tuple[KeyAction, ...] = (
     ),
     KeyAction("print", "Ctrl+P", Text("回执", "receipt"), Text("打印回执", "print the receipt")),
     KeyAction("save_pdf", "Ctrl+S", Text("回执", "receipt"), Text("另存为 PDF", "save as PDF")),
+    KeyAction(
+        "deferral_notice",
+        "Ctrl+Shift+N",
+        Text("回执", "receipt"),
+        Text("容缺受理通知书", "the deferral notice"),
+    ),
     KeyAction("reprint", "Ctrl+P", _DETAIL, Text("补打回执（标明副本）", "reprint (duplicate)")),
     KeyAction("detail_save", "Ctrl+S", _DETAIL, Text("另存为 PDF", "save as PDF")),
     KeyAction("supplement", "Ctrl+U", _DETAIL, Text("补正材料", "supplement materials")),

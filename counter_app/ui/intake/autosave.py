@@ -46,6 +46,8 @@ class DraftKeeper(QObject):
         draft.applicant = flow.applicant.values()
         draft.attachments = {k: list(v) for k, v in flow.materials.attachments.items()}
         draft.reuse = sorted(flow.materials.reuse)
+        form = flow.tr("the original")  # the form a deferred material must come in
+        draft.deferred = {k: [form, d.isoformat()] for k, d in flow.materials.deferred.items()}
         draft.set_signature(flow.signature.png())
 
     def touched(self) -> None:
@@ -117,7 +119,7 @@ class DraftKeeper(QObject):
         flow.applicant.set_values(draft.applicant)
         if flow.form is not None:
             flow.form.set_values(draft.answers)
-        flow.materials.restore(draft.attachments, draft.reuse)
+        flow.materials.restore(draft.attachments, draft.reuse, draft.deferred)
         flow.signature.saved_png = draft.signature_png()
         flow._revalidate()
         if draft.step in ("materials", "signature", "review"):

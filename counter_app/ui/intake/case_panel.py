@@ -22,12 +22,13 @@ from counter_app.ui.style import PANEL_WIDTH, SPACING
 from counter_app.ui.widgets import tr_text
 
 DEBOUNCE_MS = 80
-TICK, CROSS, DASH = "✓", "✗", "–"
+TICK, CROSS, DASH, LATER = "✓", "✗", "–", "○"
 
 
 @dataclass(frozen=True)
 class Material:
-    """One row of the checklist: `state` is "given", "missing" or "optional"."""
+    """One row of the checklist: `state` is "given", "missing", "deferred" (容缺, promised
+    for later) or "optional"."""
 
     name: str
     state: str
@@ -72,6 +73,8 @@ def checklist(flow: Any) -> tuple[Material, ...]:
 def _state(step: Any, code: str) -> str:
     if step.provided(code):
         return "given"
+    if code in getattr(step, "deferred", {}):
+        return "deferred"
     return "missing" if code in step.required else "optional"
 
 
@@ -168,7 +171,7 @@ class CasePanel(QFrame):
         v["missing"].style().polish(v["missing"])  # the colour follows the property
 
     def _row(self, material: Material) -> str:
-        mark = {"given": TICK, "missing": CROSS}.get(material.state, DASH)
+        mark = {"given": TICK, "missing": CROSS, "deferred": LATER}.get(material.state, DASH)
         return f"{mark} {material.name}"
 
     def _promised(self, case: Case) -> str:

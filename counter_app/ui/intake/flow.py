@@ -164,6 +164,8 @@ class IntakeFlow(QWidget):
             target = keyflow.first_empty(self.form.focus_widgets())  # past carried-over ones
             if target is not None:
                 target.setFocus()
+        if step == "signature":
+            self.signature.promise(self.materials.deferred_specs())
         if step in ("signature", "review"):
             self._show_review()  # the citizen checks it all on their screen before signing
         self._follow()
@@ -297,6 +299,8 @@ class IntakeFlow(QWidget):
         if report.ok:
             self.draft.answers = self.form.all_values() if self.form else {}
             required = self.item.required_materials(report.cleaned)
+            today = self.shell.backend.today_date()
+            self.materials.latest = self.item.promised_limit.due(today).day  # 容缺's limit
             self.materials.set_materials(self.item.materials, required, self.known)
             self.go("materials")
             return
@@ -349,7 +353,12 @@ class IntakeFlow(QWidget):
         due = str(result.due_date or "")
         settled = str(result.status) in SETTLED
         self.result.show_result(
-            result.receipt_no, result.kind, due, result.display_no, settled=settled
+            result.receipt_no,
+            result.kind,
+            due,
+            result.display_no,
+            settled=settled,
+            deferred=bool(self.draft.deferred),
         )
         self.accepted.emit(result)
         if self.shell.sync_runner is not None:

@@ -8,6 +8,7 @@ required follows the answers (required_if), so the list is rebuilt when the form
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.desk import Known
+from counter_app.ui.intake.deferral import DeferralField, deferrable, set_due, toggle
 from counter_app.ui.keys import BY_NAME, key
 from counter_app.ui.widgets import button, error_label, open_once, show_error, tr_text
 
@@ -69,6 +71,8 @@ class MaterialsStep(QWidget):
         self.attachments: dict[str, list[str]] = {}
         self.reuse: set[str] = set()
         self.problems: dict[str, str] = {}
+        self.deferred: dict[str, date] = {}  # 容缺: material code -> catch-up date
+        self.latest: date | None = None  # the latest catch-up date (the promised limit)
         self.scan_dir: Path | None = None  # where the file dialog opens (`scan_dir`)
         self.table = QTableWidget(0, self.COLUMNS, self)
         self.table.setObjectName("materials_table")
@@ -85,6 +89,8 @@ class MaterialsStep(QWidget):
         self.table.viewport().installEventFilter(self)
         self.table.installEventFilter(self)
         self.table.currentCellChanged.connect(lambda *_: self._offer_reuse())
+        self.deferral = DeferralField(self)
+        self.deferral.due_changed.connect(lambda due: set_due(self, due))
         self.problem = error_label(self, "materials_problem")
         self.summary = QLabel(self)
         self.summary.setObjectName("materials_summary")
@@ -105,12 +111,21 @@ class MaterialsStep(QWidget):
             self.tr("&Reuse copy on file"), key("reuse"), self.reuse_current, self, "reuse"
         )
         buttons.addWidget(self.reuse_button)
+        self.defer_button = button(
+            self.tr("容缺 (promise to bring later)"),
+            key("defer"),
+            lambda: toggle(self),
+            self,
+            "defer",
+        )
+        buttons.addWidget(self.defer_button)
         buttons.addWidget(
             button(self.tr("Pre&view"), key("preview"), self.preview_current, self, "preview")
         )
         buttons.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(self.table, 1)
+        box.addWidget(self.deferral)
         box.addWidget(self.problem)
         box.addWidget(self.summary)
         box.addWidget(hint)
@@ -126,15 +141,18 @@ class MaterialsStep(QWidget):
         self.available = reusable_codes(self.specs, known)
         self.refresh()
 
-    def restore(self, attachments: Mapping[str, list[str]], reuse: Iterable[str]) -> None:
+    def restore(
+        self, attachments: Mapping[str, list[str]], reuse: Iterable[str], later: Any = None
+    ) -> None:
         self.attachments = {k: list(v) for k, v in attachments.items()}
         self.reuse = set(reuse)
+        self.deferred = {k: date.fromisoformat(v[1]) for k, v in (later or {}).items()}
         self.refresh()
 
     def reset(self) -> None:
         """A new application: no materials, nothing on file, no row selected, no errors."""
         self.specs, self.required, self.available = [], set(), set()
-        self.attachments, self.reuse = {}, set()
+        self.attachments, self.reuse, self.deferred = {}, set(), {}
         self._set_problem(None)
         self.table.clearSelection()
         self.table.setCurrentCell(-1, -1)
@@ -159,7 +177,9 @@ class MaterialsStep(QWidget):
         self._offer_reuse()
         missing = self.missing()
         self.summary.setText(
-            self.tr("All required materials are here.")
+            self.tr("All required materials are here or promised for later (容缺).")
+            if not missing and self.deferred
+            else self.tr("All required materials are here.")
             if not missing
             else self.tr("Missing: {names}. Without them a one-time notice is issued.").format(
                 names=", ".join(tr_text(m.name) for m in missing)
@@ -180,9 +200,14 @@ class MaterialsStep(QWidget):
             )
 
     def _offer_reuse(self) -> None:
-        """Reuse is offered only on a row whose material can be reused."""
-        code = self.current_code()
+        """Reuse is offered only on a row whose material can be reused, 容缺 only on a
+        deferrable one still needed; a deferred row shows its date."""
+        code = self.current_code() or ""
         self.reuse_button.setEnabled(code in self.available and code not in self.reuse)
+        spec = self.spec(code)
+        can = spec is not None and deferrable(spec) and code in self.required
+        self.defer_button.setEnabled(can and (code in self.deferred or not self.provided(code)))
+        self.deferral.show_for(spec, self.deferred.get(code))
 
     def _needed(self, spec: Any) -> str:
         if spec.code in self.required:
@@ -197,12 +222,21 @@ class MaterialsStep(QWidget):
             return ", ".join(Path(f).name for f in files)
         if spec.code in self.reuse:
             return self.tr("reused copy on file")
+        if spec.code in self.deferred:
+            return self.tr("容缺: promised by {date}").format(date=self.deferred[spec.code])
         if spec.code in self.available:
             return self.tr("copy on file ({key} to reuse)").format(key=BY_NAME["reuse"].shown())
         return "-"
 
     def missing(self) -> list[Any]:
-        return [s for s in self.specs if s.code in self.required and not self.provided(s.code)]
+        return [
+            s
+            for s in self.specs
+            if s.code in self.required and not self.provided(s.code) and s.code not in self.deferred
+        ]
+
+    def deferred_specs(self) -> list[Any]:
+        return [s for s in self.specs if s.code in self.deferred]
 
     def provided(self, code: str) -> bool:
         return bool(self.attachments.get(code)) or code in self.reuse
@@ -230,6 +264,7 @@ class MaterialsStep(QWidget):
             return
         self.attachments.setdefault(code, []).extend(good)
         self.reuse.discard(code)
+        self.deferred.pop(code, None)
         self.refresh()
         self.changed.emit()
 
@@ -242,6 +277,9 @@ class MaterialsStep(QWidget):
             spec = self.spec(code) if p.path.startswith("materials.") else None
             if spec is not None:
                 self._set_problem(code, f"{tr_text(spec.name)}: {tr_text(p.text)}")
+                if code in self.deferred:  # at the date field, on the row selected
+                    self.table.selectRow(self.specs.index(spec))
+                    self.deferral.set_problem(tr_text(p.text))
                 shown = True
         return shown
 

@@ -57,9 +57,20 @@ class ResultStep(QWidget):
         self.save_button = button(
             self.tr("&Save as PDF..."), key("save_pdf"), self.ask_save, self, "save_pdf"
         )
+        self.notice_button = button(  # 容缺: the notice beside the receipt, one key apart
+            self.tr("容缺受理通知书 (deferral notice)"),
+            key("deferral_notice"),
+            self.toggle_notice,
+            self,
+            "deferral_notice",
+        )
+        self.notice_button.hide()
+        self.receipt_pdf: bytes | None = None
+        self.notice_pdf: bytes | None = None
         row = QHBoxLayout()
         row.addWidget(self.print_button)
         row.addWidget(self.save_button)
+        row.addWidget(self.notice_button)
         row.addStretch(1)
         box = QVBoxLayout(self)
         box.addWidget(self.headline)
@@ -69,9 +80,17 @@ class ResultStep(QWidget):
         self.dialog: Any = None
 
     def show_result(
-        self, receipt_no: str, kind: str, due: str, shown_no: str = "", settled: bool = False
+        self,
+        receipt_no: str,
+        kind: str,
+        due: str,
+        shown_no: str = "",
+        settled: bool = False,
+        deferred: bool = False,
     ) -> None:
         self.receipt_no, self.pdf = receipt_no, None
+        self.receipt_pdf = self.notice_pdf = None
+        self.notice_button.setVisible(deferred)
         self.print_button.setEnabled(False)
         self.save_button.setEnabled(False)
         if kind == "notice":
@@ -92,7 +111,7 @@ class ResultStep(QWidget):
         )
 
     def _rendered(self, pdf: bytes) -> None:
-        self.pdf = pdf
+        self.pdf = self.receipt_pdf = pdf
         self.pane.show_pdf(pdf)
         self.message.setText(
             self.tr(
@@ -118,12 +137,50 @@ class ResultStep(QWidget):
             )
         )
 
+    @property
+    def showing_notice(self) -> bool:
+        return self.pdf is not None and self.pdf is self.notice_pdf
+
+    def toggle_notice(self) -> None:
+        """Show the 容缺受理通知书 (both copies) instead of the receipt, or the receipt again;
+        Print and Save act on what is shown."""
+        if not self.notice_button.isVisible() or self.receipt_pdf is None:
+            return
+        if self.showing_notice:
+            self._show(self.receipt_pdf, self.tr("The receipt."))
+        elif self.notice_pdf is not None:
+            self._show(self.notice_pdf, self._notice_text())
+        else:
+            no, actor = self.receipt_no, str(getattr(self.shell.session, "clerk_id", ""))
+            self.message.setText(self.tr("Preparing the deferral notice..."))
+            self.shell.ops.store(
+                lambda: self.shell.backend.deferral_pdf(no, actor),
+                self._notice_rendered,
+                self._failed,
+            )
+
+    def _notice_rendered(self, pdf: bytes) -> None:
+        self.notice_pdf = pdf
+        self._show(pdf, self._notice_text())
+
+    def _notice_text(self) -> str:
+        return self.tr(
+            "The deferral notice, two copies: one for the applicant, one signed back for the "
+            "file. {key} shows the receipt again."
+        ).format(key=BY_NAME["deferral_notice"].shown())
+
+    def _show(self, pdf: bytes, text: str) -> None:
+        self.pdf = pdf
+        self.pane.show_pdf(pdf)
+        self.message.setText(text)
+
     def ask_save(self) -> None:
         if self.pdf is None:
             return
-        dialog = QFileDialog(
-            self, self.tr("Save the receipt as PDF"), str(Path.home() / f"{self.receipt_no}.pdf")
+        name = (
+            f"{self.receipt_no}-deferral.pdf" if self.showing_notice else f"{self.receipt_no}.pdf"
         )
+        dialog = QFileDialog(self, self.tr("Save the receipt as PDF"), str(Path.home() / name))
         dialog.setObjectName("save_dialog")
         dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
@@ -188,7 +245,7 @@ class ResultStep(QWidget):
 
     def _print_now(self) -> None:
         spec = configured_spec(self.shell)
-        if spec is not None:
+        if spec is not None and not self.showing_notice:  # the notice: the page printer
             self._print_configured(spec)
             return
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

@@ -6,6 +6,8 @@ fixed size, which is what the receipt prints and the store keeps (by hash).
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QPointF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -20,7 +22,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from counter_app.ui.keys import key
-from counter_app.ui.widgets import button
+from counter_app.ui.widgets import button, tr_text
 
 PNG_SIZE = QSize(600, 200)
 
@@ -170,8 +172,13 @@ class SignatureStep(QWidget):
         row = QHBoxLayout()
         row.addWidget(self.clear_button)
         row.addStretch(1)
+        self.promise_note = QLabel(self)  # what else is signed: the 容缺 promise
+        self.promise_note.setObjectName("promise_note")
+        self.promise_note.setWordWrap(True)
+        self.promise_note.hide()
         box = QVBoxLayout(self)
         box.addWidget(note)
+        box.addWidget(self.promise_note)
         box.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
         box.addLayout(row)
         box.addStretch(1)
@@ -179,6 +186,17 @@ class SignatureStep(QWidget):
 
     def png(self) -> bytes | None:
         return self.pad.png() or self.saved_png
+
+    def promise(self, deferred: list[Any]) -> None:
+        """Say that this signature also signs the 容缺 promise, naming what follows later."""
+        self.promise_note.setVisible(bool(deferred))
+        self.promise_note.setText(
+            self.tr(
+                "容缺受理: by signing, the applicant also promises to bring later, within the "
+                "promised time: {materials}. Without them by the date the application may be "
+                "refused."
+            ).format(materials=", ".join(tr_text(m.name) for m in deferred))
+        )
 
     def focus(self) -> None:
         self.clear_button.setFocus()
