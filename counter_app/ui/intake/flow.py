@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QStackedWidget, 
 
 from counter_app.desk import Known
 from counter_app.ui.drafts import STEPS, Draft
-from counter_app.ui.intake import keyflow, return_key
+from counter_app.ui.intake import keyflow, late_result, return_key
 from counter_app.ui.intake.answers import carried, refusal_step, value_at
 from counter_app.ui.intake.applicant import ApplicantStep
 from counter_app.ui.intake.autosave import DraftKeeper
@@ -342,10 +342,15 @@ class IntakeFlow(QWidget):
         self.next_button.setEnabled(False)
         draft, session = self.draft, self.shell.session
         self.shell.ops.store(
-            lambda: self.shell.backend.accept(draft, session), self._submitted, self._refused
+            lambda: self.shell.backend.accept(draft, session),
+            lambda result: self._submitted(result, draft),
+            lambda exc: self._refused(exc, draft),
         )
 
-    def _submitted(self, result: IntakeResult) -> None:
+    def _submitted(self, result: IntakeResult, draft: Draft | None = None) -> None:
+        if draft is not None and draft is not self.draft:  # F3 meanwhile: keep the new one
+            late_result.saved(self, result)
+            return
         self.next_button.setEnabled(True)
         self.keeper.stop()
         self.shell.drafts.discard()
@@ -364,7 +369,10 @@ class IntakeFlow(QWidget):
         if self.shell.sync_runner is not None:
             self.shell.sync_runner.wake()
 
-    def _refused(self, exc: BaseException) -> None:
+    def _refused(self, exc: BaseException, draft: Draft | None = None) -> None:
+        if draft is not None and draft is not self.draft:
+            late_result.refused(self, exc, draft)
+            return
         self.next_button.setEnabled(True)
         report = getattr(exc, "report", None)
         if report is not None and self.form is not None:

@@ -1,0 +1,36 @@
+"""The result of a save that finishes after the clerk already began the next application (F3
+while "Accept" was still running). The new application keeps the page and the focus, so
+nothing the clerk types is lost; the late result goes to the status bar instead, and the
+saved application is in the list on the home page (its receipt is printed from its detail).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from counter_app.ui.widgets import error_message
+
+if TYPE_CHECKING:
+    from counter_app.ui.drafts import Draft
+    from counter_app.ui.intake.flow import IntakeFlow
+
+log = logging.getLogger(__name__)
+
+
+def saved(flow: IntakeFlow, result: Any) -> None:
+    """Say the earlier application is saved, without leaving the page the clerk is on."""
+    message = flow.tr("The previous application is saved: {no}").format(no=result.receipt_no)
+    flow.shell.window.statusBar().showMessage(message)
+    flow.accepted.emit(result)
+    if flow.shell.sync_runner is not None:
+        flow.shell.sync_runner.wake()
+
+
+def refused(flow: IntakeFlow, exc: BaseException, draft: Draft) -> None:
+    """The earlier application was not saved: say so where it stays visible, without a dialog
+    that would take the keyboard from the new application."""
+    log.warning("late save of %s failed: %r", draft.applicant, exc)
+    reason = error_message(exc, flow.tr("The application could not be saved."))
+    message = flow.tr("The previous application was NOT saved: {reason}").format(reason=reason)
+    flow.shell.window.statusBar().showMessage(message)
