@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import QCoreApplication
+
 from counter_app.ui.widgets import error_message
 
 if TYPE_CHECKING:
@@ -20,7 +22,9 @@ log = logging.getLogger(__name__)
 
 def saved(flow: IntakeFlow, result: Any) -> None:
     """Say the earlier application is saved, without leaving the page the clerk is on."""
-    message = flow.tr("The previous application is saved: {no}").format(no=result.receipt_no)
+    message = QCoreApplication.translate(
+        "IntakeFlow", "The previous application is saved: {no}"
+    ).format(no=result.receipt_no)
     flow.shell.window.statusBar().showMessage(message)
     flow.accepted.emit(result)
     if flow.shell.sync_runner is not None:
@@ -31,6 +35,10 @@ def refused(flow: IntakeFlow, exc: BaseException, draft: Draft) -> None:
     """The earlier application was not saved: say so where it stays visible, without a dialog
     that would take the keyboard from the new application."""
     log.warning("late save of %s failed: %r", draft.applicant, exc)
-    reason = error_message(exc, flow.tr("The application could not be saved."))
-    message = flow.tr("The previous application was NOT saved: {reason}").format(reason=reason)
+    reason = error_message(
+        exc, QCoreApplication.translate("IntakeFlow", "The application could not be saved.")
+    )
+    message = QCoreApplication.translate(
+        "IntakeFlow", "The previous application was NOT saved: {reason}"
+    ).format(reason=reason)
     flow.shell.window.statusBar().showMessage(message)
