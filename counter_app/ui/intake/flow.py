@@ -343,14 +343,10 @@ class IntakeFlow(QWidget):
         draft, session = self.draft, self.shell.session
         self.shell.ops.store(
             lambda: self.shell.backend.accept(draft, session),
-            lambda result: self._submitted(result, draft),
-            lambda exc: self._refused(exc, draft),
+            *late_result.unless_late(self, draft, self._submitted, self._refused),
         )
 
-    def _submitted(self, result: IntakeResult, draft: Draft | None = None) -> None:
-        if draft is not None and draft is not self.draft:  # F3 meanwhile: keep the new one
-            late_result.saved(self, result)
-            return
+    def _submitted(self, result: IntakeResult) -> None:
         self.next_button.setEnabled(True)
         self.keeper.stop()
         self.shell.drafts.discard()
@@ -369,10 +365,7 @@ class IntakeFlow(QWidget):
         if self.shell.sync_runner is not None:
             self.shell.sync_runner.wake()
 
-    def _refused(self, exc: BaseException, draft: Draft | None = None) -> None:
-        if draft is not None and draft is not self.draft:
-            late_result.refused(self, exc, draft)
-            return
+    def _refused(self, exc: BaseException) -> None:
         self.next_button.setEnabled(True)
         report = getattr(exc, "report", None)
         if report is not None and self.form is not None:

@@ -7,6 +7,7 @@ saved application is in the list on the home page (its receipt is printed from i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication
@@ -18,6 +19,24 @@ if TYPE_CHECKING:
     from counter_app.ui.intake.flow import IntakeFlow
 
 log = logging.getLogger(__name__)
+
+
+def unless_late(
+    flow: IntakeFlow,
+    draft: Draft,
+    on_success: Callable[[Any], None],
+    on_failure: Callable[[BaseException], None],
+) -> tuple[Callable[[Any], None], Callable[[BaseException], None]]:
+    """The callbacks of the save of `draft`: the flow's own while `draft` is still the one on
+    screen; once F3 began another (`flow.draft` replaced), the late ones below."""
+
+    def ok(result: Any) -> None:
+        on_success(result) if flow.draft is draft else saved(flow, result)
+
+    def err(exc: BaseException) -> None:
+        on_failure(exc) if flow.draft is draft else refused(flow, exc, draft)
+
+    return ok, err
 
 
 def saved(flow: IntakeFlow, result: Any) -> None:
