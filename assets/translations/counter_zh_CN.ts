@@ -495,6 +495,14 @@
         <source>Something went wrong; nothing was lost.</source>
         <translation>出现问题，但已填写的内容没有丢失。</translation>
     </message>
+    <message>
+        <source>The previous application is saved: {no}</source>
+        <translation>上一件申请已保存：{no}</translation>
+    </message>
+    <message>
+        <source>The previous application was NOT saved: {reason}</source>
+        <translation>上一件申请未保存：{reason}</translation>
+    </message>
 </context>
 <context>
     <name>ItemPicker</name>

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ui.style import LIST_MAX_WIDTH, limit_width
 from counter_app.ui.widgets import take_focus
 from sync.ratings import EVENTS, SUB_SCORES, Satisfaction, ServiceEvent
 
@@ -136,10 +137,15 @@ class CitizenScreen(QWidget):
         self.send_button = QPushButton(self.tr("Send"), page)
         self.send_button.setObjectName("rate_send")
         self.send_button.clicked.connect(self.send)
+        buttons = QWidget(page)  # a row of touch buttons, not bars across the whole screen
+        buttons.setObjectName("rating_buttons")
+        limit_width(LIST_MAX_WIDTH, buttons)
+        inner = QVBoxLayout(buttons)
+        inner.addLayout(grid)
+        inner.addWidget(self.send_button)
         box = QVBoxLayout(page)
         box.addWidget(self.rating_question)
-        box.addLayout(grid)
-        box.addWidget(self.send_button)
+        box.addWidget(buttons)
         return page
 
     def _button(self, page: QWidget, line: str, level: Satisfaction) -> QPushButton:

@@ -25,6 +25,7 @@ from counter_app.ui.intake.attach_dialog import speak_our_language
 from counter_app.ui.intake.result import configured_portal
 from counter_app.ui.keys import key
 from counter_app.ui.preview import PdfPane
+from counter_app.ui.style import FORM_MAX_WIDTH, limit_width
 from counter_app.ui.widgets import (
     button,
     error_label,
@@ -60,6 +61,7 @@ class DetailPage(QWidget):
         self.browser = QTextBrowser(self)
         self.browser.setObjectName("detail_text")
         self.browser.setAccessibleName(self.tr("Application detail"))
+        limit_width(FORM_MAX_WIDTH, self.browser)  # lines of text, not a 1,900 px banner
         self.pane = PdfPane(self)
         self.pane.hide()
         self.message = error_label(self, "detail_message")

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QScrollArea, QStackedWidget, 
 
 from counter_app.desk import Known
 from counter_app.ui.drafts import STEPS, Draft
-from counter_app.ui.intake import keyflow, return_key
+from counter_app.ui.intake import keyflow, late_result, return_key
 from counter_app.ui.intake.answers import carried, refusal_step, value_at
 from counter_app.ui.intake.applicant import ApplicantStep
 from counter_app.ui.intake.autosave import DraftKeeper
@@ -342,7 +342,8 @@ class IntakeFlow(QWidget):
         self.next_button.setEnabled(False)
         draft, session = self.draft, self.shell.session
         self.shell.ops.store(
-            lambda: self.shell.backend.accept(draft, session), self._submitted, self._refused
+            lambda: self.shell.backend.accept(draft, session),
+            *late_result.unless_late(self, draft, self._submitted, self._refused),
         )
 
     def _submitted(self, result: IntakeResult) -> None:
