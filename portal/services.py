@@ -252,7 +252,7 @@ def _record_audit_head(
 
 def _find(conn: Connection, db: Database, receipt_no: str) -> Row[Any]:
     apps = db.t("applications")
-    compact = "".join(receipt_no.split()).replace("-", "").upper()
+    compact = normalise_receipt_no(receipt_no)
     row = conn.execute(select(apps).where(apps.c.receipt_no.in_([receipt_no, compact]))).first()
     if row is None:
         raise _no_such(receipt_no)

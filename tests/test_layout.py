@@ -120,3 +120,17 @@ def test_the_window_launches_nothing() -> None:
         if any(name.startswith("counter_app.ops") for name in _imports(path))
     }
     assert not bad, sorted(bad)
+
+
+def test_receipt_numbers_are_cleaned_by_the_one_rule_only() -> None:
+    """A typed receipt number is cleaned by `sync.receipt_numbers.normalise_receipt_no`; a
+    hand-written `replace("-", "")` beside it once dropped spaces but not dots, or kept the
+    I/L/O typos, so the same number was found on one page and not on the next."""
+    homemade = re.compile(r"receipt_no\b[^\n]*\.replace\(\s*\"-\"")
+    places = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in _python_files("forms", "printing", "sync", "portal", "counter_app")
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), start=1)
+        if homemade.search(line)
+    ]
+    assert not places, places

@@ -26,6 +26,7 @@ from forms.text import Text
 from forms.workdays import add_working_days, working_days_between
 from portal.db import Database, now_iso
 from portal.errors import Invalid, NotFound
+from sync.receipt_numbers import normalise_receipt_no
 
 #: The kinds of 特别程序, each as the citizen reads it on the tracking page.
 KINDS: dict[str, Text] = {
@@ -127,7 +128,7 @@ def end(db: Database, receipt_no: str, actor: str, on: date) -> Stop:
 
 def _app(conn: Connection, db: Database, receipt_no: str) -> Any:
     apps = db.t("applications")
-    compact = receipt_no.replace("-", "").replace(" ", "").upper()
+    compact = normalise_receipt_no(receipt_no)
     row = conn.execute(select(apps).where(apps.c.receipt_no.in_([compact, receipt_no]))).first()
     if row is None:
         raise NotFound(Text(f"没有受理编号 {receipt_no}。", f"No application {receipt_no}."))

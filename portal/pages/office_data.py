@@ -28,7 +28,7 @@ from portal.pages.deadlines import (
     promised_date,
 )
 from portal.pages.tracking import item_name
-from sync.receipt_numbers import display_receipt_no
+from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
 from sync.statuses import SETTLED
 
 PAGE_SIZE = 200
@@ -139,7 +139,7 @@ class Detail:
 
 def detail(db: Database, receipt_no: str, today: date) -> Detail:
     """Everything about one application; NotFound for an unknown receipt number."""
-    compact = receipt_no.replace("-", "").replace(" ", "").upper()
+    compact = normalise_receipt_no(receipt_no)
     apps = db.t("applications")
     with db.begin() as conn:
         query = _query(db, Filters()).where(apps.c.receipt_no.in_([compact, receipt_no]))

@@ -90,14 +90,13 @@ def test_serve_runs_uvicorn(args: list[str]) -> None:
     cmd = [sys.executable, "-m", "portal.cli", "serve", *args, "--port", str(port)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             env=os.environ | {"PYTHONWARNINGS": "ignore"})  # fmt: skip
-    try:
-        deadline = time.monotonic() + 20
+    try:  # no wall-clock budget (a loaded machine starts slowly): pytest-timeout bounds it
         while True:
             try:
                 resp = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", trust_env=False)
                 break
             except httpx.TransportError:
-                assert time.monotonic() < deadline and proc.poll() is None
+                assert proc.poll() is None, "portal serve exited before answering"
                 time.sleep(0.1)
         assert resp.json() == {"status": "ok"}
     finally:

@@ -9,7 +9,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import openpyxl
 import pytest
@@ -18,6 +18,7 @@ from portal import services
 from portal.server import BackgroundServer
 from sync.age_report import AGE_COLUMNS
 from sync.engine import SyncReport
+from sync.hall_time import portal_zone
 from tests.portal.pages.conftest import Take
 from tests.portal.pages.pages_support import PERSONAL, Clock, plain_client
 
@@ -39,7 +40,7 @@ def test_every_format_carries_the_same_figures_and_no_personal_data(
     sync()
     services.set_status(portal.app.state.db, first.receipt_no, "approved")  # settled today
     services.set_status(portal.app.state.db, second.receipt_no, "under_review")
-    today = date.today().isoformat()
+    today = datetime.now(portal_zone()).date().isoformat()  # the hall's day, not the machine's
     query = f"from=2026-03-01&to={today}&by=item"
     body = json.loads(_get(portal, query + "&format=json"))
     (row,) = body["rows"]

@@ -18,6 +18,7 @@ from portal.pages import cases, opendata
 from portal.pages.cases import RatingRules
 from portal.server import BackgroundServer
 from sync.engine import SyncReport
+from sync.hall_time import portal_zone
 from tests.portal.pages.conftest import Take
 from tests.portal.pages.pages_support import code_of, csrf_of, plain_client, tracking_path
 from tests.portal.pages.test_office import office  # noqa: F401  (the logged-in browser)
@@ -125,7 +126,7 @@ def test_unrated_after_seven_days_counts_only_where_the_platform_says(
     sync()
     db = portal.app.state.db
     services.set_status(db, result.receipt_no, "approved")
-    today = date.today()
+    today = datetime.now(portal_zone()).date()  # the hall's day, not the machine's
     query = opendata.StatsQuery(today - timedelta(days=1), today + timedelta(days=1))
     later = today + timedelta(days=8)
     (plain,) = opendata.stats(db, query, now=later)
