@@ -91,7 +91,7 @@ def case_of(flow: Any) -> Case:
         item=f"{tr_text(item.name)} ({item.code})",
         applicant=masked_applicant(flow.applicant.values()),
         materials=materials,
-        promised=add_working_days(date.today(), int(item.promised_days)),
+        promised=add_working_days(flow.shell.backend.today_date(), int(item.promised_days)),
         fee=str(item.fee),
         missing=missing,
     )
