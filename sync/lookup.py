@@ -78,6 +78,7 @@ class LookupRequest(Request):
     id_no: Annotated[str, Field(min_length=1, max_length=64)]
     receipt_no: Annotated[str, Field(min_length=4, max_length=32)] | None = None
     draft_id: Annotated[str, Field(min_length=8, max_length=64)] | None = None
+    service_code: Code | None = None  # the item the application is for (the citizen sees it)
     clerk_id: Code
     consent: ConsentProof
 
