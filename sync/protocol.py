@@ -291,6 +291,17 @@ class ApplicationState(Reply):
     terminal_id: str
     content_hash: str
     materials: dict[str, list[str]]
+    # What another window of the hall needs to continue the case (issue 16); absent from
+    # a platform before it, so a terminal reads them as "not known".
+    kind: str = ""
+    window: str = ""
+    service_code: str = ""
+    service_version: int = 0
+    applicant_name: str = ""  # masked (张*明): the window shows the case, not the person
+    accepted_at: str = ""
+    notice_items: list[NoticeItemIn] = Field(default_factory=list)
+    supplied: list[str] = Field(default_factory=list)  # codes supplemented since
+    supplement_asked: bool = False  # `sync.supplements.asks_supplement`
 
 
 # --- materials --------------------------------------------------------------------------
