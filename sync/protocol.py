@@ -112,6 +112,12 @@ class EnrollReply(Reply):
     token: str  # shown once; the platform keeps only its SHA-256
     hall: str
     window: int
+    #: The highest receipt number the platform holds from this terminal ID ("" none): the
+    #: terminal numbers above it (a replaced PC never repeats a number, issue 16).
+    last_receipt_no: str = ""
+    #: Set when the code replaced a PC: the old key's fingerprint and since when it was used.
+    replaced_key: str = ""
+    replaced_key_since: str = ""
 
 
 # --- applications -----------------------------------------------------------------------
