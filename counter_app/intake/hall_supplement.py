@@ -45,7 +45,7 @@ NOT_IN_HALL = Text(
     "This hall has no application with this number: check the number on the receipt.",
 )
 #: Where a supplement receipt's code would be: the citizen's first receipt has it.
-SEE_FIRST_RECEIPT = "见原受理回执 (see the first receipt)"
+SEE_FIRST_RECEIPT = "见原回执"
 NO_FILES = Text("请至少附上一份补正材料。", "Attach at least one material.")
 
 

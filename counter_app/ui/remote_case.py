@@ -80,12 +80,14 @@ class RemoteCasePage(QWidget):
         e = html.escape
         needed = "".join(f"<li>{e(tr_text(m.name))}</li>" for m in case.missing)
         heading = self.tr("Application of window {window}").format(window=case.owner_window)
+        applicant, status = self.tr("Applicant"), self.tr("Status")
+        still = self.tr("Still needed")  # (lupdate cannot see into f-strings)
         return (
             f"<h2>{e(case.receipt_no)} — {e(tr_text(case.item_name))}</h2>"
             f"<p><b>{e(heading)}</b></p>"
-            f"<p>{e(self.tr('Applicant'))}: {e(case.applicant_name)} · "
-            f"{e(self.tr('Status'))}: <b>{e(status_label(case.status, lang_of_app()))}</b></p>"
-            f"<h3>{e(self.tr('Still needed'))}</h3><ul>{needed}</ul>"
+            f"<p>{e(applicant)}: {e(case.applicant_name)} · "
+            f"{e(status)}: <b>{e(status_label(case.status, lang_of_app()))}</b></p>"
+            f"<h3>{e(still)}</h3><ul>{needed}</ul>"
         )
 
     def _failed(self, exc: BaseException) -> None:
