@@ -30,7 +30,7 @@ from sync.errors import NotEnrolled, Refused, Unreachable
 from sync.protocol import ApplicationState
 from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
 from sync.statuses import SETTLED, Status
-from sync.supplements import make_note
+from sync.supplements import NO_SUPPLEMENT_ASKED, make_note
 
 if TYPE_CHECKING:
     from counter_app.terminal import Terminal
@@ -87,11 +87,15 @@ def refusal(state: ApplicationState) -> Text | None:
             f"This is a one-time notice of window {state.window}; nothing was accepted yet: "
             "start a new application.",
         )
-    if not state.supplement_asked:
-        return Text(
-            "该申请当前不需要补正材料。", "No supplement is asked for this application now."
-        )
+    asked = state.status == Status.SUPPLEMENT_NEEDED or _open(state)
+    if not (state.supplement_asked and asked):  # (or every deferred one came already)
+        return NO_SUPPLEMENT_ASKED
     return None
+
+
+def _open(state: ApplicationState) -> set[str]:
+    """The deferred materials not handed in yet."""
+    return {i.code for i in state.notice_items if i.reason == "deferred"} - set(state.supplied)
 
 
 def find_case(terminal: Terminal, receipt_no: str) -> RemoteCase:
@@ -137,8 +141,7 @@ def _ask(terminal: Terminal, receipt_no: str) -> ApplicationState:
 def _wanted(specs: Sequence[MaterialSpec], state: ApplicationState) -> tuple[MaterialSpec, ...]:
     """The deferred materials not handed in yet; else (the back office asked for a
     supplement) every material of the item, the clerk attaching what the citizen brought."""
-    deferred = {i.code for i in state.notice_items if i.reason == "deferred"}
-    open_codes = deferred - set(state.supplied)
+    open_codes = _open(state)
     chosen = [s for s in specs if s.code in open_codes]
     return tuple(chosen or specs)
 

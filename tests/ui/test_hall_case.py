@@ -196,6 +196,8 @@ def test_a_supplement_at_window_8_reaches_window_3(
     finally:
         desk.close()
     assert any("supplement taken at window 8" in n and "premises" in n for n in notes)
+    _search(qtbot, shell, receipt_no)  # the citizen comes back once more: nothing is asked
+    _refused_with(qtbot, shell, "No supplement is asked for this application now")
 
 
 def test_a_number_of_another_hall_is_as_unknown(
