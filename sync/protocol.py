@@ -112,11 +112,8 @@ class EnrollReply(Reply):
     token: str  # shown once; the platform keeps only its SHA-256
     hall: str
     window: int
-    #: The highest receipt number the platform holds from this terminal ID ("" none): the
-    #: terminal numbers above it (a replaced PC never repeats a number, issue 16).
-    last_receipt_no: str = ""
-    #: Set when the code replaced a PC: the old key's fingerprint and since when it was used.
-    replaced_key: str = ""
+    last_receipt_no: str = ""  # the highest held from this ID: number above it (issue 16)
+    replaced_key: str = ""  # a replacement code: the old key's fingerprint, since when
     replaced_key_since: str = ""
 
 
@@ -297,8 +294,7 @@ class ApplicationState(Reply):
     terminal_id: str
     content_hash: str
     materials: dict[str, list[str]]
-    # What another window of the hall needs to continue the case (issue 16); absent from
-    # a platform before it, so a terminal reads them as "not known".
+    # For another window of the hall to continue the case (issue 16; "" = not told):
     kind: str = ""
     window: str = ""
     service_code: str = ""
