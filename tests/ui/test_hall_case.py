@@ -257,3 +257,59 @@ def test_offline_the_window_says_so_and_nothing_changes(
     _refused_with(qtbot, window8, "The platform cannot be reached")
     with Terminal.open(window8.data_dir) as t:
         assert t.store.scalar("SELECT COUNT(*) FROM hall_supplements") == 0
+
+
+def test_an_item_missing_from_this_windows_catalog_is_named(
+    qtbot,
+    window3: Terminal,
+    window8,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    """Window 3 has an item window 8 never imported: the clerk is told to sync the catalog."""
+    item = (ROOT / "tests/sync/data/SYNC-001.yaml").read_text("utf-8")
+    item = item.replace("code: SYNC-001", "code: LOCAL-001").replace(
+        "fields:\n",
+        "  - code: lease\n    name: {zh: 租赁合同, en: Lease}\n    deferrable: true\n"
+        "    file_types: [pdf]\nfields:\n",
+    )
+    path = tmp_path / "LOCAL-001.yaml"
+    path.write_text(item, "utf-8")
+    window3.import_catalog(path)
+    r = window3.intake.accept(
+        "LOCAL-001", PERSON, {"note": "n"}, {"scan": [pdf("n")]}, clerk_id="C001",
+        deferred={"lease": Deferral("原件", window3.today())}, promise_png=signature_png(),
+    )  # fmt: skip
+    assert SyncEngine(StorePort(window3), plain_client).run_once().ok
+    _search(qtbot, window8, str(r.display_no))
+    _refused_with(qtbot, window8, "This window's catalog lacks LOCAL-001")
+
+
+def test_nothing_attached_is_refused_and_nothing_queued(
+    qtbot,
+    window3: Terminal,
+    window8,  # type: ignore[no-untyped-def]
+) -> None:
+    from counter_app.ui.intake.materials import SupplementDialog
+
+    receipt_no = _accept_deferred(window3)
+    case = window8.workspace.case
+    _search(qtbot, window8, receipt_no)
+    qtbot.waitUntil(case.take_button.isEnabled, timeout=15_000)
+    press(qtbot, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(
+        lambda: isinstance(QApplication.activeModalWidget(), SupplementDialog), timeout=5_000
+    )
+    dialog = QApplication.activeModalWidget()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(dialog.materials.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Attach at least one material" in case.message.text(), timeout=10_000)
+    with Terminal.open(window8.data_dir) as t:
+        assert t.store.scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'status'") == 0
+
+
+def test_a_window_not_enrolled_says_so(qtbot, shell) -> None:  # type: ignore[no-untyped-def]
+    """The demo window before enrollment: a number it does not hold cannot be asked."""
+    with qtbot.waitSignal(shell.logged_in, timeout=10_000):
+        login(qtbot, shell, "clerk", "demo-clerk-1")
+    _search(qtbot, shell, "11A-7QXM-001-M")
+    _refused_with(qtbot, shell, "not enrolled with the platform")
