@@ -85,6 +85,13 @@ def cmd_enroll_code(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_replace_code(args: argparse.Namespace) -> int:
+    from portal import replacement
+
+    print(replacement.issue_code(_db(args), args.terminal, timedelta(hours=args.ttl_hours)))
+    return 0
+
+
 def cmd_revoke(args: argparse.Namespace) -> int:
     enrollment.revoke(_db(args), args.terminal, args.reason)
     print(f"revoked {args.terminal.upper()}")
@@ -171,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--window", type=int, required=True)
     p.add_argument("--ttl-hours", type=float, default=24.0)
     p.set_defaults(func=cmd_enroll_code)
+    p = add_parser("replace-code", help="a one-time code enrolling a new PC as this terminal")
+    p.add_argument("terminal")
+    p.add_argument("--ttl-hours", type=float, default=24.0)
+    p.set_defaults(func=cmd_replace_code)
     p = add_parser("revoke", help="refuse a terminal from now on")
     p.add_argument("terminal")
     p.add_argument("--reason", default="revoked by IT / 信息科已停用")
@@ -200,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "enroll-code" and args.ttl_hours <= 0:
+        if args.command in ("enroll-code", "replace-code") and args.ttl_hours <= 0:
             raise Invalid(Text("有效期必须大于 0。", "--ttl-hours must be above 0."))
         result: int = args.func(args)
         return result

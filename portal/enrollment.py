@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, insert, select, update
 
 from forms.text import Text
+from portal import replacement
 from portal.db import Database, now_iso
 from portal.errors import EnrollRefused, Invalid, NotFound, TerminalRevoked, Unauthorized
 from sync.protocol import EnrollReply, EnrollRequest, ErrorCode
@@ -123,7 +124,10 @@ def enroll(db: Database, req: EnrollRequest) -> EnrollReply:
     terms, codes = db.t("terminals"), db.t("enroll_codes")
     with db.begin() as conn:
         code_hash, hall, window = _claim_code(db, conn, req.code)
-        tid = _free_terminal_id(db, conn, req.proposed_terminal_id, req.public_key)
+        same = replacement.replaces(db, conn, code_hash)  # a window moved to a new PC
+        tid = same or _free_terminal_id(db, conn, req.proposed_terminal_id, req.public_key)
+        told = replacement.keep_old_key(db, conn, tid) if same else {}
+        told["last_receipt_no"] = replacement.highest_receipt(db, conn, tid)
         values = {
             "hall": hall,
             "window": window,
@@ -144,7 +148,7 @@ def enroll(db: Database, req: EnrollRequest) -> EnrollReply:
         )
         if claimed.rowcount != 1:  # another request won the race for the same code
             raise _refuse(ErrorCode.CODE_USED)
-    return EnrollReply(terminal_id=tid, token=token, hall=hall, window=window)
+    return EnrollReply(terminal_id=tid, token=token, hall=hall, window=window, **told)
 
 
 def authenticate(db: Database, token: str) -> TerminalInfo:

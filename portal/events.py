@@ -23,7 +23,8 @@ from portal import evaluations
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from sync.protocol import EventResult, Outcome, RatingIn, StatusChange, StatusEventIn, WireText
-from sync.statuses import COUNTER_EVENTS, NEEDS_REASON, OPEN, SETTLED_ON_THE_SPOT, Status
+from sync.statuses import COUNTER_EVENTS, NEEDS_REASON, SETTLED_ON_THE_SPOT, Status
+from sync.supplements import NO_SUPPLEMENT_ASKED, asks_supplement
 
 NOT_YOURS = Text(
     "平台上没有本终端可更改的该申请。",
@@ -34,9 +35,6 @@ NOT_OWNER = Text(
     "Another window took this application: this terminal may only record a supplement.",
 )
 FINAL = Text("该申请已作废，状态不能再更改。", "The application was voided: it cannot change.")
-NO_SUPPLEMENT_ASKED = Text(
-    "该申请当前不需要补正材料。", "No supplement is asked for this application now."
-)
 REASON_NEEDED = Text("作废必须填写原因。", "A void needs a reason.")
 BEFORE_ACCEPTANCE = Text(
     "事件时间早于受理时间，请检查本机时钟。",
@@ -76,13 +74,8 @@ def _status_refusal(
 
 
 def _supplement_asked(row: Row[Any]) -> bool:
-    """The back office asked for a supplement, or materials accepted missing on a promise
-    (容缺, notice items with reason `deferred`) are still to come on an open application."""
-    if row.status == Status.SUPPLEMENT_NEEDED:
-        return True
-    items = json.loads(row.notice_items or "[]")
-    deferred = any(i.get("reason") == "deferred" for i in items if isinstance(i, dict))
-    return deferred and row.status in OPEN
+    """`sync.supplements.asks_supplement` on the stored row."""
+    return asks_supplement(row.status, json.loads(row.notice_items or "[]"))
 
 
 def _immediate(db: Database, conn: Connection, row: Row[Any]) -> bool:

@@ -32,6 +32,7 @@ from sqlalchemy import (
 
 from portal.pages.schema import PAGE_MIGRATIONS
 from portal.rating_schema import RATING_MIGRATIONS
+from portal.replacement_schema import MIGRATIONS as REPLACEMENT_MIGRATIONS
 
 Migration = Callable[[Connection], None]
 
@@ -204,6 +205,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
 )
 MIGRATIONS += RATING_MIGRATIONS  # 好差评 (portal/rating_schema.py), versions 20-29
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
+MIGRATIONS += REPLACEMENT_MIGRATIONS  # a window moved to a new PC (portal/replacement.py), 50
 
 _md = MetaData()
 _migrations = Table(

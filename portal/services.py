@@ -10,6 +10,7 @@ acceptance); anything else with that UUID or receipt number is a CONFLICT, kept 
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -35,6 +36,7 @@ from sync.protocol import (
 )
 from sync.receipt_numbers import normalise_receipt_no, receipt_terminal_id
 from sync.statuses import ACCEPTANCE_STATES, COUNTER_ONLY, Status, choices
+from sync.supplements import asks_supplement, note_codes
 
 OTHER_HALL = Text("该记录属于其他大厅。", "This record belongs to another hall.")
 HASH_MISMATCH = Text(
@@ -332,7 +334,33 @@ def get_application(db: Database, term: TerminalInfo, receipt_no: str) -> Applic
         terminal_id=row.terminal_id,
         content_hash=row.content_hash,
         materials=materials,
+        **_case(db, row),
     )
+
+
+def _case(db: Database, row: Row[Any]) -> dict[str, Any]:
+    """What another window of the hall shows to continue the case: the item, the masked
+    applicant, what the notice asked for and what was supplemented since."""
+    from printing.model import mask_name
+
+    items = json.loads(row.notice_items or "[]")
+    events = db.t("status_events")
+    query = select(events.c.note).where(
+        (events.c.uuid == row.uuid) & (events.c.status == Status.SUPPLEMENTED.value)
+    )
+    with db.begin() as conn:
+        supplied = {c for (note,) in conn.execute(query) for c in note_codes(note or "")}
+    return {
+        "kind": row.kind,
+        "window": row.window,
+        "service_code": row.service_code,
+        "service_version": row.service_version,
+        "applicant_name": mask_name(str(json.loads(row.applicant).get("name", ""))),
+        "accepted_at": row.accepted_at,
+        "notice_items": [i for i in items if isinstance(i, dict)],
+        "supplied": sorted(supplied),
+        "supplement_asked": asks_supplement(row.status, items),
+    }
 
 
 def list_conflicts(db: Database, hall: str | None = None) -> list[dict[str, Any]]:

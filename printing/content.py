@@ -81,8 +81,16 @@ def plain(value: str) -> Text:
     return Text(value, value)
 
 
+SUPPLEMENT_TITLE = Text("补正材料收件回执", "Supplement Receipt")
+SUPPLEMENT_NOTE = Text(
+    "补正材料已收取，将转交原受理窗口。办理进度请凭原受理回执上的查询码查询。",
+    "The materials were received and go to the window that took the application. Follow "
+    "it with the code on your first receipt.",
+)
+
+
 def title(data: ReceiptData) -> Text:
-    return TITLES[data.kind]
+    return SUPPLEMENT_TITLE if data.taken_for else TITLES[data.kind]
 
 
 def hall_line(data: ReceiptData) -> Text:
@@ -105,7 +113,10 @@ def rows(data: ReceiptData) -> tuple[Row, ...]:
         Row(Text("申请人", "Applicant"), plain(data.applicant_name)),
         Row(Text("证件号码", "ID number"), plain(data.applicant_id)),
     ]
-    if data.is_notice:
+    if data.taken_for:
+        result[3:] = [Row(Text("收件时间", "Received at"), plain(when))]
+        result.append(Row(Text("原申请", "For"), data.taken_for))
+    elif data.is_notice:
         result.append(Row(Text("告知时间", "Issued at"), plain(when)))
     else:
         result.append(Row(Text("受理时间", "Accepted at"), plain(when)))
@@ -158,6 +169,8 @@ def closing_notes(data: ReceiptData) -> tuple[Text, ...]:
     """The notes at the foot; before any platform is known, the honest word about tracking
     replaces the instructions that could not work yet."""
     offline = (data.offline_note,) if data.offline_note else ()
+    if data.taken_for:
+        return (SUPPLEMENT_NOTE, *offline)
     if data.is_notice:
         return (NOTICE_NOTE, NOTICE_LAW, *offline)
     if data.settled_on_the_spot:

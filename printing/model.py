@@ -89,6 +89,8 @@ class ReceiptData:
     settled_on_the_spot: bool = False  # 即办件: accepted and settled in one step
     seal_png: bytes | None = None  # the hall's seal, on a one-time notice (行政许可法 §32)
     due_provisional: bool = False  # the promised date may move (holidays not yet published)
+    #: A supplement taken at this window for another window's application (issue 16): whose.
+    taken_for: Text | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -216,7 +216,10 @@ def seal_section(data: ReceiptData, styles: Styles) -> list[Flowable]:
 
 def signature_section(data: ReceiptData, styles: Styles, max_width: float) -> list[Flowable]:
     """The applicant's signature image, scaled into a box; without one, the receipt says
-    so (the signature step promises the clerk and the citizen that it will)."""
+    so (the signature step promises the clerk and the citizen that it will). A supplement
+    receipt has none: the applicant signed at the window that took the application."""
+    if data.taken_for:
+        return []
     if data.signature_png is None:
         return [heading(content.SIGNATURE, styles), *bilingual(content.UNSIGNED, styles)]
     try:

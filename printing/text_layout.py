@@ -156,11 +156,12 @@ def _sections(data: ReceiptData) -> list[Line]:
 def _tail(data: ReceiptData) -> list[Line]:
     typed = f"{content.TYPED_CODE.zh} {content.TYPED_CODE.en}: {data.verification_code}"
     lines = [Line("", "rule")]
-    lines += _bilingual(content.SIGNATURE)
-    if data.signature_png is not None:
-        lines.append(Line("", "signature", True))
-    else:
-        lines += _bilingual(content.UNSIGNED)
+    if not data.taken_for:  # a supplement receipt: signed at the owner's window
+        lines += _bilingual(content.SIGNATURE)
+        if data.signature_png is not None:
+            lines.append(Line("", "signature", True))
+        else:
+            lines += _bilingual(content.UNSIGNED)
     lines += [Line(data.tracking_url, "qr", True), Line(typed, "code", True)]
     lines.append(Line(f"{content.ADDRESS.zh} {content.ADDRESS.en}:", "small", True))
     lines += [Line(part, "small", True) for part in wrap(content.address(data))]

@@ -41,6 +41,8 @@ from sync.protocol import (
     WireText,
 )
 from sync.report import Backoff, SyncReport
+from sync.statuses import Status
+from sync.supplements import note_files
 from sync.uploads import CHUNK, Uploader
 
 __all__ = ["Backoff", "SyncEngine", "SyncReport"]
@@ -117,6 +119,7 @@ class SyncEngine:
         apps, events, ratings, entries = batch.apps, batch.events, batch.ratings, batch.entries
         try:
             apps = self._upload_for(client, apps, report)
+            events = self._upload_for_events(client, events, report)
             if apps or events or ratings:
                 self._send(client, apps, events, ratings, report)
         except SyncError as exc:  # the pass stops here; note why on the waiting entries
@@ -279,6 +282,23 @@ class SyncEngine:
                     entry, app = apps.pop(uuid)
                     self._set_aside(entry, str(reason), report, app.receipt_no)
         return apps
+
+    def _upload_for_events(
+        self, client: PortalClient, events: Events, report: SyncReport
+    ) -> Events:
+        """A supplement taken at a window names its files in the event's note
+        (`sync.supplements`): they go up first, like an application's; an event whose file
+        cannot go up is set aside."""
+        needed: dict[str, list[str]] = {}
+        for key, (_, ev) in events.items():
+            for sha in note_files(ev.note) if ev.status == Status.SUPPLEMENTED else ():
+                needed.setdefault(sha, []).append(key)
+        failed = self.uploader.upload_missing(client, list(needed), report) if needed else {}
+        for sha, reason in failed.items():
+            for key in needed[sha]:
+                if key in events:
+                    self._set_aside(events.pop(key)[0], str(reason), report)
+        return events
 
     # -- pull ----------------------------------------------------------------------------
     def _pull(self, client: PortalClient, report: SyncReport) -> None:

@@ -112,6 +112,9 @@ class EnrollReply(Reply):
     token: str  # shown once; the platform keeps only its SHA-256
     hall: str
     window: int
+    last_receipt_no: str = ""  # the highest held from this ID: number above it (issue 16)
+    replaced_key: str = ""  # a replacement code: the old key's fingerprint, since when
+    replaced_key_since: str = ""
 
 
 # --- applications -----------------------------------------------------------------------
@@ -291,6 +294,16 @@ class ApplicationState(Reply):
     terminal_id: str
     content_hash: str
     materials: dict[str, list[str]]
+    # For another window of the hall to continue the case (issue 16; "" = not told):
+    kind: str = ""
+    window: str = ""
+    service_code: str = ""
+    service_version: int = 0
+    applicant_name: str = ""  # masked (张*明): the window shows the case, not the person
+    accepted_at: str = ""
+    notice_items: list[NoticeItemIn] = Field(default_factory=list)
+    supplied: list[str] = Field(default_factory=list)  # codes supplemented since
+    supplement_asked: bool = False  # `sync.supplements.asks_supplement`
 
 
 # --- materials --------------------------------------------------------------------------

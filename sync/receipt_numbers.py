@@ -33,6 +33,7 @@ EPOCH = date(2024, 1, 1)
 LENGTH = 11
 TERMINAL_CHARS = 4
 TERMINAL_SLICE = slice(3, 3 + TERMINAL_CHARS)  # DDD TTTT SSS C: the terminal is 3..6
+SEQ_SLICE = slice(3 + TERMINAL_CHARS, LENGTH - 1)  # the day's sequence is 7..9
 #: A terminal ID on the wire: four Crockford characters, already normalised.
 TERMINAL_ID_PATTERN = f"^[{ALPHABET}]{{{TERMINAL_CHARS}}}$"
 _VALUE = {ch: i for i, ch in enumerate(ALPHABET)}

@@ -721,6 +721,45 @@
     </message>
 </context>
 <context>
+    <name>RemoteCasePage</name>
+    <message>
+        <source>Application of another window</source>
+        <translation>其他窗口受理的申请</translation>
+    </message>
+    <message>
+        <source>&amp;Supplement...</source>
+        <translation>补正材料(&amp;S)...</translation>
+    </message>
+    <message>
+        <source>Asking the platform for {no}...</source>
+        <translation>正在向平台查询 {no}……</translation>
+    </message>
+    <message>
+        <source>Application of window {window}</source>
+        <translation>{window} 号窗口受理的申请</translation>
+    </message>
+    <message>
+        <source>Applicant</source>
+        <translation>申请人</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Still needed</source>
+        <translation>仍需提交</translation>
+    </message>
+    <message>
+        <source>The platform could not be asked.</source>
+        <translation>无法向平台查询。</translation>
+    </message>
+    <message>
+        <source>The supplement was not taken.</source>
+        <translation>补正材料未能收取。</translation>
+    </message>
+</context>
+<context>
     <name>ResultStep</name>
     <message>
         <source>Accepted and settled on the spot: receipt {no}.</source>
@@ -741,6 +780,10 @@
     <message>
         <source>One-time notice {no} issued. Nothing was accepted yet.</source>
         <translation>已出具一次性告知单 {no}，本次尚未受理。</translation>
+    </message>
+    <message>
+        <source>Supplement taken for {no}: it goes to the window that took it.</source>
+        <translation>已收取 {no} 的补正材料，将转交原受理窗口。</translation>
     </message>
     <message>
         <source>Accepted: receipt {no}, promised by {due}.</source>

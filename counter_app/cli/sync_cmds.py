@@ -4,6 +4,8 @@
     sync [--once]                     one pass: prints what went up and what came down
     sync --push RECEIPT               send one application again by hand, then a pass
     sync --status                     the backlog and what was set aside
+    retire                            before a window moves to a new PC: sync until nothing
+                                      waits, or say what is left (exit 1; 3 unreachable)
 
 Exit codes: 0 done, 2 a refusal or local problem (one line), 3 the platform is unreachable
 (the applications stay in the outbox and go up on a later pass).
@@ -48,6 +50,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
     group.add_argument("--push", metavar="RECEIPT", help="send one application again")
     group.add_argument("--status", action="store_true", help="show backlog and set-aside")
     p.set_defaults(func=cmd_sync)
+    p = sub.add_parser("retire", help="before moving the window to a new PC: send everything")
+    p.set_defaults(func=cmd_retire)
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
@@ -104,3 +108,34 @@ def _print_status(terminal: Terminal, lang: str) -> int:
         label = entry.payload.get("receipt_no") or entry.entity_uuid
         print(f"{LABELS['set_aside'].get(lang)}: {label}: {entry.last_error}")
     return 0
+
+
+def cmd_retire(args: argparse.Namespace) -> int:
+    """Sync until the outbox is empty (`counter_app.ops.replacement.retire`)."""
+    from counter_app.ops.replacement import retire
+
+    with Terminal.open(args.data_dir) as terminal:
+        left = retire(terminal)
+    lang = args.lang
+    if left.nothing:
+        print(
+            Text("已全部上传，可以更换电脑。", "Everything is sent: the PC may be replaced.").get(
+                lang
+            )
+        )
+        return 0
+    for label in left.waiting:
+        print(f"{LABELS['backlog'].get(lang)}: {label}")
+    for label, reason in left.set_aside:
+        print(f"{LABELS['set_aside'].get(lang)}: {label}: {reason}")
+    for error in left.errors:
+        print(f"counter-app: {error}", file=sys.stderr)
+    print(
+        Text(
+            f"尚有 {len(left.waiting) + len(left.set_aside)} 项未上传：请处理后重试，或用备份"
+            "（counter-app backup）把它们带到新电脑。",
+            f"{len(left.waiting) + len(left.set_aside)} not sent: fix and run again, or carry "
+            "them to the new PC in a backup (counter-app backup).",
+        ).get(lang)
+    )
+    return EXIT_UNREACHABLE if left.unreachable else 1

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from counter_app.desk.figures import RATING_COLUMNS, is_number, numbers_of
+from counter_app.desk.hall import HallCases, step_note
 from counter_app.desk.views import (  # re-exported: the window imports them from here
     DemoLogins,
     Detail,
@@ -74,7 +75,7 @@ def _masked_id(identifier: str) -> str:
     return mask_identifier(identifier)
 
 
-class Desk:
+class Desk(HallCases):
     """Wraps one `Terminal`, opened lazily on the storage thread."""
 
     def __init__(self, data_dir: Path) -> None:
@@ -271,7 +272,12 @@ class Desk:
             applicant=f"{_masked_name(who.get('name', ''))} {_masked_id(who.get('id_no', ''))}",
             due_date=sub.due_date,
             events=tuple(
-                Step(e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), e.status, e.source, e.note)
+                Step(
+                    e.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                    e.status,
+                    e.source,
+                    step_note(e.note, names),
+                )
                 for e in sub.events
             ),
             materials=tuple(

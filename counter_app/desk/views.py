@@ -83,7 +83,7 @@ class Step:
     at: str  # hall-local, "YYYY-MM-DD HH:MM"
     status: str
     source: str
-    note: str
+    note: Text | str  # a supplement's note is read for people (`desk.hall.step_note`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from counter_app.store.submissions import NoticeItem
 from forms.model import ServiceItem
 from forms.text import Text
 from forms.validation import FieldProblem
-from sync.canonical import canonical_json
+from sync.supplements import make_note, note_codes, note_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,17 +145,13 @@ def close(store: Store, uuid: str, codes: set[str], note: str, now: datetime) ->
 
 def supplement_note(files: Mapping[str, str]) -> str:
     """The note of a `supplemented` event that hands in deferred materials (code -> SHA-256
-    of the file taken): machine-read by the owning terminal, never shown to the citizen."""
-    return canonical_json({"deferred": dict(sorted(files.items()))})
+    of the file taken): `sync.supplements.make_note`, machine-read by the owning terminal."""
+    return make_note({c: [s] for c, s in files.items()}, files)
 
 
 def supplement_codes(note: str) -> set[str]:
     """The deferred materials a `supplemented` event's note hands in (none if not ours)."""
-    try:
-        found = json.loads(note).get("deferred", {})
-    except (ValueError, AttributeError):
-        return set()
-    return {str(code) for code in found} if isinstance(found, dict) else set()
+    return set(note_codes(note)) if note_files(note) else set()
 
 
 def apply_remote(

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
+from counter_app.errors import NotFound
 from counter_app.store import audit
 from counter_app.store.submissions import NoticeItem, Submission, load_submission
 from counter_app.terminal import Terminal
@@ -127,7 +128,15 @@ def receipt_data_for(
 ) -> ReceiptData:
     """Everything the receipt (or one-time notice, as the application's kind says) shows;
     `configured` is the platform the configuration names (`portal_url`), if any."""
-    sub = load_submission(terminal.store, receipt_no)
+    try:
+        sub = load_submission(terminal.store, receipt_no)
+    except NotFound:  # a supplement taken here for another window's application?
+        from counter_app.intake.hall_supplement import receipt_data
+
+        found = receipt_data(terminal, receipt_no, duplicate, portal_for(terminal, configured))
+        if found is None:
+            raise
+        return found
     item = terminal.service_item(sub.service_code, sub.service_version)
     online = bool(portal_for(terminal, configured))
     return ReceiptData(

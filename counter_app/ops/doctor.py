@@ -25,6 +25,7 @@ import httpx
 
 from counter_app.config import Config
 from counter_app.ops.doctor_printer import check_printer
+from counter_app.ops.replacement import check_moved
 from counter_app.store import outbox
 from counter_app.store.db import Store, connect
 from counter_app.store.migrations import MIGRATIONS
@@ -318,6 +319,7 @@ CHECKS: tuple[Check, ...] = (
     check_font,
     check_catalog,
     check_backlog,
+    check_moved,
 )
 
 

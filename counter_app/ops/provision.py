@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import httpx
 
 from counter_app.config import Config
+from counter_app.ops.replacement import after_enroll
 from counter_app.store import audit
 from counter_app.terminal import Terminal
 from sync import enroll as enrolling
@@ -54,6 +55,7 @@ def enroll(
         terminal.window = str(reply.window)
         terminal.portal_url = portal_url.rstrip("/")
         terminal.token = reply.token
+        after_enroll(terminal, reply)  # number above the platform's; what a replacement moved
         audit.append(
             terminal.store,
             "system",

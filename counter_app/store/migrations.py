@@ -265,3 +265,29 @@ DROP TABLE notice_items;
 ALTER TABLE notice_items_v6 RENAME TO notice_items
 """,
     )
+
+
+@migration(8)
+def hall_supplements(store: Store) -> None:
+    """A supplement this window took for an application of another window of the hall
+    (issue 16): the case as the platform showed it (owner's receipt number and window,
+    item, masked applicant) and the files taken, so its receipt can be printed and
+    reprinted here; the files travel in the `supplemented` event's note."""
+    _run(
+        store,
+        """
+CREATE TABLE hall_supplements (
+    id INTEGER PRIMARY KEY,
+    receipt_no TEXT NOT NULL,
+    uuid TEXT NOT NULL,
+    owner_window TEXT NOT NULL,
+    service_code TEXT NOT NULL,
+    service_version INTEGER NOT NULL,
+    applicant_name TEXT NOT NULL,
+    materials TEXT NOT NULL,
+    clerk_id TEXT NOT NULL,
+    taken_at TEXT NOT NULL
+);
+CREATE INDEX hall_supplements_receipt ON hall_supplements (receipt_no, id)
+""",
+    )

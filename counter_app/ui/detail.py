@@ -137,7 +137,7 @@ class DetailPage(QWidget):
         e, lang = html.escape, lang_of_app()
         events = "".join(
             f"<li>{e(ev.at)} — {e(status_label(ev.status, lang))}"
-            f" ({e(self._source(ev.source))}) {e(ev.note)}</li>"
+            f" ({e(self._source(ev.source))}) {e(tr_text(ev.note))}</li>"
             for ev in info.events
         )
         materials = "".join(

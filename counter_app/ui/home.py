@@ -39,6 +39,7 @@ from counter_app.ui.widgets import (
     tr_text,
     with_shortcut,
 )
+from sync.receipt_numbers import is_valid_receipt_no
 from sync.statuses import label as status_label
 
 if TYPE_CHECKING:
@@ -186,6 +187,10 @@ class HomePage(QWidget):
         )
 
     def _found(self, text: str, rows: list[Row]) -> None:
+        if not rows and is_valid_receipt_no(text):  # another window's? the platform knows
+            self.search.clear()
+            self.workspace.open_case(text)
+            return
         if len(rows) == 1:
             self.search.clear()
             self.workspace.open_detail(rows[0].receipt_no)

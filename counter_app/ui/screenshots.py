@@ -132,6 +132,8 @@ def take(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> 
     ws.open_detail(row.receipt_no)
     wait(lambda: shell.ops.pending == 0)
     shot("12-detail")
+    show_hall_case(shell)
+    shot("19-hall-case")
     ws.show_page("stats")
     wait(lambda: shell.ops.pending == 0)
     shot("13-statistics")
@@ -160,3 +162,19 @@ def citizen_rating(shell: Shell, receipt_no: str, out: Path) -> None:
     pump(0.4)
     screen.grab().save(str(out))
     screen.close()
+
+
+def show_hall_case(shell: Shell) -> None:
+    """The case page for an application of window 3 (issue 16) as the platform describes
+    it; the walk has no platform, so the description is made here from the catalog."""
+    from counter_app.intake.hall_supplement import RemoteCase
+
+    ws = shell.workspace
+    assert ws is not None
+    item = shell.backend.item("SCJG-001")
+    case = RemoteCase(
+        "demo-uuid", "11A-7QXM-001-M", "3", item.code, item.version, item.name, "王*国",
+        "received", "", tuple(m for m in item.materials if m.deferrable),
+    )  # fmt: skip
+    ws.case._show(case)
+    ws.show_page("case")

@@ -32,6 +32,7 @@ class Workspace(QWidget):
         from counter_app.ui.home import HomePage
         from counter_app.ui.intake.flow import IntakeFlow
         from counter_app.ui.intake.result import ResultStep
+        from counter_app.ui.remote_case import RemoteCasePage
         from counter_app.ui.settings_page import SettingsPage
         from counter_app.ui.stats_page import StatsPage
 
@@ -45,6 +46,7 @@ class Workspace(QWidget):
         self.stats = StatsPage(shell, self)
         self.settings = SettingsPage(shell, self)
         self.receipt = ResultStep(shell, self)  # a supplement's receipt, to print
+        self.case = RemoteCasePage(shell, self)  # another window's application (issue 16)
         self.pages: dict[str, QWidget] = {
             "home": self.home,
             "intake": self.intake,
@@ -52,6 +54,7 @@ class Workspace(QWidget):
             "stats": self.stats,
             "settings": self.settings,
             "receipt": self.receipt,
+            "case": self.case,
         }
         for page in self.pages.values():
             self.stack.addWidget(page)
@@ -169,6 +172,11 @@ class Workspace(QWidget):
             str(getattr(result, "display_no", result.receipt_no)),
         )
         self.show_page("receipt")
+
+    def open_case(self, receipt_no: str) -> None:
+        """A receipt number this window does not hold: another window's, on the platform."""
+        self.case.look_up(receipt_no)
+        self.show_page("case")
 
     def open_detail(self, receipt_no: str) -> None:
         self.detail.load(receipt_no)

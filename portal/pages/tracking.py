@@ -233,6 +233,14 @@ def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: st
     )
 
 
+def _before_move(db: Database, conn: Connection, tid: str, compact: str, code: str) -> bool:
+    """A receipt printed before its window moved to a new PC (issue 16): its code was made
+    with the old PC's secret."""
+    from portal import replacement  # portal.db -> migrations -> pages would import it early
+
+    return replacement.old_code_matches(db, conn, tid, compact, code)
+
+
 def lookup(db: Database, receipt_no: str, code: str, payload: str | None = None) -> Tracking | None:
     """What the page shows for this receipt and code, or None for every kind of refusal."""
     compact = compact_receipt_no(receipt_no)
@@ -241,7 +249,9 @@ def lookup(db: Database, receipt_no: str, code: str, payload: str | None = None)
     with db.begin() as conn:
         row = _application(conn, db, compact)
         if row is not None:
-            ok = code_matches(_secret(row.code_secret), compact, code)
+            ok = code_matches(_secret(row.code_secret), compact, code) or _before_move(
+                db, conn, row.terminal_id, compact, code
+            )
             return _from_platform(conn, db, row) if ok else None
         if not payload:
             code_matches(_DUMMY_SECRET, compact, code)  # same work as a wrong code

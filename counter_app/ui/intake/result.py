@@ -95,6 +95,8 @@ class ResultStep(QWidget):
         self.save_button.setEnabled(False)
         if kind == "notice":
             text = self.tr("One-time notice {no} issued. Nothing was accepted yet.")
+        elif kind == "supplement":  # for another window's application (issue 16)
+            text = self.tr("Supplement taken for {no}: it goes to the window that took it.")
         elif settled:  # 即办件: accepted and settled in one step
             text = self.tr("Accepted and settled on the spot: receipt {no}.")
         else:

@@ -22,7 +22,17 @@ from portal.settings import Settings
 from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON
 
 GUIDE = Path(__file__).resolve().parents[3] / "docs" / "it-guide.md"
-IT_COMMANDS = ("config", "doctor", "logs", "backup", "restore", "retention", "export", "provision")
+IT_COMMANDS = (
+    "config",
+    "doctor",
+    "logs",
+    "backup",
+    "restore",
+    "retention",
+    "export",
+    "provision",
+    "retire",
+)
 
 
 @pytest.fixture(autouse=True)
