@@ -39,6 +39,7 @@ from sync.receipt_numbers import display_receipt_no
 if TYPE_CHECKING:
     from counter_app.clerks import Session
     from counter_app.config import Config, PrinterSpec
+    from counter_app.desk.city import CityDesk
     from counter_app.intake.service import IntakeResult
     from counter_app.ops.retention import PurgeReport
     from counter_app.terminal import Terminal
@@ -159,6 +160,13 @@ class Desk:
         return [str(r["service_code"]) for r in rows]
 
     # -- intake ---------------------------------------------------------------------------
+    @property
+    def city(self) -> CityDesk:
+        """The city lookup ("one number"), on the storage thread like every call here."""
+        from counter_app.desk.city import CityDesk  # start-up: httpx only when asked
+
+        return CityDesk(self.terminal)
+
     def prefill(self, id_no: str, service_code: str = "") -> Known | None:
         known = self.terminal.intake.prefill(id_no)
         if known.applicant is None:
