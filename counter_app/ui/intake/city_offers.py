@@ -53,6 +53,10 @@ class CityOffers(QWidget):
         self.status.setWordWrap(True)
         self.offers = QListWidget(self)
         self.offers.setObjectName("city_offers")
+        self.offers.setMaximumHeight(self.fontMetrics().height() * 9)  # ~6 offers, then scroll
+        font = self.heading.font()
+        font.setBold(True)
+        self.heading.setFont(font)
         self.problem = QLabel(self)
         self.problem.setObjectName("city_problem")
         set_text_color(self.problem, ERROR_COLOR)
@@ -165,13 +169,19 @@ class CityOffers(QWidget):
             valid = self.tr(" — EXPIRED {day}").format(day=offer.valid_until.isoformat())
         else:
             valid = self.tr(" — valid until {day}").format(day=offer.valid_until.isoformat())
-        item = QListWidgetItem(f"{offer.title} · {where}{valid}")
+        item = QListWidgetItem(f"{self._title(offer)} · {where}{valid}")
         item.setData(OFFER, offer)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Unchecked if expired else Qt.CheckState.Checked)
         if expired:
             set_item_red(item)
         return item
+
+    def _title(self, offer: ReusableMaterial) -> str:
+        """The material's name in the window's language when this terminal knows the item."""
+        item = self.flow.catalog.get(offer.service_code)
+        spec = item.material(offer.material_code) if item is not None else None
+        return tr_text(spec.name) if spec is not None else offer.title
 
     def _item_name(self, offer: ReusableMaterial) -> str:
         item = self.flow.catalog.get(offer.service_code)
