@@ -19,12 +19,13 @@ import httpx
 
 from bench.core import ROOT, Context, Result, alternate, median, percentile
 from bench.terminals import CLERK, PDF_HEAD, client, enroll_at, new_terminal, portal_settings
-from counter_app.intake.city_lookup import ask_city, fetch_offer
+from counter_app.intake.city_lookup import CityLookup
 from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.catalog import load_item
 from portal import services
 from portal.server import BackgroundServer
+from sync.client import default_client
 from sync.engine import SyncEngine
 from sync.lookup import ReusableMaterial, material_path
 
@@ -49,11 +50,16 @@ def _serve_three(a: Terminal, size: int) -> None:
 
 
 def _ours(b: Terminal) -> list[ReusableMaterial]:
-    reply = ask_city(b, "person", PERSON["id_no"], "bench-draft-0001", ITEM, CLERK,
-                     "clerk_attested", client)  # fmt: skip
-    for offer in reply.materials:
-        fetch_offer(b, offer, "bench-draft-0001", CLERK, client)
-    return reply.materials
+    """As the window does it: one CityLookup per applicant, the terminal's own client."""
+    city = CityLookup(b, lambda: default_client(trust_env=False))
+    try:
+        reply = city.ask("person", PERSON["id_no"], "bench-draft-0001", ITEM, CLERK,
+                         "clerk_attested")  # fmt: skip
+        for offer in reply.materials:
+            city.fetch(offer, "bench-draft-0001", CLERK)
+        return reply.materials
+    finally:
+        city.close()
 
 
 def _plain(url: str, token: str, hashes: list[str]) -> None:

@@ -5,8 +5,7 @@ statistics, printing, sync status, administration) goes through `Desk`; the SQL 
 checks are here or below, never in `counter_app/ui/`. Every method runs on the window's
 storage thread (`ui.bridge.Operations.store`) and touches no Qt. Checked by mypy strict.
 
-The terminal is opened on first use (on that thread), so importing this module is cheap: it
-is on the window's start path.
+The terminal is opened on first use (on that thread): importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -82,6 +81,7 @@ class Desk:
         self.data_dir = Path(data_dir)
         self._terminal: Terminal | None = None
         self._names: dict[str, Text] = {}
+        self._city: CityDesk | None = None
 
     # -- opening --------------------------------------------------------------------------
     @property
@@ -98,9 +98,11 @@ class Desk:
         return Identity(str(t.hall), str(t.window), str(t.terminal_id), enrolled, str(t.timezone))
 
     def close(self) -> None:
+        if self._city is not None:  # the city lookup's kept-alive connection
+            self._city.close()
         if self._terminal is not None:
             self._terminal.close()
-            self._terminal = None
+        self._terminal, self._city = None, None
 
     # -- clerks ---------------------------------------------------------------------------
     def login(self, clerk_id: str, password: str) -> Session:
@@ -165,7 +167,8 @@ class Desk:
         """The city lookup ("one number"), on the storage thread like every call here."""
         from counter_app.desk.city import CityDesk  # start-up: httpx only when asked
 
-        return CityDesk(self.terminal)
+        self._city = self._city or CityDesk(self.terminal)
+        return self._city
 
     def prefill(self, id_no: str, service_code: str = "") -> Known | None:
         known = self.terminal.intake.prefill(id_no)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from counter_app.intake.city_lookup import ask_city, fetch_offer
+from counter_app.intake.city_lookup import CityLookup
 from counter_app.terminal import Terminal
 from sync.lookup import ConsentMethod, LookupReply, ReusableMaterial
 
@@ -17,6 +17,10 @@ class CityDesk:
 
     def __init__(self, terminal: Terminal) -> None:
         self.terminal = terminal
+        self.lookup = CityLookup(terminal)
+
+    def close(self) -> None:
+        self.lookup.close()
 
     def enrolled(self) -> bool:
         """A platform to ask (a terminal never enrolled offers only its own copies)."""
@@ -35,8 +39,8 @@ class CityDesk:
         clerk_id: str,
         consent: ConsentMethod,
     ) -> tuple[LookupReply, date]:
-        reply = ask_city(self.terminal, kind, id_no, draft_id, service_code, clerk_id, consent)
+        reply = self.lookup.ask(kind, id_no, draft_id, service_code, clerk_id, consent)
         return reply, self.today()
 
     def fetch(self, offer: ReusableMaterial, draft_id: str, clerk_id: str) -> Path:
-        return fetch_offer(self.terminal, offer, draft_id, clerk_id)
+        return self.lookup.fetch(offer, draft_id, clerk_id)

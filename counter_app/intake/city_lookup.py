@@ -44,69 +44,79 @@ UNAVAILABLE = Text(
 FETCHED = "fetched"
 
 
-def _client(terminal: Terminal, http: httpx.Client) -> PortalClient:
-    if not terminal.portal_url or not terminal.token:
-        raise NotEnrolled()
-    return PortalClient(terminal.portal_url, terminal.token, http)
-
-
 def _masked(id_no: str) -> str:
     """The identifier as the audit log keeps it: enough to tell, not enough to reuse."""
     return id_no[:3] + "*" * max(0, len(id_no) - 7) + id_no[-4:]
-
-
-def ask_city(
-    terminal: Terminal,
-    kind: str,
-    id_no: str,
-    draft_id: str,
-    service_code: str,
-    clerk_id: str,
-    consent: ConsentMethod,
-    client_factory: ClientFactory = default_client,
-) -> LookupReply:
-    """The platform's offers for this applicant; raises SyncError (audited as failed)."""
-    proof = ConsentProof(method=consent, at=terminal.now())
-    detail: dict[str, Any] = {"id_no": _masked(id_no), "consent": consent, "service": service_code}
-    try:
-        req = LookupRequest(
-            id_type=id_type_of(kind), id_no=id_no, draft_id=draft_id,
-            service_code=service_code or None, clerk_id=clerk_id, consent=proof,
-        )  # fmt: skip
-        with client_factory() as http:
-            reply = _client(terminal, http).lookup(req)
-    except SyncError as exc:
-        audit.append(terminal.store, clerk_id, "city_lookup", draft_id, detail | _failed(exc))
-        raise
-    detail |= {"scope": reply.scope, "offers": len(reply.materials)}
-    audit.append(terminal.store, clerk_id, "city_lookup", draft_id, detail)
-    return reply
 
 
 def _failed(exc: SyncError) -> dict[str, str]:
     return {"outcome": "failed", "error": type(exc).__name__}
 
 
-def fetch_offer(
-    terminal: Terminal,
-    offer: ReusableMaterial,
-    draft_id: str,
-    clerk_id: str,
-    client_factory: ClientFactory = default_client,
-) -> Path:
-    """Fetch one offered file, check it and write it where a scan would be; returns its
-    path. FileMismatch (a wrong byte) and other SyncErrors are audited and raised."""
-    detail = {"sha256": offer.sha256, "material": offer.material_code, "hall": offer.hall_id,
-              "terminal": offer.terminal_id or "", "window": offer.window}  # fmt: skip
-    try:
-        with client_factory() as http:
-            data = _client(terminal, http).lookup_file(offer)
-    except SyncError as exc:
-        audit.append(terminal.store, clerk_id, "city_download", draft_id, detail | _failed(exc))
-        raise
-    path = _write(terminal, offer, data)
-    audit.append(terminal.store, clerk_id, "city_download", draft_id, detail)
-    return path
+class CityLookup:
+    """One terminal's lookups and downloads over one kept-alive HTTP client: a new client
+    per request cost more than the lookup itself (TLS context, new connection), measured.
+    Not thread-safe: the window uses it from its storage thread only. `close()` when done."""
+
+    def __init__(self, terminal: Terminal, client_factory: ClientFactory = default_client):
+        self.terminal = terminal
+        self.factory = client_factory
+        self.http: httpx.Client | None = None
+
+    def _client(self) -> PortalClient:
+        if not self.terminal.portal_url or not self.terminal.token:
+            raise NotEnrolled()
+        if self.http is None:
+            self.http = self.factory()
+        return PortalClient(self.terminal.portal_url, self.terminal.token, self.http)
+
+    def close(self) -> None:
+        if self.http is not None:
+            self.http.close()
+            self.http = None
+
+    def ask(
+        self,
+        kind: str,
+        id_no: str,
+        draft_id: str,
+        service_code: str,
+        clerk_id: str,
+        consent: ConsentMethod,
+    ) -> LookupReply:
+        """The platform's offers for this applicant; raises SyncError (audited as failed)."""
+        store = self.terminal.store
+        proof = ConsentProof(method=consent, at=self.terminal.now())
+        detail: dict[str, Any] = {"id_no": _masked(id_no), "consent": consent,
+                                  "service": service_code}  # fmt: skip
+        try:
+            req = LookupRequest(
+                id_type=id_type_of(kind), id_no=id_no, draft_id=draft_id,
+                service_code=service_code or None, clerk_id=clerk_id, consent=proof,
+            )  # fmt: skip
+            reply = self._client().lookup(req)
+        except SyncError as exc:
+            audit.append(store, clerk_id, "city_lookup", draft_id, detail | _failed(exc))
+            raise
+        detail |= {"scope": reply.scope, "offers": len(reply.materials)}
+        audit.append(store, clerk_id, "city_lookup", draft_id, detail)
+        return reply
+
+    def fetch(self, offer: ReusableMaterial, draft_id: str, clerk_id: str) -> Path:
+        """Fetch one offered file, check it and write it where a scan would be; returns its
+        path. FileMismatch (a wrong byte) and other SyncErrors are audited and raised."""
+        store = self.terminal.store
+        detail = {"sha256": offer.sha256, "material": offer.material_code,
+                  "hall": offer.hall_id, "terminal": offer.terminal_id or "",
+                  "window": offer.window}  # fmt: skip
+        try:
+            data = self._client().lookup_file(offer)
+        except SyncError as exc:
+            audit.append(store, clerk_id, "city_download", draft_id, detail | _failed(exc))
+            raise
+        path = _write(self.terminal, offer, data)
+        audit.append(store, clerk_id, "city_download", draft_id, detail)
+        return path
 
 
 def _write(terminal: Terminal, offer: ReusableMaterial, data: bytes) -> Path:

@@ -9,14 +9,32 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.intake.city_lookup import ask_city, fetch_offer
+from counter_app.intake.city_lookup import CityLookup
 from counter_app.store import audit
+from counter_app.terminal import Terminal
 from sync.errors import Refused
-from sync.lookup import ReusableMaterial
+from sync.lookup import LookupReply, ReusableMaterial
 from tests.sync.city import ITEM, open_city
 from tests.sync.conftest import CLERK, PERSON, pdf, server_count
 
 ID_NO = PERSON["id_no"]
+
+
+def ask_city(terminal: Terminal, *args: str) -> LookupReply:
+    """A lookup through the window's CityLookup, its connection closed after."""
+    city = CityLookup(terminal)
+    try:
+        return city.ask(*args)  # type: ignore[arg-type]
+    finally:
+        city.close()
+
+
+def fetch_offer(terminal: Terminal, offer: ReusableMaterial, *args: str) -> Path:
+    city = CityLookup(terminal)
+    try:
+        return city.fetch(offer, *args)
+    finally:
+        city.close()
 
 
 def test_b_fetches_as_copy_with_its_bytes_and_audits_both_steps(tmp_path: Path) -> None:
