@@ -10,6 +10,7 @@ from pathlib import Path
 import httpx
 from sqlalchemy import select
 
+from portal.server import BackgroundServer
 from printing.qr_payload import tracking_code
 from sync.lookup import LOOKUP_PATH, LookupReply, material_path
 from tests.sync.city import ADDRESS, ITEM, OTHER_HALL, City, open_city
@@ -117,3 +118,19 @@ def test_the_tracking_page_shows_the_citizen_which_window_used_their_materials(
         assert f"{HALL} · 2号窗口" in used and "查询测试事项" in used and "居民身份证" in used
         wrong = httpx.get(page, params={"c": "X" * len(code)}, trust_env=False)
         assert wrong.status_code == 404 and "reuses" not in wrong.text
+
+
+def test_lookups_and_the_rate_limit_work_on_both_databases_across_app_servers(
+    tmp_path: Path, db_url: str
+) -> None:
+    """SQLite and PostgreSQL (migration 30, the per-terminal lock): two app servers on one
+    database count one terminal's lookups together."""
+    with open_city(tmp_path, db_url=db_url, lookup_limit=2) as city:
+        city.take_at_a("both")
+        with BackgroundServer(city.settings) as second:
+            replies = []
+            for url in (city.portal.url, second.url, second.url):
+                with city.client(city.b, url) as client:
+                    replies.append(client.post(LOOKUP_PATH, json=ask()))
+        assert [r.status_code for r in replies] == [200, 200, 429]
+        assert len(LookupReply.model_validate(replies[1].json()).materials) == 2

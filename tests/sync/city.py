@@ -74,11 +74,16 @@ def _terminal(root: Path, name: str, hall: str, window: int) -> Terminal:
 
 @contextmanager
 def open_city(
-    tmp_path: Path, scope: Literal["hall", "city"] = "hall", **limits: object
+    tmp_path: Path,
+    scope: Literal["hall", "city"] = "hall",
+    db_url: str | None = None,
+    **limits: object,
 ) -> Iterator[City]:
-    """The city with the platform's lookup `scope` (and any other Settings given)."""
+    """The city with the platform's lookup `scope` (and any other Settings given), on
+    SQLite in `tmp_path` unless a `db_url` is given."""
     settings = Settings(
-        db_url=f"sqlite:///{tmp_path / 'portal.db'}", materials_dir=tmp_path / "portal-materials"
+        db_url=db_url or f"sqlite:///{tmp_path / 'portal.db'}",
+        materials_dir=tmp_path / "portal-materials",
     )
     settings = replace(settings, lookup_scope=scope, **limits)  # type: ignore[arg-type]
     with ExitStack() as stack:

@@ -16,7 +16,7 @@ ticks the material. Profile data (name, phone, address) fills only empty fields.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
@@ -28,7 +28,9 @@ from counter_app.ui.widgets import (
     show_error,
     tr_text,
 )
-from sync.lookup import ConsentMethod, LookupReply, ReusableMaterial
+
+if TYPE_CHECKING:  # start-up: pydantic is not on the window's start path
+    from sync.lookup import ConsentMethod, LookupReply, ReusableMaterial
 
 OFFER = Qt.ItemDataRole.UserRole
 
