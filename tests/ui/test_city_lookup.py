@@ -178,7 +178,8 @@ def test_offline_the_page_says_the_city_lookup_is_unavailable(
 
 
 class _Tampering(BaseHTTPRequestHandler):
-    """A platform that offers a file and then hands out other bytes (one byte changed)."""
+    """A platform that offers a file and then hands out other bytes (one byte changed); it
+    also offers an ID card copy that expired, and a profile with another phone number."""
 
     good = pdf("the-real-id-card")
 
@@ -188,7 +189,10 @@ class _Tampering(BaseHTTPRequestHandler):
                  "sha256": hashlib.sha256(self.good).hexdigest(), "size": len(self.good),
                  "content_type": "application/pdf", "hall_id": demo.HALL, "terminal_id": "A003",
                  "window": "3", "service_code": "RS-001", "given_on": "2026-01-05"}  # fmt: skip
-        self._send(json.dumps({"scope": "hall", "materials": [offer]}).encode(), "json")
+        expired = offer | {"sha256": "e" * 64, "valid_until": "2020-01-31"}
+        phone = {"value": "13900139000", "hall_id": demo.HALL, "given_on": "2026-01-05"}
+        reply = {"scope": "city", "materials": [offer, expired], "profile": {"phone": phone}}
+        self._send(json.dumps(reply).encode(), "json")
 
     def do_GET(self) -> None:
         self._send(self.good[:-1] + b"!", "octet-stream")
@@ -215,12 +219,19 @@ def test_a_tampered_file_is_refused_with_a_message_and_nothing_is_attached(
     try:
         flow = type_identifier(qtbot, shell)
         qtbot.waitUntil(flow.city.consent.isVisible, timeout=10_000)
-        flow.city.consent.setFocus()
-        qtbot.keyClick(flow.city.consent, Qt.Key.Key_Space)
-        qtbot.waitUntil(lambda: flow.city.offers.count() == 1, timeout=10_000)
         for code, text in (("name", APPLICANT[1]), ("phone", APPLICANT[2])):
             flow.applicant.edits[code].setFocus()
-            type_text(qtbot, flow.applicant.edits[code], text)  # this platform knows no profile
+            type_text(qtbot, flow.applicant.edits[code], text)
+        flow.city.consent.setFocus()
+        qtbot.keyClick(flow.city.consent, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: flow.city.offers.count() == 2, timeout=10_000)
+        assert flow.applicant.edits["phone"].text() == APPLICANT[2]  # typed: not overwritten
+        fresh, expired = flow.city.offers.item(0), flow.city.offers.item(1)
+        assert fresh.checkState() == Qt.CheckState.Checked
+        assert expired.checkState() == Qt.CheckState.Unchecked  # marked, not preselected
+        assert "EXPIRED 2020-01-31" in expired.text() and "EXPIRED" not in fresh.text()
+        assert "on file in the city" in flow.city.status.text()
+        flow.applicant.edits["phone"].setFocus()
         next_step(qtbot, flow, "form")
         answer_form(qtbot, shell)
         qtbot.waitUntil(lambda: "does not match its checksum" in flow.problem.text())
