@@ -243,3 +243,26 @@ def test_a_tampered_file_is_refused_with_a_message_and_nothing_is_attached(
         evil.server_close()
     detail = json.loads(audited(data_dir, "city_download")[0]["detail"])
     assert detail["outcome"] == "failed" and detail["error"] == "FileMismatch"
+
+
+def test_another_identifier_forgets_the_offers_and_the_consent(
+    qtbot, qapp: QApplication, data_dir: Path, city: tuple[BackgroundServer, bytes]
+) -> None:  # type: ignore[no-untyped-def]
+    portal, _card = city
+    shell = opened(qtbot, qapp, data_dir)
+    try:
+        flow = type_identifier(qtbot, shell)
+        qtbot.waitUntil(flow.city.consent.isVisible, timeout=10_000)
+        flow.city.consent.setFocus()
+        qtbot.keyClick(flow.city.consent, Qt.Key.Key_Space)
+        qtbot.waitUntil(lambda: flow.city.offers.count() == 1, timeout=10_000)
+        edit = flow.applicant.edits["id_no"]
+        edit.setFocus()
+        edit.selectAll()
+        type_text(qtbot, edit, "110105198001010016")  # the next citizen, not yet agreed
+        qtbot.waitUntil(lambda: shell.ops.pending == 0, timeout=10_000)
+        assert flow.city.offers.count() == 0 and not flow.city.consent.isChecked()
+        assert flow.city.consent.isVisible()  # their own consent is asked for
+    finally:
+        close_shell(qapp, shell)
+    assert server_count(portal, "lookups") == 1

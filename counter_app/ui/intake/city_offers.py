@@ -68,6 +68,7 @@ class CityOffers(QWidget):
             box.addWidget(widget)
         self.consent.toggled.connect(self._ticked)
         flow.applicant.identifier_valid.connect(self.identifier)
+        flow.applicant.changed.connect(self._typed)
         flow.gate.passed.connect(self._citizen_confirmed)
         flow.step_changed.connect(self._step)
         layout = flow.applicant.layout()
@@ -93,11 +94,21 @@ class CityOffers(QWidget):
         self.reset()
         self.id_no = id_no
         backend = self.flow.shell.backend
-        self.flow.shell.ops.store(lambda: backend.city.enrolled(), self._can_ask, self._offline)
+        self.flow.shell.ops.store(
+            lambda: backend.city.enrolled(), lambda on: self._can_ask(on, id_no), self._offline
+        )
 
-    def _can_ask(self, enrolled: bool) -> None:
+    def _typed(self) -> None:
+        """The identifier was changed: what was offered (and agreed) was for another one."""
+        if self.id_no and self._typed_id() != self.id_no:
+            self.reset()
+
+    def _typed_id(self) -> str:
+        return str(self.flow.applicant.values()["id_no"]).strip().upper()
+
+    def _can_ask(self, enrolled: bool, id_no: str) -> None:
         self.enrolled = enrolled
-        if not enrolled or not self.id_no:
+        if not enrolled or id_no != self.id_no:  # another identifier was typed meanwhile
             return
         self.setVisible(True)
         screen = self.flow.gate.screen
@@ -138,12 +149,14 @@ class CityOffers(QWidget):
             lambda: backend.city.ask(
                 values["kind"], id_no, draft.draft_id, draft.service_code, clerk, consent
             ),
-            self._offered,
+            lambda result: self._offered(result, id_no),
             self._offline,
         )
 
     # -- offers ---------------------------------------------------------------------------
-    def _offered(self, result: tuple[LookupReply, date]) -> None:
+    def _offered(self, result: tuple[LookupReply, date], id_no: str) -> None:
+        if id_no != self.id_no:  # the offers of an applicant no longer at the counter
+            return
         reply, self.today = result
         self.offers.clear()
         for offer in reply.materials:
@@ -219,8 +232,8 @@ class CityOffers(QWidget):
         application: forget everything)."""
         if step == "item":
             self.reset()
-        if step != "materials":
-            return
+        if step != "materials" or not self.id_no or self._typed_id() != self.id_no:
+            return  # offers are fetched only for the applicant they were made for
         materials = self.flow.materials
         for offer in self.chosen():
             if materials.spec(offer.material_code) and not materials.provided(offer.material_code):
