@@ -25,6 +25,7 @@ from pathlib import Path
 from bench import (
     bench_clerk,
     bench_gui,
+    bench_lookup,
     bench_portal,
     bench_receipt,
     bench_store,
@@ -41,6 +42,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "receipt": bench_receipt.receipt,
     "sync": bench_sync.push_and_pull,
     "portal": bench_portal.ingest,
+    "lookup": bench_lookup.lookup,
     "memory": bench_gui.memory,
     "clerk": bench_clerk.clerk,
 }

@@ -34,6 +34,7 @@ class Sizes:
     terminals: int  # simulated terminals syncing at once against the portal
     apps_per_terminal: int
     rounds: int = 2  # sync push: rounds of (engine, bare), best of each counts
+    lookup_kb: int = 500  # each of the three materials a city lookup downloads
 
     @classmethod
     def default(cls) -> Sizes:
@@ -46,7 +47,7 @@ class Sizes:
     @classmethod
     def tiny(cls) -> Sizes:
         """For the smoke test: proves each benchmark runs, measures nothing of interest."""
-        return cls(300, 300, 5, 10, 3, 20, 10, 3, 2, rounds=1)
+        return cls(300, 300, 5, 10, 3, 20, 10, 3, 2, rounds=1, lookup_kb=5)
 
 
 @dataclass(frozen=True)

@@ -15,13 +15,14 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
 
 from forms.text import Text
 from portal import accesslog, audit_heads, enrollment, services
+from portal import lookup as lookups
 from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, PortalError, TooLarge, Unauthorized
@@ -29,6 +30,7 @@ from portal.feed import install_published_calendar
 from portal.materials import MaterialStore
 from portal.pages.web import install as install_pages
 from portal.settings import Settings
+from sync.lookup import LOOKUP_PATH, LookupReply, LookupRequest
 from sync.protocol import (
     API_PREFIX,
     ApplicationState,
@@ -286,6 +288,15 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
         sha256: Sha256, term: Caller, total: Annotated[int | None, Query(ge=0)] = None
     ) -> UploadState:
         return store.state(sha256, total, term)
+
+    @app.post(LOOKUP_PATH)
+    def lookup(req: LookupRequest, term: Caller) -> LookupReply:
+        return lookups.lookup(db, store, settings, term, req)
+
+    @app.get(f"{LOOKUP_PATH}/materials/{{sha256}}", response_class=FileResponse)
+    def lookup_file(sha256: Sha256, term: Caller) -> FileResponse:
+        path = lookups.download(db, store, settings, term, sha256)
+        return FileResponse(path, media_type="application/octet-stream")
 
     @app.put(f"{API_PREFIX}/materials/{{sha256}}", openapi_extra=OCTETS, responses=UPLOAD_LINKS)
     async def upload_chunk(

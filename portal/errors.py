@@ -12,6 +12,7 @@ the same text to the operator.
     ├── OffsetMismatch             409 offset_mismatch (+ bytes received)
     ├── TooLarge                   413 too_large
     ├── QuotaExceeded              429 upload_quota (+ Retry-After)
+    ├── RateLimited                429 rate_limited (+ Retry-After)
     ├── ChecksumMismatch           422 checksum_mismatch
     └── Busy                       503 busy (+ Retry-After)
 """
@@ -137,6 +138,25 @@ class QuotaExceeded(PortalError):
             )
         )
         self.retry_after = 60
+
+
+class RateLimited(PortalError):
+    """Too many lookups from one terminal in the recent window (`portal.lookup`): one
+    applicant at a time is a few a minute; more is someone iterating identifiers."""
+
+    status_code = 429
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, limit: int, seconds: int, retry_after: int) -> None:
+        super().__init__(
+            Text(
+                f"查询过于频繁：每台终端 {seconds} 秒内最多 {limit} 次，"
+                f"请 {retry_after} 秒后再试。",
+                f"Too many lookups: at most {limit} per terminal in {seconds} s; "
+                f"try again in {retry_after} s.",
+            )
+        )
+        self.retry_after = retry_after
 
 
 class ChecksumMismatch(PortalError):

@@ -30,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 
+from portal.lookup_schema import LOOKUP_MIGRATIONS
 from portal.pages.schema import PAGE_MIGRATIONS
 from portal.rating_schema import RATING_MIGRATIONS
 from portal.replacement_schema import MIGRATIONS as REPLACEMENT_MIGRATIONS
@@ -204,6 +205,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
     (3, "material holders per hall", v3_material_holders),
 )
 MIGRATIONS += RATING_MIGRATIONS  # 好差评 (portal/rating_schema.py), versions 20-29
+MIGRATIONS += LOOKUP_MIGRATIONS  # one-number lookups (portal/lookup_schema.py), versions 30-34
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 MIGRATIONS += REPLACEMENT_MIGRATIONS  # a window moved to a new PC (portal/replacement.py), 50
 

@@ -192,6 +192,7 @@ def _write_application(
         "status": app.status.value,
         "answers": canonical_json(app.answers),
         "applicant": canonical_json(app.applicant.model_dump()),
+        "applicant_id_no": app.applicant.id_no.strip().upper(),  # the lookup's index
         "signature": app.signature,
         "notice_items": canonical_json([n.model_dump() for n in app.notice_items]),
         "notice_uuid": app.notice_uuid,

@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Literal
 
 DEFAULT_DIR = Path("portal-data")
 
@@ -24,6 +25,12 @@ def default_materials_dir() -> Path:
 def default_forwarded_allow_ips() -> str:
     """$PORTAL_FORWARDED_ALLOW_IPS, else none: no proxy is trusted."""
     return os.environ.get("PORTAL_FORWARDED_ALLOW_IPS", "").strip()
+
+
+def default_lookup_scope() -> Literal["hall", "city"]:
+    """$PORTAL_LOOKUP_SCOPE: "city" lets any terminal of the city find an applicant's
+    materials; anything else (the default) keeps a lookup within the terminal's hall."""
+    return "city" if os.environ.get("PORTAL_LOOKUP_SCOPE", "").strip() == "city" else "hall"
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,13 @@ class Settings:
     forwarded_allow_ips: str = field(default_factory=default_forwarded_allow_ips)
     #: How far ahead of the platform's clock a terminal's status event may be dated.
     event_clock_tolerance: timedelta = timedelta(hours=1)
+    #: Whose materials a lookup sees: the terminal's own "hall", or the whole "city".
+    lookup_scope: Literal["hall", "city"] = field(default_factory=default_lookup_scope)
+    #: Lookups one terminal may make per `lookup_window` (429 + Retry-After beyond).
+    lookup_limit: int = 20
+    lookup_window: timedelta = timedelta(minutes=1)
+    #: How long after a lookup its offered files may be downloaded, by that terminal only.
+    lookup_download_ttl: timedelta = timedelta(minutes=15)
     #: How long a SQLite writer waits for the lock before the request gets 503 + Retry-After.
     busy_timeout_ms: int = 10_000
 

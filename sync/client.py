@@ -13,6 +13,7 @@ Translation (the whole policy in one place):
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import time
 from typing import Any, TypeVar
@@ -21,7 +22,16 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from forms.text import Text
-from sync.errors import ProtocolError, Refused, Revoked, ServerBusy, Unauthorized, Unreachable
+from sync.errors import (
+    FileMismatch,
+    ProtocolError,
+    Refused,
+    Revoked,
+    ServerBusy,
+    Unauthorized,
+    Unreachable,
+)
+from sync.lookup import LOOKUP_PATH, LookupReply, LookupRequest, ReusableMaterial, material_path
 from sync.protocol import (
     API_PREFIX,
     ApplicationState,
@@ -185,3 +195,15 @@ class PortalClient:
 
     def audit_head(self) -> ChainHead:
         return self._json("GET", "/audit-head", ChainHead)
+
+    def lookup(self, req: LookupRequest) -> LookupReply:
+        return self._json("POST", LOOKUP_PATH.removeprefix(API_PREFIX), LookupReply, req)
+
+    def lookup_file(self, offer: ReusableMaterial) -> bytes:
+        """An offered file's bytes, checked against its content address: FileMismatch
+        (nothing kept) when one byte differs."""
+        path = material_path(offer.sha256).removeprefix(API_PREFIX)
+        data = self._send("GET", path).content
+        if hashlib.sha256(data).hexdigest() != offer.sha256:
+            raise FileMismatch(offer.title, offer.sha256)
+        return data

@@ -8,7 +8,8 @@ these at the package boundary, so the UI and CLI catch only `SyncError` and show
     ├── Unauthorized       the platform does not know this terminal's token
     ├── Revoked            the platform revoked this terminal (reason shown to the clerk)
     ├── Refused            a definite 4xx answer about one request (e.g. enrollment refused)
-    └── ProtocolError      a reply that is not what the protocol promises
+    ├── ProtocolError      a reply that is not what the protocol promises
+    └── FileMismatch       a fetched file whose bytes do not match its SHA-256 (refused)
 """
 
 from __future__ import annotations
@@ -75,3 +76,18 @@ class ProtocolError(SyncError):
             )
         )
         self.detail = detail
+
+
+class FileMismatch(SyncError):
+    """A file fetched by its content address came back with other bytes: it is refused,
+    never stored (a damaged transfer, or a platform or proxy handing out wrong files)."""
+
+    def __init__(self, title: str, sha256: str) -> None:
+        super().__init__(
+            Text(
+                f"从平台取回的“{title}”与其校验值不符，已拒收（SHA-256 {sha256[:12]}…）。"
+                "请改为现场扫描。",
+                f'The file "{title}" fetched from the platform does not match its checksum '
+                f"and was refused (SHA-256 {sha256[:12]}…). Scan it here instead.",
+            )
+        )

@@ -80,6 +80,7 @@ class ErrorCode(StrEnum):
     CODE_USED = "code_used"
     TOO_LARGE = "too_large"
     UPLOAD_QUOTA = "upload_quota"
+    RATE_LIMITED = "rate_limited"
     OFFSET_MISMATCH = "offset_mismatch"
     CHECKSUM_MISMATCH = "checksum_mismatch"
     BUSY = "busy"

@@ -134,6 +134,61 @@
     </message>
 </context>
 <context>
+    <name>CityOffers</name>
+    <message>
+        <source>City lookup (one number)</source>
+        <translation>全市材料查询（一号通办）</translation>
+    </message>
+    <message>
+        <source>The citizen agreed (or signed) to look up their materials</source>
+        <translation>申请人已同意（或已签字）查询其留存材料</translation>
+    </message>
+    <message>
+        <source>No citizen screen: tick the box once the citizen agreed or signed.</source>
+        <translation>本窗口没有群众屏：申请人同意或签字后请勾选。</translation>
+    </message>
+    <message>
+        <source>Waiting for the citizen to agree on their screen.</source>
+        <translation>等待申请人在群众屏上确认同意。</translation>
+    </message>
+    <message>
+        <source>Asking the platform…</source>
+        <translation>正在查询政务服务平台…</translation>
+    </message>
+    <message>
+        <source>the city</source>
+        <translation>全市</translation>
+    </message>
+    <message>
+        <source>this hall</source>
+        <translation>本大厅</translation>
+    </message>
+    <message>
+        <source>{n} material(s) on file in {scope}: tick those to use.</source>
+        <translation>{scope}留存材料 {n} 份：请勾选要使用的材料。</translation>
+    </message>
+    <message>
+        <source>Nothing on file in {scope} for this applicant.</source>
+        <translation>{scope}没有该申请人的留存材料。</translation>
+    </message>
+    <message>
+        <source>{hall}, window {window}, {item}, {day}</source>
+        <translation>{hall}，{window}号窗口，{item}，{day}</translation>
+    </message>
+    <message>
+        <source> — EXPIRED {day}</source>
+        <translation> — 已过期 {day}</translation>
+    </message>
+    <message>
+        <source> — valid until {day}</source>
+        <translation> — 有效期至 {day}</translation>
+    </message>
+    <message>
+        <source>The city lookup is unavailable: only copies kept on this terminal are offered.</source>
+        <translation>全市材料查询暂不可用：仅提供本机留存的材料。</translation>
+    </message>
+</context>
+<context>
     <name>ClerkForm</name>
     <message>
         <source>Add a clerk</source>

@@ -5,8 +5,7 @@ statistics, printing, sync status, administration) goes through `Desk`; the SQL 
 checks are here or below, never in `counter_app/ui/`. Every method runs on the window's
 storage thread (`ui.bridge.Operations.store`) and touches no Qt. Checked by mypy strict.
 
-The terminal is opened on first use (on that thread), so importing this module is cheap: it
-is on the window's start path.
+The terminal is opened on first use (on that thread): importing this module is cheap.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ from sync.receipt_numbers import display_receipt_no
 if TYPE_CHECKING:
     from counter_app.clerks import Session
     from counter_app.config import Config, PrinterSpec
+    from counter_app.desk.city import CityDesk
     from counter_app.intake.service import IntakeResult
     from counter_app.ops.retention import PurgeReport
     from counter_app.terminal import Terminal
@@ -82,6 +82,7 @@ class Desk(HallCases):
         self.data_dir = Path(data_dir)
         self._terminal: Terminal | None = None
         self._names: dict[str, Text] = {}
+        self._city: CityDesk | None = None
 
     # -- opening --------------------------------------------------------------------------
     @property
@@ -98,9 +99,11 @@ class Desk(HallCases):
         return Identity(str(t.hall), str(t.window), str(t.terminal_id), enrolled, str(t.timezone))
 
     def close(self) -> None:
+        if self._city is not None:  # the city lookup's kept-alive connection
+            self._city.close()
         if self._terminal is not None:
             self._terminal.close()
-            self._terminal = None
+        self._terminal, self._city = None, None
 
     # -- clerks ---------------------------------------------------------------------------
     def login(self, clerk_id: str, password: str) -> Session:
@@ -160,6 +163,14 @@ class Desk(HallCases):
         return [str(r["service_code"]) for r in rows]
 
     # -- intake ---------------------------------------------------------------------------
+    @property
+    def city(self) -> CityDesk:
+        """The city lookup ("one number"), on the storage thread like every call here."""
+        from counter_app.desk.city import CityDesk  # start-up: httpx only when asked
+
+        self._city = self._city or CityDesk(self.terminal)
+        return self._city
+
     def prefill(self, id_no: str, service_code: str = "") -> Known | None:
         known = self.terminal.intake.prefill(id_no)
         if known.applicant is None:

@@ -6,6 +6,8 @@ catalog, demo clerks) for each language and size and hands it to the window's wa
     DISPLAY=:98 .venv/bin/python -m counter_app.ops.screenshots [zh_CN|en|all] [WxH ...]
 
 With no arguments: both languages at 1366x768 (a common hall screen) and 1920x1080.
+`city` takes only the applicant step with the city lookup's offers (the demo's platform
+running, and another window that served the applicant: `counter_app.ops.demo_city`).
 """
 
 from __future__ import annotations
@@ -30,11 +32,27 @@ def main(argv: list[str]) -> None:
     from counter_app.ui.screenshots import take  # Qt: only `counter_app.ui` imports it
 
     languages, sizes = parse(argv)
+    if "city" in argv:
+        return city(languages, sizes)
     for size in sizes:
         for lang in languages:
             prepared = demo.prepare(with_portal=False)
             try:
                 take(lang, size, prepared.data_dir, prepared)
+            finally:
+                prepared.close()
+
+
+def city(languages: list[str], sizes: list[tuple[int, int]]) -> None:
+    from counter_app.ops.demo_city import served_at_window_3
+    from counter_app.ui.screenshots import take_city
+
+    for size in sizes:
+        for lang in languages:
+            prepared = demo.prepare(with_portal=True)
+            try:
+                served_at_window_3(prepared)
+                take_city(lang, size, prepared.data_dir, prepared)
             finally:
                 prepared.close()
 

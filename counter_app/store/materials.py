@@ -22,7 +22,6 @@ import contextlib
 import errno
 import hashlib
 import io
-import mimetypes
 import os
 import shutil
 import tempfile
@@ -34,24 +33,14 @@ from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
 
 from counter_app.errors import NotFound, StoreError
 from forms.text import Text
+from sync.file_types import normalise_extension as normalise_extension  # re-exported
+from sync.file_types import sniff as sniff  # re-exported
 
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor  # start-up: see the docstring
 
-#: (magic bytes at offset 0, extension, MIME type): enough for what halls scan and photograph.
-_MAGIC = (
-    (b"%PDF-", "pdf", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png", "image/png"),
-    (b"\xff\xd8\xff", "jpg", "image/jpeg"),
-    (b"II*\x00", "tif", "image/tiff"),
-    (b"MM\x00*", "tif", "image/tiff"),
-    (b"GIF8", "gif", "image/gif"),
-    (b"PK\x03\x04", "zip", "application/zip"),
-)
-_SAME = {"jpeg": "jpg", "tiff": "tif"}
 _FSYNC_THREADS = 8
 _T = TypeVar("_T")
-_SNIFFED = frozenset(ext for _, ext, _ in _MAGIC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,25 +51,6 @@ class StoredMaterial:
     size: int
     mime: str
     extension: str
-
-
-def sniff(head: bytes, name: str | None = None) -> tuple[str, str]:
-    """(extension, MIME type) from the first bytes; the file name only when bytes say nothing
-    and the name claims no type whose bytes we know (a program renamed scan.pdf is "bin")."""
-    for magic, ext, mime in _MAGIC:
-        if head.startswith(magic):
-            return ext, mime
-    suffix = Path(name).suffix.lower().lstrip(".") if name else ""
-    suffix = _SAME.get(suffix, suffix)
-    if suffix in _SNIFFED:
-        return "bin", "application/octet-stream"
-    guessed = mimetypes.guess_type(f"x.{suffix}")[0] if suffix else None
-    return suffix or "bin", guessed or "application/octet-stream"
-
-
-def normalise_extension(ext: str) -> str:
-    ext = ext.lower().lstrip(".")
-    return _SAME.get(ext, ext)
 
 
 class MaterialStore:

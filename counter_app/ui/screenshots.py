@@ -178,3 +178,39 @@ def show_hall_case(shell: Shell) -> None:
     )  # fmt: skip
     ws.case._show(case)
     ws.show_page("case")
+
+
+def take_city(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> None:
+    """The applicant step with the city lookup's offers (`counter_app.ops.demo_city`: window
+    3 of the hall served this applicant before), after the clerk's "citizen agreed" tick."""
+    app = uiapp.make_app()
+    language = uiapp.Language(app)
+    language.set(lang)
+    shell = Shell(app, data_dir, language, Prefs.load(data_dir), demo)
+    shell.start()
+    shell.window.resize(*size)
+    wait(lambda: bool(shell.identity) and shell.login_page is not None)
+    login = shell.login_page
+    assert login is not None
+    login.clerk_id.setText("clerk")
+    login.password.setText("demo-clerk-1")
+    login.submit.click()
+    wait(lambda: shell.workspace is not None and shell.ops.pending == 0)
+    ws = shell.workspace
+    ws.new_application()
+    flow = ws.intake
+    wait(lambda: flow.picker.list.count() > 5)
+    flow.choose_item("RS-001")
+    flow.applicant.edits["id_no"].setText("11010519491231002X")
+    wait(lambda: flow.city.consent.isVisible())
+    flow.city.consent.setChecked(True)
+    wait(lambda: flow.city.offers.count() > 0 and shell.ops.pending == 0)
+    suffix = "" if lang == "zh_CN" else "-en"
+    folder = HERE / f"{size[0]}x{size[1]}"
+    folder.mkdir(parents=True, exist_ok=True)
+    pump(0.4)
+    shell.window.grab().save(str(folder / f"03b-applicant-city-lookup{suffix}.png"))
+    language.set("en")
+    shell.window.close()
+    shell.shutdown()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

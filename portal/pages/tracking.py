@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Row, select
 
 from forms.text import Text
 from portal.db import Database
+from portal.lookup import reuses_of
 from portal.pages.clock_stops import Stop, moved, stops_by_uuid
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
 from printing.errors import PayloadError
@@ -52,6 +53,18 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Reuse:
+    """A window that used a material the citizen gave with this application (no personal
+    data: the hall, the window, the hall's day, the item it was used for, the material)."""
+
+    hall: str
+    window: str
+    on: date
+    item: Text
+    material: Text
+
+
+@dataclass(frozen=True, slots=True)
 class Tracking:
     receipt_no: str  # grouped for display
     uuid: str | None  # None while the application is not on the platform
@@ -66,6 +79,7 @@ class Tracking:
     rating_closed: bool = False  # settled more than RATE_WITHIN_DAYS days ago
     replies: tuple[str, ...] = ()  # the hall's replies to this application's bad ratings
     stops: tuple[Stop, ...] = ()  # clock stops (特别程序), reasons written for the citizen
+    reuses: tuple[Reuse, ...] = ()  # windows that used this application's stored materials
 
     @property
     def on_platform(self) -> bool:
@@ -105,13 +119,18 @@ def _definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
     return found if isinstance(found, dict) else {}
 
 
-def notice_materials(conn: Connection, db: Database, code: str, items: str) -> tuple[Text, ...]:
-    """Names of the materials a one-time notice lists (their codes when unpublished)."""
+def _material_names(conn: Connection, db: Database, code: str) -> dict[str, Text]:
     names = {}
     for spec in _definition(conn, db, code).get("materials", []):
         name = spec.get("name") if isinstance(spec, dict) else None
         if isinstance(name, dict) and name.get("zh"):
-            names[spec.get("code")] = Text(str(name["zh"]), str(name.get("en") or name["zh"]))
+            names[str(spec.get("code"))] = Text(str(name["zh"]), str(name.get("en") or name["zh"]))
+    return names
+
+
+def notice_materials(conn: Connection, db: Database, code: str, items: str) -> tuple[Text, ...]:
+    """Names of the materials a one-time notice lists (their codes when unpublished)."""
+    names = _material_names(conn, db, code)
     wanted = [str(item.get("code", "")) for item in json.loads(items or "[]")]
     return tuple(names.get(c, Text(c, c)) for c in dict.fromkeys(wanted) if c)
 
@@ -185,6 +204,23 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
         rating=rated,
         rating_closed=_closed(steps),
         replies=_replies(conn, db, row.uuid),
+        reuses=_reuses(conn, db, row),
+    )
+
+
+def _reuses(conn: Connection, db: Database, row: Row[Any]) -> tuple[Reuse, ...]:
+    """The windows that fetched this application's files through a lookup (`portal.lookup`),
+    with the item they were for and the material, in words."""
+    names = _material_names(conn, db, row.service_code)
+    return tuple(
+        Reuse(
+            hall=r.hall,
+            window=r.window,
+            on=r.on,
+            item=item_name(conn, db, r.service_code) if r.service_code else Text("—", "—"),
+            material=names.get(r.material_code, Text(r.material_code, r.material_code)),
+        )
+        for r in reuses_of(conn, db, row.uuid)
     )
 
 

@@ -100,6 +100,18 @@ def _expected(sha: str, receipt: str) -> dict[tuple[str, str], dict[str, tuple[i
         | refused,
         ("get", "/api/v1/materials/{sha256}"): same | refused,
         ("put", "/api/v1/materials/{sha256}"): same | refused,
+        ("post", "/api/v1/lookup"): {  # scope and offers: tests/portal/test_lookup.py
+            "owner": (200, lambda r: r.json()["scope"] == "hall"),
+            "neighbour": (200, lambda r: r.json()["scope"] == "hall"),
+            "stranger": (200, lambda r: r.json()["materials"] == []),
+        }
+        | refused,
+        ("get", "/api/v1/lookup/materials/{sha256}"): {  # nothing was offered to anyone here
+            "owner": (404, _error("not_found")),
+            "neighbour": (404, _error("not_found")),
+            "stranger": (404, _error("not_found")),
+        }
+        | refused,
         ("get", "/api/v1/audit-head"): {
             "owner": (200, lambda r: r.json()["seq"] > 0),
             "neighbour": (200, lambda r: r.json() == {"seq": 0, "hash": ""}),  # own: none yet
@@ -116,6 +128,11 @@ def _call(api: httpx.Client, route: tuple[str, str], args: dict[str, Any]) -> ht
         return api.post(url, json=args["enroll"])
     if route == ("post", "/api/v1/push"):
         return api.post(url, json={"applications": [args["forged"]]})
+    if route == ("post", "/api/v1/lookup"):
+        consent = {"method": "clerk_attested", "at": "2026-05-01T09:00:00+08:00"}
+        body = {"id_type": "resident_id", "id_no": "11010519491231002X", "draft_id": "walk-0001",
+                "clerk_id": "C001", "consent": consent}  # fmt: skip
+        return api.post(url, json=body)
     if route == ("post", "/api/v1/materials/missing"):
         return api.post(url, json={"hashes": [args["sha"]]})
     if method == "put":

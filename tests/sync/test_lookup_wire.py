@@ -100,3 +100,11 @@ def test_a_reply_from_a_newer_platform_still_parses_and_groups_by_material() -> 
     assert [m.sha256 for m in reply.offers_for("id_card")] == ["a" * 64]
     assert reply.profile.filled() == {"phone": "13800138000"}
     assert material_path("a" * 64).endswith("/lookup/materials/" + "a" * 64)
+
+
+def test_a_refused_file_is_told_in_both_languages() -> None:
+    from sync.errors import FileMismatch
+
+    refused = FileMismatch("居民身份证", "a" * 64)
+    assert "“居民身份证”与其校验值不符，已拒收" in refused.message("zh_CN")
+    assert "does not match its checksum and was refused" in refused.message("en")

@@ -21,6 +21,7 @@ from counter_app.ui.intake.applicant import ApplicantStep
 from counter_app.ui.intake.autosave import DraftKeeper
 from counter_app.ui.intake.case_panel import CasePanel
 from counter_app.ui.intake.citizen_gate import CitizenGate
+from counter_app.ui.intake.city_offers import CityOffers
 from counter_app.ui.intake.form_view import FormView
 from counter_app.ui.intake.materials import MaterialsStep
 from counter_app.ui.intake.next_hint import NextHint
@@ -61,6 +62,7 @@ class IntakeFlow(QWidget):
         self.show_all_problems = False
         self._build()
         self.gate = CitizenGate(self)
+        self.city = CityOffers(self)  # the city lookup under the applicant's fields
         self.keeper = DraftKeeper(self)
         self.keeper.saved.connect(self.draft_saved)
         self.live = QTimer(self)
