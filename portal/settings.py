@@ -50,6 +50,9 @@ class Settings:
     forwarded_allow_ips: str = field(default_factory=default_forwarded_allow_ips)
     #: How far ahead of the platform's clock a terminal's status event may be dated.
     event_clock_tolerance: timedelta = timedelta(hours=1)
+    #: Drills and tests only: the platform tells terminals a time this far from its clock
+    #: (`portal.clock`), to rehearse their clock warning. Zero in production.
+    clock_shift: timedelta = timedelta(0)
     #: How long a SQLite writer waits for the lock before the request gets 503 + Retry-After.
     busy_timeout_ms: int = 10_000
 
