@@ -106,6 +106,7 @@ def _exactly_once(db: Database, copies: list[Path], materials_dir: Path, rehash:
     """Problems found: an application or material of a terminal missing on the platform,
     or there more than once, or a file of the wrong size (or bytes, when `rehash`)."""
     problems = 0
+    stored = {p.name: p for p in materials_dir.rglob("*") if p.is_file()} if rehash else {}
     apps, mats = db.t("applications"), db.t("materials")
     with db.begin() as conn:
         held = dict(conn.execute(select(apps.c.uuid, func.count()).group_by(apps.c.uuid)).all())
@@ -119,13 +120,12 @@ def _exactly_once(db: Database, copies: list[Path], materials_dir: Path, rehash:
         for row in files:
             problems += sizes.get(row["sha256"]) != row["size"]
             if rehash:
-                problems += not _same_bytes(materials_dir, row["sha256"])
+                problems += not _same_bytes(stored.get(row["sha256"]), row["sha256"])
     return problems
 
 
-def _same_bytes(materials_dir: Path, sha: str) -> bool:
-    found = [p for p in materials_dir.rglob(sha) if p.is_file()]
-    return len(found) == 1 and hashlib.sha256(found[0].read_bytes()).hexdigest() == sha
+def _same_bytes(path: Path | None, sha: str) -> bool:
+    return path is not None and hashlib.sha256(path.read_bytes()).hexdigest() == sha
 
 
 def week(ctx: Context) -> list[Result]:
@@ -142,6 +142,21 @@ def week(ctx: Context) -> list[Result]:
     return _rows(ctx, link, results, problems, errors)
 
 
+def _profile(link: dict[str, Any], last: float, results: list[dict[str, Any]]) -> str:
+    """Where the link sat idle: the first byte's delay, how many whole seconds ran at >= 90%
+    of the rate, and the tail after the last terminal finished its week."""
+    per = {int(k): v for k, v in link.get("per_second", {}).items()}
+    start, end = int(link["back"]), int(last)
+    full = sum(per.get(s, 0) >= 0.9 * LINK_BYTES_S for s in range(start + 1, end))
+    week_done = max(r.get("week_done", last) for r in results)
+    return (
+        f"week link: first byte {link['first'] - link['back']:.1f} s after the link came back; "
+        f"{full} of {max(end - start - 1, 0)} whole seconds at >= 90% of the rate; the week's "
+        f"backlog done {week_done - link['back']:.0f} s in, then {last - week_done:.0f} s "
+        "draining what was taken meanwhile"
+    )
+
+
 def _rows(ctx: Context, link: dict[str, Any], results: list[dict[str, Any]], problems: int,
           errors: list[str]) -> list[Result]:  # fmt: skip
     sizes = ctx.sizes
@@ -154,6 +169,7 @@ def _rows(ctx: Context, link: dict[str, Any], results: list[dict[str, Any]], pro
     goodput, wire = sent / seconds, link["bytes_up"] / seconds
     worst = max(results, key=lambda r: percentile(r["during_ms"] or [0], 99) / percentile(r["idle_ms"], 99))  # noqa: E501  # fmt: skip
     during, idle = percentile(worst["during_ms"] or [0], 99), percentile(worst["idle_ms"], 99)
+    ctx.notes.append(_profile(link, last, results))
     apps, mats = week_counts(sizes.week_scale)
     label = f"{sizes.week_terminals} x ({apps} apps, {mats} files) at scale {sizes.week_scale:g}"
     ctx.notes.append(

@@ -6,7 +6,8 @@ direction, shared by every connection (20 Mbit/s by default), written with async
 Runs in its own process so the terminals' work cannot slow the link. The bucket hands out
 16 KB at a time under one lock, so connections take turns (first come, first served) and
 each gets its share, as on a real link. On SIGTERM it writes `{bytes_up, bytes_down, first,
-last}` (wall-clock seconds of the first and last byte sent upstream) to STATS_FILE.
+last, per_second}` (wall-clock seconds of the first and last byte sent upstream, and the
+bytes sent up in each second) to STATS_FILE.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 PIECE = 16 * 1024
 
@@ -47,7 +49,8 @@ class Link:
     def __init__(self, target_port: int, rate: float) -> None:
         self.target_port = target_port
         self.up, self.down = TokenBucket(rate), TokenBucket(rate)
-        self.stats = {"bytes_up": 0, "bytes_down": 0, "first": 0.0, "last": 0.0}
+        self.stats: dict[str, Any] = {"bytes_up": 0, "bytes_down": 0, "first": 0.0, "last": 0.0}
+        self.per_second: dict[int, int] = {}  # upstream bytes by wall-clock second
 
     async def pipe(self, src: asyncio.StreamReader, dst: asyncio.StreamWriter, up: bool) -> None:
         bucket, key = (self.up, "bytes_up") if up else (self.down, "bytes_down")
@@ -58,8 +61,11 @@ class Link:
                 await dst.drain()
                 self.stats[key] += len(data)
                 if up:
-                    self.stats["first"] = self.stats["first"] or time.time()
-                    self.stats["last"] = time.time()
+                    now = time.time()
+                    self.stats["first"] = self.stats["first"] or now
+                    self.stats["last"] = now
+                    second = int(now)
+                    self.per_second[second] = self.per_second.get(second, 0) + len(data)
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
         finally:
@@ -83,7 +89,7 @@ async def serve(listen_port: int, target_port: int, mbit: float, stats_file: Pat
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     async with server:
         await stop.wait()
-    stats_file.write_text(json.dumps(link.stats))
+    stats_file.write_text(json.dumps({**link.stats, "per_second": link.per_second}))
 
 
 if __name__ == "__main__":

@@ -76,7 +76,8 @@ def _sync_until_done(data_dir: Path, stop_intake: threading.Event, out: dict[str
                 time.sleep(0.2)  # the link is there: try again soon (see docs/performance.md)
             if report.confirmed or report.bytes_uploaded:
                 out["last_byte"] = time.time()
-            if confirmed >= week:
+            if confirmed >= week and not stop_intake.is_set():
+                out["week_done"] = time.time()
                 stop_intake.set()
             if stop_intake.is_set() and outbox.backlog(terminal.store)[0] == 0:
                 return
