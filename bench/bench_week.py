@@ -149,11 +149,15 @@ def _profile(link: dict[str, Any], last: float, results: list[dict[str, Any]]) -
     start, end = int(link["back"]), int(last)
     full = sum(per.get(s, 0) >= 0.9 * LINK_BYTES_S for s in range(start + 1, end))
     week_done = max(r.get("week_done", last) for r in results)
+    split = int(week_done)
+    head = sum(v for k, v in per.items() if k < split) / max(week_done - link["back"], 1e-6)
+    tail = sum(v for k, v in per.items() if k >= split) / max(last - week_done, 1e-6)
     return (
         f"week link: first byte {link['first'] - link['back']:.1f} s after the link came back; "
         f"{full} of {max(end - start - 1, 0)} whole seconds at >= 90% of the rate; the week's "
-        f"backlog done {week_done - link['back']:.0f} s in, then {last - week_done:.0f} s "
-        "draining what was taken meanwhile"
+        f"backlog done {week_done - link['back']:.0f} s in ({head / LINK_BYTES_S:.2f}x the "
+        f"link), then {last - week_done:.0f} s draining what was taken meanwhile "
+        f"({tail / LINK_BYTES_S:.2f}x)"
     )
 
 
