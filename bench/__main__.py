@@ -10,6 +10,7 @@ failures).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import os
 import platform
@@ -30,6 +31,7 @@ from bench import (
     bench_receipt,
     bench_store,
     bench_sync,
+    bench_week,
     gen_db,
 )
 from bench.core import CACHE, Context, Result, Sizes, table
@@ -45,6 +47,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "lookup": bench_lookup.lookup,
     "memory": bench_gui.memory,
     "clerk": bench_clerk.clerk,
+    "week": bench_week.week,
 }
 
 
@@ -105,6 +108,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", nargs="+", choices=sorted(BENCHMARKS), metavar="NAME",
                         help=f"run only these: {', '.join(BENCHMARKS)}")  # fmt: skip
     parser.add_argument("--no-postgres", action="store_true", help="portal ingest on SQLite only")
+    parser.add_argument("--week-scale", type=float, metavar="X",
+                        help="share of a week per terminal in `week` (0.005)")  # fmt: skip
     parser.add_argument("--cache", type=Path, default=CACHE, help="where databases are kept")
     return parser.parse_args(argv)
 
@@ -112,6 +117,8 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     sizes = Sizes.full() if args.full else Sizes.tiny() if args.tiny else Sizes.default()
+    if args.week_scale:
+        sizes = dataclasses.replace(sizes, week_scale=args.week_scale)
     names = [n for n in BENCHMARKS if not args.only or n in args.only]
     print(machine(), flush=True)
     log = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731

@@ -35,6 +35,12 @@ class Sizes:
     apps_per_terminal: int
     rounds: int = 2  # sync push: rounds of (engine, bare), best of each counts
     lookup_kb: int = 500  # each of the three materials a city lookup downloads
+    # the week offline (bench_week): terminals, share of a week's work each holds (1.0:
+    # 1,050 applications, 3,000 files of 100 KB-2 MB), intakes timed idle, seconds between
+    week_terminals: int = 20
+    week_scale: float = 0.005
+    week_idle_samples: int = 20
+    week_pace_s: float = 2.0
 
     @classmethod
     def default(cls) -> Sizes:
@@ -42,12 +48,13 @@ class Sizes:
 
     @classmethod
     def full(cls) -> Sizes:
-        return cls(1_000_000, 100_000, 1_000, 10_000, 2_000, 200, 10_000, 200, 10)
+        return cls(1_000_000, 100_000, 1_000, 10_000, 2_000, 200, 10_000, 200, 10, week_scale=1.0)
 
     @classmethod
     def tiny(cls) -> Sizes:
         """For the smoke test: proves each benchmark runs, measures nothing of interest."""
-        return cls(300, 300, 5, 10, 3, 20, 10, 3, 2, rounds=1, lookup_kb=5)
+        return cls(300, 300, 5, 10, 3, 20, 10, 3, 2, rounds=1, lookup_kb=5, week_terminals=2,
+                   week_scale=0.001, week_idle_samples=3, week_pace_s=0.2)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -166,6 +166,7 @@ KEYS: tuple[Key, ...] = (
     Key("paper", _choice("a4", "80mm"), _const("a4"), "receipt paper: A4 or 80 mm roll"),
     Key("idle_logout_minutes", _int_range(1, 240), _const(10), "sign the clerk out when idle"),
     Key("sync_interval_seconds", _int_range(5, 3600), _const(30), "pause between sync passes"),
+    Key("clock_tolerance_minutes", _int_range(1, 1440), _const(5), "warn when the clock is off"),
     Key("backup_dir", _path, lambda v: Path(v["data_dir"]) / "backups", "automatic backups"),
     Key("backup_keep", _int_range(1, 1000), _const(14), "automatic backups kept"),
     Key("backup_interval_hours", _int_range(1, 720), _const(24), "hours between backups"),
@@ -203,6 +204,7 @@ class Config:
     paper: str
     idle_logout_minutes: int
     sync_interval_seconds: int
+    clock_tolerance_minutes: int
     backup_dir: Path
     backup_keep: int
     backup_interval_hours: int

@@ -23,6 +23,7 @@ from starlette.requests import ClientDisconnect
 from forms.text import Text
 from portal import accesslog, audit_heads, enrollment, services
 from portal import lookup as lookups
+from portal.clock import PlatformTime
 from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, PortalError, TooLarge, Unauthorized
@@ -229,6 +230,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_published_calendar(db)  # holiday years published after this release
     app.state.materials = store
     app.add_middleware(BodyLimit, limit=settings.max_request_bytes)
+    app.add_middleware(PlatformTime, shift=settings.clock_shift)  # terminals' clock check
 
     async def portal_error(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, PortalError)

@@ -1,7 +1,10 @@
 """Terminal enrollment: one-time codes, tokens, revocation, and checking a request's token.
 
 A code is issued by IT staff for one hall and window (`portal enroll-code`), read out or
-typed at the terminal, and is good once, until it expires. Only the SHA-256 of codes and
+typed at the terminal, and is good once, until it expires. Once, with one exception: the
+terminal that used it may use it again until it expires, because the platform may have
+enrolled it and lost the reply on the way back (it then gets the same terminal ID and a new
+token; the lost token, never seen by anyone, stops working). Only the SHA-256 of codes and
 tokens is stored, so a copy of the database lets nobody enroll or impersonate a terminal.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -90,17 +94,45 @@ def _refuse(code: ErrorCode) -> EnrollRefused:
     return EnrollRefused(code, texts[code])
 
 
-def _claim_code(db: Database, conn: Connection, code: str) -> tuple[str, str, int]:
+@dataclass(frozen=True)
+class _Claim:
+    """A code that may be used: its hash, hall and window, and `retry_of` when it was used
+    already by the very terminal asking again (its reply was lost on the way)."""
+
+    code_hash: str
+    hall: str
+    window: int
+    retry_of: str | None = None
+
+
+def _claim_code(db: Database, conn: Connection, req: EnrollRequest) -> _Claim:
+    """Unknown and expired codes refuse everyone; a used code refuses all but its user."""
     codes = db.t("enroll_codes")
-    code_hash = _sha(normalise_code(code))
+    code_hash = _sha(normalise_code(req.code))
     row = conn.execute(select(codes).where(codes.c.code_hash == code_hash)).one_or_none()
     if row is None:
         raise _refuse(ErrorCode.CODE_UNKNOWN)
-    if row.used_at is not None:
-        raise _refuse(ErrorCode.CODE_USED)
     if row.expires_at <= now_iso():
         raise _refuse(ErrorCode.CODE_EXPIRED)
-    return code_hash, row.hall, row.window
+    retry_of = None if row.used_at is None else _same_terminal(db, conn, row.used_by, req)
+    return _Claim(code_hash, row.hall, row.window, retry_of)
+
+
+def _same_terminal(db: Database, conn: Connection, used_by: str | None, req: EnrollRequest) -> str:
+    """`used_by` when `req` comes from it again: the same public key AND the same code
+    secret (derived from its private key, so knowing the public key is not enough), and not
+    revoked since. Anyone else -- or a revoked terminal -- hears "code already used"."""
+    terms = db.t("terminals")
+    row = conn.execute(select(terms).where(terms.c.terminal_id == used_by)).one_or_none()
+    same = (
+        row is not None
+        and row.revoked_at is None
+        and hmac.compare_digest(row.public_key, req.public_key)
+        and hmac.compare_digest(row.code_secret or "", req.code_secret)
+    )
+    if not same or used_by is None:
+        raise _refuse(ErrorCode.CODE_USED)
+    return used_by
 
 
 def _free_terminal_id(db: Database, conn: Connection, proposed: str, public_key: str) -> str:
@@ -116,6 +148,22 @@ def _free_terminal_id(db: Database, conn: Connection, proposed: str, public_key:
         candidate = "".join(secrets.choice(ALPHABET) for _ in range(4))
 
 
+def _renew_token(
+    db: Database, conn: Connection, claim: _Claim, tid: str, token: str
+) -> EnrollReply:
+    """The enrollment again for the terminal that used the code: only its token changes;
+    the rest of the reply is the one that was lost (a replacement's old key included)."""
+    terms = db.t("terminals")
+    conn.execute(update(terms).where(terms.c.terminal_id == tid).values(token_hash=_sha(token)))
+    told = (
+        replacement.replaced_key(db, conn, tid)
+        if replacement.replaces(db, conn, claim.code_hash)
+        else {}
+    )
+    told["last_receipt_no"] = replacement.highest_receipt(db, conn, tid)
+    return EnrollReply(terminal_id=tid, token=token, hall=claim.hall, window=claim.window, **told)
+
+
 def enroll(db: Database, req: EnrollRequest) -> EnrollReply:
     """Trade a valid code and the terminal's keys for a terminal ID and a fresh token."""
     Ed25519PublicKey.from_public_bytes(_decode32(req.public_key, "public_key"))
@@ -123,14 +171,16 @@ def enroll(db: Database, req: EnrollRequest) -> EnrollReply:
     token = secrets.token_urlsafe(32)  # 256 random bits
     terms, codes = db.t("terminals"), db.t("enroll_codes")
     with db.begin() as conn:
-        code_hash, hall, window = _claim_code(db, conn, req.code)
-        same = replacement.replaces(db, conn, code_hash)  # a window moved to a new PC
+        claim = _claim_code(db, conn, req)
+        if claim.retry_of is not None:  # the first reply was lost: a new token, same terminal
+            return _renew_token(db, conn, claim, claim.retry_of, token)
+        same = replacement.replaces(db, conn, claim.code_hash)  # a window moved to a new PC
         tid = same or _free_terminal_id(db, conn, req.proposed_terminal_id, req.public_key)
         told = replacement.keep_old_key(db, conn, tid) if same else {}
         told["last_receipt_no"] = replacement.highest_receipt(db, conn, tid)
         values = {
-            "hall": hall,
-            "window": window,
+            "hall": claim.hall,
+            "window": claim.window,
             "public_key": req.public_key,
             "code_secret": req.code_secret,
             "token_hash": _sha(token),
@@ -143,12 +193,12 @@ def enroll(db: Database, req: EnrollRequest) -> EnrollReply:
             conn.execute(insert(terms).values(terminal_id=tid, **values))
         claimed = conn.execute(
             update(codes)
-            .where(codes.c.code_hash == code_hash, codes.c.used_at.is_(None))
+            .where(codes.c.code_hash == claim.code_hash, codes.c.used_at.is_(None))
             .values(used_at=now_iso(), used_by=tid)
         )
         if claimed.rowcount != 1:  # another request won the race for the same code
             raise _refuse(ErrorCode.CODE_USED)
-    return EnrollReply(terminal_id=tid, token=token, hall=hall, window=window, **told)
+    return EnrollReply(terminal_id=tid, token=token, hall=claim.hall, window=claim.window, **told)
 
 
 def authenticate(db: Database, token: str) -> TerminalInfo:

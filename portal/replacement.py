@@ -69,6 +69,21 @@ def keep_old_key(db: Database, conn: Connection, terminal_id: str) -> dict[str, 
     return {"replaced_key": fingerprint(row.public_key), "replaced_key_since": row.enrolled_at}
 
 
+def replaced_key(db: Database, conn: Connection, terminal_id: str) -> dict[str, Any]:
+    """What `keep_old_key` told, read back for a retry whose first reply was lost."""
+    keys = db.t("terminal_keys")
+    query = (
+        select(keys.c.public_key, keys.c.enrolled_at)
+        .where(keys.c.terminal_id == terminal_id)
+        .order_by(keys.c.replaced_at.desc())
+        .limit(1)
+    )
+    row = conn.execute(query).one_or_none()
+    if row is None:
+        return {}
+    return {"replaced_key": fingerprint(row.public_key), "replaced_key_since": row.enrolled_at}
+
+
 def highest_receipt(db: Database, conn: Connection, terminal_id: str) -> str:
     """The highest receipt number the platform holds from `terminal_id` ("" for none).
     The compact form sorts as (day, sequence): fixed width, Crockford digits in order."""

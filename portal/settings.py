@@ -64,6 +64,9 @@ class Settings:
     lookup_window: timedelta = timedelta(minutes=1)
     #: How long after a lookup its offered files may be downloaded, by that terminal only.
     lookup_download_ttl: timedelta = timedelta(minutes=15)
+    #: Drills and tests only: the platform tells terminals a time this far from its clock
+    #: (`portal.clock`), to rehearse their clock warning. Zero in production.
+    clock_shift: timedelta = timedelta(0)
     #: How long a SQLite writer waits for the lock before the request gets 503 + Retry-After.
     busy_timeout_ms: int = 10_000
 

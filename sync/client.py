@@ -16,12 +16,14 @@ from __future__ import annotations
 import hashlib
 import socket
 import time
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
 from forms.text import Text
+from sync.clock import ClockReading, read_clock
 from sync.errors import (
     FileMismatch,
     ProtocolError,
@@ -128,6 +130,9 @@ class PortalClient:
         self.base = base_url.rstrip("/") + API_PREFIX
         self.http = http
         self.headers = {"Authorization": f"Bearer {token}"} if token else {}
+        #: The platform's clock as its replies told it: the reading with the shortest round
+        #: trip so far (`sync.clock`), None before any reply.
+        self.clock: ClockReading | None = None
 
     def _send(
         self, method: str, path: str, body: BaseModel | None = None, **kw: Any
@@ -136,13 +141,20 @@ class PortalClient:
         if body is not None:
             kw["content"] = body.model_dump_json().encode("utf-8")
             headers["Content-Type"] = "application/json"
+        sent = datetime.now(UTC)
         try:
             with self.http.stream(method, self.base + path, headers=headers, **kw) as streamed:
+                self._read_clock(streamed.headers, sent)
                 resp = self._bounded(streamed)
         except (httpx.HTTPError, httpx.InvalidURL) as exc:  # connect, timeout, reset, cut reply
             raise Unreachable(UNREACHABLE.format(detail=type(exc).__name__)) from exc
         check(resp)
         return resp
+
+    def _read_clock(self, headers: httpx.Headers, sent: datetime) -> None:
+        reading = read_clock(headers, sent, datetime.now(UTC))
+        if reading is not None and (self.clock is None or reading.rtt <= self.clock.rtt):
+            self.clock = reading
 
     def _bounded(self, streamed: httpx.Response) -> httpx.Response:
         """The reply read whole, but no more than MAX_REPLY_BYTES and within the deadline."""

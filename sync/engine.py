@@ -91,6 +91,9 @@ class SyncEngine:
                     self._pull(client, report)
             except SyncError as exc:
                 report.errors.append(exc)
+        if client.clock is not None:  # any reply tells the platform's time, even a refusal
+            report.clock = client.clock
+            self.terminal.note_clock(client.clock)
         return report
 
     def _push_all(self, client: PortalClient, report: SyncReport) -> None:

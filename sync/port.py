@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Protocol
 
 from forms.text import LocalizedError
+from sync.clock import ClockReading
 from sync.protocol import AuditHead, ChangesReply
 
 
@@ -82,6 +83,10 @@ class TerminalPort(Protocol):
 
     def note_retry(self, entry_ids: Sequence[int], error: str, at: datetime) -> None:
         """A pass stopped: record `error` on those of these entries still pending."""
+        ...
+
+    def note_clock(self, reading: ClockReading) -> None:
+        """Keep the pass's reading of the platform's clock (`sync.clock`)."""
         ...
 
     def cursor(self) -> int:

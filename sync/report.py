@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 
 from forms.text import LocalizedError
+from sync.clock import ClockReading
 from sync.errors import Unreachable
 
 
@@ -22,6 +23,7 @@ class SyncReport:
     catalog_updates: list[tuple[str, int]] = field(default_factory=list)
     set_aside: list[tuple[str, str]] = field(default_factory=list)  # (receipt/uuid, reason)
     errors: list[LocalizedError] = field(default_factory=list)
+    clock: ClockReading | None = None  # the platform's clock as this pass measured it
 
     @property
     def ok(self) -> bool:

@@ -24,6 +24,7 @@ from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.text import Text
 from sync.engine import SyncEngine, SyncReport
+from sync.errors import Unreachable
 from sync.hall_time import hall_clock
 
 EXIT_UNREACHABLE = 3
@@ -55,8 +56,14 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def cmd_enroll(args: argparse.Namespace) -> int:
-    with Terminal.open(args.data_dir) as terminal:
-        reply = enroll(terminal, args.portal, args.code)
+    """Exit 3 when the platform cannot be reached (or its reply was lost): nothing was kept
+    here, and the same code works again until it expires."""
+    try:
+        with Terminal.open(args.data_dir) as terminal:
+            reply = enroll(terminal, args.portal, args.code)
+    except Unreachable as exc:
+        print(f"counter-app: {exc.message(args.lang)}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     text = Text(
         f"已注册：终端 {reply.terminal_id}，{reply.hall} {reply.window} 号窗口",
         f"Enrolled: terminal {reply.terminal_id}, {reply.hall} window {reply.window}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -385,11 +385,14 @@ class Desk(HallCases):
         return housekeeping(self.terminal, config)
 
     # -- sync and administration ----------------------------------------------------------
-    def sync_status(self) -> SyncStatus:
+    def sync_status(self, clock_tolerance_minutes: int = 5) -> SyncStatus:
         from counter_app.store import outbox
+        from sync.clock import kept_problem
 
         count, oldest = outbox.backlog(self.terminal.store)
-        return SyncStatus(count, oldest, bool(self.terminal.token))
+        tolerance = timedelta(minutes=clock_tolerance_minutes)
+        clock = kept_problem(self.terminal.store.get_setting, self.terminal.now(), tolerance)
+        return SyncStatus(count, oldest, bool(self.terminal.token), clock)
 
     def admin_overview(self) -> Overview:
         from counter_app.clerks import list_clerks  # start-up: argon2

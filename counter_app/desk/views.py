@@ -150,6 +150,7 @@ class SyncStatus:
     waiting: int
     oldest: datetime | None
     enrolled: bool
+    clock: Text | None = None  # what is wrong with this clock (`sync.clock`), for the clerk
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,6 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import parsedate_to_datetime
 from enum import IntEnum
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from typing import Any
 import httpx
 
 from counter_app.config import Config
+from counter_app.ops.doctor_clock import check_clock
 from counter_app.ops.doctor_printer import check_printer
 from counter_app.ops.replacement import check_moved
 from counter_app.store import outbox
@@ -34,12 +34,11 @@ from forms.text import LocalizedError, Text
 from printing.errors import FontMissing
 from printing.fonts import FONT_PATH, register_font
 from sync.client import PortalClient
+from sync.clock import read_clock
 from sync.errors import SyncError, Unreachable
 
 DISK_WARN_BYTES = 2 * 1024**3
 DISK_FAIL_BYTES = 500 * 1024**2
-CLOCK_WARN = timedelta(seconds=60)
-CLOCK_FAIL = timedelta(minutes=5)
 BACKLOG_WARN = timedelta(hours=24)
 BACKLOG_FAIL = timedelta(hours=72)
 
@@ -231,8 +230,8 @@ def _hours(delta: timedelta) -> str:
 
 # -- portal and clock ------------------------------------------------------------------------
 def check_portal(ctx: Context) -> list[Finding]:
-    """Reachability and clock from /health's Date header; the token with a read of /changes
-    at the stored cursor (it reads, it never advances the cursor)."""
+    """Reachability and clock from /health's time (`counter_app.ops.doctor_clock`); the
+    token with a read of /changes at the stored cursor (it never advances the cursor)."""
     url = ctx.settings.get("portal_url") or ctx.config.portal_url
     token = ctx.settings.get("token")
     if not url or not token:
@@ -245,16 +244,18 @@ def check_portal(ctx: Context) -> list[Finding]:
         ]
     try:
         with ctx.http() as http:
+            sent = ctx.now()
             reply = http.get(url.rstrip("/") + "/api/v1/health")
+            fresh = read_clock(reply.headers, sent, ctx.now())
             PortalClient(url, token, http).changes(int(ctx.settings.get("sync_cursor") or 0))
     except httpx.HTTPError as exc:
-        return [_unreachable(url, type(exc).__name__)]
+        return [_unreachable(url, type(exc).__name__), check_clock(ctx, None)]
     except Unreachable as exc:
-        return [_unreachable(url, exc.text.en)]
+        return [_unreachable(url, exc.text.en), check_clock(ctx, None)]
     except SyncError as exc:
-        return [_refused(exc)]
+        return [_refused(exc), check_clock(ctx, None)]
     ok = _ok("portal", f"平台可达，注册有效：{url}", f"Platform reachable, enrollment valid: {url}")
-    return [ok, _clock(ctx, reply)]
+    return [ok, check_clock(ctx, fresh)]
 
 
 def _unreachable(url: str, detail: str) -> Finding:
@@ -276,33 +277,6 @@ def _refused(exc: LocalizedError) -> Finding:
         ),
         Text("向平台管理员申请新的注册码并重新 enroll。", "Get a new code and enroll again."),
     )
-
-
-def _clock(ctx: Context, reply: httpx.Response) -> Finding:
-    try:
-        theirs = parsedate_to_datetime(reply.headers["date"])
-    except (KeyError, TypeError, ValueError):
-        return _warn(
-            "clock",
-            Text("平台未返回时间", "The platform sent no Date header"),
-            Text("无法核对时钟。", "The clock cannot be compared."),
-        )
-    skew = ctx.now() - theirs
-    seconds = abs(skew.total_seconds())
-    ahead = skew.total_seconds() > 0
-    found = Text(
-        f"本机时钟比平台{'快' if ahead else '慢'} {seconds:.0f} 秒",
-        f"This clock is {seconds:.0f} s {'ahead of' if ahead else 'behind'} the platform",
-    )
-    advice = Text(
-        "开启系统自动对时（NTP）。回执时间与承诺日期依赖准确时钟。",
-        "Turn on automatic time (NTP); receipt times and due dates depend on it.",
-    )
-    if abs(skew) > CLOCK_FAIL:
-        return _fail("clock", found, advice)
-    if abs(skew) > CLOCK_WARN:
-        return _warn("clock", found, advice)
-    return Finding("clock", Level.OK, found)
 
 
 # -- running ---------------------------------------------------------------------------------

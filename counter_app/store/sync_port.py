@@ -20,6 +20,7 @@ from counter_app.store.catalog import import_catalog_item
 from counter_app.store.remote_ratings import apply_remote_rating
 from forms.text import LocalizedError
 from printing.qr_payload import sign_payload
+from sync.clock import ClockReading, as_settings
 from sync.port import Applied, Entry
 from sync.protocol import AuditHead, ChangesReply
 
@@ -58,6 +59,11 @@ class StorePort:
 
     def now(self) -> datetime:
         return self.terminal.now()
+
+    def note_clock(self, reading: ClockReading) -> None:
+        with self.store.transaction():
+            for key, value in as_settings(reading).items():
+                self.store.set_setting(key, value)
 
     def sign_receipt(
         self, receipt_no: str, service_code: str, accepted_at: str, terminal_id: str

@@ -91,6 +91,9 @@ class Shell(QObject):
         self.idle.timeout.connect(lambda: self.logout("idle"))
         self.sync_label = QLabel(self.window)
         self.sync_label.setObjectName("sync_indicator")
+        self.clock_label = QLabel(self.window)  # `sync.clock`'s warning, shown when wrong
+        self.clock_label.setObjectName("clock_warning")
+        self.clock_label.hide()
         self.busy_bar = QProgressBar(self.window)
         self.busy_bar.setObjectName("busy")
         self.busy_bar.setRange(0, 0)  # indeterminate: storage, printing, network at work
@@ -98,6 +101,7 @@ class Shell(QObject):
         self.busy_bar.setAccessibleName(self.tr("Working..."))
         self.busy_bar.hide()
         self.window.statusBar().addPermanentWidget(self.busy_bar)
+        self.window.statusBar().addPermanentWidget(self.clock_label)
         self.window.statusBar().addPermanentWidget(self.sync_label)
         self.ops.busy_changed.connect(self._busy)
         language.changed.connect(self._language_changed)

@@ -13,7 +13,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, 
 
 from counter_app.desk import SyncStatus
 from counter_app.ui.keys import key
-from counter_app.ui.widgets import OK_COLOR, WARN_COLOR, button, error_message, set_text_color
+from counter_app.ui.widgets import (
+    ERROR_COLOR,
+    OK_COLOR,
+    WARN_COLOR,
+    button,
+    error_message,
+    set_text_color,
+)
 
 if TYPE_CHECKING:
     from counter_app.ui.shell import Shell
@@ -183,9 +190,23 @@ class Workspace(QWidget):
         self.show_page("detail")
 
     def refresh_sync(self) -> None:
-        self.shell.ops.store(self.shell.backend.sync_status, self._show_sync, self._sync_unknown)
+        config = self.shell.config
+        minutes = getattr(config, "clock_tolerance_minutes", 5)  # no config: the default
+        self.shell.ops.store(
+            lambda: self.shell.backend.sync_status(minutes), self._show_sync, self._sync_unknown
+        )
+
+    def _show_clock(self, status: SyncStatus) -> None:
+        """The clock warning beside the sync state: red, in the clerk's language."""
+        label = self.shell.clock_label
+        label.setVisible(status.clock is not None)
+        text = status.clock.get(self.shell.language.code) if status.clock else ""
+        label.setText(text)
+        label.setAccessibleName(text)
+        set_text_color(label, ERROR_COLOR)
 
     def _show_sync(self, status: SyncStatus) -> None:
+        self._show_clock(status)
         label = self.shell.sync_label
         state = self.shell.sync_state
         online = bool(state.get("online"))

@@ -172,3 +172,13 @@ def test_a_clerk_child_that_fails_is_reported_with_its_error(tmp_path: Path) -> 
     data_dir = demo.prepare(tmp_path / "demo", with_portal=False).data_dir
     with pytest.raises(RuntimeError, match=r"clerk child failed (?s:.*)NO-SUCH-ITEM"):
         bench_clerk.child(Path(data_dir), 0, ["NO-SUCH-ITEM"], timeout=120)
+
+
+def test_week_offline_runs_tiny(cache: Path) -> None:
+    """Two terminals, a thousandth of a week each, through the 20 Mbit/s link: the rows are
+    there and nothing is missing or doubled on the platform (that one is a check, not a
+    time)."""
+    rows = {r.metric.split(" (")[0]: r for r in _run("week", cache)}
+    assert rows["missing or doubled on the platform"].value == 0
+    assert rows["upload of files vs the 20 Mbit/s link"].value > 0
+    assert rows["intake p99 during upload vs idle"].baseline

@@ -48,10 +48,18 @@ def test_expired_and_reused_codes_refused_with_reason(
         enroll(terminal, portal.url, expired, plain_client)
     assert info.value.status_code == 410 and "expired" in info.value.message("en")
     code = issue_code(portal)
-    enroll(terminal, portal.url, code, plain_client)
-    with pytest.raises(Refused) as reused:
-        enroll(terminal, portal.url, code, plain_client)
+    first = enroll(terminal, portal.url, code, plain_client)
+    other = Terminal.init(terminal.data_dir.parent / "other", "9ZZZ", HALL, "1")
+    try:
+        with pytest.raises(Refused) as reused:
+            enroll(other, portal.url, code, plain_client)
+    finally:
+        other.close()
     assert "只能使用一次" in reused.value.message("zh_CN")
+    # the terminal that used it may ask again (its reply may have been lost): same ID
+    again = enroll(terminal, portal.url, code, plain_client)
+    assert again.terminal_id == first.terminal_id and again.token != first.token
+    assert enrollment.authenticate(portal.app.state.db, again.token).terminal_id == "7QXM"
 
 
 def test_malformed_code_and_unreachable_portal(terminal: Terminal) -> None:
