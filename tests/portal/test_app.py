@@ -95,8 +95,13 @@ def test_reused_and_bad_enrollment_requests(server: BackgroundServer, http: http
     code = enrollment.issue_code(server.app.state.db, "H", 1, timedelta(hours=1))
     body = {"code": code, "public_key": _real_key(), "proposed_terminal_id": "7QXM"}
     body["code_secret"] = base64.b64encode(os.urandom(32)).decode()
-    assert http.post("/enroll", json=body).status_code == 200
-    resp = http.post("/enroll", json=body)
+    first = http.post("/enroll", json=body)
+    assert first.status_code == 200
+    # the same terminal again (its reply lost): its enrollment again, under the same ID
+    again = http.post("/enroll", json=body)
+    assert again.status_code == 200 and again.json()["terminal_id"] == first.json()["terminal_id"]
+    other = body | {"code_secret": base64.b64encode(os.urandom(32)).decode()}
+    resp = http.post("/enroll", json=other)
     assert resp.status_code == 410 and error(resp).error == "code_used"
     resp = http.post("/enroll", json=body | {"extra": 1})
     assert resp.status_code == 422 and error(resp).error == "invalid_request"

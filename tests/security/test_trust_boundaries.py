@@ -142,7 +142,8 @@ def _call(api: httpx.Client, route: tuple[str, str], args: dict[str, Any]) -> ht
 
 
 def _spent_enrollment(owner: Window) -> dict[str, str]:
-    """An enrollment request whose one-time code was just used (by this same request)."""
+    """An enrollment request whose one-time code was just used by another terminal (the
+    terminal that used it may use it again: its reply may have been lost; this one may not)."""
     key = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     code = enrollment.issue_code(owner.portal.app.state.db, HALL, 9, timedelta(hours=1))
     body = {"code": code, "public_key": base64.b64encode(key).decode(),
@@ -150,7 +151,7 @@ def _spent_enrollment(owner: Window) -> dict[str, str]:
             "proposed_terminal_id": "EEEE"}  # fmt: skip
     first = httpx.post(f"{owner.portal.url}/api/v1/enroll", json=body, trust_env=False)
     assert first.status_code == 200, first.text
-    return body
+    return body | {"code_secret": base64.b64encode(os.urandom(32)).decode()}
 
 
 def test_every_api_route_with_every_kind_of_caller(
