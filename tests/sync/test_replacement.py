@@ -190,3 +190,30 @@ def test_an_old_receipt_still_tracks_after_the_move(
         wrong = http.get(portal.url + re.sub(r"c=[^&]+", "c=" + "0" * 24, path))
     assert page.status_code == 200 and first.display_no in page.text
     assert first.display_no not in wrong.text or wrong.status_code != 200
+
+
+def test_a_lost_reply_to_the_replacement_enrollment_gets_the_same_reply(
+    enrolled: Terminal, portal: BackgroundServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The platform re-enrolled the window on the new PC but its reply was lost (the fault
+    proxy lets the platform commit, then closes): enrolling again with the same replacement
+    code tells the new PC what the lost reply said -- the old key it replaces and the last
+    receipt number -- so doctor still says what was moved and numbering still continues."""
+    from tests.sync.faultproxy import FaultProxy
+
+    old = enrolled
+    taken = _mid_backlog(old)
+    assert _cli(old.data_dir, "retire") == 0
+    code = _replace_code(portal, old.terminal_id, capsys)
+    new_dir = _fresh_pc(tmp_path / "new-pc")
+    with FaultProxy(portal.port, {"pass": 1}, script={"/enroll": ["lose_reply"]}) as proxy:
+        assert _cli(new_dir, "enroll", "--portal", proxy.url, "--code", code) == 3
+        assert proxy.seen["lose_reply"] == 1
+        capsys.readouterr()
+        assert _cli(new_dir, "enroll", "--portal", portal.url, "--code", code) == 0
+    assert f"terminal {old.terminal_id}" in capsys.readouterr().out
+    report = _doctor(new_dir, capsys)
+    assert f"replaced terminal {old.terminal_id}" in report
+    assert re.search(r"old key [0-9a-f]{16}", report)
+    assert f"continues after {taken[-1].receipt_no}" in report
+    _carry_on(new_dir, taken, portal)
