@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from counter_app.desk.city_lookups import CityLookups
 from counter_app.desk.figures import RATING_COLUMNS, is_number, numbers_of
 from counter_app.desk.hall import HallCases, step_note
 from counter_app.desk.views import (  # re-exported: the window imports them from here
@@ -39,7 +40,6 @@ from sync.receipt_numbers import display_receipt_no
 if TYPE_CHECKING:
     from counter_app.clerks import Session
     from counter_app.config import Config, PrinterSpec
-    from counter_app.desk.city import CityDesk
     from counter_app.intake.service import IntakeResult
     from counter_app.ops.retention import PurgeReport
     from counter_app.terminal import Terminal
@@ -75,14 +75,13 @@ def _masked_id(identifier: str) -> str:
     return mask_identifier(identifier)
 
 
-class Desk(HallCases):
+class Desk(HallCases, CityLookups):
     """Wraps one `Terminal`, opened lazily on the storage thread."""
 
     def __init__(self, data_dir: Path) -> None:
         self.data_dir = Path(data_dir)
         self._terminal: Terminal | None = None
         self._names: dict[str, Text] = {}
-        self._city: CityDesk | None = None
 
     # -- opening --------------------------------------------------------------------------
     @property
@@ -99,11 +98,10 @@ class Desk(HallCases):
         return Identity(str(t.hall), str(t.window), str(t.terminal_id), enrolled, str(t.timezone))
 
     def close(self) -> None:
-        if self._city is not None:  # the city lookup's kept-alive connection
-            self._city.close()
+        self.close_city()
         if self._terminal is not None:
             self._terminal.close()
-        self._terminal, self._city = None, None
+        self._terminal = None
 
     # -- clerks ---------------------------------------------------------------------------
     def login(self, clerk_id: str, password: str) -> Session:
@@ -163,14 +161,6 @@ class Desk(HallCases):
         return [str(r["service_code"]) for r in rows]
 
     # -- intake ---------------------------------------------------------------------------
-    @property
-    def city(self) -> CityDesk:
-        """The city lookup ("one number"), on the storage thread like every call here."""
-        from counter_app.desk.city import CityDesk  # start-up: httpx only when asked
-
-        self._city = self._city or CityDesk(self.terminal)
-        return self._city
-
     def prefill(self, id_no: str, service_code: str = "") -> Known | None:
         known = self.terminal.intake.prefill(id_no)
         if known.applicant is None:
