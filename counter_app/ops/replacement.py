@@ -65,7 +65,7 @@ def after_enroll(terminal: Terminal, reply: EnrollReply) -> None:
     if not reply.replaced_key:
         return
     moved = summary(terminal, reply)
-    terminal.store.set_setting(MOVED, json.dumps(moved, sort_keys=True))
+    terminal.store.set_setting(MOVED, json.dumps(moved, ensure_ascii=False))
     audit.append(terminal.store, "system", "terminal.replace", reply.terminal_id, moved)
 
 
