@@ -29,7 +29,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from bench.core import Context, Result
-from bench.pg_cache import END, available, generated_postgres
+from bench.pg_cache import END, available, generated_postgres, postmaster_pid
 from printing.qr_payload import tracking_code
 from sync.receipt_numbers import new_receipt_no
 
@@ -70,8 +70,29 @@ def lua_script(paths: list[str], folder: Path) -> Path:
     return script
 
 
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and all its live descendants."""
+    total, todo = 0.0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            kids = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue  # ended meanwhile
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        todo += [int(k) for k in kids]
+    return total
+
+
+class Served(str):
+    """A server's URL that also knows the process ID (for `tree_cpu`)."""
+
+    pid: int
+
+
 @contextmanager
-def server(target: str, env: dict[str, str], work: Path, workers: int = 2) -> Iterator[str]:
+def server(target: str, env: dict[str, str], work: Path, workers: int = 2) -> Iterator[Served]:
     """uvicorn with `workers` processes on a free loopback port; yields its URL."""
     from bench.pg_cache import _free_port
 
@@ -83,7 +104,8 @@ def server(target: str, env: dict[str, str], work: Path, workers: int = 2) -> It
         cmd.append("--factory")
     log = (work / f"server-{port}.log").open("w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ | env, stdout=log, stderr=log)
-    url = f"http://127.0.0.1:{port}"
+    url = Served(f"http://127.0.0.1:{port}")
+    url.pid = proc.pid
     try:
         _wait(url, proc)
         yield url
@@ -109,12 +131,20 @@ def _wait(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise RuntimeError("server did not start in 60 s")
 
 
-def wrk(url: str, script: Path, seconds: int, connections: int = 32) -> dict[str, float]:
-    """One wrk run: requests/s, p99 ms, and counts of 200/404/429/5xx."""
+def wrk(
+    url: Served, script: Path, seconds: int, db_pid: int | None = None, connections: int = 32
+) -> dict[str, float]:
+    """One wrk run: requests/s, p99 ms, counts of 200/404/429/5xx, and the CPU ms per
+    request of the server (and of PostgreSQL when `db_pid` is given)."""
     base = str(random.randrange(1, 255))
     cmd = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    cpu0, db0 = tree_cpu(url.pid), tree_cpu(db_pid) if db_pid else 0.0
     out = subprocess.run([*cmd, url, "--", base], capture_output=True, text=True, check=True)
-    return parse_wrk(out.stdout)
+    found = parse_wrk(out.stdout)
+    requests = max(1.0, found["rps"] * seconds)
+    found["cpu_ms"] = 1000 * (tree_cpu(url.pid) - cpu0) / requests
+    found["db_cpu_ms"] = 1000 * (tree_cpu(db_pid) - db0) / requests if db_pid else 0.0
+    return found
 
 
 def parse_wrk(out: str) -> dict[str, float]:
@@ -137,7 +167,7 @@ def tracking(ctx: Context) -> list[Result]:
         env = {"PORTAL_DB_URL": url, "PORTAL_MATERIALS_DIR": str(ctx.work / "materials")}
         with server("portal.app:create_app", env, ctx.work) as portal:
             wrk(portal, script, 2)  # warm the caches and the connection pools
-            page = wrk(portal, script, seconds)
+            page = wrk(portal, script, seconds, postmaster_pid(n, ctx.cache))
         with server(BARE, {}, ctx.work) as bare:
             wrk(bare, script, 2)
             floor = wrk(bare, script, seconds)
@@ -154,4 +184,7 @@ def tracking(ctx: Context) -> list[Result]:
                "< 50", page["p99_ms"] < 50),
         Result("tracking page", f"{label}: 5xx and 429", failed + limited, "", None, "0",
                failed + limited == 0),
+        Result("tracking page", f"{label}: app server CPU per lookup", page["cpu_ms"], "ms",
+               floor["cpu_ms"]),
+        Result("tracking page", f"{label}: PostgreSQL CPU per lookup", page["db_cpu_ms"], "ms"),
     ]  # fmt: skip

@@ -89,6 +89,11 @@ def generated_postgres(n: int, cache: Path, log: Callable[[str], None] = print) 
         _run([str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "stop"])
 
 
+def postmaster_pid(n: int, cache: Path) -> int:
+    """The running server's process ID (its backends are its children)."""
+    return int((cache / f"portal-pg-{n}" / "data" / "postmaster.pid").read_text().split()[0])
+
+
 def _generate(url: str, n: int, log: Callable[[str], None]) -> None:
     log(f"generating {n:,} applications into PostgreSQL (once; cached under bench/.cache)")
     db = Database(url)
