@@ -83,7 +83,7 @@ def stats_and_paging(ctx: Context) -> list[Result]:
         ):
             _login(http, base)
             year = f"{base}/open/stats?from={END - timedelta(days=364)}&to={END}&format=json"
-            opendata = _timed(http, year, 1 if small else 5)
+            opendata = _timed(http, year, 1 if small else 3)
             first = _timed(http, base + "/office", 3 if small else 50)
             later, depth = _deep(http, base, 2 if small else 100)
             deep = _timed(http, later, 3 if small else 50)

@@ -82,11 +82,13 @@ def measure(terminals: int, apps: int, events: int, work: Path) -> dict[str, flo
                 services.set_status(db, receipt, status, "")
         moved = table_bytes(url)
         db.dispose()
+    for error in sorted(set(result.errors + result.server_errors))[:5]:
+        print("error:", error)
     grew = lambda a, b: sum(b.values()) - sum(a.values())  # noqa: E731
     n = len(receipts)
     return {
         "applications": n,
-        "errors": len(result.errors),
+        "errors": len(result.errors) + len(result.server_errors),
         "server CPU ms per pushed application": 1000 * cpu / max(1, result.apps),
         "PostgreSQL bytes per application": grew(before, pushed) / n,
         "PostgreSQL bytes per status event": grew(pushed, moved) / (n * len(moves)),

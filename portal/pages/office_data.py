@@ -150,12 +150,17 @@ def _page(
 
 
 def choices(db: Database) -> tuple[list[str], list[str]]:
-    """The halls and item codes present, for the filter menus."""
-    apps = db.t("applications")
+    """The halls and item codes for the filter menus: the halls of the enrolled terminals
+    (every application comes from one) and the items of the published catalog or with a
+    time limit. Small tables: a DISTINCT over the applications would read all of them on
+    every page (seconds at a million)."""
+    terms, items, limits = db.t("terminals"), db.t("catalog_items"), db.t("item_limits")
     with db.begin() as conn:
-        halls = list(conn.scalars(select(apps.c.hall).distinct().order_by(apps.c.hall)))
-        codes = conn.scalars(select(apps.c.service_code).distinct().order_by(apps.c.service_code))
-        return halls, list(codes)
+        halls = list(conn.scalars(select(terms.c.hall).distinct().order_by(terms.c.hall)))
+        codes = set(conn.scalars(select(items.c.code))) | set(
+            conn.scalars(select(limits.c.service_code))
+        )
+        return halls, sorted(codes)
 
 
 @dataclass(frozen=True)
