@@ -225,7 +225,7 @@ def _insert(db: Database, name: str, rows: list[dict[str, Any]]) -> None:
     try:
         cursor = raw.cursor()
         quoted = ", ".join(f'"{c}"' for c in cols)
-        with cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row([row[c] for c in cols])
         raw.commit()

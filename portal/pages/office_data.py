@@ -86,8 +86,13 @@ def _query(db: Database) -> Select[Any]:
 
 def _line(
     conn: Connection, db: Database, row: Any, limits: dict[str, int], today: date,
-    stops: list[Stop] | None = None,
+    stops: list[Stop] | None = None, names: dict[str, Text] | None = None,
 ) -> Line:  # fmt: skip
+    """One list line; `names` remembers item names within a page (one query per item,
+    not per line)."""
+    names = {} if names is None else names
+    if row.service_code not in names:
+        names[row.service_code] = item_name(conn, db, row.service_code)
     base = promised_date(row.accepted_at, row.due_date, limits.get(row.service_code))
     promised = moved(base, stops or [], today)  # clock stops (特别程序) move the deadline
     settled_on = local_day(row.settled_at) if row.settled_at else None
@@ -95,7 +100,7 @@ def _line(
         receipt_no=display_receipt_no(row.receipt_no),
         hall=row.hall,
         service_code=row.service_code,
-        item=item_name(conn, db, row.service_code),
+        item=names[row.service_code],
         applicant=str(json.loads(row.applicant).get("name", "")),
         accepted_on=local_day(row.accepted_at),
         promised=promised,
@@ -114,6 +119,7 @@ def applications(
     chunk = OVERDUE_CHUNK if f.overdue else PAGE_SIZE + 1
     found: list[tuple[Cursor, Line]] = []
     edge, more = after if before is None else before, False
+    names: dict[str, Text] = {}
     with db.begin() as conn:
         limits = item_limits(conn, db)
         for _ in range(OVERDUE_CHUNKS):
@@ -123,7 +129,7 @@ def applications(
             ).all()
             stops = stops_by_uuid(conn, db, [r.uuid for r in rows])
             for r in rows:
-                line = _line(conn, db, r, limits, today, stops.get(r.uuid))
+                line = _line(conn, db, r, limits, today, stops.get(r.uuid), names)
                 if line.overdue or not f.overdue:
                     found.append((Cursor(r.accepted_at, r.uuid), line))
             if rows:
