@@ -29,7 +29,7 @@ from sqlalchemy import insert
 
 from portal.db import Database
 from portal.pages.deadlines import HALL_TZ
-from sync.receipt_numbers import new_receipt_no
+from sync.receipt_numbers import encode, new_receipt_no
 
 ITEMS = [f"GEN-{i:03d}" for i in range(12)]
 LIMITS = {"GEN-000": 5, "GEN-003": 12}  # per-item limits set in the back office
@@ -53,9 +53,7 @@ def terminals(halls: int, windows: int, seed: int) -> list[Terminal]:
     for h in range(halls):
         for w in range(windows):
             number = h * windows + w
-            tid = "".join(
-                "0123456789ABCDEFGHJKMNPQRSTVWXYZ"[(number >> s) & 31] for s in (15, 10, 5, 0)
-            )
+            tid = encode(number, 4)  # four characters of the receipt numbers' alphabet
             out.append(Terminal(tid, f"政务服务中心{h:03d}", str(w + 1), rnd.randbytes(32)))
     return out
 
