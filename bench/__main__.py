@@ -29,8 +29,10 @@ from bench import (
     bench_lookup,
     bench_portal,
     bench_receipt,
+    bench_stats,
     bench_store,
     bench_sync,
+    bench_track,
     bench_week,
     gen_db,
 )
@@ -48,6 +50,8 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "memory": bench_gui.memory,
     "clerk": bench_clerk.clerk,
     "week": bench_week.week,
+    "tracking": bench_track.tracking,  # PostgreSQL, wrk
+    "statistics": bench_stats.stats_and_paging,  # PostgreSQL
 }
 
 

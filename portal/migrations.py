@@ -34,6 +34,7 @@ from portal.lookup_schema import LOOKUP_MIGRATIONS
 from portal.pages.schema import PAGE_MIGRATIONS
 from portal.rating_schema import RATING_MIGRATIONS
 from portal.replacement_schema import MIGRATIONS as REPLACEMENT_MIGRATIONS
+from portal.scale_schema import SCALE_MIGRATIONS
 
 Migration = Callable[[Connection], None]
 
@@ -206,6 +207,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
 )
 MIGRATIONS += RATING_MIGRATIONS  # 好差评 (portal/rating_schema.py), versions 20-29
 MIGRATIONS += LOOKUP_MIGRATIONS  # one-number lookups (portal/lookup_schema.py), versions 30-34
+MIGRATIONS += SCALE_MIGRATIONS  # province-scale indexes (portal/scale_schema.py), 80-84
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 MIGRATIONS += REPLACEMENT_MIGRATIONS  # a window moved to a new PC (portal/replacement.py), 50
 

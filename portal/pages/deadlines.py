@@ -9,7 +9,7 @@ the back office's overdue flag and open data alike.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import Connection, delete, insert, select
 
@@ -28,6 +28,14 @@ MAX_DAYS = 365
 def local_day(iso: str) -> date:
     """The hall-local date of a stored UTC ISO time."""
     return datetime.fromisoformat(iso).astimezone(HALL_TZ).date()
+
+
+def utc_bounds(start: date, end: date) -> tuple[str, str]:
+    """The UTC ISO range [lo, hi) of hall-local days start..end, for an indexed text
+    comparison with the stored times."""
+    lo = datetime.combine(start, time(0), HALL_TZ).astimezone(UTC)
+    hi = datetime.combine(end + timedelta(days=1), time(0), HALL_TZ).astimezone(UTC)
+    return lo.isoformat(timespec="microseconds"), hi.isoformat(timespec="microseconds")
 
 
 def item_limits(conn: Connection, db: Database) -> dict[str, int]:
@@ -56,8 +64,13 @@ def set_item_limit(db: Database, service_code: str, days: int | None, actor: str
 
 def promised_date(accepted_at: str, due_date: str | None, limit: int | None) -> date | None:
     """The day by which the application must be settled."""
+    return promised_on(local_day(accepted_at), due_date, limit)
+
+
+def promised_on(accepted_on: date, due_date: str | None, limit: int | None) -> date | None:
+    """`promised_date` from the hall-local day of acceptance (the grouped statistics)."""
     if limit is not None:
-        return add_working_days(local_day(accepted_at), limit)
+        return add_working_days(accepted_on, limit)
     return date.fromisoformat(due_date) if due_date else None
 
 
@@ -71,7 +84,12 @@ def is_overdue(status: str, promised: date | None, settled_on: date | None, toda
 
 
 def working_days_taken(accepted_at: str, settled_on: date) -> int:
-    return max(0, working_days_between(local_day(accepted_at), settled_on))
+    return days_taken(local_day(accepted_at), settled_on)
+
+
+def days_taken(accepted_on: date, settled_on: date) -> int:
+    """Working days from the day of acceptance to settlement (never negative)."""
+    return max(0, working_days_between(accepted_on, settled_on))
 
 
 def today() -> date:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
@@ -18,7 +19,7 @@ from forms.text import Text
 from portal import services
 from portal.db import Database
 from portal.errors import PortalError
-from portal.pages import clock_stops, lockout, office_data, ratelimit, staff
+from portal.pages import clock_stops, lockout, office_data, office_paging, ratelimit, staff
 from portal.pages.deadlines import item_limits, set_item_limit, today
 from portal.pages.web import HEADERS, client_address, config, lang_of, page
 from sync.statuses import LABELS, Status
@@ -110,23 +111,55 @@ def logout(request: Request, csrf: Field) -> Response:
     return response
 
 
+Filter = Annotated[str, Query(max_length=200)]
+
+
 @router.get("")
 def applications(
     request: Request,
-    hall: Annotated[str, Query(max_length=200)] = "",
-    item: Annotated[str, Query(max_length=64)] = "",
-    status: Annotated[str, Query(max_length=40)] = "",
-    overdue: Annotated[str, Query(max_length=5)] = "",
+    hall: Filter = "",
+    item: Filter = "",
+    status: Filter = "",
+    overdue: Filter = "",
+    window: Filter = "",
+    from_: Annotated[str, Query(alias="from", max_length=40)] = "",
+    to: Annotated[str, Query(max_length=40)] = "",
+    receipt: Filter = "",
+    after: Annotated[str, Query(max_length=400)] = "",
+    before: Annotated[str, Query(max_length=400)] = "",
 ) -> Response:
+    """The list, filtered and paged by keyset (`office_paging`); a bad filter or paging
+    link is named in the page's language (400) and the form keeps what was typed."""
     who = _user(request)
     if who is None:
         return _to("/office/login")
-    filters = office_data.Filters(hall, item, status, overdue == "1")
+    typed = {"hall": hall, "item": item, "status": status, "overdue": overdue}
+    typed |= {"window": window, "from": from_, "to": to, "receipt": receipt}
     halls, items = office_data.choices(_db(request))
-    lines = office_data.applications(_db(request), filters, today())
-    context = {"lines": lines, "f": filters, "halls": halls, "items": items}
-    context |= {"states": list(Status), "today": today()}
+    context: dict[str, Any] = {"halls": halls, "items": items, "typed": typed, "error": ""}
+    context |= {"states": list(Status), "today": today(), "lines": [], "newer": "", "older": ""}
+    try:
+        filters = office_paging.parse_filters(typed)
+        cursors = office_paging.parse_cursor(after), office_paging.parse_cursor(before)
+    except PortalError as exc:
+        context["error"] = exc.message(lang_of(request))
+        return page(request, "office_list.html", _ctx(request, who, **context), 400)
+    found = office_data.applications(_db(request), filters, today(), *cursors)
+    english = {"lang": "en"} if lang_of(request) == "en" else {}
+    context |= {"lines": found.lines, "newer": _link(filters, english, "before", found.newer)}
+    context["older"] = _link(filters, english, "after", found.older)
     return page(request, "office_list.html", _ctx(request, who, **context))
+
+
+def _link(
+    filters: office_paging.Filters, lang: dict[str, str], name: str,
+    at: office_paging.Cursor | None,
+) -> str:  # fmt: skip
+    """The URL of a neighbouring page, keeping the filters and the language ("" when there
+    is no such page)."""
+    if at is None:
+        return ""
+    return "/office?" + urlencode(filters.query() | lang | {name: at.encode()})
 
 
 def _detail(request: Request, who: tuple[str, bytes], receipt_no: str, error: str = "") -> Response:

@@ -2,9 +2,10 @@
 filter choices. Staff see personal data here (they process the applications); nothing of
 this module is ever used by the public pages.
 
-Overdue depends on working days (forms.workdays) and per-item limits, which SQL cannot
-compute portably, so the list query narrows by hall, item and status in SQL, newest first,
-and the overdue flag and filter are applied to that page in Python.
+The list is paged by keyset (`office_paging`): the filters SQL can apply narrow the query,
+newest first from a cursor. Overdue depends on working days (forms.workdays) and per-item
+limits, which SQL cannot compute portably, so the overdue flag and filter are applied to
+each page in Python, reading further chunks until the page is full.
 """
 
 from __future__ import annotations
@@ -27,11 +28,13 @@ from portal.pages.deadlines import (
     local_day,
     promised_date,
 )
+from portal.pages.office_paging import PAGE_SIZE, Cursor, Filters, narrowed, page_query
 from portal.pages.tracking import item_name
 from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
 from sync.statuses import SETTLED
 
-PAGE_SIZE = 200
+#: Rows read per chunk while filling an "overdue only" page, and at most how many chunks.
+OVERDUE_CHUNK, OVERDUE_CHUNKS = 250, 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,12 +52,13 @@ class Line:
     overdue: bool
 
 
-@dataclass(frozen=True, slots=True)
-class Filters:
-    hall: str = ""
-    item: str = ""
-    status: str = ""
-    overdue: bool = False
+@dataclass(frozen=True)
+class Page:
+    """One page of the list and where the pages next to it start (None: no such page)."""
+
+    lines: list[Line]
+    newer: Cursor | None = None  # `before=`: the previous (newer) page
+    older: Cursor | None = None  # `after=`: the next (older) page
 
 
 def settled_times(db: Database) -> Any:
@@ -68,23 +72,27 @@ def settled_times(db: Database) -> Any:
     )
 
 
-def _query(db: Database, f: Filters) -> Select[Any]:
-    apps = db.t("applications")
-    done = settled_times(db)
-    query = select(apps, done.c.settled_at).outerjoin(done, done.c.uuid == apps.c.uuid)
-    if f.hall:
-        query = query.where(apps.c.hall == f.hall)
-    if f.item:
-        query = query.where(apps.c.service_code == f.item)
-    if f.status:
-        query = query.where(apps.c.status == f.status)
-    return query.order_by(apps.c.accepted_at.desc())
+def _query(db: Database) -> Select[Any]:
+    """Applications with the time each was first settled (read per row from the index
+    `ix_events_settled`, so a page costs its own rows only)."""
+    apps, events = db.t("applications"), db.t("status_events")
+    settled_at = (
+        select(func.min(events.c.at))
+        .where(events.c.uuid == apps.c.uuid, events.c.status.in_(sorted(SETTLED)))
+        .scalar_subquery()
+    )
+    return select(apps, settled_at.label("settled_at"))
 
 
 def _line(
     conn: Connection, db: Database, row: Any, limits: dict[str, int], today: date,
-    stops: list[Stop] | None = None,
+    stops: list[Stop] | None = None, names: dict[str, Text] | None = None,
 ) -> Line:  # fmt: skip
+    """One list line; `names` remembers item names within a page (one query per item,
+    not per line)."""
+    names = {} if names is None else names
+    if row.service_code not in names:
+        names[row.service_code] = item_name(conn, db, row.service_code)
     base = promised_date(row.accepted_at, row.due_date, limits.get(row.service_code))
     promised = moved(base, stops or [], today)  # clock stops (特别程序) move the deadline
     settled_on = local_day(row.settled_at) if row.settled_at else None
@@ -92,7 +100,7 @@ def _line(
         receipt_no=display_receipt_no(row.receipt_no),
         hall=row.hall,
         service_code=row.service_code,
-        item=item_name(conn, db, row.service_code),
+        item=names[row.service_code],
         applicant=str(json.loads(row.applicant).get("name", "")),
         accepted_on=local_day(row.accepted_at),
         promised=promised,
@@ -101,23 +109,64 @@ def _line(
     )
 
 
-def applications(db: Database, f: Filters, today: date) -> list[Line]:
-    """The newest applications matching `f` (at most PAGE_SIZE)."""
+def applications(
+    db: Database, f: Filters, today: date, after: Cursor | None = None,
+    before: Cursor | None = None,
+) -> Page:  # fmt: skip
+    """The page of applications matching `f` after `after` (or before `before`)."""
+    apps = db.t("applications")
+    query = narrowed(_query(db), apps, f)
+    chunk = OVERDUE_CHUNK if f.overdue else PAGE_SIZE + 1
+    found: list[tuple[Cursor, Line]] = []
+    edge, more = after if before is None else before, False
+    names: dict[str, Text] = {}
     with db.begin() as conn:
         limits = item_limits(conn, db)
-        rows = conn.execute(_query(db, f).limit(PAGE_SIZE * (5 if f.overdue else 1))).all()
-        stops = stops_by_uuid(conn, db, [r.uuid for r in rows])
-        lines = [_line(conn, db, r, limits, today, stops.get(r.uuid)) for r in rows]
-    return [x for x in lines if x.overdue or not f.overdue][:PAGE_SIZE]
+        for _ in range(OVERDUE_CHUNKS):
+            forward = None if before is not None else edge
+            rows = conn.execute(
+                page_query(query, apps, forward, before and edge).limit(chunk)
+            ).all()
+            stops = stops_by_uuid(conn, db, [r.uuid for r in rows])
+            for r in rows:
+                line = _line(conn, db, r, limits, today, stops.get(r.uuid), names)
+                if line.overdue or not f.overdue:
+                    found.append((Cursor(r.accepted_at, r.uuid), line))
+            if rows:
+                edge = Cursor(rows[-1].accepted_at, rows[-1].uuid)
+            more = len(rows) == chunk
+            if len(found) > PAGE_SIZE or not more:
+                break
+    return _page(found, after, before, edge if more else None)
+
+
+def _page(
+    found: list[tuple[Cursor, Line]], after: Cursor | None, before: Cursor | None,
+    scanned_to: Cursor | None,
+) -> Page:  # fmt: skip
+    """The page out of what a scan found: its lines newest first, and its neighbours."""
+    shown = found[:PAGE_SIZE]
+    beyond = shown[-1][0] if len(found) > PAGE_SIZE else scanned_to  # where a further page starts
+    if before is not None:  # scanned oldest first, towards the newest
+        shown.reverse()
+        older = shown[-1][0] if shown else None
+        return Page([x for _, x in shown], newer=beyond, older=older)
+    newer = shown[0][0] if shown and after is not None else None
+    return Page([x for _, x in shown], newer=newer, older=beyond)
 
 
 def choices(db: Database) -> tuple[list[str], list[str]]:
-    """The halls and item codes present, for the filter menus."""
-    apps = db.t("applications")
+    """The halls and item codes for the filter menus: the halls of the enrolled terminals
+    (every application comes from one) and the items of the published catalog or with a
+    time limit. Small tables: a DISTINCT over the applications would read all of them on
+    every page (seconds at a million)."""
+    terms, items, limits = db.t("terminals"), db.t("catalog_items"), db.t("item_limits")
     with db.begin() as conn:
-        halls = list(conn.scalars(select(apps.c.hall).distinct().order_by(apps.c.hall)))
-        codes = conn.scalars(select(apps.c.service_code).distinct().order_by(apps.c.service_code))
-        return halls, list(codes)
+        halls = list(conn.scalars(select(terms.c.hall).distinct().order_by(terms.c.hall)))
+        codes = set(conn.scalars(select(items.c.code))) | set(
+            conn.scalars(select(limits.c.service_code))
+        )
+        return halls, sorted(codes)
 
 
 @dataclass(frozen=True)
@@ -142,7 +191,7 @@ def detail(db: Database, receipt_no: str, today: date) -> Detail:
     compact = normalise_receipt_no(receipt_no)
     apps = db.t("applications")
     with db.begin() as conn:
-        query = _query(db, Filters()).where(apps.c.receipt_no.in_([compact, receipt_no]))
+        query = _query(db).where(apps.c.receipt_no.in_([compact, receipt_no]))
         row = conn.execute(query).first()
         if row is None:
             raise NotFound(Text(f"没有受理编号 {receipt_no}。", f"No application {receipt_no}."))

@@ -21,35 +21,26 @@ import json
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, time, timedelta
-from statistics import mean
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from forms.text import Text
 from portal.db import Database
 from portal.errors import Invalid
-from portal.pages.cases import RatingRules, due_on
-from portal.pages.deadlines import (
-    HALL_TZ,
-    is_overdue,
-    item_limits,
-    local_day,
-    promised_date,
-    today,
-    working_days_taken,
-)
-from portal.pages.office_data import settled_times
+from portal.pages import grouped
+from portal.pages.cases import RatingRules
+from portal.pages.deadlines import item_limits, today, utc_bounds
+from portal.pages.grouped import Cell, as_day, day_of
 from portal.pages.tracking import item_name
 from portal.pages.web import config
 from sync.opendata_columns import COLUMNS
 from sync.opendata_files import to_csv, to_xlsx
-from sync.ratings import CODE_NOTE, RATE_WITHIN_DAYS, RatingTally, Satisfaction
-from sync.statuses import SETTLED, Status
+from sync.ratings import CODE_NOTE
+from sync.statuses import Status
 
 router = APIRouter(include_in_schema=False)
 FORMATS = {
@@ -75,26 +66,9 @@ class StatsQuery:
     by: str = "item"  # rows per service item, or per window ("window")
 
 
-@dataclass
-class _Cell:
-    received: int = 0
-    settled: int = 0
-    on_time: int = 0
-    overdue: int = 0
-    days: list[int] = field(default_factory=list)
-    tally: RatingTally = field(default_factory=RatingTally)
-
-
-def _bounds(q: StatsQuery) -> tuple[str, str]:
-    """The UTC ISO range of hall-local days start..end, for the indexed text comparison."""
-    lo = datetime.combine(q.start, time(0), HALL_TZ).astimezone(UTC)
-    hi = datetime.combine(q.end + timedelta(days=1), time(0), HALL_TZ).astimezone(UTC)
-    return lo.isoformat(timespec="microseconds"), hi.isoformat(timespec="microseconds")
-
-
 def _where(db: Database, q: StatsQuery) -> list[Any]:
     apps = db.t("applications")
-    lo, hi = _bounds(q)
+    lo, hi = utc_bounds(q.start, q.end)
     where = [apps.c.accepted_at >= lo, apps.c.accepted_at < hi, apps.c.status != Status.VOIDED]
     if q.hall:
         where.append(apps.c.hall == q.hall)
@@ -103,91 +77,42 @@ def _where(db: Database, q: StatsQuery) -> list[Any]:
     return where
 
 
-@dataclass
-class Found:
-    rows: list[Any]
-    limits: dict[str, int]
-    names: dict[str, Text]
-    codes: dict[str, list[int]]  # application uuid -> its ratings' codes
-    cases: dict[str, list[Any]]  # application uuid -> its bad-rating cases
-
-
-def gather(db: Database, q: StatsQuery) -> Found:
-    apps, ratings, cases = db.t("applications"), db.t("ratings"), db.t("bad_cases")
-    done = settled_times(db)
-    where = _where(db, q)
-    cols = [apps.c[n] for n in ("uuid", "hall", "window", "clerk_id", "service_code")]
-    query = (
-        select(*cols, apps.c.accepted_at, apps.c.due_date, apps.c.status, done.c.settled_at)
-        .outerjoin(done, done.c.uuid == apps.c.uuid)
-        .where(*where)
-    )
-    in_range = select(apps.c.uuid).where(*where)
-    with db.begin() as conn:
-        rows = list(conn.execute(query).all())
-        names = {c: item_name(conn, db, c) for c in {str(r.service_code) for r in rows}}
-        codes: dict[str, list[int]] = defaultdict(list)
-        pairs = select(ratings.c.app_uuid, ratings.c.code).where(ratings.c.app_uuid.in_(in_range))
-        for uuid, code in conn.execute(pairs):
-            codes[uuid].append(int(code))
-        found: dict[str, list[Any]] = defaultdict(list)
-        for case in conn.execute(select(cases).where(cases.c.app_uuid.in_(in_range))):
-            found[case.app_uuid].append(case)
-        return Found(rows, item_limits(conn, db), names, codes, found)
-
-
-def rated_codes(row: Any, codes: list[int], rules: RatingRules, now: date) -> list[int]:
-    """The codes an application counts with: its own, or (where the platform is set so)
-    one 基本满意 when it went unrated for RATE_WITHIN_DAYS days after settlement."""
-    if codes or not rules.default_basic or row.settled_at is None:
-        return codes
-    waited = (now - local_day(row.settled_at)).days > RATE_WITHIN_DAYS
-    return [int(Satisfaction.BASIC)] if waited else []
-
-
-def count_ratings(
-    tally: RatingTally, codes: list[int], cases: list[Any], rules: RatingRules, now: date
-) -> None:
-    """One application's ratings and its bad-rating cases into `tally`."""
-    tally.add(codes)
-    for case in cases:
-        closed = local_day(case.replied_at) if case.replied_at else None
-        due = due_on(case.opened_at, rules.rectify_days)
-        tally.add_case(closed is not None or now > due, closed is not None and closed <= due)
-
-
-def _count(cell: _Cell, row: Any, limit: int | None, now: date) -> None:
-    promised = promised_date(row.accepted_at, row.due_date, limit)
-    settled_on = local_day(row.settled_at) if row.settled_at else None
-    cell.received += 1
-    if row.status in SETTLED and settled_on is not None:
-        cell.settled += 1
-        cell.on_time += promised is None or settled_on <= promised
-        cell.days.append(working_days_taken(row.accepted_at, settled_on))
-    cell.overdue += is_overdue(row.status, promised, settled_on, now)
-
-
 def stats(
     db: Database, q: StatsQuery, now: date | None = None, rules: RatingRules | None = None
 ) -> list[Row]:
-    """One row per period, hall and item with any applications, in that order."""
+    """One row per period, hall and item (or window) with any applications, in that order;
+    counted in the database by `portal.pages.grouped`."""
     now, rules = now or today(), rules or RatingRules()
-    found = gather(db, q)
-    cells: dict[tuple[str, str, str], _Cell] = defaultdict(_Cell)
-    for row in found.rows:
-        day = local_day(row.accepted_at)
-        third = row.window if q.by == "window" else row.service_code
-        key = (day.isoformat()[: 7 if q.period == "month" else 10], row.hall, third)
-        _count(cells[key], row, found.limits.get(row.service_code), now)
-        codes = rated_codes(row, found.codes.get(row.uuid, []), rules, now)
-        count_ratings(cells[key].tally, codes, found.cases.get(row.uuid, []), rules, now)
+    apps = db.t("applications")
+    third = apps.c.window if q.by == "window" else apps.c.service_code
+    keys = [day_of(db, apps.c.accepted_at), apps.c.hall, third, apps.c.service_code]
+    found = grouped.read(db, keys, _where(db, q))
+    with db.begin() as conn:
+        limits = item_limits(conn, db)
+        codes = {str(g[3]) for g in found.apps}
+        names = {c: item_name(conn, db, c) for c in codes} if q.by != "window" else {}
+    cells: dict[tuple[str, str, str], Cell] = defaultdict(Cell)
+
+    def cell(group: tuple[Any, ...]) -> Cell:
+        period = str(as_day(group[0]))[: 7 if q.period == "month" else 10]
+        return cells[(period, group[1], group[2])]
+
+    for g in found.apps:
+        accepted_on, settled_on, target = as_day(g[0]), as_day(g[6]), cell(g)
+        assert accepted_on is not None  # accepted_at is NOT NULL
+        promised = grouped.promised(accepted_on, g[4], limits.get(g[3]))
+        target.count(accepted_on, promised, g[5], settled_on, g[8], now)
+        grouped.count_apps(target.tally, bool(g[7]), settled_on, g[8], rules, now)
+    for g in found.codes:
+        grouped.count_codes(cell(g).tally, g[4], g[5])
+    for g in found.cases:
+        grouped.count_cases(cell(g).tally, as_day(g[4]), as_day(g[5]), g[6], rules, now)
     if q.by == "window":
-        return [_out(key, cell, "", by_window=True) for key, cell in sorted(cells.items())]
-    names = found.names
-    return [_out(key, cell, names[key[2]].get(q.lang)) for key, cell in sorted(cells.items())]
+        return [_out(key, c, "", by_window=True) for key, c in sorted(cells.items())]
+    return [_out(key, c, names[key[2]].get(q.lang)) for key, c in sorted(cells.items())]
 
 
-def _out(key: tuple[str, str, str], c: _Cell, name: str, by_window: bool = False) -> Row:
+def _out(key: tuple[str, str, str], c: Cell, name: str, by_window: bool = False) -> Row:
     values = {
         "date": key[0],
         "hall": key[1],
@@ -198,7 +123,7 @@ def _out(key: tuple[str, str, str], c: _Cell, name: str, by_window: bool = False
         "settled": c.settled,
         "settled_on_time": c.on_time,
         "overdue": c.overdue,
-        "avg_working_days": round(mean(c.days), 1) if c.days else None,
+        "avg_working_days": c.average(),
     } | c.tally.columns()
     return {col: values[col] for col in COLUMNS}
 

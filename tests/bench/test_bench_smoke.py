@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -182,3 +186,28 @@ def test_week_offline_runs_tiny(cache: Path) -> None:
     assert rows["missing or doubled on the platform"].value == 0
     assert rows["upload of files vs the 20 Mbit/s link"].value > 0
     assert rows["intake p99 during upload vs idle"].baseline
+
+
+@pytest.fixture
+def pg_cache() -> Iterator[Path]:
+    """A cache folder the postgres user can reach (pytest's tmp_path is root's, 0700)."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-pg-cache-"))
+    os.chmod(folder, 0o777)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_tracking_and_statistics_benchmarks_run(pg_cache: Path) -> None:
+    """Both PostgreSQL benchmarks at a tiny size: the cached generated database, wrk with the
+    mixed requests against the page and the bare endpoint, open data and the back office's
+    pages over HTTP. `.ci/run` installs wrk and PostgreSQL; without them they are skipped."""
+    from bench.pg_cache import available
+
+    if not available() or shutil.which("wrk") is None:
+        pytest.skip("needs PostgreSQL binaries and wrk (.ci/run installs both)")
+    rows = _run("tracking", pg_cache) + _run("statistics", pg_cache)
+    metrics = [r.metric for r in rows]
+    assert any("lookups/s" in m for m in metrics) and any("open data" in m for m in metrics)
+    assert (pg_cache / "portal-pg-300" / "ready").exists()  # cached for the next run
+    again = _run("statistics", pg_cache)  # the second run starts the kept data directory
+    assert len(again) == 3

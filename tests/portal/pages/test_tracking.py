@@ -122,6 +122,7 @@ def test_the_whole_platform_side_on_both_databases(db: Database, term: FakeTermi
     from datetime import date
 
     from portal.pages import office_data, opendata, ratings
+    from portal.pages.office_paging import Filters
     from portal.services import set_status
 
     _push(db, term)
@@ -131,8 +132,8 @@ def test_the_whole_platform_side_on_both_databases(db: Database, term: FakeTermi
     shown = lookup(db, RECEIPT, term.code())
     assert shown is not None and shown.can_rate and shown.steps[-1].note == "准予登记"
     ratings.rate(db, shown, 5, "")  # 非常不满意: opens a 差评整改 case
-    lines = office_data.applications(db, office_data.Filters(status="approved"), date(2026, 12, 1))
-    assert [(x.receipt_no, x.applicant, x.overdue) for x in lines] == [
+    page = office_data.applications(db, Filters(status="approved"), date(2026, 12, 1))
+    assert [(x.receipt_no, x.applicant, x.overdue) for x in page.lines] == [
         ("0K3-7QXM-004-8", "王小明", False)
     ]
     query = opendata.StatsQuery(date(2026, 11, 1), date(2026, 11, 30), "month")

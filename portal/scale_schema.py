@@ -1,0 +1,32 @@
+"""Indexes for the platform at province scale (issue 17), versions 80-84.
+
+- `ix_apps_accepted` (accepted_at, uuid): open data's and the 好差评 figures' date range,
+  and the back office's keyset paging (newest first, uuid breaking ties);
+- `ix_apps_hall_accepted` (hall, accepted_at, uuid): the same, for one hall;
+- `ix_events_settled` (uuid, status, at): "the first settled event" of one application
+  (`portal.pages.grouped`, `office_data.settled_times`) read from the index alone.
+
+Plans on PostgreSQL with 1,000,000 applications are in docs/scaling.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Connection, text
+
+INDEXES = (
+    "CREATE INDEX IF NOT EXISTS ix_apps_accepted ON applications (accepted_at, uuid)",
+    "CREATE INDEX IF NOT EXISTS ix_apps_hall_accepted ON applications (hall, accepted_at, uuid)",
+    "CREATE INDEX IF NOT EXISTS ix_events_settled ON status_events (uuid, status, at)",
+)
+
+
+def v80_scale_indexes(conn: Connection) -> None:
+    for statement in INDEXES:
+        conn.execute(text(statement))
+
+
+SCALE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
+    (80, "indexes for open data, figures and keyset paging", v80_scale_indexes),
+)
