@@ -254,6 +254,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app of one `portal serve --workers N` worker: settings from the environment
+    (`portal.settings.settings_env`), since a worker process is started afresh."""
+    return create_app(Settings())
+
+
 def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings) -> None:
     @app.get(f"{API_PREFIX}/health")
     def health() -> dict[str, str]:
