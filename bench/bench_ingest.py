@@ -10,12 +10,14 @@ servers' throughput over one's. `scripts/bench --only ingest`.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -27,9 +29,21 @@ from bench.ingest_load import Fleet, Load, drive, enroll_fleet, make_fleet, uplo
 from portal.db import Database
 
 
+@dataclass
+class Served:
+    """A server process at `url`; `cpu()` = the CPU seconds it has used so far."""
+
+    url: str
+    pid: int
+
+    def cpu(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
-def _process(cmd: list[str], url: str, log: Path) -> Iterator[str]:
-    """`cmd` serving at `url` (its /api/v1/health or /docs answering), stopped afterwards."""
+def _process(cmd: list[str], url: str, log: Path) -> Iterator[Served]:
+    """`cmd` serving at `url` (its /docs answering), stopped afterwards."""
     with open(log, "ab") as out:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=out)
     try:
@@ -43,20 +57,20 @@ def _process(cmd: list[str], url: str, log: Path) -> Iterator[str]:
                     tail = log.read_text()[-300:]
                     raise RuntimeError(f"{cmd[2:4]} did not start: {tail}") from None
                 time.sleep(0.1)
-        yield url
+        yield Served(url, proc.pid)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
 
 
-def _portal(db_url: str, folder: Path, name: str) -> AbstractContextManager[str]:
+def _portal(db_url: str, folder: Path, name: str) -> AbstractContextManager[Served]:
     port = _free_port()
     cmd = [sys.executable, "-m", "portal.cli", "serve", "--db", db_url, "--materials",
            str(folder / "materials"), "--port", str(port)]  # fmt: skip
     return _process(cmd, f"http://127.0.0.1:{port}", folder / f"{name}.log")
 
 
-def _bare(folder: Path) -> AbstractContextManager[str]:
+def _bare(folder: Path) -> AbstractContextManager[Served]:
     port = _free_port()
     cmd = [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port),
            "--log-level", "warning"]  # fmt: skip
@@ -97,13 +111,12 @@ def _run(server: str, fleet: Fleet, work: Path, servers: int) -> Load:
         db = Database(db_url)  # migrated here, before any server starts
         enroll_fleet(fleet, db)
         db.dispose()
-        with _portal(db_url, work, "a") as a:
-            upload_files(a, fleet.tokens[0])
-            if servers == 1:
-                load = drive([a], fleet)
-            else:
-                with _portal(db_url, work, "b") as b:
-                    load = drive([a, b], fleet)
+        with _portal(db_url, work, "a") as a, _portal(db_url, work, "b") as b:
+            upload_files(a.url, fleet.tokens[0])
+            used = [a, b][:servers]
+            cpu = sum(s.cpu() for s in used)
+            load = drive([s.url for s in used], fleet)
+            load.cpu = sum(s.cpu() for s in used) - cpu
         _counted(db_url, fleet, load)
     return load
 
@@ -121,7 +134,9 @@ def ingest(ctx: Context) -> list[Result]:
             return []
         with _bare(ctx.work) as bare:
             fleet.tokens = ["-"] * len(fleet.ids)
-            base = drive([bare], fleet)
+            cpu = bare.cpu()
+            base = drive([bare.url], fleet)
+            base.cpu = bare.cpu() - cpu
         ctx.log("ingest: one app server ...")
         one = _run(server, fleet, ctx.work, 1)
         ctx.log("ingest: two app servers ...")
@@ -149,6 +164,10 @@ def _rows(terminals: int, base: Load, one: Load, two: Load) -> list[Result]:
             Result("ingest", f"{label}, {name}: errors", len(load.errors), "", None, "0",
                    not load.errors),
         ]  # fmt: skip
+    for name, load in (("1 app server", one), ("bare endpoint", base)):
+        per_app = ms(load.cpu / load.stored) if load.stored else 0.0
+        rows.append(Result("ingest", f"{label}, {name}: server CPU per application", per_app,
+                           "ms"))  # fmt: skip
     scale = _rate(two) / _rate(one) if _rate(one) else 0.0
     rows.append(Result("ingest", f"{label}: 2 servers / 1", scale, "x", None, ">= 1.6x",
                        scale >= 1.6))  # fmt: skip

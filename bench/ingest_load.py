@@ -111,6 +111,7 @@ class Load:
     """What one run measured: seconds, applications confirmed, latencies and errors."""
 
     seconds: float = 0.0
+    cpu: float = 0.0  # CPU seconds the server processes used meanwhile
     stored: int = 0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
