@@ -271,7 +271,7 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
 
     @app.post(f"{API_PREFIX}/push", responses=PUSH_LINKS)
     def push(req: PushRequest, term: Caller) -> PushReply:
-        hashes = [h for a in req.applications for h in a.files()]
+        hashes = list(dict.fromkeys(h for a in req.applications for h in a.files()))
         known = set(hashes) - set(store.missing(hashes, term.hall)) if hashes else set()
         return services.push(db, term, req, known, settings.event_clock_tolerance)
 

@@ -111,7 +111,8 @@ def _look_up(batch: Batch, apps: list[ApplicationIn]) -> None:
     table = batch.db.t("applications")
     cols = [table.c[name] for name in Held.__dataclass_fields__]
     uuids, receipts = {a.uuid for a in apps}, {a.receipt_no for a in apps}
-    query = select(*cols).where(or_(table.c.uuid.in_(uuids), table.c.receipt_no.in_(receipts)))
+    keys = or_(batch.db.one_of(table.c.uuid, uuids), batch.db.one_of(table.c.receipt_no, receipts))
+    query = select(*cols).where(keys)
     for row in batch.conn.execute(query):
         batch.hold(Held(*row))
 
