@@ -26,6 +26,7 @@ from pathlib import Path
 from bench import (
     bench_clerk,
     bench_gui,
+    bench_ingest,
     bench_lookup,
     bench_portal,
     bench_receipt,
@@ -46,6 +47,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "receipt": bench_receipt.receipt,
     "sync": bench_sync.push_and_pull,
     "portal": bench_portal.ingest,
+    "ingest": bench_ingest.ingest,
     "lookup": bench_lookup.lookup,
     "memory": bench_gui.memory,
     "clerk": bench_clerk.clerk,

@@ -43,6 +43,8 @@ class Sizes:
     week_pace_s: float = 2.0
     track_apps: int = 1_000_000  # applications behind the tracking page (PostgreSQL)
     scale_apps: int = 1_000_000  # applications behind open data and the back office
+    ingest_terminals: int = 200  # terminals pushing at once in the ingest benchmark
+    ingest_apps: int = 25  # applications each of them pushes
 
     @classmethod
     def default(cls) -> Sizes:
@@ -51,14 +53,14 @@ class Sizes:
     @classmethod
     def full(cls) -> Sizes:
         return cls(1_000_000, 100_000, 1_000, 10_000, 2_000, 200, 10_000, 200, 10, week_scale=1.0,
-                   scale_apps=10_000_000)  # fmt: skip
+                   scale_apps=10_000_000, ingest_apps=100)  # fmt: skip
 
     @classmethod
     def tiny(cls) -> Sizes:
         """For the smoke test: proves each benchmark runs, measures nothing of interest."""
         return cls(300, 300, 5, 10, 3, 20, 10, 3, 2, rounds=1, lookup_kb=5, week_terminals=2,
                    week_scale=0.001, week_idle_samples=3, week_pace_s=0.2, track_apps=300,
-                   scale_apps=300)  # fmt: skip
+                   scale_apps=300, ingest_terminals=3, ingest_apps=3)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -254,6 +254,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def app_from_env() -> FastAPI:
+    """The app of one `portal serve --workers N` worker: settings from the environment
+    (`portal.settings.settings_env`), since a worker process is started afresh."""
+    return create_app(Settings())
+
+
 def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings) -> None:
     @app.get(f"{API_PREFIX}/health")
     def health() -> dict[str, str]:
@@ -265,7 +271,7 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
 
     @app.post(f"{API_PREFIX}/push", responses=PUSH_LINKS)
     def push(req: PushRequest, term: Caller) -> PushReply:
-        hashes = [h for a in req.applications for h in a.files()]
+        hashes = list(dict.fromkeys(h for a in req.applications for h in a.files()))
         known = set(hashes) - set(store.missing(hashes, term.hall)) if hashes else set()
         return services.push(db, term, req, known, settings.event_clock_tolerance)
 

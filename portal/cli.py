@@ -12,8 +12,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import uvicorn
+from sqlalchemy.engine import make_url
 
 from forms.catalog import load_catalog
 from forms.text import DEFAULT_LANG, LocalizedError, Text
@@ -28,8 +30,16 @@ from portal.settings import (
     default_forwarded_allow_ips,
     default_materials_dir,
     proxy_options,
+    settings_env,
 )
 
+ONE_WRITER = Text(
+    "SQLite 同一时刻只有一个写入者，多个工作进程只会排队等锁：--workers 大于 1 需要 PostgreSQL"
+    "（--db postgresql://...）。",
+    "SQLite has one writer at a time, so several workers would only queue for its lock: "
+    "--workers above 1 needs PostgreSQL (--db postgresql://...).",
+)
+BAD_WORKERS = Text("--workers 至少为 1。", "--workers must be at least 1.")
 REFUSE_TO_SERVE = Text(
     "平台文件可被其他本机账户读取，拒绝启动（见上文；portal doctor 列出全部问题）。",
     "Refusing to start: other local accounts could read the platform's files (above; "
@@ -47,7 +57,16 @@ def _db(args: argparse.Namespace) -> Database:
     return Database(args.db)  # a new SQLite file is made 0600 in a 0700 folder
 
 
+def _check_workers(args: argparse.Namespace) -> None:
+    """`--workers N`: N >= 1, and above 1 only on PostgreSQL (refused before anything runs)."""
+    if args.workers < 1:
+        raise Invalid(BAD_WORKERS)
+    if args.workers > 1 and make_url(args.db).get_backend_name() == "sqlite":
+        raise Invalid(ONE_WRITER)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    _check_workers(args)
     _db(args).dispose()  # create the folder and migrate before the first request
     settings = _settings(args)
     files.private_dir(settings.materials_dir)
@@ -56,8 +75,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for problem in loose:
             print(f"portal: {problem.get(args.lang)}", file=sys.stderr)
         raise Invalid(REFUSE_TO_SERVE)
-    app = create_app(settings)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info", **proxy_options(settings))  # type: ignore[arg-type]
+    options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "info"}
+    options |= proxy_options(settings)
+    if args.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return 0
+    # Each worker is a fresh process that builds its own app from the environment.
+    os.environ.update(settings_env(settings))
+    uvicorn.run("portal.app:app_from_env", factory=True, workers=args.workers, **options)
     return 0
 
 
@@ -163,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add_parser("serve", help="run the API with uvicorn")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8700)
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="app-server processes on this port (above 1 only on PostgreSQL)",
+    )
     p.add_argument(
         "--forwarded-allow-ips",
         default=default_forwarded_allow_ips(),

@@ -9,12 +9,24 @@ what the schema is.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, Table, create_engine, event, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    any_,
+    bindparam,
+    create_engine,
+    event,
+    text,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import (
@@ -93,6 +105,15 @@ class Database:
         """The dialect's INSERT, which has ON CONFLICT on both SQLite and PostgreSQL."""
         dialect = postgresql if self.is_postgres else sqlite
         return dialect.insert(table)
+
+    def one_of(self, column: ColumnElement[Any], values: Iterable[str]) -> ColumnElement[bool]:
+        """`column IN (values)`; on PostgreSQL `column = ANY(:array)`, one statement text
+        whatever the count, so psycopg and the server parse and plan it once (a batch's
+        100 keys as 100 placeholders were parsed afresh on every push)."""
+        if not self.is_postgres:
+            return column.in_(list(values))
+        array = bindparam("keys", list(values), type_=postgresql.ARRAY(String), unique=True)
+        return column == any_(array)
 
     @contextmanager
     def begin(self) -> Iterator[Connection]:

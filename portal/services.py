@@ -5,7 +5,8 @@ Idempotency: an application is keyed by its client-generated UUID. The same UUID
 and content hash again is a DUPLICATE (the reply the terminal lost is simply given again);
 a higher revision from the terminal that owns it supersedes (a notice completed into an
 acceptance); anything else with that UUID or receipt number is a CONFLICT, kept in
-`conflicts` for the supervisor and never written over the stored application.
+`conflicts` for the supervisor and never written over the stored application. A batch's
+applications are decided and stored as a set (`portal.ingest`).
 """
 
 from __future__ import annotations
@@ -14,44 +15,28 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, or_, select, update
+from sqlalchemy import Connection, Row, insert, select, update
 
 from forms.text import Text
-from portal import audit_heads
+from portal import audit_heads, ingest
 from portal import events as events_
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, NotFound
 from portal.feed import changes, publish_catalog
-from sync.canonical import canonical_json, content_hash
 from sync.protocol import (
-    ApplicationIn,
     ApplicationState,
-    Outcome,
     PushReply,
     PushRequest,
-    PushResult,
     StatusChange,
-    WireText,
 )
-from sync.receipt_numbers import normalise_receipt_no, receipt_terminal_id
-from sync.statuses import ACCEPTANCE_STATES, COUNTER_ONLY, Status, choices
+from sync.receipt_numbers import normalise_receipt_no
+from sync.statuses import COUNTER_ONLY, Status, choices
 from sync.supplements import asks_supplement, note_codes
 
-OTHER_HALL = Text("该记录属于其他大厅。", "This record belongs to another hall.")
-HASH_MISMATCH = Text(
-    "内容与其哈希不符（传输中损坏？）。", "Content does not match its hash (damaged in transit?)."
-)
-CONFLICT = Text(
-    "同一编号的申请内容不同，已保留待主管处理。",
-    "Same application ID with different content: kept for the supervisor.",
-)
 VOIDED_FINAL = Text(
     "该申请已在窗口作废，状态不能再更改。",
     "The application was voided at the counter: its status cannot change.",
-)
-BAD_NUMBER = Text(
-    "受理编号格式或校验位错误。", "The receipt number is malformed or its check character fails."
 )
 DEFAULT_TOLERANCE = timedelta(hours=1)
 __all__ = [
@@ -76,7 +61,7 @@ def push(
     """Store a batch in one transaction; `known` = material hashes the platform holds for
     the terminal's hall; `tolerance` = how far ahead of now an event's time may be."""
     with db.begin() as conn:
-        results = [_push_one(db, conn, term, app, known) for app in req.applications]
+        results = ingest.push_applications(db, conn, term, req.applications, known)
         if req.events:
             db.serialize_changes(conn)  # accepted events go into the owner's changes feed
         events = [events_.status_event(db, conn, term, ev, tolerance) for ev in req.events]
@@ -85,134 +70,6 @@ def push(
             _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
             audit_heads.record_anchor(db, conn, term, req.audit_head)
     return PushReply(results=results, event_results=events)
-
-
-def _result(app: ApplicationIn, outcome: Outcome, reason: Text | None = None) -> PushResult:
-    wire = WireText.of(reason) if reason else None
-    return PushResult(uuid=app.uuid, outcome=outcome, reason=wire)
-
-
-def _not_yours(app: ApplicationIn, term: TerminalInfo) -> Text | None:
-    """Why `term` may not push `app` (None when it may): the receipt number must be valid,
-    in its compact form, and issued by `term` itself; the hall must be `term`'s. Without
-    this a terminal could take another's (predictable) numbers and block its pushes."""
-    issuer = receipt_terminal_id(app.receipt_no)
-    if issuer is None or app.receipt_no != normalise_receipt_no(app.receipt_no):
-        return BAD_NUMBER
-    if issuer != term.terminal_id:
-        return Text(
-            f"受理编号 {app.receipt_no} 由终端 {issuer} 发出，不属于本终端 {term.terminal_id}。",
-            f"Receipt number {app.receipt_no} was issued by terminal {issuer}, "
-            f"not by this terminal {term.terminal_id}.",
-        )
-    if app.status not in ACCEPTANCE_STATES:
-        return Text(
-            f"申请只能以受理状态上传，不能是 {app.status.value}。",
-            f"An application is pushed as accepted, not as {app.status.value}.",
-        )
-    return OTHER_HALL if app.hall != term.hall else None
-
-
-def _push_one(
-    db: Database, conn: Connection, term: TerminalInfo, app: ApplicationIn, known: set[str]
-) -> PushResult:
-    refusal = _not_yours(app, term)
-    if refusal is not None:
-        return _result(app, Outcome.REJECTED, refusal)
-    digest = content_hash(app)
-    if digest != app.content_hash:
-        return _result(app, Outcome.REJECTED, HASH_MISMATCH)
-    apps = db.t("applications")
-    # One statement for both keys: under READ COMMITTED two statements could see a racing
-    # push's row in the second only, and call the same application a conflict.
-    same = or_(apps.c.uuid == app.uuid, apps.c.receipt_no == app.receipt_no)
-    rows = conn.execute(select(apps).where(same)).all()
-    row = next((r for r in rows if r.uuid == app.uuid), None)
-    if row is None:
-        if rows:  # another application already holds this receipt number
-            return _conflict(db, conn, term, app, rows[0])
-    elif row.hall != term.hall:
-        return _result(app, Outcome.REJECTED, OTHER_HALL)
-    elif row.revision == app.revision and row.content_hash == digest:
-        return _result(app, Outcome.DUPLICATE)
-    elif row.revision > app.revision:
-        return _result(app, Outcome.DUPLICATE)  # an older revision replayed late
-    elif row.revision == app.revision or row.terminal_id != term.terminal_id:
-        return _conflict(db, conn, term, app, row)
-    missing = [h for h in app.files() if h not in known]
-    if missing:
-        return PushResult(uuid=app.uuid, outcome=Outcome.MISSING_MATERIALS, missing=missing)
-    _write_application(db, conn, term, app, replace=row is not None)
-    return _result(app, Outcome.STORED)
-
-
-def _conflict(
-    db: Database, conn: Connection, term: TerminalInfo, app: ApplicationIn, row: Row[Any]
-) -> PushResult:
-    table = db.t("conflicts")
-    exists = conn.execute(
-        select(table.c.id).where(
-            table.c.uuid == app.uuid, table.c.incoming_hash == app.content_hash
-        )
-    ).first()
-    if exists is None:
-        conn.execute(
-            insert(table).values(
-                uuid=app.uuid,
-                receipt_no=app.receipt_no,
-                terminal_id=term.terminal_id,
-                hall=term.hall,
-                stored_hash=row.content_hash,
-                incoming_hash=app.content_hash,
-                incoming=app.model_dump_json(),
-                reason=CONFLICT.en,
-                received_at=now_iso(),
-            )
-        )
-    return _result(app, Outcome.CONFLICT, CONFLICT)
-
-
-def _write_application(
-    db: Database, conn: Connection, term: TerminalInfo, app: ApplicationIn, replace: bool
-) -> None:
-    apps, mats = db.t("applications"), db.t("application_materials")
-    now = now_iso()
-    values = {
-        "revision": app.revision,
-        "receipt_no": app.receipt_no,
-        "terminal_id": term.terminal_id,
-        "hall": term.hall,
-        "window": app.window,
-        "clerk_id": app.clerk_id,
-        "kind": app.kind,
-        "service_code": app.service_code,
-        "service_version": app.service_version,
-        "accepted_at": app.accepted_at.isoformat(),
-        "due_date": app.due_date.isoformat() if app.due_date else None,
-        "status": app.status.value,
-        "answers": canonical_json(app.answers),
-        "applicant": canonical_json(app.applicant.model_dump()),
-        "applicant_id_no": app.applicant.id_no.strip().upper(),  # the lookup's index
-        "signature": app.signature,
-        "notice_items": canonical_json([n.model_dump() for n in app.notice_items]),
-        "notice_uuid": app.notice_uuid,
-        "signed_payload": app.signed_payload,
-        "content_hash": app.content_hash,
-        "updated_at": now,
-    }
-    if replace:
-        conn.execute(update(apps).where(apps.c.uuid == app.uuid).values(**values))
-        conn.execute(delete(mats).where(mats.c.uuid == app.uuid))
-    else:
-        conn.execute(insert(apps).values(uuid=app.uuid, received_at=now, **values))
-    rows = [
-        {"uuid": app.uuid, "material_code": code, "sha256": sha}
-        for code, hashes in app.materials.items()
-        for sha in dict.fromkeys(hashes)
-    ]
-    if rows:
-        conn.execute(insert(mats), rows)
-    _insert_event(db, conn, app.uuid, app.status, "", "terminal", None, app.accepted_at.isoformat())
 
 
 def _insert_event(

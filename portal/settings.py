@@ -76,3 +76,13 @@ def proxy_options(settings: Settings) -> dict[str, object]:
     127.0.0.1 when not told otherwise)."""
     allowed = settings.forwarded_allow_ips.strip()
     return {"proxy_headers": bool(allowed), "forwarded_allow_ips": allowed}
+
+
+def settings_env(settings: Settings) -> dict[str, str]:
+    """The environment from which `Settings()` in another process (a uvicorn worker) reads
+    the same database, materials folder and trusted proxies as `settings`."""
+    return {
+        "PORTAL_DB_URL": settings.db_url,
+        "PORTAL_MATERIALS_DIR": str(settings.materials_dir),
+        "PORTAL_FORWARDED_ALLOW_IPS": settings.forwarded_allow_ips,
+    }

@@ -102,3 +102,16 @@ def test_serve_runs_uvicorn(args: list[str]) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_several_workers_are_refused_on_sqlite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    code = main(["serve", "--db", db, "--materials", str(tmp_path / "m"), "--workers", "2",
+                 "--lang", "en"])  # fmt: skip
+    assert code == 2
+    assert "SQLite has one writer" in capsys.readouterr().err
+    assert not (tmp_path / "p.db").exists()  # refused before anything was made
+    code = main(["serve", "--db", db, "--workers", "0"])
+    assert code == 2 and "--workers 至少为 1" in capsys.readouterr().err

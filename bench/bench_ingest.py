@@ -1,0 +1,174 @@
+"""Ingest at province scale: 200 terminals pushing at once to `portal serve` on PostgreSQL
+(default durable settings), with one app server and with two (each its own `portal serve`
+process, the load spread over both in turn as a balancer would), against a bare FastAPI
+endpoint on the same uvicorn taking the same bodies in the same run.
+
+Rows: applications stored per second, p99 of one push, errors (any reply but 200, any
+application not stored, any row missing or doubled in the database afterwards), the two
+servers' throughput over one's. `scripts/bench --only ingest`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, func, select, text
+
+from bench.bench_portal import _free_port, postgres_database
+from bench.core import ROOT, Context, Result, ms, percentile
+from bench.ingest_load import Fleet, Load, drive, enroll_fleet, make_fleet, upload_files
+from portal.db import Database
+
+
+@dataclass
+class Served:
+    """A server process at `url`; `cpu()` = the CPU seconds it has used so far."""
+
+    url: str
+    pid: int
+
+    def cpu(self) -> float:
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@contextmanager
+def _process(cmd: list[str], url: str, log: Path) -> Iterator[Served]:
+    """`cmd` serving at `url` (its /docs answering), stopped afterwards."""
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=out)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(url + "/docs", trust_env=False, timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    tail = log.read_text()[-300:]
+                    raise RuntimeError(f"{cmd[2:4]} did not start: {tail}") from None
+                time.sleep(0.1)
+        yield Served(url, proc.pid)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def _portal(db_url: str, folder: Path, name: str) -> AbstractContextManager[Served]:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "portal.cli", "serve", "--db", db_url, "--materials",
+           str(folder / "materials"), "--port", str(port)]  # fmt: skip
+    return _process(cmd, f"http://127.0.0.1:{port}", folder / f"{name}.log")
+
+
+def _bare(folder: Path) -> AbstractContextManager[Served]:
+    port = _free_port()
+    cmd = [sys.executable, "-m", "uvicorn", "bench.bare_app:app", "--port", str(port),
+           "--log-level", "warning"]  # fmt: skip
+    return _process(cmd, f"http://127.0.0.1:{port}", folder / "bare.log")
+
+
+@contextmanager
+def _fresh_database(server: str) -> Iterator[str]:
+    name = f"ingest_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def _counted(db_url: str, fleet: Fleet, load: Load) -> None:
+    """Rows in the database: every application once, with its materials and first event."""
+    db = Database(db_url)
+    with db.begin() as conn:
+        found = {
+            n: int(conn.execute(select(func.count()).select_from(db.t(n))).scalar_one())
+            for n in ("applications", "application_materials", "status_events")
+        }
+    db.dispose()
+    want = {"applications": fleet.apps, "application_materials": 2 * fleet.apps}
+    want["status_events"] = fleet.apps
+    load.errors += [f"{n}: {found[n]} rows, expected {w}" for n, w in want.items() if found[n] != w]
+
+
+def _run(server: str, fleet: Fleet, work: Path, servers: int) -> Load:
+    """One run on a fresh database with `servers` app servers."""
+    with _fresh_database(server) as db_url:
+        db = Database(db_url)  # migrated here, before any server starts
+        enroll_fleet(fleet, db)
+        db.dispose()
+        with _portal(db_url, work, "a") as a, _portal(db_url, work, "b") as b:
+            upload_files(a.url, fleet.tokens[0])
+            used = [a, b][:servers]
+            cpu = sum(s.cpu() for s in used)
+            load = drive([s.url for s in used], fleet)
+            load.cpu = sum(s.cpu() for s in used) - cpu
+        _counted(db_url, fleet, load)
+    return load
+
+
+def ingest(ctx: Context) -> list[Result]:
+    s = ctx.sizes
+    if not ctx.postgres:
+        ctx.notes.append("ingest skipped: it measures PostgreSQL (--no-postgres given)")
+        return []
+    ctx.log(f"ingest: {s.ingest_terminals} terminals x {s.ingest_apps} applications ...")
+    fleet = make_fleet(s.ingest_terminals, s.ingest_apps)
+    with postgres_database() as server:
+        if server is None:
+            ctx.notes.append("ingest skipped: no PostgreSQL server available")
+            return []
+        with _bare(ctx.work) as bare:
+            fleet.tokens = ["-"] * len(fleet.ids)
+            cpu = bare.cpu()
+            base = drive([bare.url], fleet)
+            base.cpu = bare.cpu() - cpu
+        ctx.log("ingest: one app server ...")
+        one = _run(server, fleet, ctx.work, 1)
+        ctx.log("ingest: two app servers ...")
+        two = _run(server, fleet, ctx.work, 2)
+    for name, load in (("one", one), ("two", two)):
+        ctx.notes += [f"ingest, {name} server(s): {e}" for e in sorted(set(load.errors))[:5]]
+    return _rows(s.ingest_terminals, base, one, two)
+
+
+def _rate(load: Load) -> float:
+    return load.stored / load.seconds if load.seconds else 0.0
+
+
+def _rows(terminals: int, base: Load, one: Load, two: Load) -> list[Result]:
+    label = f"PostgreSQL, {terminals} terminals"
+    bare = _rate(base)
+    rows = []
+    for name, load in (("1 app server", one), ("2 app servers", two)):
+        p99 = ms(percentile(load.latencies, 99)) if load.latencies else 0.0
+        rows += [
+            Result("ingest", f"{label}, {name}: throughput", _rate(load), "apps/s", bare,
+                   ">= 1,000 apps/s", _rate(load) >= 1000),
+            Result("ingest", f"{label}, {name}: p99 push", p99, "ms", None, "< 1,000 ms",
+                   p99 < 1000),
+            Result("ingest", f"{label}, {name}: errors", len(load.errors), "", None, "0",
+                   not load.errors),
+        ]  # fmt: skip
+    for name, load in (("1 app server", one), ("bare endpoint", base)):
+        per_app = ms(load.cpu / load.stored) if load.stored else 0.0
+        rows.append(Result("ingest", f"{label}, {name}: server CPU per application", per_app,
+                           "ms"))  # fmt: skip
+    scale = _rate(two) / _rate(one) if _rate(one) else 0.0
+    rows.append(Result("ingest", f"{label}: 2 servers / 1", scale, "x", None, ">= 1.6x",
+                       scale >= 1.6))  # fmt: skip
+    return rows

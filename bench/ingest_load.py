@@ -1,0 +1,155 @@
+"""The ingest benchmark's fleet and load: many enrolled terminals, each holding its pushes as
+ready-made request bodies, driven at once by one asyncio client.
+
+Why not real terminals here (as `bench_portal` does): 200 terminal stores, intake services
+and sync engines in one process measure the bench's own Python more than the platform; the
+platform cannot tell the difference, since every body is a real `PushRequest` of
+`ApplicationIn`s (content hash, receipt numbers the terminal issued, materials its hall
+holds), sent with the terminal's own token, in batches of the terminal's batch size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import os
+import random
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import httpx
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+from bench.people import person
+from bench.terminals import ANSWERS
+from portal import enrollment
+from portal.db import Database
+from sync.canonical import content_hash
+from sync.hall_time import hall_zone
+from sync.protocol import API_PREFIX, ApplicationIn, EnrollRequest, PushRequest
+from sync.receipt_numbers import encode, new_receipt_no
+
+HALL = "南昌市民中心"
+BATCH = 50  # the terminal's push batch (sync.engine.SyncEngine's default)
+FILES = [b"%PDF-1.4\n" + bytes(range(256)) * 8, b"\x89PNG\r\n\x1a\n" + bytes(4000)]
+
+
+@dataclass
+class Fleet:
+    """Terminal IDs, their pushes (bodies, in order) and, once enrolled, their tokens."""
+
+    ids: list[str]
+    bodies: list[list[bytes]]
+    apps: int
+    tokens: list[str] = field(default_factory=list)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+def _application(rng: random.Random, tid: str, n: int, answers: dict[str, object]) -> ApplicationIn:
+    who, today = person(rng), datetime.now(hall_zone()).date()  # the hall's day
+    shas = [hashlib.sha256(f).hexdigest() for f in FILES]
+    model = ApplicationIn.model_validate(
+        {"uuid": str(uuid.UUID(int=rng.getrandbits(128))),
+         "receipt_no": new_receipt_no(today, tid, n), "kind": "acceptance",
+         "service_code": "GA-001", "service_version": 1, "hall": HALL, "window": "5",
+         "clerk_id": "C001", "accepted_at": datetime.now(UTC).isoformat(),
+         "due_date": (today + timedelta(days=20)).isoformat(), "status": "received",
+         "answers": answers, "materials": {"idcard": shas[:1], "photo": shas[1:]},
+         "applicant": {"kind": who.kind, "id_no": who.id_no, "name": who.name,
+                       "phone": who.phone}, "content_hash": "0" * 64}
+    )  # fmt: skip
+    return model.model_copy(update={"content_hash": content_hash(model)})
+
+
+def make_fleet(terminals: int, apps: int) -> Fleet:
+    """`terminals` terminals with `apps` applications each, as push bodies."""
+    rng = random.Random(17)
+    forms = [json.loads(p.read_text()) for p in sorted(ANSWERS.glob("*.json"))]
+    ids = ["Y" + encode(i, 3) for i in range(terminals)]
+    bodies = []
+    for tid in ids:
+        wire = [_application(rng, tid, n + 1, forms[n % len(forms)]) for n in range(apps)]
+        batches = [wire[i : i + BATCH] for i in range(0, len(wire), BATCH)]
+        bodies.append([PushRequest(applications=b).model_dump_json().encode() for b in batches])
+    return Fleet(ids, bodies, terminals * apps)
+
+
+def enroll_fleet(fleet: Fleet, db: Database) -> None:
+    """Enroll every terminal of `fleet` at `db` (as `portal enroll-code` + the terminal)."""
+    fleet.tokens = []
+    for tid in fleet.ids:
+        key = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        code = enrollment.issue_code(db, HALL, 5, timedelta(hours=1))
+        req = EnrollRequest(code=code, public_key=_b64(key), code_secret=_b64(os.urandom(32)),
+                            proposed_terminal_id=tid)  # fmt: skip
+        reply = enrollment.enroll(db, req)
+        assert reply.terminal_id == tid, (reply.terminal_id, tid)
+        fleet.tokens.append(reply.token)
+
+
+def upload_files(url: str, token: str) -> None:
+    """The materials every application names, uploaded once for the hall (not timed)."""
+    auth = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url + API_PREFIX, headers=auth, trust_env=False) as http:
+        for body in FILES:
+            sha = hashlib.sha256(body).hexdigest()
+            reply = http.put(f"/materials/{sha}", params={"offset": 0, "total": len(body)},
+                             content=body)  # fmt: skip
+            reply.raise_for_status()
+
+
+@dataclass
+class Load:
+    """What one run measured: seconds, applications confirmed, latencies and errors."""
+
+    seconds: float = 0.0
+    cpu: float = 0.0  # CPU seconds the server processes used meanwhile
+    stored: int = 0
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+async def _terminal(client: httpx.AsyncClient, urls: list[str], fleet: Fleet, i: int,
+                    path: str, load: Load) -> None:  # fmt: skip
+    auth = {"Authorization": f"Bearer {fleet.tokens[i]}", "Content-Type": "application/json"}
+    for j, body in enumerate(fleet.bodies[i]):
+        url = urls[(i + j) % len(urls)] + path  # the balancer's round robin
+        start = time.perf_counter()
+        reply = await client.post(url, content=body, headers=auth)
+        load.latencies.append(time.perf_counter() - start)
+        if reply.status_code != 200:
+            load.errors.append(f"{reply.status_code} {reply.text[:200]}")
+            continue
+        results = reply.json().get("results")
+        if results is None:  # the bare endpoint: counted as the batch it was sent
+            load.stored += body.count(b'"receipt_no"')
+            continue
+        load.stored += sum(r["outcome"] == "stored" for r in results)
+        load.errors += [f"{r['outcome']}: {r.get('reason')}" for r in results
+                        if r["outcome"] != "stored"]  # fmt: skip
+
+
+async def _drive(urls: list[str], fleet: Fleet, path: str) -> Load:
+    load = Load()
+    limits = httpx.Limits(max_connections=len(fleet.ids) + 8, max_keepalive_connections=None)
+    timeout = httpx.Timeout(300.0)
+    async with httpx.AsyncClient(limits=limits, timeout=timeout, trust_env=False) as client:
+        start = time.perf_counter()
+        await asyncio.gather(
+            *(_terminal(client, urls, fleet, i, path, load) for i in range(len(fleet.ids)))
+        )
+        load.seconds = time.perf_counter() - start
+    return load
+
+
+def drive(urls: list[str], fleet: Fleet, path: str = f"{API_PREFIX}/push") -> Load:
+    """Every terminal of `fleet` pushes its batches at once, spread over `urls` in turn."""
+    return asyncio.run(_drive(urls, fleet, path))
