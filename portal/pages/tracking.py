@@ -105,13 +105,13 @@ def _secret(value: str) -> bytes:
 
 def item_name(conn: Connection, db: Database, code: str) -> Text:
     """The item's name from the newest published catalog version (its code otherwise)."""
-    name = _definition(conn, db, code).get("name")
+    name = definition(conn, db, code).get("name")
     if isinstance(name, dict) and name.get("zh"):
         return Text(str(name["zh"]), str(name.get("en") or name["zh"]))
     return Text(code, code)
 
 
-def _definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
+def definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
     table = db.t("catalog_items")
     query = select(table.c.definition).where(table.c.code == code)
     body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
@@ -121,7 +121,7 @@ def _definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
 
 def _material_names(conn: Connection, db: Database, code: str) -> dict[str, Text]:
     names = {}
-    for spec in _definition(conn, db, code).get("materials", []):
+    for spec in definition(conn, db, code).get("materials", []):
         name = spec.get("name") if isinstance(spec, dict) else None
         if isinstance(name, dict) and name.get("zh"):
             names[str(spec.get("code"))] = Text(str(name["zh"]), str(name.get("en") or name["zh"]))
@@ -137,7 +137,7 @@ def notice_materials(conn: Connection, db: Database, code: str, items: str) -> t
 
 def catalog_days(conn: Connection, db: Database, code: str) -> int | None:
     """The item's promised working days in its newest published version, if any."""
-    days = _definition(conn, db, code).get("promised_days")
+    days = definition(conn, db, code).get("promised_days")
     return days if isinstance(days, int) and days >= 0 else None
 
 
