@@ -17,14 +17,17 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, select, update
 
+from forms.errors import IdentifierError
+from forms.model import ServiceItem
 from forms.text import Text
 from portal.db import Database, now_iso
 from portal.errors import Invalid, NotFound
+from sync.lookup import IdType, LicenceInfo, ReusableMaterial, id_type_of, normalised_id
 
 VALID, REVOKED = "valid", "revoked"
 STATE_LABELS = {VALID: Text("有效", "valid"), REVOKED: Text("已注销", "revoked")}
 #: 持证主体代码类型 as the lookup's wire model names them (`sync.lookup.IdType`).
-ID_TYPE_LABELS = {
+ID_TYPE_LABELS: dict[str, Text] = {
     "resident_id": Text("公民身份号码", "resident ID number"),
     "uscc": Text("统一社会信用代码", "unified social credit code"),
 }
@@ -102,22 +105,87 @@ def valid_of_application(conn: Connection, db: Database, uuid: str) -> Licence |
     return found if found is not None and found.status == VALID else None
 
 
+def holder_code(applicant: dict[str, Any]) -> tuple[IdType, str]:
+    """(持证主体代码类型, 持证主体代码) of an application's applicant, the code in the form
+    the lookup files it under (`sync.lookup.normalised_id`; as given when it is not one)."""
+    id_type = id_type_of(str(applicant.get("kind", "person")))
+    given = str(applicant.get("id_no", "")).strip().upper()
+    try:
+        return id_type, normalised_id(id_type, given)
+    except IdentifierError:
+        return id_type, given
+
+
+def types_taken(item: ServiceItem) -> set[str]:
+    """The licence types an item's materials take (`licence_type` in its definition)."""
+    return {m.licence_type for m in item.materials if m.licence_type}
+
+
 def held_by(
-    db: Database, id_type: str, id_no: str, type_codes: set[str], day: date
+    conn: Connection,
+    db: Database,
+    holder: tuple[str, str],
+    type_codes: set[str] | None,
+    day: date,
+    hall: str | None = None,
 ) -> list[Licence]:
-    """The valid licences of these types that this holder holds on `day`, newest first."""
-    if not type_codes:
-        return []
+    """The licences valid on `day` that `holder` (id type, code) holds, newest first: of
+    `type_codes` (None: every type), issued for applications of `hall` (None: any hall)."""
     table = db.t("licences")
     query = select(table).where(
-        table.c.holder_id_type == id_type,
-        table.c.holder_id_no == id_no,
+        table.c.holder_id_type == holder[0],
+        table.c.holder_id_no == holder[1],
         table.c.status == VALID,
-        table.c.type_code.in_(sorted(type_codes)),
     )
-    with db.begin() as conn:
-        rows = conn.execute(query.order_by(table.c.issued_at.desc())).all()
+    if type_codes is not None:
+        query = query.where(table.c.type_code.in_(sorted(type_codes)))
+    if hall is not None:
+        query = query.where(table.c.hall == hall)
+    rows = conn.execute(query.order_by(table.c.issued_at.desc())).all()
     return [lic for lic in map(_licence, rows) if lic.valid_on(day)]
+
+
+def offer(lic: Licence) -> ReusableMaterial:
+    """A licence as a lookup offers it: `material_code` is its type code (the item's
+    definition maps its materials to types), the provenance is the issuing platform."""
+    info = LicenceInfo(
+        name=lic.name,
+        number=lic.number,
+        type_code=lic.type_code,
+        holder=lic.holder,
+        holder_id_type="resident_id" if lic.holder_id_type == "resident_id" else "uscc",
+        holder_id_no=lic.holder_id_no,
+        issuer=lic.issuer,
+        issuer_code=lic.issuer_code,
+        valid_from=lic.valid_from,
+        valid_until=lic.valid_until,
+    )
+    return ReusableMaterial(
+        kind="licence",
+        material_code=lic.type_code,
+        title=lic.name,
+        sha256=lic.sha256,
+        size=lic.size,
+        content_type="application/pdf",
+        hall_id=lic.hall,
+        service_code=lic.service_code,
+        given_on=lic.issued_on,
+        valid_until=lic.valid_until,
+        licence=info,
+    )
+
+
+def licence_offers(
+    conn: Connection,
+    db: Database,
+    holder: tuple[str, str],
+    type_codes: set[str] | None,
+    day: date,
+    hall: str | None = None,
+) -> list[tuple[ReusableMaterial, str]]:
+    """(offer, the application it settled) for each licence `held_by` returns: what the
+    lookup adds to the copies (`portal.lookup.offers`)."""
+    return [(offer(lic), lic.app_uuid) for lic in held_by(conn, db, holder, type_codes, day, hall)]
 
 
 def revoke(db: Database, uuid: str, reason: str, actor: str) -> Licence:

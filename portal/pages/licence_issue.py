@@ -29,7 +29,14 @@ from forms.text import Text
 from portal import licence_pdf, services
 from portal.db import Database, now_iso
 from portal.errors import Invalid, NotFound, PortalError
-from portal.licences import ID_TYPE_LABELS, VALID, Licence, of_application, valid_of_application
+from portal.licences import (
+    ID_TYPE_LABELS,
+    VALID,
+    Licence,
+    holder_code,
+    of_application,
+    valid_of_application,
+)
 from portal.materials import MaterialStore
 from portal.pages.tracking import definition, item_name
 from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
@@ -174,12 +181,13 @@ def _dates(form: LicenceForm, today: date, problems: list[Text]) -> tuple[date, 
 
 
 def _holder(form: LicenceForm, applicant: dict[str, Any], problems: list[Text]) -> None:
-    mine = str(applicant.get("id_no", "")).strip().upper()
-    if form.holder_id_no.strip().upper() != mine:
+    mine = holder_code(applicant)
+    theirs = holder_code(applicant | {"id_no": form.holder_id_no})
+    if theirs != mine:
         problems.append(
             Text(
-                f"持证主体应为本申请的申请人（证件号码 {mine}），不能是 {form.holder_id_no}。",
-                f"The holder must be this application's applicant ({mine}), "
+                f"持证主体应为本申请的申请人（证件号码 {mine[1]}），不能是 {form.holder_id_no}。",
+                f"The holder must be this application's applicant ({mine[1]}), "
                 f"not {form.holder_id_no}.",
             )
         )
@@ -251,10 +259,10 @@ def issue(
         form, start, end = _checked(conn, db, row, form, today)
         item = item_name(conn, db, row.service_code).zh
     applicant = json.loads(row.applicant)
-    id_type = "resident_id" if applicant.get("kind") == "person" else "uscc"
+    id_type, id_no = holder_code(applicant)
     sheet = licence_pdf.LicenceSheet(
         form.name, form.number, form.type_code, str(applicant.get("name", "")),
-        ID_TYPE_LABELS[id_type].zh, form.holder_id_no.upper(), form.issuer, form.issuer_code,
+        ID_TYPE_LABELS[id_type].zh, id_no, form.issuer, form.issuer_code,
         today, start, end, item, display_receipt_no(row.receipt_no),
     )  # fmt: skip
     data = _document(document, sheet, store.max_bytes)

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, Row, select
 
 from forms.text import Text
 from portal.db import Database
+from portal.licences import Licence, of_application
 from portal.lookup import reuses_of
 from portal.pages.clock_stops import Stop, moved, stops_by_uuid
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
@@ -80,6 +81,7 @@ class Tracking:
     replies: tuple[str, ...] = ()  # the hall's replies to this application's bad ratings
     stops: tuple[Stop, ...] = ()  # clock stops (特别程序), reasons written for the citizen
     reuses: tuple[Reuse, ...] = ()  # windows that used this application's stored materials
+    licence: Licence | None = None  # the result (电子证照) of a settled application
 
     @property
     def on_platform(self) -> bool:
@@ -112,6 +114,7 @@ def item_name(conn: Connection, db: Database, code: str) -> Text:
 
 
 def definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
+    """The newest published definition of item `code` ({} when none is)."""
     table = db.t("catalog_items")
     query = select(table.c.definition).where(table.c.code == code)
     body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
@@ -205,6 +208,7 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
         rating_closed=_closed(steps),
         replies=_replies(conn, db, row.uuid),
         reuses=_reuses(conn, db, row),
+        licence=of_application(conn, db, row.uuid) if row.status in SETTLED else None,
     )
 
 

@@ -51,7 +51,7 @@ def licence_office(portal: BackgroundServer) -> Iterator[httpx.Client]:
 def form_values(html: str) -> dict[str, str]:
     """The licence form's prefilled inputs, as a browser would post them."""
     section = html.split('id="licence"', 1)[1].split("</section>", 1)[0]
-    values = dict(re.findall(r'<input name="(\w+)"[^>]*?value="([^"]*)"', section))
+    values = dict(re.findall(r'<input type="text" name="(\w+)"[^>]*?value="([^"]*)"', section))
     return values | {"csrf": csrf_of(html), "status": "approved"}
 
 
