@@ -22,6 +22,7 @@ from forms.model import ServiceItem
 from forms.text import Text
 from portal.db import Database, now_iso
 from portal.errors import Invalid, NotFound
+from printing.model import mask_identifier
 from sync.lookup import IdType, LicenceInfo, ReusableMaterial, id_type_of, normalised_id
 
 VALID, REVOKED = "valid", "revoked"
@@ -74,15 +75,10 @@ class Licence:
         return ID_TYPE_LABELS.get(self.holder_id_type, Text(self.holder_id_type, ""))
 
     @property
-    def masked_holder(self) -> str:
-        """The holder as a public page may show it: first character, then stars."""
-        return self.holder[:1] + "*" * max(len(self.holder) - 1, 1)
-
-    @property
     def masked_holder_id(self) -> str:
-        """First 4 and last 4 characters of the holder's code, stars between."""
-        n = self.holder_id_no
-        return n[:4] + "*" * max(len(n) - 8, 0) + n[-4:] if len(n) > 8 else "*" * len(n)
+        """The holder's code as the receipt masks it (`printing.model.mask_identifier`): all a
+        public page shows of the holder, who is always the applicant."""
+        return mask_identifier(self.holder_id_no)
 
 
 def _licence(row: Row[Any]) -> Licence:

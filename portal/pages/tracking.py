@@ -4,7 +4,10 @@
 refusal alike (no such receipt, wrong code, forged or foreign payload), so the page can give
 one neutral answer and a guesser learns nothing, not even whether a receipt number exists.
 A `Tracking` holds no personal data by construction: it is built from the item, the dates
-and the status events only, never from the applicant or the answers.
+and the status events only, never from the applicant or the answers. The one exception is a
+settled application's licence (电子证照), whose record names its holder; the page shows only
+the last 4 characters of the holder's code, and the document itself only after the code
+check (`track_routes.result`).
 
 Two sources:
 - the application is on the platform: its events, its promised date;

@@ -16,7 +16,7 @@ from portal.server import BackgroundServer
 from sync.engine import SyncReport
 from tests.portal.pages.conftest import Take
 from tests.portal.pages.licence_support import licence_office, licence_portal, settle
-from tests.portal.pages.pages_support import PERSON, code_of, csrf_of, pdf, tracking_path
+from tests.portal.pages.pages_support import PERSONAL, code_of, csrf_of, pdf, tracking_path
 
 Sync = Callable[[], SyncReport]
 FIXTURES = (licence_portal, licence_office)  # `portal` on both engines, `office_http`
@@ -47,8 +47,9 @@ def test_after_the_code_check_the_citizen_sees_the_licence_and_downloads_it(
         assert (
             'id="licence-number">NC-0042<' in page.text and 'id="licence-state">有效' in page.text
         )
-        assert PERSON["id_no"] not in page.text and PERSON["name"] not in page.text  # masked
-        assert "王**" in page.text and "1101**********002X" in page.text
+        for secret in PERSONAL:  # the holder is the applicant: only the code's tail shows
+            assert secret not in page.text
+        assert 'id="licence-holder">申请人本人 <span class="mono">**************002X<' in page.text
         link = re.search(r'id="licence-download" href="([^"]+)"', page.text)
         assert link, "no download link"
         document = citizen.get(link.group(1).replace("&amp;", "&"))
