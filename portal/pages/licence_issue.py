@@ -233,12 +233,8 @@ def _document(document: bytes | None, sheet: licence_pdf.LicenceSheet, most: int
     if not document.startswith(b"%PDF-"):
         raise Invalid(NOT_PDF)
     if len(document) > most:
-        raise Invalid(
-            Text(
-                f"结果文件超过 {most // 1048576} MB。",
-                f"The document is over {most // 1048576} MB.",
-            )
-        )
+        size = f"{most // 1048576} MB" if most >= 1048576 else f"{most // 1024} KB"
+        raise Invalid(Text(f"结果文件超过 {size}。", f"The document is over {size}."))
     return document
 
 

@@ -14,16 +14,21 @@ from pathlib import Path
 import httpx
 import pytest
 
+from counter_app import clerks
 from counter_app.terminal import Terminal
 from portal.pages.deadlines import today
 from portal.server import BackgroundServer
 from sync.engine import SyncReport
 from tests.portal.pages.conftest import Take
 from tests.portal.pages.licence_support import licence_office, licence_portal, pdf_text, settle
-from tests.portal.pages.pages_support import PERSON, csrf_of, pdf
+from tests.portal.pages.pages_support import PASSWORD, PERSON, csrf_of, pdf
 
 Sync = Callable[[], SyncReport]
 FIXTURES = (licence_portal, licence_office)  # `portal` on both engines, `office_http`
+
+
+def supervisor(terminal: Terminal) -> clerks.Session:
+    return clerks.authenticate(terminal.store, "A001", PASSWORD)
 
 
 def _number(html: str) -> str:
@@ -114,6 +119,29 @@ def test_a_file_that_is_not_a_pdf_is_refused(
     sync()
     reply = settle(office_http, no, b"MZ\x90\x00 not a pdf")
     assert reply.status_code == 400 and "结果文件应为 PDF 文件" in reply.text
+    assert 'id="licence-number"' not in office_http.get(f"/office/a/{no}").text
+
+
+def test_a_document_over_the_platforms_limit_is_refused(
+    portal: BackgroundServer, office_http: httpx.Client, take: Take, sync: Sync
+) -> None:
+    no = take().display_no
+    sync()
+    portal.app.state.materials.max_bytes = 50 * 1024  # the platform's max_material_bytes
+    reply = settle(office_http, no, pdf("太大的扫描件", 60 * 1024))
+    assert reply.status_code == 400 and "结果文件超过 50 KB" in reply.text
+    assert 'id="licence-number"' not in office_http.get(f"/office/a/{no}").text
+
+
+def test_an_application_voided_at_the_counter_gets_no_licence(
+    office_http: httpx.Client, take: Take, sync: Sync, terminal: Terminal
+) -> None:
+    no = take().display_no
+    sync()
+    terminal.intake.void(no.replace("-", ""), "录入错误", supervisor(terminal))
+    sync()
+    reply = settle(office_http, no)
+    assert reply.status_code == 400 and "该申请已在窗口作废" in reply.text
     assert 'id="licence-number"' not in office_http.get(f"/office/a/{no}").text
 
 
