@@ -3,9 +3,8 @@ application with a licence (through its form, on a real portal, SQLite and Postg
 applicant's later item that takes that licence type is offered it with its GB/T 36902 data;
 nobody else, no other type, nothing revoked, expired, or (scope "hall") of another hall.
 
-`licence_offers` is what the city lookup (`POST /api/v1/lookup`, h16a) adds to its reply; it
-is called here directly because that route joins main separately (see docs/architecture.md,
-"Results become materials")."""
+`licence_offers` is what the city lookup (`POST /api/v1/lookup`) adds to its reply; its
+cases are walked here, the route itself in tests/portal/test_lookup_licences.py."""
 
 from __future__ import annotations
 
