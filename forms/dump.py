@@ -49,6 +49,8 @@ def material_to_dict(m: MaterialSpec) -> dict[str, Any]:
     if m.note is not None:
         d["note"] = _text(m.note)
     d.update({k: True for k in ("main", "deferrable") if getattr(m, k)})  # only when set
+    if m.licence_type is not None:
+        d["licence_type"] = m.licence_type
     return d
 
 
@@ -66,7 +68,15 @@ def item_to_dict(item: ServiceItem) -> dict[str, Any]:
         "fee": item.fee,
         "materials": [material_to_dict(m) for m in item.materials],
         "fields": [field_to_dict(f) for f in item.fields],
-    }
+    } | _issues(item)
+
+
+def _issues(item: ServiceItem) -> dict[str, Any]:
+    """`issues_licence`, only when the item issues one (older terminals never see the key)."""
+    found = item.issues_licence
+    if found is None:
+        return {}
+    return {"issues_licence": {"type_code": found.type_code, "name": _text(found.name)}}
 
 
 def _limits(item: ServiceItem) -> dict[str, Any]:

@@ -76,6 +76,14 @@ class FieldSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LicenceType:
+    """A type of electronic licence (电子证照): its 证照类型代码 and 证照名称 (GB/T 36902)."""
+
+    type_code: str
+    name: Text
+
+
+@dataclass(frozen=True, slots=True)
 class MaterialSpec:
     """A document the applicant hands in. `condition` is set only for "required_if"."""
 
@@ -89,6 +97,7 @@ class MaterialSpec:
     note: Text | None = None  # e.g. "原件核验，复印件留存"
     main: bool = False  # a main material (主要材料): never accepted missing
     deferrable: bool = False  # 容缺: may follow within the promised limit on a signed promise
+    licence_type: str | None = None  # a valid licence of this type code may stand for it
 
     def accepts_file(self, filename: str, size: int) -> bool:
         """True when a scan with this name and size fits the material's rules."""
@@ -114,6 +123,7 @@ class ServiceItem:
     kind: str = "promised"  # "promised" 承诺件 | "immediate" 即办件 (forms.limits.KINDS)
     legal_unit: str = "working_days"  # or "natural_days"
     promised_unit: str = "working_days"
+    issues_licence: LicenceType | None = None  # the licence a settled application yields
 
     @property
     def legal_limit(self) -> TimeLimit:

@@ -29,6 +29,7 @@ from forms.model import (
     ServiceItem,
 )
 from forms.references import Scope, check_references
+from forms.schema_licences import ISSUES_KEY, MATERIAL_KEY, read_issues, read_material_type
 from forms.schema_limits import LIMIT_KEYS, read_limits
 from forms.source import NodePath, Reader
 from forms.text import Text
@@ -36,10 +37,10 @@ from forms.text import Text
 ITEM_KEYS = {"code", "version", "name", "department", "applicant_kind"}
 ITEM_KEYS |= {"fee", "materials", "fields"}
 REQUIRED_ITEM_KEYS = set(ITEM_KEYS) - {"materials"}
-ITEM_KEYS |= LIMIT_KEYS
+ITEM_KEYS |= LIMIT_KEYS | {ISSUES_KEY}
 COMMON_FIELD_KEYS = {"code", "type", "label", "required", "help", "show_if", "required_if"}
 MATERIAL_KEYS = {"code", "name", "requirement", "condition", "reusable"}
-MATERIAL_KEYS |= {"file_types", "max_bytes", "note", "main", "deferrable"}
+MATERIAL_KEYS |= {"file_types", "max_bytes", "note", "main", "deferrable", MATERIAL_KEY}
 ITEM_CODE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,39}")
 CODE_RE = re.compile(r"[a-z][a-z0-9_]{0,39}")
 EXT_RE = re.compile(r"[a-z0-9]{1,8}")
@@ -135,6 +136,7 @@ class Builder:
         fields = self.fields(d.get("fields", []), ("fields",), top)
         materials = self.materials(d.get("materials", []), ("materials",), top)
         check_references(top, self.r)
+        issues = read_issues(self, d, materials)
         dept = self.department(d.get("department"))
         item = dict(
             code=self.code(d.get("code"), ("code",), ITEM_CODE_RE),
@@ -149,6 +151,7 @@ class Builder:
             materials=materials,
             fields=fields,
             **read_limits(self, d),
+            issues_licence=issues,
         )
         return None if self.r.problems else ServiceItem(**item)
 
@@ -215,6 +218,7 @@ class Builder:
             max_bytes=self.integer(d.get("max_bytes", DEFAULT_MAX_BYTES), (*path, "max_bytes"), 1)
             or 1,
             note=self.text(d["note"], (*path, "note")) if "note" in d else None,
+            licence_type=read_material_type(self, d, path),
             **self.deferral(d, path, requirement),
         )
 

@@ -35,6 +35,7 @@ from forms.text import Text
 from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import NotFound, RateLimited
+from portal.licences import licence_offers, types_taken
 from portal.materials import MaterialStore
 from portal.settings import Settings
 from sync.file_types import HEAD_BYTES, sniff
@@ -83,7 +84,7 @@ def lookup(
         hall = term.hall if settings.lookup_scope == "hall" else None
         apps = _applications(db, conn, req.id_no, hall)
         items = _Items(db, conn)
-        found = offers(db, conn, store, items, apps, req)[:MAX_OFFERS]
+        found = offers(db, conn, store, items, apps, req, hall)[:MAX_OFFERS]
         profile = _profile(items, apps)
         _record(db, conn, term, req, settings, found, now)
     return LookupReply(
@@ -167,10 +168,23 @@ def offers(
     items: _Items,
     apps: list[Row[Any]],
     req: LookupRequest,
+    hall: str | None = None,
 ) -> list[Offer]:
     """Everything a lookup offers, newest first. THE place offers join the reply: copies
-    given at windows now; electronic licences (kind="licence") are added here too."""
-    return copy_offers(db, conn, store, items, apps)
+    given at windows, and the valid electronic licences (kind="licence") the applicant holds
+    of the types the item takes (`portal.licences`), within the same scope (`hall`)."""
+    found = copy_offers(db, conn, store, items, apps)
+    item = items.get(req.service_code, 0) if req.service_code else None
+    held = licence_offers(
+        conn,
+        db,
+        (req.id_type, req.id_no),
+        types_taken(item) if item else None,
+        datetime.now(ZONE).date(),
+        hall,
+    )
+    found += [Offer(material, uuid) for material, uuid in held]  # fmt: skip
+    return sorted(found, key=lambda o: o.material.given_on, reverse=True)
 
 
 def copy_offers(

@@ -180,6 +180,28 @@ class MaterialStore:
                 os.close(dir_fd)
         self._record(sha, total, hall)
 
+    def put_whole(self, data: bytes, hall: str) -> str:
+        """Keep `data` (a document the platform itself holds, e.g. a licence it issued) as a
+        complete file held by `hall`; its SHA-256. Written aside and renamed into place, like
+        an upload's last chunk, so the file is whole or absent."""
+        sha = hashlib.sha256(data).hexdigest()
+        final = self.path_of(sha)
+        try:
+            if not final.exists():
+                private_dir(final.parent)
+                part = final.with_name(f".{sha}.{os.getpid()}.part")
+                with os.fdopen(open_private(part, os.O_WRONLY | os.O_TRUNC), "wb") as fh:
+                    fh.write(data)
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                os.replace(part, final)
+        except OSError as exc:
+            raise StorageError(
+                Text(f"材料存储失败：{exc.strerror}", f"Cannot store material: {exc.strerror}")
+            ) from exc
+        self._record(sha, len(data), hall)
+        return sha
+
     def _record(self, sha: str, size: int, hall: str) -> None:
         """Record a complete file and that `hall` holds it; another app server may have
         recorded either a moment ago."""

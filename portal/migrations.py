@@ -30,6 +30,7 @@ from sqlalchemy import (
     text,
 )
 
+from portal.licence_schema import LICENCE_MIGRATIONS
 from portal.lookup_schema import LOOKUP_MIGRATIONS
 from portal.pages.schema import PAGE_MIGRATIONS
 from portal.rating_schema import RATING_MIGRATIONS
@@ -207,6 +208,7 @@ MIGRATIONS: tuple[tuple[int, str, Migration], ...] = (
 )
 MIGRATIONS += RATING_MIGRATIONS  # 好差评 (portal/rating_schema.py), versions 20-29
 MIGRATIONS += LOOKUP_MIGRATIONS  # one-number lookups (portal/lookup_schema.py), versions 30-34
+MIGRATIONS += LICENCE_MIGRATIONS  # 电子证照 (portal/licence_schema.py), versions 40-44
 MIGRATIONS += SCALE_MIGRATIONS  # province-scale indexes (portal/scale_schema.py), 80-84
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 MIGRATIONS += REPLACEMENT_MIGRATIONS  # a window moved to a new PC (portal/replacement.py), 50

@@ -21,6 +21,7 @@ from portal.db import Database
 from portal.errors import PortalError
 from portal.pages import clock_stops, lockout, office_data, office_paging, ratelimit, staff
 from portal.pages.deadlines import item_limits, set_item_limit, today
+from portal.pages.licence_issue import office_context
 from portal.pages.web import HEADERS, client_address, config, lang_of, page
 from sync.statuses import LABELS, Status
 
@@ -162,14 +163,23 @@ def _link(
     return "/office?" + urlencode(filters.query() | lang | {name: at.encode()})
 
 
-def _detail(request: Request, who: tuple[str, bytes], receipt_no: str, error: str = "") -> Response:
+def _detail(
+    request: Request,
+    who: tuple[str, bytes],
+    receipt_no: str,
+    error: str = "",
+    status: int = 200,
+    **extra: Any,
+) -> Response:
+    """The application's page; `extra` overrides its context (a refused form's values)."""
     try:
         app = office_data.detail(_db(request), receipt_no, today())
     except PortalError as exc:
         context = _ctx(request, who, error=exc.message(lang_of(request)))
         return page(request, "office_error.html", context, 404)
     context = {"d": app, "states": STAFF_STATES, "error": error, "stop_kinds": clock_stops.KINDS}
-    return page(request, "office_detail.html", _ctx(request, who, **context))
+    context |= office_context(_db(request), app.uuid, receipt_no, today()) | extra
+    return page(request, "office_detail.html", _ctx(request, who, **context), status)
 
 
 @router.get("/a/{receipt_no}")

@@ -236,8 +236,8 @@ def _rating(conn: Connection, db: Database, uuid: str, stored: int | None) -> di
 
 
 def file_belongs(db: Database, sha: str) -> str | None:
-    """The material code `sha` is filed under (or "signature"), None when no application
-    references it, so the download route serves only application files."""
+    """The material code `sha` is filed under (or "signature", or "licence" for a result
+    document), None when no application references it, so the route serves only those."""
     mats, apps = db.t("application_materials"), db.t("applications")
     with db.begin() as conn:
         code = conn.execute(
@@ -246,4 +246,8 @@ def file_belongs(db: Database, sha: str) -> str | None:
         signed = select(apps.c.uuid).where(apps.c.signature == sha)
         if code is None and conn.execute(signed).first():
             return "signature"
+        licences = db.t("licences")  # a result document the back office issued
+        if code is None and conn.execute(select(licences.c.type_code).where(
+                licences.c.sha256 == sha)).first():  # fmt: skip
+            return "licence"
     return code

@@ -16,10 +16,11 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from portal.db import Database
 from portal.errors import Invalid
+from portal.licences import VALID
 from portal.pages import ratelimit, ratings
 from portal.pages.tracking import Tracking, lookup
 from portal.pages.web import HEADERS, client_address, config, page
@@ -96,6 +97,28 @@ def track(
     request: Request, receipt_no: str, c: Text_ = "", p: Annotated[str, Query(max_length=2000)] = ""
 ) -> Response:
     return _show(request, receipt_no, c, p)
+
+
+@router.get("/t/{receipt_no}/result/{sha}")
+def result(
+    request: Request,
+    receipt_no: str,
+    sha: str,
+    c: Text_ = "",
+) -> Response:
+    """The result document (电子证照) of a settled application, after the code check, as an
+    attachment. No code, a wrong one, another receipt's, a file that is not this
+    application's valid licence: the same neutral 404 as the page's."""
+    blocked = _limited(request)
+    if blocked is not None:
+        return blocked
+    tracking = lookup(_db(request), receipt_no, c)
+    lic = tracking.licence if tracking is not None else None
+    path = request.app.state.materials.path_of(lic.sha256) if lic else None
+    if lic is None or lic.status != VALID or lic.sha256 != sha or not path or not path.is_file():
+        return _neutral(request)
+    name = f"licence-{tracking.receipt_no if tracking else ''}.pdf"
+    return FileResponse(path, filename=name, media_type="application/pdf", headers=HEADERS)
 
 
 @router.post("/t/{receipt_no}/rate")

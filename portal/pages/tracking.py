@@ -4,7 +4,10 @@
 refusal alike (no such receipt, wrong code, forged or foreign payload), so the page can give
 one neutral answer and a guesser learns nothing, not even whether a receipt number exists.
 A `Tracking` holds no personal data by construction: it is built from the item, the dates
-and the status events only, never from the applicant or the answers.
+and the status events only, never from the applicant or the answers. The one exception is a
+settled application's licence (电子证照), whose record names its holder; the page shows only
+the last 4 characters of the holder's code, and the document itself only after the code
+check (`track_routes.result`).
 
 Two sources:
 - the application is on the platform: its events, its promised date;
@@ -25,6 +28,7 @@ from sqlalchemy import Connection, Row, select
 
 from forms.text import Text
 from portal.db import Database
+from portal.licences import Licence, of_application
 from portal.lookup import reuses_of
 from portal.pages.clock_stops import Stop, moved, stops_by_uuid
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
@@ -80,6 +84,7 @@ class Tracking:
     replies: tuple[str, ...] = ()  # the hall's replies to this application's bad ratings
     stops: tuple[Stop, ...] = ()  # clock stops (特别程序), reasons written for the citizen
     reuses: tuple[Reuse, ...] = ()  # windows that used this application's stored materials
+    licence: Licence | None = None  # the result (电子证照) of a settled application
 
     @property
     def on_platform(self) -> bool:
@@ -105,13 +110,14 @@ def _secret(value: str) -> bytes:
 
 def item_name(conn: Connection, db: Database, code: str) -> Text:
     """The item's name from the newest published catalog version (its code otherwise)."""
-    name = _definition(conn, db, code).get("name")
+    name = definition(conn, db, code).get("name")
     if isinstance(name, dict) and name.get("zh"):
         return Text(str(name["zh"]), str(name.get("en") or name["zh"]))
     return Text(code, code)
 
 
-def _definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
+def definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
+    """The newest published definition of item `code` ({} when none is)."""
     table = db.t("catalog_items")
     query = select(table.c.definition).where(table.c.code == code)
     body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
@@ -121,7 +127,7 @@ def _definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
 
 def _material_names(conn: Connection, db: Database, code: str) -> dict[str, Text]:
     names = {}
-    for spec in _definition(conn, db, code).get("materials", []):
+    for spec in definition(conn, db, code).get("materials", []):
         name = spec.get("name") if isinstance(spec, dict) else None
         if isinstance(name, dict) and name.get("zh"):
             names[str(spec.get("code"))] = Text(str(name["zh"]), str(name.get("en") or name["zh"]))
@@ -137,7 +143,7 @@ def notice_materials(conn: Connection, db: Database, code: str, items: str) -> t
 
 def catalog_days(conn: Connection, db: Database, code: str) -> int | None:
     """The item's promised working days in its newest published version, if any."""
-    days = _definition(conn, db, code).get("promised_days")
+    days = definition(conn, db, code).get("promised_days")
     return days if isinstance(days, int) and days >= 0 else None
 
 
@@ -205,6 +211,7 @@ def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
         rating_closed=_closed(steps),
         replies=_replies(conn, db, row.uuid),
         reuses=_reuses(conn, db, row),
+        licence=of_application(conn, db, row.uuid) if row.status in SETTLED else None,
     )
 
 

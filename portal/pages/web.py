@@ -126,6 +126,7 @@ def install(app: FastAPI) -> None:
     from portal.pages import (  # they import this module
         age_open,
         office,
+        office_licence,
         office_ratings,
         opendata,
         track_routes,
@@ -134,6 +135,7 @@ def install(app: FastAPI) -> None:
     app.state.pages = PageConfig()
     app.include_router(track_routes.router)
     app.include_router(office.router)
+    app.include_router(office_licence.router)
     app.include_router(office_ratings.router)
     app.include_router(age_open.router)  # before /open/stats' own routes: its path is longer
     app.include_router(opendata.router)

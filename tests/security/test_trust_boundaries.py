@@ -204,9 +204,10 @@ def documented_office_routes() -> set[tuple[str, str]]:
 def _office_routes() -> set[tuple[str, str]]:
     """What the back office's router serves (mounted on the app by `pages.web.install`)."""
     from portal.pages.office import router
+    from portal.pages.office_licence import router as licence_router
 
     served = set()
-    for route in router.routes:
+    for route in [*router.routes, *licence_router.routes]:
         for method in set(getattr(route, "methods", ())) - {"HEAD"}:
             served.add((method.lower(), re.sub(r"\{[^}]*\}", "{}", getattr(route, "path", ""))))
     return served
