@@ -152,6 +152,14 @@ class ServiceItem:
     def material(self, code: str) -> MaterialSpec | None:
         return next((m for m in self.materials if m.code == code), None)
 
+    def material_for(self, kind: str, code: str) -> MaterialSpec | None:
+        """The material a reused file stands for (`sync.lookup.ReusableMaterial`): a copy,
+        the material of its own code; an electronic licence ("licence", its code the type,
+        e.g. YYZZ), the material whose `licence_type` that is. None: no use for it here."""
+        if kind == "licence":
+            return next((m for m in self.materials if m.licence_type == code), None)
+        return self.material(code)
+
     def validate(self, answers: Mapping[str, Any]) -> ValidationReport:
         """Every problem of a filled form at once, plus the cleaned answers."""
         from forms.validation import validate  # it imports this module

@@ -3,7 +3,8 @@ real terminal folders, real files; `tests/sync/city.py`), scope "city": a citize
 window 1 of the hall (A) is offered that copy at window 2 (B) and at the other hall (C), the
 bytes fetched are the bytes given, nothing is asked without the citizen's confirmation, B's
 lookup is in B's audit log and on the citizen's tracking page; a supplement taken at B
-reaches A; A is moved to a new PC mid-backlog and loses nothing and repeats no number.
+reaches A; a settled application's 营业执照 is offered for the next item that takes it; A
+is moved to a new PC mid-backlog and loses nothing and repeats no number.
 
 Each step goes through what the terminal's window calls (`CityLookup`, `hall_supplement`)
 or the command IT types (`counter-app backup/restore/enroll`, `portal replace-code`); the
@@ -17,17 +18,26 @@ from pathlib import Path
 
 import httpx
 import pytest
+import yaml
 
 from counter_app.cli import main as counter_main
 from counter_app.intake import hall_supplement
 from counter_app.intake.city_lookup import CityLookup
 from counter_app.intake.service import IntakeResult
 from counter_app.terminal import Terminal
+from forms.catalog import load_item
+from forms.model import ServiceItem
 from portal.cli import main as portal_main
 from printing.qr_payload import tracking_code
 from sync.lookup import LOOKUP_PATH, LookupReply
 from sync.receipt_numbers import SEQ_SLICE, decode, normalise_receipt_no
-from tests.sync.city import ADDRESS, ITEM, City, open_city, sync
+from tests.portal.test_lookup_licences import (
+    DOCUMENT,
+    LATER,
+    _publish_later_item,
+    _settle_with_licence,
+)
+from tests.sync.city import ADDRESS, DATA, ITEM, City, open_city, sync
 from tests.sync.conftest import CLERK, HALL, PERSON, pdf, server_count
 
 
@@ -92,6 +102,39 @@ def _supplement_at_b_reaches_a(city: City, receipt_no: str, tmp_path: Path) -> N
     assert (normalise_receipt_no(receipt_no), "supplemented") in report.statuses_pulled
 
 
+def _licence_offered_for_the_next_item(city: City, receipt_no: str, tmp_path: Path) -> None:
+    """A's application settled with a 营业执照: C (another hall) is offered it for an item
+    whose material that licence stands for, and fetches the very document."""
+    _publish_later_item(city)
+    _settle_with_licence(city, receipt_no)
+    item = _later_item(tmp_path)
+    lookup = CityLookup(city.c)
+    try:
+        reply = lookup.ask(
+            "person", PERSON["id_no"], "draft-c-0002", LATER, CLERK, "clerk_attested"
+        )
+        [offer] = [m for m in reply.materials if m.kind == "licence"]
+        spec = item.material_for(offer.kind, offer.material_code)
+        assert spec is not None and spec.code == "business_licence"
+        assert item.material_for("copy", offer.material_code) is None
+        path = lookup.fetch(offer, "draft-c-0002", CLERK)
+    finally:
+        lookup.close()
+    assert path.read_bytes() == DOCUMENT
+
+
+def _later_item(tmp_path: Path) -> ServiceItem:
+    """The item taking a 营业执照, as a terminal's catalog would load it."""
+    data = load_item(DATA / f"{ITEM}.yaml").to_dict() | {"code": LATER}
+    data["materials"] = [
+        {"code": "business_licence", "name": {"zh": "营业执照", "en": "Business licence"},
+         "licence_type": "YYZZ", "file_types": ["pdf"]},
+    ]  # fmt: skip
+    path = tmp_path / f"{LATER}.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return load_item(path)
+
+
 def _seq(receipt_no: str) -> int:
     return decode(normalise_receipt_no(receipt_no)[SEQ_SLICE])
 
@@ -104,6 +147,7 @@ def _take(terminal: Terminal, tag: str) -> IntakeResult:
 def _replace_a_mid_backlog(city: City, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Two applications taken at A after its last sync, carried by a signed backup to a new
     PC enrolled as the same window: both reach the platform once, the next number is new."""
+    before = server_count(city.portal, "applications", terminal_id="A001")
     waiting = [_take(city.a, tag) for tag in ("w1", "w2")]
     archive = tmp_path / "window1.zip"
     assert counter_main(["--data-dir", str(city.a.data_dir), "backup", "--out", str(archive)]) == 0
@@ -123,7 +167,7 @@ def _replace_a_mid_backlog(city: City, tmp_path: Path, capsys: pytest.CaptureFix
         after = _take(new, "new")
         sync(new)
     assert _seq(after.receipt_no) > max(_seq(t.receipt_no) for t in waiting)
-    assert server_count(city.portal, "applications", terminal_id="A001") == 4
+    assert server_count(city.portal, "applications", terminal_id="A001") == before + 3
 
 
 def test_one_number_across_the_hall_and_the_city(
@@ -140,5 +184,6 @@ def test_one_number_across_the_hall_and_the_city(
                          trust_env=False)  # fmt: skip
         used = page.text.split('id="reuses"')[1].split("</section>")[0]
         assert f"{HALL} · 2号窗口" in used
+        _licence_offered_for_the_next_item(city, city.take_at_a("licence").receipt_no, tmp_path)
         _supplement_at_b_reaches_a(city, first.receipt_no, tmp_path)
         _replace_a_mid_backlog(city, tmp_path, capsys)

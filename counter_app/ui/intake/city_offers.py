@@ -193,9 +193,10 @@ class CityOffers(QWidget):
         return item
 
     def _title(self, offer: ReusableMaterial) -> str:
-        """The material's name in the window's language when this terminal knows the item."""
+        """The material's name in the window's language when this terminal knows the item
+        (a licence: the name the platform gives it)."""
         item = self.flow.catalog.get(offer.service_code)
-        spec = item.material(offer.material_code) if item is not None else None
+        spec = item.material_for(offer.kind, offer.material_code) if item is not None else None
         return tr_text(spec.name) if spec is not None else offer.title
 
     def _item_name(self, offer: ReusableMaterial) -> str:
@@ -234,17 +235,19 @@ class CityOffers(QWidget):
             self.reset()
         if step != "materials" or not self.id_no or self._typed_id() != self.id_no:
             return  # offers are fetched only for the applicant they were made for
-        materials = self.flow.materials
+        materials, item = self.flow.materials, self.flow.item
         for offer in self.chosen():
-            if materials.spec(offer.material_code) and not materials.provided(offer.material_code):
-                self._fetch(offer)
+            spec = item.material_for(offer.kind, offer.material_code) if item is not None else None
+            if spec is not None and not materials.provided(spec.code):
+                self._fetch(offer, spec.code)
 
-    def _fetch(self, offer: ReusableMaterial) -> None:
+    def _fetch(self, offer: ReusableMaterial, code: str) -> None:
+        """Fetch `offer` and attach it as the material `code` of the item at hand."""
         backend, draft = self.flow.shell.backend, self.flow.draft
         clerk = str(getattr(self.flow.shell.session, "clerk_id", ""))
         self.flow.shell.ops.store(
             lambda: backend.city.fetch(offer, draft.draft_id, clerk),
-            lambda path: self.flow.materials.attach(offer.material_code, [str(path)]),
+            lambda path: self.flow.materials.attach(code, [str(path)]),
             lambda exc: show_error(self.flow.problem, error_message(exc, "")),
         )
 
