@@ -27,7 +27,15 @@ import httpx
 from forms.text import LocalizedError, Text
 from sync.batches import Batch, BatchReader, map_batch
 from sync.client import PortalClient, default_client
-from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
+from sync.errors import (
+    NotEnrolled,
+    ProtocolError,
+    Refused,
+    Revoked,
+    ServerBusy,
+    SyncError,
+    Unauthorized,
+)
 from sync.port import Entry, TerminalPort
 from sync.protocol import (
     MAX_BATCH,
@@ -57,6 +65,13 @@ def _reason(error: LocalizedError) -> str:
     return str(error.text)
 
 
+def _pull_after(errors: Sequence[LocalizedError]) -> bool:
+    """Whether a pass whose push ended with `errors` still pulls: yes after network trouble
+    or a broken reply; no when the platform does not know or accept this terminal
+    (401/403) or asked it to come back later (429/503)."""
+    return not any(isinstance(e, Unauthorized | Revoked | ServerBusy) for e in errors)
+
+
 class SyncEngine:
     """Syncs one terminal with its enrolled platform."""
 
@@ -76,9 +91,13 @@ class SyncEngine:
 
     # -- one pass ------------------------------------------------------------------------
     def run_once(self) -> SyncReport:
-        """Push what is due, then pull changes. Raises NotEnrolled, and the local store's
-        own errors (CounterError: disk full...); every problem with the platform or the
-        network is in `report.errors` (the outbox keeps whatever was not confirmed)."""
+        """Push what is due, then pull changes, also when the push failed: a status set in
+        the back office must reach the counter while a flaky link keeps failing uploads
+        (before, a pass pulled only after all its pushes succeeded, and under faults a
+        status arrived dozens of passes late). Not after the platform refused this terminal
+        or asked it to wait (`_pull_after`). Raises NotEnrolled, and the local store's own
+        errors (CounterError: disk full...); every problem with the platform or the network
+        is in `report.errors` (the outbox keeps whatever was not confirmed)."""
         url, token = self.terminal.portal_url, self.terminal.token
         if not url or not token:
             raise NotEnrolled()
@@ -87,8 +106,12 @@ class SyncEngine:
             client = PortalClient(url, token, http)
             try:
                 self._push_all(client, report)
-                if not self.stopping.is_set():
-                    self._pull(client, report)
+            except SyncError as exc:
+                report.errors.append(exc)
+            if self.stopping.is_set() or not _pull_after(report.errors):
+                return report
+            try:
+                self._pull(client, report)
             except SyncError as exc:
                 report.errors.append(exc)
         if client.clock is not None:  # any reply tells the platform's time, even a refusal
