@@ -172,7 +172,9 @@ def push_and_pull(ctx: Context) -> list[Result]:
         results += _push_results(f"{s.push_materials:,} materials of {s.material_kb} KB", mats)
     finally:
         mats.close()
-    return results
+    from bench.bench_link import link  # it imports this module's Recorder and replay
+
+    return results + link(ctx, *s.link)
 
 
 def _pull(run: PushRun, changes: int, log: Callable[[str], None]) -> list[Result]:
