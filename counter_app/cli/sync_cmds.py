@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from counter_app.ops.provision import enroll
 from counter_app.store import outbox
-from counter_app.store.submissions import find_row
-from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.text import Text
-from sync.engine import SyncEngine, SyncReport
 from sync.errors import Unreachable
 from sync.hall_time import hall_clock
+
+if TYPE_CHECKING:  # start-up: httpx and the wire models only for the commands that talk
+    from sync.engine import SyncReport
 
 EXIT_UNREACHABLE = 3
 
@@ -58,6 +57,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def cmd_enroll(args: argparse.Namespace) -> int:
     """Exit 3 when the platform cannot be reached (or its reply was lost): nothing was kept
     here, and the same code works again until it expires."""
+    from counter_app.ops.provision import enroll
+
     try:
         with Terminal.open(args.data_dir) as terminal:
             reply = enroll(terminal, args.portal, args.code)
@@ -73,6 +74,10 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from counter_app.store.submissions import find_row
+    from counter_app.store.sync_port import StorePort
+    from sync.engine import SyncEngine
+
     with Terminal.open(args.data_dir) as terminal:
         if args.status:
             return _print_status(terminal, args.lang)

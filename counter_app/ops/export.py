@@ -39,7 +39,7 @@ from sync.opendata_columns import COLUMNS
 from sync.ratings import CODE_NOTE, RatingTally
 from sync.statuses import OPEN, SETTLED
 
-FORMATS = ("csv", "json", "xml", "xlsx")
+FORMATS = opendata_files.FORMATS
 Row = dict[str, Any]
 
 
