@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench import (
     bench_clerk,
+    bench_cli,
     bench_gui,
     bench_ingest,
     bench_lookup,
@@ -46,6 +47,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "intake": bench_store.intake,
     "receipt": bench_receipt.receipt,
     "sync": bench_sync.push_and_pull,
+    "cli": bench_cli.cli,
     "portal": bench_portal.ingest,
     "ingest": bench_ingest.ingest,
     "lookup": bench_lookup.lookup,

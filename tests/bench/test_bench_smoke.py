@@ -84,7 +84,7 @@ def test_generated_database_is_reused(tmp_path: Path) -> None:
     assert (first / "counter.db").stat().st_mtime_ns == stamp
 
 
-@pytest.mark.parametrize("name", ["gen_db", "intake", "search", "receipt", "sync", "lookup"])
+@pytest.mark.parametrize("name", ["gen_db", "intake", "search", "receipt", "sync", "lookup", "cli"])
 def test_benchmark_produces_numbers(name: str, cache: Path) -> None:
     results = _run(name, cache)
     assert all(r.benchmark for r in results)
