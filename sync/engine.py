@@ -37,6 +37,7 @@ from sync.errors import (
     Unauthorized,
 )
 from sync.port import Entry, TerminalPort
+from sync.progress import Backlog, ProgressMeter, SyncProgress
 from sync.protocol import (
     MAX_BATCH,
     ApplicationIn,
@@ -81,8 +82,12 @@ class SyncEngine:
         client_factory: Callable[[], httpx.Client] | None = None,
         batch_size: int = 50,
         chunk_size: int = CHUNK,
+        on_progress: Callable[[SyncProgress], None] | None = None,
     ) -> None:
         self.terminal = terminal
+        #: Told what is left after every file, chunk and batch (the window's status bar,
+        #: the command line's bar); called on the engine's thread.
+        self.on_progress = on_progress
         self.client_factory = client_factory or default_client
         self.batch_size = min(batch_size, MAX_BATCH)
         self.uploader = Uploader(terminal.material_path, chunk_size)
@@ -102,10 +107,14 @@ class SyncEngine:
         if not url or not token:
             raise NotEnrolled()
         report = SyncReport()
+        meter = ProgressMeter(self.terminal.backlog() if self.on_progress else Backlog(),
+                              self.on_progress)  # fmt: skip
+        self.uploader.meter = meter
+        meter.begin()
         with self.client_factory() as http:
             client = PortalClient(url, token, http)
             try:
-                self._push_all(client, report)
+                self._push_all(client, report, meter)
             except SyncError as exc:
                 report.errors.append(exc)
             if self.stopping.is_set() or not _pull_after(report.errors):
@@ -119,7 +128,7 @@ class SyncEngine:
             self.terminal.note_clock(client.clock)
         return report
 
-    def _push_all(self, client: PortalClient, report: SyncReport) -> None:
+    def _push_all(self, client: PortalClient, report: SyncReport, meter: ProgressMeter) -> None:
         """Batch after batch, in outbox order, until nothing is due; each batch is read and
         mapped while the one before is on the wire (`sync.batches`). Between batches a stop
         request is honoured, so closing the app never waits for a days-long backlog."""
@@ -137,7 +146,9 @@ class SyncEngine:
                 batch = reader.next()
                 if batch is None:
                     return
+                applications = len(batch.apps)
                 self._push_batch(client, batch, report)
+                meter.applications_done(applications)
 
     def _push_batch(self, client: PortalClient, batch: Batch, report: SyncReport) -> None:
         for entry, exc in batch.unmappable:

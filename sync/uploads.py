@@ -18,6 +18,7 @@ from pathlib import Path
 from forms.text import LocalizedError, Text
 from sync.client import PortalClient
 from sync.errors import ProtocolError, Refused, Unreachable
+from sync.progress import Backlog, ProgressMeter
 from sync.protocol import MAX_HASHES, ErrorCode
 from sync.report import SyncReport
 
@@ -36,6 +37,7 @@ class Uploader:
         self.chunk_size = chunk_size
         #: The platform's largest PUT as last advertised; None until an upload state says.
         self.max_chunk: int | None = None
+        self.meter = ProgressMeter(Backlog(), None)  # the engine sets one per pass
 
     def upload_missing(
         self, client: PortalClient, hashes: list[str], report: SyncReport
@@ -48,7 +50,15 @@ class Uploader:
             for i in range(0, len(hashes), MAX_HASHES)
             for sha in client.missing(hashes[i : i + MAX_HASHES])
         ]
+        for sha in set(hashes) - set(missing):  # on the platform already: settled
+            self.meter.file_done(unsent=self._size(sha))
         return self.upload_all(client, missing, report)
+
+    def _size(self, sha: str) -> int:
+        try:
+            return self.path_for(sha).stat().st_size
+        except OSError:
+            return 0
 
     def upload_all(
         self, client: PortalClient, hashes: list[str], report: SyncReport
@@ -64,6 +74,8 @@ class Uploader:
                 failed[sha] = exc.text
             except OSError:
                 failed[sha] = _local_missing(sha)
+            if sha in failed:
+                self.meter.file_done()
         return failed
 
     def upload(self, client: PortalClient, sha: str, report: SyncReport) -> None:
@@ -91,6 +103,7 @@ class Uploader:
             self._send_from(client, path, sha, size, state.received, report)
         else:
             report.materials_uploaded += 1
+            self.meter.file_done(unsent=size)
 
     def _send_from(
         self, client: PortalClient, path: Path, sha: str, size: int, offset: int, report: SyncReport
@@ -109,7 +122,9 @@ class Uploader:
                     offset = exc.received  # an earlier attempt got further: go on there
                     continue
                 report.bytes_uploaded += len(chunk)
+                self.meter.sent(len(chunk))
                 offset = state.received
                 if state.complete:
                     break
         report.materials_uploaded += 1
+        self.meter.file_done()

@@ -17,6 +17,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from counter_app.ops import progress
 from counter_app.store import outbox
 from counter_app.terminal import Terminal
 from forms.text import Text
@@ -25,6 +26,7 @@ from sync.hall_time import hall_clock
 
 if TYPE_CHECKING:  # start-up: httpx and the wire models only for the commands that talk
     from sync.engine import SyncReport
+    from sync.progress import SyncProgress
 
 EXIT_UNREACHABLE = 3
 
@@ -83,7 +85,11 @@ def cmd_sync(args: argparse.Namespace) -> int:
             return _print_status(terminal, args.lang)
         if args.push:
             outbox.requeue(terminal.store, find_row(terminal.store, args.push)["uuid"])
-        report = SyncEngine(StorePort(terminal)).run_once()
+        bar = _Bar(args.lang)
+        try:
+            report = SyncEngine(StorePort(terminal), on_progress=bar.show).run_once()
+        finally:
+            bar.close()
         _print_report(report, args.lang)
         _print_backlog(terminal, args.lang)
     for error in report.errors:
@@ -91,6 +97,28 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if report.unreachable:
         return EXIT_UNREACHABLE
     return 2 if report.errors else 0
+
+
+class _Bar:
+    """On a terminal, a bar over the pass's work (file bytes, and a nominal size per
+    application) with what is left and the time to go; off a terminal, nothing."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.bar: Any = None
+        self.off = not progress.on_terminal()
+
+    def show(self, p: SyncProgress) -> None:
+        if self.off:
+            return
+        if self.bar is None:
+            self.bar = progress.bar(p.total.work, Text("同步", "sync"), "B")
+        self.bar.set_postfix_str(p.text().get(self.lang), refresh=False)
+        self.bar.update(p.done_work - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _line(key: str, lang: str, count: int, detail: str = "") -> None:

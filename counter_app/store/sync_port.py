@@ -17,6 +17,7 @@ from counter_app.store import audit, outbox
 from forms.text import LocalizedError
 from sync.clock import ClockReading, as_settings
 from sync.port import Applied, Entry
+from sync.progress import Backlog
 from sync.protocol import AuditHead, ChangesReply
 
 if TYPE_CHECKING:
@@ -79,6 +80,9 @@ class StorePort:
         return self.terminal.materials.path_for(sha256)
 
     # -- push ----------------------------------------------------------------------------
+    def backlog(self) -> Backlog:
+        return Backlog(*outbox.backlog_size(self.store))
+
     def pending(self, limit: int, now: datetime, after_id: int) -> list[Entry]:
         return [
             Entry(e.id, e.kind, e.entity_uuid, e.payload)

@@ -17,6 +17,7 @@ from portal import services
 from portal.server import BackgroundServer
 from sync.client import PortalClient
 from sync.engine import SyncEngine
+from sync.progress import Backlog, SyncProgress
 from tests.sync.conftest import Take, pdf, plain_client
 from tests.sync.faultproxy import FaultProxy
 
@@ -117,3 +118,33 @@ def test_no_pull_when_the_platform_asks_the_terminal_to_wait(
         again = engine.run_once()
     assert again.ok, again.errors
     assert again.statuses_pulled == [(first.receipt_no, "approved")]
+
+
+def test_progress_counts_down_to_nothing_left(
+    enrolled: Terminal, portal: BackgroundServer, take: Take
+) -> None:
+    """What the status bar and the command line show: the applications, files and bytes
+    left move down as the pass goes, with a time to go once something has gone."""
+    shared = pdf("on-the-platform-already", 3_000)
+    take("first", scan=shared)
+    assert SyncEngine(StorePort(enrolled), plain_client).run_once().ok
+    sizes = [20_000, 150_000, 90_000]
+    for i, size in enumerate(sizes):
+        take(f"app-{i}", scan=pdf(f"app-{i}", size), extra=shared)
+    seen: list[SyncProgress] = []
+    engine = SyncEngine(StorePort(enrolled), plain_client, batch_size=2, chunk_size=32_768,
+                        on_progress=seen.append)  # fmt: skip
+    assert engine.run_once().ok
+    first, last = seen[0], seen[-1]
+    assert first.total == first.left  # nothing done yet
+    assert (first.total.applications, first.total.files) == (3, 4)
+    assert first.total.bytes == sum(len(pdf(f"app-{i}", s)) for i, s in enumerate(sizes)) + len(
+        shared
+    )
+    assert first.seconds is None
+    assert last.left == Backlog(0, 0, 0)
+    lefts = [p.left.work for p in seen]
+    assert lefts == sorted(lefts, reverse=True) and len(set(lefts)) > 5  # it moves, down
+    assert all(p.seconds is not None for p in seen[1:])
+    assert "left: 0 applications, 0 files (0 B)" in last.text().en
+    assert "待上传：3 件申请，4 个文件" in first.text().zh

@@ -6,6 +6,7 @@ import ast
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from counter_app.terminal import Terminal
 from portal import services
 from portal.server import BackgroundServer
 from portal.settings import Settings
+from tests.counter_app.counter_testing import run_in_process
 from tests.sync.conftest import Take, issue_code, pdf
 
 
@@ -115,3 +117,20 @@ def test_the_sync_command_loads_no_printer_pdf_or_qt_module(
     take("second", scan=pdf("second", 5_000))
     assert _sync_in_a_fresh_process(enrolled) == (0, [])
     assert load_submission(enrolled.store, first.receipt_no).status == "approved"
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
+def test_sync_shows_what_is_left_on_a_terminal_only(
+    enrolled: Terminal, take: Take, tmp_path: Path, tty: bool
+) -> None:
+    """Progress (issue 17): on a terminal `counter-app sync` draws a bar with the
+    applications, files and bytes left; into a pipe it writes only its result lines."""
+    for i in range(3):
+        take(f"progress-{i}", scan=pdf(f"progress-{i}", 30_000))
+    argv = ("--data-dir", str(enrolled.data_dir), "sync", "--once")
+    code, out, err = run_in_process(tmp_path, tty, *argv)
+    assert code == 0, err
+    assert "applications pushed: 3" in out and "still to push: 0" in out
+    assert ("left: 3 applications, 3 files" in err) is tty
+    if not tty:
+        assert err == ""

@@ -4,56 +4,13 @@ pipe or a log (issue 17)."""
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
-import sys
-import threading
+import functools
 from pathlib import Path
 
 import pytest
 
 from counter_app.terminal import Terminal
-from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON
-
-
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")}
-    env["COUNTER_CONFIG"] = str(tmp_path / "config.toml")
-    env["COUNTER_LOG_DIR"] = str(tmp_path / "logs")
-    return env
-
-
-def _run(tmp_path: Path, tty: bool, *argv: str) -> tuple[int, str, str]:
-    """`counter-app --lang en ARGV` in its own process: (exit code, stdout, stderr), stderr
-    either a pseudo-terminal or a pipe."""
-    cmd = [sys.executable, "-m", "counter_app", "--lang", "en", *argv]
-    if not tty:
-        done = subprocess.run(cmd, capture_output=True, text=True, env=_env(tmp_path))
-        return done.returncode, done.stdout, done.stderr
-    master, slave = pty.openpty()
-    seen = bytearray()
-
-    def drain() -> None:
-        while True:
-            try:
-                chunk = os.read(master, 4096)
-            except OSError:  # EIO: the other end is closed
-                return
-            if not chunk:
-                return
-            seen.extend(chunk)
-
-    reader = threading.Thread(target=drain)
-    reader.start()
-    try:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=slave, text=True,
-                              env=_env(tmp_path))  # fmt: skip
-    finally:
-        os.close(slave)
-        reader.join(timeout=10)
-        os.close(master)
-    return proc.returncode, proc.stdout, seen.decode(errors="replace")
+from tests.counter_app.counter_testing import ANSWERS, PDF, PERSON, run_in_process
 
 
 @pytest.fixture
@@ -70,7 +27,8 @@ def test_backup_restore_and_export_show_a_bar_only_on_a_terminal(
 ) -> None:
     data = str(with_files.data_dir)
     archive = tmp_path / f"backup-{tty}.zip"
-    code, out, err = _run(tmp_path, tty, "--data-dir", data, "backup", "--out", str(archive))
+    run = functools.partial(run_in_process, tmp_path, tty)
+    code, out, err = run("--data-dir", data, "backup", "--out", str(archive))
     assert code == 0, err
     assert "verified" in out  # the result line is the same either way
     assert ("backing up" in err) is tty
@@ -78,14 +36,12 @@ def test_backup_restore_and_export_show_a_bar_only_on_a_terminal(
         assert "file" in err and "%" in err  # a real bar: count and share done
     other = tmp_path / f"other-{tty}"
     Terminal.init(other, "9ZZZ").close()
-    code, out, err = _run(tmp_path, tty, "--data-dir", str(other), "restore", str(archive),
-                          "--force")  # fmt: skip
+    code, out, err = run("--data-dir", str(other), "restore", str(archive), "--force")
     assert code == 0, err
     assert "Restored terminal 7QXM" in out
     assert ("restoring" in err) is tty
     csv = tmp_path / f"stats-{tty}.csv"
-    code, out, err = _run(tmp_path, tty, "--data-dir", data, "export", "--format", "csv",
-                          "--out", str(csv))  # fmt: skip
+    code, out, err = run("--data-dir", data, "export", "--format", "csv", "--out", str(csv))
     assert code == 0, err
     assert csv.exists() and "Exported" in out
     assert ("counting" in err) is tty
@@ -96,5 +52,5 @@ def test_backup_restore_and_export_show_a_bar_only_on_a_terminal(
 def test_the_bar_speaks_the_clerks_language(with_files: Terminal, tmp_path: Path) -> None:
     archive = tmp_path / "zh.zip"
     cmd = ["--lang", "zh_CN", "--data-dir", str(with_files.data_dir), "backup", "--out"]
-    code, _out, err = _run(tmp_path, True, *cmd, str(archive))
+    code, _out, err = run_in_process(tmp_path, True, *cmd, str(archive))
     assert code == 0 and "备份" in err
