@@ -39,6 +39,7 @@ from bench import (
     gen_db,
 )
 from bench.core import CACHE, Context, Result, Sizes, table
+from counter_app.ops import progress
 
 BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "gen_db": gen_db.report_speed,
@@ -124,6 +125,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    progress.use_language("en")  # the generators' bars, like the table, in English
     sizes = Sizes.full() if args.full else Sizes.tiny() if args.tiny else Sizes.default()
     if args.week_scale:
         sizes = dataclasses.replace(sizes, week_scale=args.week_scale)

@@ -24,8 +24,10 @@ import httpx
 from bench.bench_sync import Recorder, replay
 from bench.core import Context, Result
 from bench.terminals import Intake, PortalProcess, enroll_at, new_terminal, portal_settings
+from counter_app.ops.progress import each
 from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
+from forms.text import Text
 from portal.db import Database
 from sync.engine import SyncEngine
 
@@ -79,7 +81,8 @@ def link(ctx: Context, apps: int, materials: int, total: int) -> list[Result]:
     with new_terminal(work / "terminal", "7QXL") as terminal:
         ctx.log(f"sync: taking {apps} applications with {materials} materials ...")
         intake = Intake(seed=17)
-        for own in plan(intake, apps, sizes):
+        planned = plan(intake, apps, sizes)
+        for own in each(planned, apps, Text("受理", "taking applications"), "application"):
             intake.take(terminal, sizes=own)
     best_engine, best_bare = float("inf"), float("inf")
     for r in range(ctx.sizes.rounds):

@@ -94,7 +94,12 @@ def _cli_env(tmp_path: Path) -> dict[str, str]:
 def run_in_process(tmp_path: Path, tty: bool, *argv: str) -> tuple[int, str, str]:
     """`counter-app --lang en ARGV` in its own process: (exit code, stdout, stderr), stderr
     either a pseudo-terminal or a pipe."""
-    cmd = [sys.executable, "-m", "counter_app", "--lang", "en", *argv]
+    return run_module(tmp_path, tty, "counter_app", "--lang", "en", *argv)
+
+
+def run_module(tmp_path: Path, tty: bool, module: str, *argv: str) -> tuple[int, str, str]:
+    """`python -m MODULE ARGV` as `run_in_process` runs the command line."""
+    cmd = [sys.executable, "-m", module, *argv]
     if not tty:
         done = subprocess.run(cmd, capture_output=True, text=True, env=_cli_env(tmp_path))
         return done.returncode, done.stdout, done.stderr
