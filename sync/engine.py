@@ -27,15 +27,7 @@ import httpx
 from forms.text import LocalizedError, Text
 from sync.batches import Batch, BatchReader, map_batch
 from sync.client import PortalClient, default_client
-from sync.errors import (
-    NotEnrolled,
-    ProtocolError,
-    Refused,
-    Revoked,
-    ServerBusy,
-    SyncError,
-    Unauthorized,
-)
+from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
 from sync.port import Entry, TerminalPort
 from sync.progress import Backlog, ProgressMeter, SyncProgress
 from sync.protocol import (
@@ -66,13 +58,6 @@ def _reason(error: LocalizedError) -> str:
     return str(error.text)
 
 
-def _pull_after(errors: Sequence[LocalizedError]) -> bool:
-    """Whether a pass whose push ended with `errors` still pulls: yes after network trouble
-    or a broken reply; no when the platform does not know or accept this terminal
-    (401/403) or asked it to come back later (429/503)."""
-    return not any(isinstance(e, Unauthorized | Revoked | ServerBusy) for e in errors)
-
-
 class SyncEngine:
     """Syncs one terminal with its enrolled platform."""
 
@@ -100,7 +85,7 @@ class SyncEngine:
         the back office must reach the counter while a flaky link keeps failing uploads
         (before, a pass pulled only after all its pushes succeeded, and under faults a
         status arrived dozens of passes late). Not after the platform refused this terminal
-        or asked it to wait (`_pull_after`). Raises NotEnrolled, and the local store's own
+        or asked it to wait (`SyncReport.may_pull`). Raises NotEnrolled, and the local store's own
         errors (CounterError: disk full...); every problem with the platform or the network
         is in `report.errors` (the outbox keeps whatever was not confirmed)."""
         url, token = self.terminal.portal_url, self.terminal.token
@@ -117,7 +102,7 @@ class SyncEngine:
                 self._push_all(client, report, meter)
             except SyncError as exc:
                 report.errors.append(exc)
-            if self.stopping.is_set() or not _pull_after(report.errors):
+            if self.stopping.is_set() or not report.may_pull:
                 return report
             try:
                 self._pull(client, report)
