@@ -37,6 +37,12 @@ def recording(sent: Sent) -> Callable[[], httpx.Client]:
     return make
 
 
+def no_keep_alive() -> httpx.Client:
+    """The fault proxy answers one request per connection (as in `test_faults.py`)."""
+    limits = httpx.Limits(max_keepalive_connections=0)
+    return httpx.Client(timeout=httpx.Timeout(5.0), limits=limits, trust_env=False)
+
+
 def _uploads(sent: Sent) -> tuple[int, int, int]:
     """(missing queries, upload state requests, PUTs) among `sent`."""
     missing = sum(1 for m, p in sent if m == "POST" and p.startswith("/materials/missing"))
@@ -94,7 +100,7 @@ def test_a_status_comes_down_in_the_next_pass_while_pushes_fail(
     failing = {"/materials/": ["http500"] * 50, "/push": ["reset"] * 50}
     with FaultProxy(portal.port, {"pass": 1}, script=failing) as proxy:
         enrolled.portal_url = proxy.url
-        report = SyncEngine(StorePort(enrolled), plain_client).run_once()
+        report = SyncEngine(StorePort(enrolled), no_keep_alive).run_once()
     assert report.unreachable  # the upload failed: the application waits ...
     assert outbox.backlog(enrolled.store)[0] == 1
     assert load_submission(enrolled.store, waiting.receipt_no).sync_state != "synced"
@@ -112,7 +118,7 @@ def test_no_pull_when_the_platform_asks_the_terminal_to_wait(
     take("waiting")
     with FaultProxy(portal.port, {"pass": 1}, script={"/materials/": ["http503"]}) as proxy:
         enrolled.portal_url = proxy.url
-        engine = SyncEngine(StorePort(enrolled), plain_client)
+        engine = SyncEngine(StorePort(enrolled), no_keep_alive)
         busy = engine.run_once()
         assert busy.errors and busy.statuses_pulled == []  # 503: come back later, all of it
         again = engine.run_once()
