@@ -111,9 +111,10 @@ class _Bar:
     def show(self, p: SyncProgress) -> None:
         if self.off:
             return
-        if self.bar is None:
+        first = self.bar is None
+        if first:
             self.bar = progress.bar(p.total.work, Text("同步", "sync"), "B")
-        self.bar.set_postfix_str(p.text().get(self.lang), refresh=False)
+        self.bar.set_postfix_str(p.text().get(self.lang), refresh=first)  # then tqdm's pace
         self.bar.update(p.done_work - self.bar.n)
 
     def close(self) -> None:
