@@ -25,6 +25,7 @@ from pathlib import Path
 
 from bench import (
     bench_clerk,
+    bench_cli,
     bench_gui,
     bench_ingest,
     bench_lookup,
@@ -38,6 +39,7 @@ from bench import (
     gen_db,
 )
 from bench.core import CACHE, Context, Result, Sizes, table
+from counter_app.ops import progress
 
 BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "gen_db": gen_db.report_speed,
@@ -46,6 +48,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "intake": bench_store.intake,
     "receipt": bench_receipt.receipt,
     "sync": bench_sync.push_and_pull,
+    "cli": bench_cli.cli,
     "portal": bench_portal.ingest,
     "ingest": bench_ingest.ingest,
     "lookup": bench_lookup.lookup,
@@ -122,6 +125,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    progress.use_language("en")  # the generators' bars, like the table, in English
     sizes = Sizes.full() if args.full else Sizes.tiny() if args.tiny else Sizes.default()
     if args.week_scale:
         sizes = dataclasses.replace(sizes, week_scale=args.week_scale)

@@ -2,10 +2,12 @@
 
 intake: `IntakeService.accept` on a copy of the N-application database (validation, receipt
 number, materials stored and fsynced, submission + outbox + audit in one transaction with
-synchronous=FULL), against a bare sqlite3 one-row INSERT transaction in WAL with
-synchronous=FULL on the same disk. Measured twice: with the item's materials (each a new
-small file, so each is written and fsynced like a scan) and with none (a one-time notice:
-the database transaction alone).
+synchronous=FULL). Measured twice: with the item's materials (each a new small file, so
+each is written and fsynced like a scan) against the durable floor (`DurableFloor`: the same
+bytes written to new files and fsynced, the folder fsynced, and a bare one-row WAL + FULL
+transaction; issue 17, target 2x), and with none (a one-time notice: the database
+transaction alone) against the bare sqlite3 one-row INSERT transaction in WAL with
+synchronous=FULL on the same disk (target 3x).
 
 search: p99 of each lookup the search box makes, with keys drawn from the database: a
 first pass (pages maybe not in the OS cache; reported, no target) and a warm pass (the
@@ -53,6 +55,35 @@ class BareInsert:
         self.conn.close()
 
 
+class DurableFloor(BareInsert):
+    """The least a durable intake with materials can cost (issue 17): each material's bytes
+    written to a new file and fsynced, the folder fsynced (so the names survive a power
+    cut), then the one-row WAL + FULL transaction. It writes the bytes of the application
+    our side took just before (`files()`), so both sides write the same bytes."""
+
+    def __init__(self, path: Path, files: Callable[[], list[bytes]]) -> None:
+        super().__init__(path)
+        self.folder = path.with_suffix(".files")
+        self.folder.mkdir()
+        self.files, self.count = files, 0
+
+    def __call__(self) -> None:
+        for body in self.files():
+            self.count += 1
+            fd = os.open(self.folder / str(self.count), os.O_WRONLY | os.O_CREAT | os.O_EXCL)
+            try:
+                os.write(fd, body)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        folder = os.open(self.folder, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+        super().__call__()
+
+
 class Applications:
     """Valid intake calls over every sample item, for known and new applicants."""
 
@@ -65,6 +96,7 @@ class Applications:
         )
         self.known = {k: [r for r in rows if r["kind"] == k] for k in ("person", "company")}
         self.count = 0
+        self.last_files: list[bytes] = []  # the material bytes of the last application
 
     def next(self, with_files: bool) -> tuple[Any, ...]:
         self.count += 1
@@ -76,6 +108,7 @@ class Applications:
             for m in item.required_materials(answers):
                 body = f"{self.count}/{m.code}".encode() * 200
                 files[m.code] = [_file(m.file_types, body)]
+        self.last_files = [b for bodies in files.values() for b in bodies]
         return item.code, applicant, answers, files
 
 
@@ -97,21 +130,24 @@ def intake(ctx: Context) -> list[Result]:
     results = []
     with Terminal.open(data_dir) as terminal:
         apps = Applications(terminal)
-        for with_files, label in ((True, "with materials"), (False, "notice, no files")):
+        floor = DurableFloor(ctx.work / "durable-floor.db", lambda: apps.last_files)
+        cases = ((True, "with materials", floor, 2), (False, "notice, no files", bare, 3))
+        for with_files, label, baseline, times in cases:
 
             def one(files: bool = with_files) -> None:
                 code, applicant, answers, attachments = apps.next(files)
                 terminal.intake.accept(code, applicant, answers, attachments, clerk_id=CLERKS[1])
 
             one()  # warm: catalog parse cache, first page reads
-            samples, base = alternate(one, bare, n)
+            samples, base = alternate(one, baseline, n)
             results += [
                 Result("intake", f"p50 {label}, {size}", percentile(samples, 50), "ms",
                        percentile(base, 50)),
                 Result("intake", f"p99 {label}, {size}", percentile(samples, 99), "ms",
-                       percentile(base, 99), "p99 <= 3x",
-                       percentile(samples, 99) <= 3 * percentile(base, 99)),
+                       percentile(base, 99), f"p99 <= {times}x",
+                       percentile(samples, 99) <= times * percentile(base, 99)),
             ]  # fmt: skip
+        floor.close()
     bare.close()
     shutil.rmtree(data_dir, ignore_errors=True)
     return results

@@ -31,8 +31,10 @@ import httpx
 
 from bench.core import Context, Result
 from bench.terminals import Intake, PortalProcess, enroll_at, new_terminal, portal_settings
+from counter_app.ops.progress import each
 from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
+from forms.text import Text
 from portal import services
 from portal.db import Database
 from sync.client import SOCKET_OPTIONS, default_client
@@ -103,7 +105,7 @@ def push_case(
     with new_terminal(work / "terminal", "7QXM") as terminal:
         log(f"sync: taking {apps:,} applications at the counter ...")
         intake = Intake()
-        for _ in range(apps):
+        for _ in each(range(apps), apps, Text("受理", "taking applications"), "application"):
             intake.take(terminal, material_bytes)
     runs: list[PushRun] = []
     for r in range(rounds):
@@ -172,7 +174,9 @@ def push_and_pull(ctx: Context) -> list[Result]:
         results += _push_results(f"{s.push_materials:,} materials of {s.material_kb} KB", mats)
     finally:
         mats.close()
-    return results
+    from bench.bench_link import link  # it imports this module's Recorder and replay
+
+    return results + link(ctx, *s.link)
 
 
 def _pull(run: PushRun, changes: int, log: Callable[[str], None]) -> list[Result]:

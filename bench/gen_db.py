@@ -40,6 +40,8 @@ from bench.core import CACHE, ROOT, Context, Result
 from bench.gen_rows import COLUMNS, Tables, drop_indexes
 from bench.people import Person, population
 from counter_app import clerks
+from counter_app.ops import progress
+from counter_app.ops.progress import each
 from counter_app.store.audit import GENESIS
 from counter_app.store.audit import _hash as audit_hash
 from counter_app.store.audit_anchors import state_digest, write_head_file
@@ -49,6 +51,7 @@ from counter_app.store.wire_record import wire_record
 from counter_app.terminal import DB_NAME, Terminal
 from forms.catalog import load_catalog
 from forms.model import ServiceItem
+from forms.text import Text
 from forms.workdays import add_working_days, is_working_day
 from sync.canonical import canonical_json
 from sync.receipt_numbers import new_receipt_no
@@ -162,7 +165,8 @@ class Filler:
     def fill(self, n: int) -> None:
         people, companies = population(self.rng, max(1, n // 2), max(1, n // 40))
         pending = Tables()
-        for count, (day, moment) in enumerate(self._moments(n), 1):
+        moments = each(self._moments(n), n, Text("生成申请", "generating"), "application")
+        for count, (day, moment) in enumerate(moments, 1):
             self._application(pending, day, moment, people, companies)
             if count % CHUNK == 0:
                 self._flush(pending)
@@ -381,6 +385,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("n", type=int, help="applications")
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args(argv)
+    progress.use_language("en")
     data_dir = database_for(args.n, args.cache)
     report = cached_report(data_dir)
     print(f"{data_dir}: {report.applications:,} applications, built at {report.per_second:,.0f}/s")

@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
 
@@ -73,16 +73,22 @@ class Intake:
         self.answers = {i.code: json.loads((ANSWERS / f"{i.code}.json").read_text()) for i in self.items}  # noqa: E501  # fmt: skip
         self.count = 0
 
-    def take(self, terminal: Terminal, unique_bytes: int = 0) -> None:
-        """One application. Its first material is `unique_bytes` of its own when given,
-        the others one small file shared by every application (stored and sent once)."""
+    def next_item(self) -> ServiceItem:
+        """The item the next `take` will use."""
+        return self.items[(self.count + 1) % len(self.items)]
+
+    def take(self, terminal: Terminal, unique_bytes: int = 0, sizes: Sequence[int] = ()) -> None:
+        """One application. Its first material is `unique_bytes` of its own when given (or
+        its first materials have files of their own of `sizes` bytes), the others one small
+        file shared by every application (stored and sent once)."""
         self.count += 1
         item = self.items[self.count % len(self.items)]
         answers = self.answers[item.code]
         who = person(self.rng) if item.applicant_kind == "person" else company(self.rng)
+        sizes = sizes or ([unique_bytes] if unique_bytes else [])
         files = {}
         for i, m in enumerate(item.required_materials(answers)):
-            body = _unique(self.count, unique_bytes) if i == 0 and unique_bytes else b"shared"
+            body = _unique(self.count * 8 + i, sizes[i]) if i < len(sizes) else b"shared"
             files[m.code] = [_typed(m.file_types, body)]
         applicant = {"kind": who.kind, "id_no": who.id_no, "name": who.name, "phone": who.phone}
         terminal.intake.accept(item.code, applicant, answers, files, clerk_id=CLERK)

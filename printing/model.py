@@ -14,6 +14,9 @@ from typing import Literal
 from forms.text import Text
 from printing.errors import ReceiptDataError
 
+#: The papers a receipt is laid out for (`printing.render` draws them).
+PAPERS: tuple[str, ...] = ("a4", "80mm")
+
 Kind = Literal["acceptance", "notice"]
 KINDS: tuple[str, ...] = ("acceptance", "notice")
 

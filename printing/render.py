@@ -7,10 +7,10 @@ from typing import Literal
 from forms.text import Text
 from printing import layout_a4, layout_roll
 from printing.errors import PrintingError
+from printing.model import PAPERS as PAPERS  # lives there: the CLI reads it without reportlab
 from printing.model import ReceiptData
 
 Paper = Literal["a4", "80mm"]
-PAPERS: tuple[str, ...] = ("a4", "80mm")
 
 
 def render_pdf(data: ReceiptData, paper: str = "a4") -> bytes:

@@ -29,6 +29,7 @@ from sync.batches import Batch, BatchReader, map_batch
 from sync.client import PortalClient, default_client
 from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
 from sync.port import Entry, TerminalPort
+from sync.progress import Backlog, ProgressMeter, SyncProgress
 from sync.protocol import (
     MAX_BATCH,
     ApplicationIn,
@@ -66,8 +67,12 @@ class SyncEngine:
         client_factory: Callable[[], httpx.Client] | None = None,
         batch_size: int = 50,
         chunk_size: int = CHUNK,
+        on_progress: Callable[[SyncProgress], None] | None = None,
     ) -> None:
         self.terminal = terminal
+        #: Told what is left after every file, chunk and batch (the window's status bar,
+        #: the command line's bar); called on the engine's thread.
+        self.on_progress = on_progress
         self.client_factory = client_factory or default_client
         self.batch_size = min(batch_size, MAX_BATCH)
         self.uploader = Uploader(terminal.material_path, chunk_size)
@@ -76,19 +81,31 @@ class SyncEngine:
 
     # -- one pass ------------------------------------------------------------------------
     def run_once(self) -> SyncReport:
-        """Push what is due, then pull changes. Raises NotEnrolled, and the local store's
-        own errors (CounterError: disk full...); every problem with the platform or the
-        network is in `report.errors` (the outbox keeps whatever was not confirmed)."""
+        """Push what is due, then pull changes, also when the push failed: a status set in
+        the back office must reach the counter while a flaky link keeps failing uploads
+        (before, a pass pulled only after all its pushes succeeded, and under faults a
+        status arrived dozens of passes late). Not after the platform refused this terminal
+        or asked it to wait (`SyncReport.may_pull`). Raises NotEnrolled, and the local store's own
+        errors (CounterError: disk full...); every problem with the platform or the network
+        is in `report.errors` (the outbox keeps whatever was not confirmed)."""
         url, token = self.terminal.portal_url, self.terminal.token
         if not url or not token:
             raise NotEnrolled()
         report = SyncReport()
+        meter = ProgressMeter(self.terminal.backlog() if self.on_progress else Backlog(),
+                              self.on_progress)  # fmt: skip
+        self.uploader.meter = meter
+        meter.begin()
         with self.client_factory() as http:
             client = PortalClient(url, token, http)
             try:
-                self._push_all(client, report)
-                if not self.stopping.is_set():
-                    self._pull(client, report)
+                self._push_all(client, report, meter)
+            except SyncError as exc:
+                report.errors.append(exc)
+            if self.stopping.is_set() or not report.may_pull:
+                return report
+            try:
+                self._pull(client, report)
             except SyncError as exc:
                 report.errors.append(exc)
         if client.clock is not None:  # any reply tells the platform's time, even a refusal
@@ -96,7 +113,7 @@ class SyncEngine:
             self.terminal.note_clock(client.clock)
         return report
 
-    def _push_all(self, client: PortalClient, report: SyncReport) -> None:
+    def _push_all(self, client: PortalClient, report: SyncReport, meter: ProgressMeter) -> None:
         """Batch after batch, in outbox order, until nothing is due; each batch is read and
         mapped while the one before is on the wire (`sync.batches`). Between batches a stop
         request is honoured, so closing the app never waits for a days-long backlog."""
@@ -114,7 +131,9 @@ class SyncEngine:
                 batch = reader.next()
                 if batch is None:
                     return
+                applications = len(batch.apps)
                 self._push_batch(client, batch, report)
+                meter.applications_done(applications)
 
     def _push_batch(self, client: PortalClient, batch: Batch, report: SyncReport) -> None:
         for entry, exc in batch.unmappable:

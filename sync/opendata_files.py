@@ -24,6 +24,8 @@ from typing import Any
 from sync.opendata_columns import COLUMNS, HEADINGS
 from sync.ratings import CODE_NOTE
 
+#: The file formats of the open data the terminal exports (`counter-app export`).
+FORMATS = ("csv", "json", "xml", "xlsx")
 #: What a spreadsheet treats as the start of a formula (OWASP CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Row = Mapping[str, Any]

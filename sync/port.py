@@ -20,6 +20,7 @@ from typing import Protocol
 
 from forms.text import LocalizedError
 from sync.clock import ClockReading
+from sync.progress import Backlog
 from sync.protocol import AuditHead, ChangesReply
 
 
@@ -63,6 +64,10 @@ class TerminalPort(Protocol):
 
     def material_path(self, sha256: str) -> Path:
         """Where the material file with this SHA-256 is kept."""
+        ...
+
+    def backlog(self) -> Backlog:
+        """What waits to go up (for the progress of a pass; read once when it begins)."""
         ...
 
     def pending(self, limit: int, now: datetime, after_id: int) -> Sequence[Entry]:

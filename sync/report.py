@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from forms.text import LocalizedError
 from sync.clock import ClockReading
-from sync.errors import Unreachable
+from sync.errors import Revoked, ServerBusy, Unauthorized, Unreachable
 
 
 @dataclass
@@ -32,6 +32,13 @@ class SyncReport:
     @property
     def unreachable(self) -> bool:
         return any(isinstance(e, Unreachable) for e in self.errors)
+
+    @property
+    def may_pull(self) -> bool:
+        """Whether a pass whose push ended with these errors still pulls: yes after network
+        trouble or a broken reply; no when the platform does not know or accept this
+        terminal (401/403) or asked it to come back later (429/503)."""
+        return not any(isinstance(e, Unauthorized | Revoked | ServerBusy) for e in self.errors)
 
     @property
     def retry_after(self) -> float | None:

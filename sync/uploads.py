@@ -1,8 +1,13 @@
-"""Uploading material files: ask which the platform lacks, send those in chunks.
+"""Uploading material files: ask which the platform lacks (one request per push batch), send
+those back to back on the pass's one connection.
 
-Resumable by design: before sending, the terminal asks how many bytes of the file the
-platform already holds and starts there; a 409 with the platform's byte count (a chunk whose
-reply was lost) moves the offset on. Chunks never exceed the platform's advertised limit.
+Resumable by design: a 409 with the platform's byte count (a chunk whose reply was lost, a
+copy begun in an earlier pass) moves the offset on. A file that fits in one chunk is sent
+as one PUT from offset 0, with no state request first: if the platform holds part of it,
+its 409 says where to go on. A larger file first asks how many bytes the platform holds
+(`GET /materials/{sha}`) and starts there. Chunks never exceed the platform's advertised
+limit, which the uploader learns from the platform's first upload state and forgets after a
+single-PUT upload fails (the next file asks again).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from pathlib import Path
 from forms.text import LocalizedError, Text
 from sync.client import PortalClient
 from sync.errors import ProtocolError, Refused, Unreachable
+from sync.progress import Backlog, ProgressMeter
 from sync.protocol import MAX_HASHES, ErrorCode
 from sync.report import SyncReport
 
@@ -29,6 +35,9 @@ class Uploader:
     def __init__(self, path_for: Callable[[str], Path], chunk_size: int = CHUNK) -> None:
         self.path_for = path_for  # the local file of a SHA-256
         self.chunk_size = chunk_size
+        #: The platform's largest PUT as last advertised; None until an upload state says.
+        self.max_chunk: int | None = None
+        self.meter = ProgressMeter(Backlog(), None)  # the engine sets one per pass
 
     def upload_missing(
         self, client: PortalClient, hashes: list[str], report: SyncReport
@@ -41,7 +50,15 @@ class Uploader:
             for i in range(0, len(hashes), MAX_HASHES)
             for sha in client.missing(hashes[i : i + MAX_HASHES])
         ]
+        for sha in set(hashes) - set(missing):  # on the platform already: settled
+            self.meter.file_done(unsent=self._size(sha))
         return self.upload_all(client, missing, report)
+
+    def _size(self, sha: str) -> int:
+        try:
+            return self.path_for(sha).stat().st_size
+        except OSError:
+            return 0
 
     def upload_all(
         self, client: PortalClient, hashes: list[str], report: SyncReport
@@ -57,6 +74,8 @@ class Uploader:
                 failed[sha] = exc.text
             except OSError:
                 failed[sha] = _local_missing(sha)
+            if sha in failed:
+                self.meter.file_done()
         return failed
 
     def upload(self, client: PortalClient, sha: str, report: SyncReport) -> None:
@@ -71,11 +90,28 @@ class Uploader:
     def _upload_file(self, client: PortalClient, sha: str, report: SyncReport) -> None:
         path = self.path_for(sha)
         size = path.stat().st_size
+        if self.max_chunk is not None and size <= min(self.chunk_size, self.max_chunk):
+            try:
+                self._send_from(client, path, sha, size, 0, report)
+            except BaseException:
+                self.max_chunk = None  # the limit may have changed: the next file asks first
+                raise
+            return
         state = client.upload_state(sha, size)
-        offset = state.received
-        chunk_size = min(self.chunk_size, state.max_chunk or self.chunk_size)
+        self.max_chunk = state.max_chunk
+        if not state.complete:
+            self._send_from(client, path, sha, size, state.received, report)
+        else:
+            report.materials_uploaded += 1
+            self.meter.file_done(unsent=size)
+
+    def _send_from(
+        self, client: PortalClient, path: Path, sha: str, size: int, offset: int, report: SyncReport
+    ) -> None:
+        """PUT the file from `offset` in chunks until the platform holds it complete."""
+        chunk_size = min(self.chunk_size, self.max_chunk or self.chunk_size)
         with open(path, "rb") as fh:
-            while not state.complete:
+            while True:
                 fh.seek(offset)
                 chunk = fh.read(chunk_size)
                 try:
@@ -86,5 +122,9 @@ class Uploader:
                     offset = exc.received  # an earlier attempt got further: go on there
                     continue
                 report.bytes_uploaded += len(chunk)
+                self.meter.sent(len(chunk))
                 offset = state.received
+                if state.complete:
+                    break
         report.materials_uploaded += 1
+        self.meter.file_done()

@@ -20,6 +20,7 @@ from types import ModuleType
 
 from counter_app import __version__
 from counter_app.config import load_config
+from counter_app.ops import progress
 from forms.text import DEFAULT_LANG, LocalizedError
 
 
@@ -86,6 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.lang = args.lang or os.environ.get("COUNTER_LANG") or DEFAULT_LANG
     try:
         _apply_config(args)
+        progress.use_language(args.lang)
         if args.command is None:
             from counter_app.ops.launch import open_window  # start-up: Qt only for the window
 

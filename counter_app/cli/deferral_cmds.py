@@ -6,13 +6,15 @@ from __future__ import annotations
 import argparse
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app.cli.common import open_terminal, say
 from counter_app.cli.passwords import add_options
 from counter_app.errors import CounterError
-from counter_app.intake.deferral import Deferral
 from forms.text import Text
+
+if TYPE_CHECKING:  # start-up: the deferral module brings the receipts and reportlab
+    from counter_app.intake.deferral import Deferral
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -33,6 +35,8 @@ def later_materials(
     specs: list[str], promise: Path | None
 ) -> tuple[dict[str, Deferral], bytes | None]:
     """`MATERIAL=FORM@YYYY-MM-DD` options and the promise PNG, read and checked."""
+    from counter_app.intake.deferral import Deferral
+
     found: dict[str, Deferral] = {}
     for spec in specs:
         code, _, rest = spec.partition("=")

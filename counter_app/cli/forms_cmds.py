@@ -10,8 +10,6 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from forms.catalog import load_catalog
-from forms.errors import CatalogError
 from forms.text import Text
 
 
@@ -27,6 +25,9 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def check_command(args: argparse.Namespace) -> int:
+    from forms.catalog import load_catalog  # start-up: the forms model and YAML, only here
+    from forms.errors import CatalogError
+
     try:
         catalog = load_catalog(args.path)
     except CatalogError as exc:

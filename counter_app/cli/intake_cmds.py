@@ -10,19 +10,20 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from counter_app import clerks
-from counter_app.clerks import Session
 from counter_app.cli.common import open_terminal, say
 from counter_app.cli.deferral_cmds import later_materials
 from counter_app.cli.passwords import add_options, read_password
 from counter_app.errors import CounterError
-from counter_app.intake.deferral import Deferral
-from counter_app.intake.service import IntakeResult
-from counter_app.terminal import Terminal
 from forms.text import LocalizedError, Text
 from sync.statuses import SETTLED
+
+if TYPE_CHECKING:  # start-up: the intake service (forms, receipts) only when it is used
+    from counter_app.clerks import Session
+    from counter_app.intake.deferral import Deferral
+    from counter_app.intake.service import IntakeResult
+    from counter_app.terminal import Terminal
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -59,6 +60,8 @@ def _sign_in(t: Terminal, args: argparse.Namespace) -> Session:
     """The clerk of `--clerk`, signed in with their password (prompt, stdin or file): an
     application is entered in a clerk's name only by someone who knows it (the audit log
     is worth nothing otherwise). Wrong passwords count towards the clerk's lockout."""
+    from counter_app import clerks
+
     asked = Text(f"工作人员 {args.clerk} 的密码：", f"Password of clerk {args.clerk}:")
     return clerks.authenticate(t.store, args.clerk, read_password(args, asked, args.password_file))
 

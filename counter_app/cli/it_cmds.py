@@ -16,9 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.config import Config, load_config, parse_assignments, show
-from counter_app.ops import backup, doctor, export, logs, provision, retention
+from counter_app.ops import logs
 from counter_app.terminal import Terminal
 from forms.text import Text
+from sync.opendata_files import FORMATS
+
+# start-up: each command imports its own ops module (the doctor pulls in the printer
+# back-ends, provision httpx): `counter-app sync` must not pay for them
 
 log = logging.getLogger("counter_app.it")
 
@@ -71,7 +75,7 @@ def _backup(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParse
 
 def _export(sub: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("export", parents=[common], help="statistics as open data")
-    p.add_argument("--format", required=True, choices=export.FORMATS)
+    p.add_argument("--format", required=True, choices=FORMATS)
     p.add_argument("--from", dest="start", type=date.fromisoformat, metavar="YYYY-MM-DD")
     p.add_argument("--to", dest="end", type=date.fromisoformat, metavar="YYYY-MM-DD")
     p.add_argument("--out", type=Path, required=True)
@@ -114,6 +118,8 @@ def cmd_config_show(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
+    from counter_app.ops import doctor
+
     config = effective_config(args)
     findings = doctor.run_checks(doctor.Context(config, test_page=args.test_page))
     if args.json:
@@ -133,6 +139,8 @@ def cmd_logs(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
+    from counter_app.ops import backup
+
     config = effective_config(args)
     with Terminal.open(config.data_dir) as terminal:
         if args.auto:
@@ -156,6 +164,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
+    from counter_app.ops import backup
+
     config = effective_config(args)
     limits = backup.Limits(config.restore_max_files, config.restore_max_mb << 20)
     info = backup.restore_backup(config.data_dir, args.file, args.force, limits)
@@ -171,6 +181,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_retention(args: argparse.Namespace) -> int:
+    from counter_app.ops import retention
+
     config = effective_config(args)
     days = config.retention_days if args.days is None else args.days
     with Terminal.open(config.data_dir) as terminal:
@@ -189,6 +201,8 @@ def cmd_retention(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from counter_app.ops import export
+
     config = effective_config(args)
     with Terminal.open(config.data_dir) as terminal:
         n = export.export_stats(terminal, args.format, args.out, args.start, args.end, args.lang)
@@ -198,6 +212,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
+    from counter_app.ops import provision
+
     config = effective_config(args)
     done = provision.first_start(config)
     if done.enrolled:

@@ -11,15 +11,15 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from counter_app.intake import printers, receipts
-from counter_app.terminal import Terminal
 from forms.text import Text
-from printing.backends import CupsBackend, PdfFileBackend
-from printing.render import PAPERS
-from printing.test_page import render_test_page
+from printing.model import PAPERS
 from sync.receipt_numbers import display_receipt_no
+
+if TYPE_CHECKING:  # start-up: reportlab and the printer back-ends only for these commands
+    from counter_app.terminal import Terminal
+    from printing.backends import CupsBackend, PdfFileBackend
 
 DEFAULT_QUEUE = ""  # `--cups` without a name: the system's default CUPS queue
 
@@ -58,6 +58,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def _backend(args: argparse.Namespace) -> PdfFileBackend | CupsBackend:
+    from printing.backends import CupsBackend, PdfFileBackend
+
     if args.out is not None:
         return PdfFileBackend(args.out, paper=_paper(args))
     return CupsBackend(printer=args.cups or None, paper=_paper(args))
@@ -77,6 +79,8 @@ def _configured_portal(args: argparse.Namespace) -> str:
 
 def _deliver(args: argparse.Namespace, terminal: Terminal) -> tuple[bool, str]:
     """Print where the flags say; (whether it was a duplicate, where it went)."""
+    from counter_app.intake import printers, receipts
+
     configured = _configured_portal(args)
     if not receipts.portal_for(terminal, configured):
         print(OFFLINE_WARNING.get(args.lang), file=sys.stderr)
@@ -92,6 +96,8 @@ def _deliver(args: argparse.Namespace, terminal: Terminal) -> tuple[bool, str]:
 
 
 def cmd_receipt(args: argparse.Namespace) -> int:
+    from counter_app.terminal import Terminal
+
     with Terminal.open(Path(args.data_dir)) as terminal:
         duplicate, where = _deliver(args, terminal)
     number = display_receipt_no(args.receipt_no)
@@ -104,6 +110,9 @@ def cmd_receipt(args: argparse.Namespace) -> int:
 
 
 def cmd_test_page(args: argparse.Namespace) -> int:
+    from printing.backends import PdfFileBackend
+    from printing.test_page import render_test_page
+
     pdf = render_test_page(_paper(args))
     backend = _backend(args)
     if isinstance(backend, PdfFileBackend):

@@ -11,19 +11,20 @@ import argparse
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from counter_app import clerks
 from counter_app.cli import intake_cmds, passwords
 from counter_app.cli.common import open_terminal, say
-from counter_app.intake.ratings import hall_settings
 from counter_app.search import search
 from counter_app.stats import DayStats, period_stats
-from counter_app.store.submissions import Submission
 from counter_app.terminal import Terminal
 from forms.text import LocalizedError, Text
 from sync.receipt_numbers import display_receipt_no
 from sync.statuses import label, sync_label
+
+if TYPE_CHECKING:  # start-up: the submission model brings the wire models (pydantic)
+    from counter_app.store.submissions import Submission
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
@@ -98,6 +99,8 @@ def _date(text: str) -> date:
 
 # -- commands ------------------------------------------------------------------------------
 def cmd_init(args: argparse.Namespace) -> int:
+    from counter_app.intake.ratings import hall_settings  # start-up: the store's wire model
+
     settings = hall_settings(args.region, args.rating_channel)  # refused before any write
     with Terminal.init(Path(args.data_dir), args.terminal_id, args.hall, args.window) as t:
         for key, value in settings.items():

@@ -15,17 +15,18 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from counter_app.ops.provision import enroll
+from counter_app.ops import progress
 from counter_app.store import outbox
-from counter_app.store.submissions import find_row
-from counter_app.store.sync_port import StorePort
 from counter_app.terminal import Terminal
 from forms.text import Text
-from sync.engine import SyncEngine, SyncReport
 from sync.errors import Unreachable
 from sync.hall_time import hall_clock
+
+if TYPE_CHECKING:  # start-up: httpx and the wire models only for the commands that talk
+    from sync.engine import SyncReport
+    from sync.progress import SyncProgress
 
 EXIT_UNREACHABLE = 3
 
@@ -58,6 +59,8 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 def cmd_enroll(args: argparse.Namespace) -> int:
     """Exit 3 when the platform cannot be reached (or its reply was lost): nothing was kept
     here, and the same code works again until it expires."""
+    from counter_app.ops.provision import enroll
+
     try:
         with Terminal.open(args.data_dir) as terminal:
             reply = enroll(terminal, args.portal, args.code)
@@ -73,12 +76,20 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from counter_app.store.submissions import find_row
+    from counter_app.store.sync_port import StorePort
+    from sync.engine import SyncEngine
+
     with Terminal.open(args.data_dir) as terminal:
         if args.status:
             return _print_status(terminal, args.lang)
         if args.push:
             outbox.requeue(terminal.store, find_row(terminal.store, args.push)["uuid"])
-        report = SyncEngine(StorePort(terminal)).run_once()
+        bar = _Bar(args.lang)
+        try:
+            report = SyncEngine(StorePort(terminal), on_progress=bar.show).run_once()
+        finally:
+            bar.close()
         _print_report(report, args.lang)
         _print_backlog(terminal, args.lang)
     for error in report.errors:
@@ -86,6 +97,29 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if report.unreachable:
         return EXIT_UNREACHABLE
     return 2 if report.errors else 0
+
+
+class _Bar:
+    """On a terminal, a bar over the pass's work (file bytes, and a nominal size per
+    application) with what is left and the time to go; off a terminal, nothing."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self.bar: Any = None
+        self.off = not progress.on_terminal()
+
+    def show(self, p: SyncProgress) -> None:
+        if self.off:
+            return
+        first = self.bar is None
+        if first:
+            self.bar = progress.bar(p.total.work, Text("同步", "sync"), "B")
+        self.bar.set_postfix_str(p.text().get(self.lang), refresh=first)  # then tqdm's pace
+        self.bar.update(p.done_work - self.bar.n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _line(key: str, lang: str, count: int, detail: str = "") -> None:

@@ -57,6 +57,7 @@ from counter_app.ops.backup_archive import (
     copy_member,
     key_matches,
 )
+from counter_app.ops.progress import each
 from counter_app.store import open_store
 from counter_app.store.audit_anchors import HEAD_FILE, write_head_file
 from counter_app.store.db import connect, guard
@@ -66,6 +67,7 @@ from forms.text import Text
 __all__ = ["BackupError", "BackupInfo", "Limits", "create_backup", "restore_backup"]
 PREFIX = "counter-"
 DEFAULT_LIMITS = Limits()
+_PACKING, _UNPACKING = Text("备份", "backing up"), Text("恢复", "restoring")
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +146,7 @@ def _write_zip(
                 with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
                     zf.writestr(MANIFEST, body)
                     zf.writestr(SIGNATURE, terminal.private_key().sign(body))
-                    for name, path in members.items():
+                    for name, path in each(members.items(), len(members), _PACKING, "file"):
                         zf.write(path, name)
                 raw.flush()
                 os.fsync(raw.fileno())
@@ -209,7 +211,8 @@ def _unpack(
     """Read and check every member; write those in `keep` (all when None) under `dest`, each
     0600 in 0700 folders; then the key must be the signer's and the database whole."""
     root = dest.resolve()
-    for name, digest in checked.members.items():
+    members = checked.members.items()
+    for name, digest in each(members, len(members), _UNPACKING, "file"):
         if keep is not None and name not in keep:
             copy_member(zf, name, digest, None, path)
             continue

@@ -31,6 +31,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from counter_app.errors import CounterError, NotFound
+from counter_app.ops.progress import each
 from counter_app.terminal import Terminal
 from forms.text import Text
 from forms.workdays import working_days_between
@@ -39,7 +40,7 @@ from sync.opendata_columns import COLUMNS
 from sync.ratings import CODE_NOTE, RatingTally
 from sync.statuses import OPEN, SETTLED
 
-FORMATS = ("csv", "json", "xml", "xlsx")
+FORMATS = opendata_files.FORMATS
 Row = dict[str, Any]
 
 
@@ -64,7 +65,8 @@ def stats_rows(
     (hall dates, inclusive; open-ended when None), in COLUMNS order."""
     tz, today = terminal.timezone, terminal.today()
     groups: dict[tuple[str, str, str], _Group] = {}
-    for r in _submissions(terminal, start, end):
+    rows = _submissions(terminal, start, end)
+    for r in each(rows, len(rows), Text("统计", "counting"), "application"):
         group = groups.setdefault((r["accepted_day"], r["hall"], r["service_code"]), _Group())
         _count(group, r, tz, today)
     names = _item_names(terminal, {code for _, _, code in groups}, lang)

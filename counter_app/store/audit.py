@@ -27,6 +27,14 @@ from sync.canonical import canonical_json
 
 GENESIS = "0" * 64
 HEAD_KEY = "audit_head"
+#: `Store.memo` key of the chain's (last seq, hash) within the open transaction: a page of
+#: pulled changes appends hundreds of entries, and reading the head back each time was a
+#: statement per entry.
+_LAST = "audit.last"
+_INSERT = (
+    "INSERT INTO audit_log (seq, at, actor, action, entity, detail, prev_hash, hash)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+)
 #: The store whose head setting is written once at the end of `one_head_write` (this thread).
 _deferred: ContextVar[Store | None] = ContextVar("audit_head_deferred", default=None)
 
@@ -66,26 +74,14 @@ def append(
     """Append one entry (inside the caller's transaction, or its own); returns its seq.
     Never put secrets (passwords, tokens) in `detail`."""
     with store.transaction():
-        last = store.one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
-        seq = last["seq"] + 1 if last else 1
-        prev = last["hash"] if last else GENESIS
+        last_seq, prev = store.memo.get(_LAST) or head(store)
+        seq = last_seq + 1
         when = (at or datetime.now(UTC)).isoformat()
         state = anchors.state_of(store, entity)
         body = canonical_json((detail or {}) | ({anchors.STATE: state} if state else {}))
         digest = _hash(seq, when, actor, action, entity, body, prev)
-        store.insert(
-            "audit_log",
-            {
-                "seq": seq,
-                "at": when,
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "detail": body,
-                "prev_hash": prev,
-                "hash": digest,
-            },
-        )
+        store.execute(_INSERT, (seq, when, actor, action, entity, body, prev, digest))
+        store.memo[_LAST] = (seq, digest)  # the next append of this transaction starts here
         if _deferred.get() is not store:
             store.set_setting(HEAD_KEY, f"{seq}:{digest}")
         store.after_commit(anchors.HEAD_FILE, anchors.write_head_file)

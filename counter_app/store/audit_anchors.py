@@ -52,8 +52,13 @@ STATE_FIELDS = (
     "signature",
     "rating",
 )
-_STATE_ROW = f"SELECT uuid, {', '.join(STATE_FIELDS)} FROM submissions WHERE receipt_no = ?"
-_MATERIALS = "SELECT material_code, sha256 FROM submission_materials WHERE uuid = ?"
+#: One statement per entry (it was two: the row, then its materials): the audit entry of
+#: every pulled status change computes it, so it is on the sync pull's hot path.
+_STATE_ROW = (
+    f"SELECT {', '.join(STATE_FIELDS)}, (SELECT json_group_array(json_array(material_code, "
+    "sha256)) FROM submission_materials m WHERE m.uuid = s.uuid) AS materials "
+    "FROM submissions s WHERE receipt_no = ?"
+)
 
 
 # -- row states ----------------------------------------------------------------------------
@@ -73,8 +78,7 @@ def state_of(store: Store, receipt_no: str) -> str | None:
     row = store.one(_STATE_ROW, (receipt_no,))
     if row is None:
         return None
-    materials = store.query(_MATERIALS, (row["uuid"],))
-    return state_digest(row, ((m["material_code"], m["sha256"]) for m in materials))
+    return state_digest(row, json.loads(row["materials"]))
 
 
 def stated(detail: str) -> str | None:

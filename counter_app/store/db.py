@@ -100,6 +100,10 @@ class Store:
         self._lock = threading.RLock()
         self._depth = 0
         self._after_commit: dict[str, Callable[[Store], None]] = {}
+        #: What a writer may remember inside the open transaction (the audit chain's last
+        #: seq and hash): emptied when the transaction ends and when a savepoint is rolled
+        #: back, so nothing outlives the writes it was read from.
+        self.memo: dict[str, Any] = {}
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -146,6 +150,7 @@ class Store:
                 raise
             finally:
                 self._depth = 0
+                self.memo.clear()
             self._run_after_commit()
 
     def after_commit(self, name: str, callback: Callable[[Store], None]) -> None:
@@ -180,6 +185,7 @@ class Store:
             try:
                 yield self
             except BaseException:
+                self.memo.clear()
                 if self.conn.in_transaction:
                     self.conn.execute(f"ROLLBACK TO {name}")
                     self.conn.execute(f"RELEASE {name}")

@@ -168,6 +168,25 @@ def backlog(store: Store) -> tuple[int, datetime | None]:
     return int(row["n"]), oldest
 
 
+#: Applications waiting, and the distinct files they bring with the files' bytes.
+_BACKLOG = """
+WITH waiting AS (SELECT DISTINCT entity_uuid AS uuid FROM outbox
+                 WHERE state = 'pending' AND kind = 'submission')
+SELECT (SELECT COUNT(*) FROM waiting) AS applications, COUNT(*) AS files,
+       COALESCE(SUM(size), 0) AS bytes
+FROM materials WHERE sha256 IN (
+    SELECT sm.sha256 FROM submission_materials sm JOIN waiting w ON w.uuid = sm.uuid)
+"""
+
+
+def backlog_size(store: Store) -> tuple[int, int, int]:
+    """(applications waiting, distinct material files they bring, those files' bytes): what
+    a sync pass has ahead of it, for its progress."""
+    row = store.one(_BACKLOG)
+    assert row is not None
+    return int(row["applications"]), int(row["files"]), int(row["bytes"])
+
+
 def set_aside_entries(store: Store) -> list[OutboxEntry]:
     """Entries parked after a permanent refusal, for the supervisor to look at."""
     return [

@@ -39,6 +39,7 @@ FROM (SELECT status FROM status_events WHERE uuid = :uuid
     AS latest
 WHERE submissions.uuid = :uuid
 """
+_BY_UUID = "SELECT uuid, receipt_no FROM submissions WHERE uuid = ?"
 _INSERT = (
     "INSERT INTO status_events (uuid, status, note, source, at, remote_id)"
     " VALUES (?, ?, ?, 'portal', ?, ?) ON CONFLICT(remote_id) DO NOTHING"
@@ -51,7 +52,8 @@ def apply_remote_status(
     """Record a platform status event for the application `key` (UUID or receipt number).
     Returns False when `remote_id` was applied before; NotFound for an unknown application."""
     with store.transaction():
-        row = find_row(store, key, "uuid, receipt_no")
+        # the engine passes the UUID: one indexed lookup before the receipt-number parsing
+        row = store.one(_BY_UUID, (key,)) or find_row(store, key, "uuid, receipt_no")
         uuid, receipt_no = row["uuid"], row["receipt_no"]
         if not store.execute(_INSERT, (uuid, status, note or "", at.isoformat(), remote_id)):
             return False

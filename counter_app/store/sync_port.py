@@ -13,15 +13,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from counter_app.intake import deferral
 from counter_app.store import audit, outbox
-from counter_app.store.calendar import store_year
-from counter_app.store.catalog import import_catalog_item
-from counter_app.store.remote_ratings import apply_remote_rating
 from forms.text import LocalizedError
-from printing.qr_payload import sign_payload
 from sync.clock import ClockReading, as_settings
 from sync.port import Applied, Entry
+from sync.progress import Backlog
 from sync.protocol import AuditHead, ChangesReply
 
 if TYPE_CHECKING:
@@ -70,6 +66,8 @@ class StorePort:
     ) -> str | None:
         """For applications taken before intake stored the payload: a receipt that cannot
         be signed still goes up, without proof."""
+        from printing.qr_payload import sign_payload  # cryptography: only for old entries
+
         try:
             when = datetime.fromisoformat(accepted_at)
             key = self.terminal.private_key()
@@ -82,6 +80,9 @@ class StorePort:
         return self.terminal.materials.path_for(sha256)
 
     # -- push ----------------------------------------------------------------------------
+    def backlog(self) -> Backlog:
+        return Backlog(*outbox.backlog_size(self.store))
+
     def pending(self, limit: int, now: datetime, after_id: int) -> list[Entry]:
         return [
             Entry(e.id, e.kind, e.entity_uuid, e.payload)
@@ -117,20 +118,30 @@ class StorePort:
     def apply_changes(self, reply: ChangesReply) -> Applied:
         """The page and the cursor that covers it are one transaction (one fsync, and the
         cursor can never disagree with what was applied); each change is a savepoint."""
+        # start-up: each writer is imported when a page brings its kind of change (they
+        # pull in the forms model and YAML, which a pass with nothing to pull never needs)
         applied = Applied()
         with audit.one_head_write(self.store):
             own = self.terminal.terminal_id
+            if reply.statuses:
+                from counter_app.intake import deferral
             for st in reply.statuses:
                 if st.terminal_id is not None and st.terminal_id == own:
                     continue  # this terminal's own event, echoed back: recorded already
                 args = (st.uuid, st.status, st.note, st.at, st.remote_id)
                 if self._apply(applied, deferral.apply_remote, *args):
                     applied.statuses.append((st.receipt_no, st.status))
+            if reply.ratings:
+                from counter_app.store.remote_ratings import apply_remote_rating
             for rt in reply.ratings:
                 self._apply(applied, apply_remote_rating, rt)
+            if reply.catalog:
+                from counter_app.store.catalog import import_catalog_item
             for item in reply.catalog:
                 if self._apply(applied, import_catalog_item, item.definition):
                     applied.catalog.append((item.code, item.version))
+            if reply.calendar:
+                from counter_app.store.calendar import store_year
             for year in reply.calendar:
                 if self._apply(applied, store_year, year.year, year.entry):
                     applied.catalog.append(("calendar", year.year))

@@ -115,15 +115,21 @@ class SyncBridge(QObject):
     signal the window can connect to.
 
     Signals: report(object) with the engine's SyncReport or a status dict; error(object)
-    with a LocalizedError.
+    with a LocalizedError; progress(object) with a `sync.progress.SyncProgress` (what is
+    left of the running pass) after every file, chunk and batch.
     """
 
     report = Signal(object)
     error = Signal(object)
+    progress = Signal(object)
 
     def on_report(self, report: object) -> None:
         """Safe to call from any thread: Qt queues the signal to the main thread."""
         self.report.emit(report)
+
+    def on_progress(self, progress: object) -> None:
+        """Safe to call from any thread, as `on_report`."""
+        self.progress.emit(progress)
 
     def on_error(self, exc: BaseException) -> None:
         self.error.emit(exc)

@@ -198,9 +198,21 @@ class Shell(QObject):
             return
         self.sync_bridge = SyncBridge(self)
         self.sync_bridge.report.connect(self._sync_report)
+        self.sync_bridge.progress.connect(self._sync_progress)
         self.sync_bridge.error.connect(lambda exc: log.warning("sync could not start: %r", exc))
         self.sync_runner = SyncRunner(self.data_dir, self.sync_bridge)
         self.sync_runner.start()
+
+    def _sync_progress(self, progress: Any) -> None:
+        """While a pass has something to send: what is left and the time to go, in the
+        status bar (the pass's report puts the usual line back when it ends)."""
+        from counter_app.ui.widgets import lang_of_app
+
+        left = progress.left
+        if self.workspace is None or not (left.applications or left.files):
+            return
+        self.sync_label.setText(progress.text().get(lang_of_app()))
+        self.sync_label.setAccessibleName(self.sync_label.text())
 
     def _sync_report(self, report: Any) -> None:
         from datetime import UTC, datetime

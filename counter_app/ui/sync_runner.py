@@ -46,7 +46,7 @@ class SyncRunner:
             self._ready.set()
             return
         try:
-            self.engine = SyncEngine(StorePort(terminal))
+            self.engine = SyncEngine(StorePort(terminal), on_progress=self.bridge.on_progress)
             self._ready.set()
             self.engine.run_forever(self.stop_event, self.bridge.on_report, idle=IDLE_SECONDS)
         finally:

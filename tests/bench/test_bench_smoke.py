@@ -26,6 +26,7 @@ from counter_app import clerks, search
 from counter_app.store import audit
 from counter_app.terminal import Terminal
 from forms.validators import is_valid_resident_id, is_valid_uscc
+from tests.counter_app.counter_testing import run_module
 
 TINY = Sizes.tiny()
 
@@ -84,7 +85,7 @@ def test_generated_database_is_reused(tmp_path: Path) -> None:
     assert (first / "counter.db").stat().st_mtime_ns == stamp
 
 
-@pytest.mark.parametrize("name", ["gen_db", "intake", "search", "receipt", "sync", "lookup"])
+@pytest.mark.parametrize("name", ["gen_db", "intake", "search", "receipt", "sync", "lookup", "cli"])
 def test_benchmark_produces_numbers(name: str, cache: Path) -> None:
     results = _run(name, cache)
     assert all(r.benchmark for r in results)
@@ -211,3 +212,11 @@ def test_tracking_and_statistics_benchmarks_run(pg_cache: Path) -> None:
     assert (pg_cache / "portal-pg-300" / "ready").exists()  # cached for the next run
     again = _run("statistics", pg_cache)  # the second run starts the kept data directory
     assert len(again) == 3
+
+
+@pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
+def test_the_generator_shows_a_bar_only_on_a_terminal(tmp_path: Path, tty: bool) -> None:
+    code, out, err = run_module(tmp_path, tty, "bench.gen_db", "300", "--cache", str(tmp_path))
+    assert code == 0, err
+    assert "300 applications" in out
+    assert ("generating" in err) is tty

@@ -4,6 +4,11 @@ test files can import it whatever other conftest modules are loaded)."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -76,3 +81,48 @@ def password_file(folder: Path, password: str = PASSWORD) -> Path:
 def as_clerk(folder: Path, clerk: str = "A001") -> list[str]:
     """`--clerk CLERK --password-file FILE` for `counter-app intake`."""
     return ["--clerk", clerk, "--password-file", str(password_file(folder))]
+
+
+def _cli_env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COUNTER_")}
+    env = {k: v for k, v in env.items() if "proxy" not in k.lower()}  # loopback portals
+    env["COUNTER_CONFIG"] = str(tmp_path / "config.toml")
+    env["COUNTER_LOG_DIR"] = str(tmp_path / "logs")
+    return env
+
+
+def run_in_process(tmp_path: Path, tty: bool, *argv: str) -> tuple[int, str, str]:
+    """`counter-app --lang en ARGV` in its own process: (exit code, stdout, stderr), stderr
+    either a pseudo-terminal or a pipe."""
+    return run_module(tmp_path, tty, "counter_app", "--lang", "en", *argv)
+
+
+def run_module(tmp_path: Path, tty: bool, module: str, *argv: str) -> tuple[int, str, str]:
+    """`python -m MODULE ARGV` as `run_in_process` runs the command line."""
+    cmd = [sys.executable, "-m", module, *argv]
+    if not tty:
+        done = subprocess.run(cmd, capture_output=True, text=True, env=_cli_env(tmp_path))
+        return done.returncode, done.stdout, done.stderr
+    master, slave = pty.openpty()
+    seen = bytearray()
+
+    def drain() -> None:
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:  # EIO: the other end is closed
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain)
+    reader.start()
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=slave, text=True,
+                              env=_cli_env(tmp_path))  # fmt: skip
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    return proc.returncode, proc.stdout, seen.decode(errors="replace")

@@ -43,3 +43,20 @@ def test_unknown_option_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--bogus"])
     assert exit_.value.code == 2
     assert "--bogus" in capsys.readouterr().err
+
+
+def test_help_loads_no_wire_model_http_or_pdf_library() -> None:
+    """Start-up (issue 17): `counter-app --help` lists every command without importing what
+    the commands use (pydantic's wire models, httpx, reportlab, the printer back-ends)."""
+    code = (
+        "import sys\n"
+        "from counter_app.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('reportlab', 'escpos', 'httpx', 'pydantic', 'sync.protocol', 'PySide6')\n"
+        "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "[]"

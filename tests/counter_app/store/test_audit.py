@@ -99,3 +99,19 @@ def test_one_head_write_keeps_the_head_true_after_a_rolled_back_entry(
     assert audit.verify(store).ok
     audit.append(store, "clerk", "after")  # outside: the head is written per entry again
     assert store.get_setting("audit_head") == "{}:{}".format(*audit.head(store))
+
+
+def test_a_rolled_back_transaction_leaves_no_remembered_head(terminal: Terminal) -> None:
+    """Within a transaction the chain's last entry is remembered (no read per entry); a
+    transaction rolled back must not leave it behind for the next one."""
+    store = terminal.store
+    _fill(terminal, 2)
+    before = audit.head(store)
+    with pytest.raises(RuntimeError), store.transaction():
+        audit.append(store, "portal", "status.remote", "X")
+        audit.append(store, "portal", "status.remote", "Y")
+        raise RuntimeError("page failed")
+    assert audit.head(store) == before
+    seq = audit.append(store, "clerk", "after", "Z")
+    assert seq == before[0] + 1
+    assert audit.verify(store).ok
