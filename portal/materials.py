@@ -150,7 +150,7 @@ class MaterialStore:
             self._admit(total, term)
         received = self.blobs.append(upload, offset, data)
         if received == total:
-            self.blobs.finish(upload, key_of(sha), sha)
+            self.blobs.finish(upload, key_of(sha), sha, total)
             self._record(sha, total, term.hall)
             return UploadState(sha256=sha, received=total, total=total, complete=True)
         return UploadState(sha256=sha, received=received, total=total, complete=False)

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from forms.text import Text
 from portal.blobs.base import BlobStore, UploadInfo, check_key
 from portal.blobs.folder import FolderBlobs
+from portal.errors import Invalid
 
 __all__ = ["BlobStore", "FolderBlobs", "UploadInfo", "check_key", "open_blobs"]
 
@@ -27,8 +29,17 @@ def open_blobs(spec: str, default_folder: Path) -> BlobStore:
     """The blob store `spec` names: "" or `folder:` = `default_folder`, `folder:/path`, or
     `s3://bucket[/prefix]` (endpoint and credentials from the environment, never argv)."""
     spec = spec.strip()
+    if spec.startswith("s3://"):
+        from portal.blobs.s3 import S3Blobs  # boto3 is imported only where S3 is used
+
+        return S3Blobs.from_url(spec)
     if spec in ("", "folder:"):
         return FolderBlobs(default_folder)
     if spec.startswith("folder:"):
         return FolderBlobs(Path(spec.removeprefix("folder:")))
-    raise ValueError(spec)
+    raise Invalid(
+        Text(
+            f"PORTAL_BLOBS 应为 folder:/路径 或 s3://存储桶/前缀，而不是 {spec!r}。",
+            f"PORTAL_BLOBS must be folder:/path or s3://bucket/prefix, not {spec!r}.",
+        )
+    )

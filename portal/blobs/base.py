@@ -71,9 +71,11 @@ class BlobStore(Protocol):
         (OffsetMismatch with that position otherwise); the bytes now received."""
         ...
 
-    def finish(self, upload: str, key: str, sha256: str) -> None:
-        """Check the SHA-256 of all of `upload`, then make it the object `key` and drop
-        the upload. A mismatch drops the upload and raises ChecksumMismatch."""
+    def finish(self, upload: str, key: str, sha256: str, size: int) -> None:
+        """Check the SHA-256 of all `size` bytes of `upload`, then make it the object `key`
+        and drop the upload. A mismatch drops the upload and raises ChecksumMismatch; an
+        upload another request of the same terminal finished (or dropped) meanwhile raises
+        OffsetMismatch with where it now stands, so the terminal asks again."""
         ...
 
     def uploads(self, prefix: str = "") -> list[UploadInfo]:

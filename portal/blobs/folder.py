@@ -107,12 +107,18 @@ class FolderBlobs:
             os.fsync(fh.fileno())
             return have + len(data)
 
-    def finish(self, upload: str, key: str, sha256: str) -> None:
+    def finish(self, upload: str, key: str, sha256: str, size: int) -> None:
         part, final = self._upload(upload), self.path(key)
-        digest = hashlib.sha256()
-        with open(part, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
+        digest, read = hashlib.sha256(), 0
+        try:
+            with open(part, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    digest.update(block)
+                    read += len(block)
+        except FileNotFoundError:
+            raise OffsetMismatch(self.received(upload)) from None
+        if read != size:
+            raise OffsetMismatch(read)
         if digest.hexdigest() != sha256:
             part.unlink()
             raise ChecksumMismatch()

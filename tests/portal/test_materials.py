@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import socket
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,12 @@ from portal.settings import Settings
 DATA = bytes(range(256)) * 200  # 51,200 bytes
 SHA = hashlib.sha256(DATA).hexdigest()
 T = TerminalInfo("AAAA", "东湖大厅", 1)
+
+
+@pytest.fixture
+def settings(settings: Settings, blob_spec: str) -> Settings:
+    """Every test here on each blob back-end (a folder; an S3 bucket on a real server)."""
+    return replace(settings, blobs=blob_spec)
 
 
 @pytest.fixture
@@ -36,7 +44,7 @@ def test_chunks_resume_and_complete_once(store: MaterialStore) -> None:
         state = store.put_chunk(SHA, offset, len(DATA), DATA[offset : offset + 16_384], T)
         offset = state.received
     assert state.complete and store.missing([SHA], T.hall) == []
-    assert store.path_of(SHA).read_bytes() == DATA
+    assert store.read(SHA) == DATA
     assert store.put_chunk(SHA, 0, len(DATA), DATA[:100], T).complete  # already there
     assert store.state(SHA, None, T).complete
 
@@ -46,7 +54,7 @@ def test_damaged_file_discarded_and_refused(store: MaterialStore) -> None:
     with pytest.raises(ChecksumMismatch):
         store.put_chunk(SHA[:-1] + "0", 0, len(damaged), damaged, T)
     assert store.state(SHA[:-1] + "0", len(damaged), T).received == 0
-    assert not store.path_of(SHA[:-1] + "0").exists()
+    assert store.read(SHA[:-1] + "0") is None and store.blobs.uploads() == []
 
 
 def test_limits(store: MaterialStore) -> None:
@@ -96,4 +104,20 @@ def test_two_app_servers_finishing_the_same_file_both_answer_complete(
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda s: _upload_whole(s, sha, other), stores))
     assert "complete" in answers and set(answers) <= {"complete", "resume"}
-    assert first.missing([sha], T.hall) == [] and first.path_of(sha).read_bytes() == other
+    assert first.missing([sha], T.hall) == [] and first.read(sha) == other
+
+
+def test_unreachable_object_store_is_a_storage_error(
+    db: Database, s3_env: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bucket's endpoint does not answer (a closed port): a clear 500 naming S3, and
+    nothing recorded as held."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{closed}")
+    store = MaterialStore(db, Settings(db_url="", blobs="s3://gone/materials"))
+    with pytest.raises(StorageError) as info:
+        store.put_chunk(SHA, 0, len(DATA), DATA[:100], T)
+    assert "Cannot store material: S3" in info.value.message("en")
+    assert store.missing([SHA], T.hall) == [SHA]
