@@ -76,13 +76,19 @@ def problems(db_url: str, materials: Path, deep: bool = False) -> list[Text]:
     """Every platform file or folder another local account could read. Without `deep`
     only the database (and its -wal/-shm) and the materials folder itself are looked at
     (fast enough for every start-up); with it, every file and folder under materials."""
+    return db_problems(db_url) + folder_problems(materials, deep)
+
+
+def db_problems(db_url: str) -> list[Text]:
+    """The SQLite database and its -wal/-shm files if another local account could read
+    them (nothing for PostgreSQL)."""
     found: list[Text] = []
     db = sqlite_path(db_url)
     if db is not None:
         for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             if _loose(path, FILE_MODE):
                 found.append(_problem(path, FILE_MODE))
-    return found + folder_problems(materials, deep)
+    return found
 
 
 def folder_problems(folder: Path, deep: bool = False) -> list[Text]:

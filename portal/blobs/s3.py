@@ -47,6 +47,11 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 UPLOADS = "partial/"
 NOT_FOUND = {"404", "NoSuchKey", "NotFound"}
+REFUSED = {"403", "AccessDenied", "SignatureDoesNotMatch", "InvalidAccessKeyId"}
+KEYS_HINT = (
+    "the store refused the key pair: check AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or "
+    "AWS_SHARED_CREDENTIALS_FILE"
+)
 #: Only the checksums S3 requires: several S3-compatible stores refuse botocore's newer
 #: default CRC headers. Bytes are checked by their SHA-256 here anyway.
 CONFIG = Config(
@@ -65,6 +70,8 @@ def _os_error(exc: Exception) -> OSError:
         code = str(err.get("Code", ""))
         if code in NOT_FOUND:
             return FileNotFoundError(errno.ENOENT, f"S3 {code}")
+        if code in REFUSED:
+            return PermissionError(errno.EACCES, f"S3 {code}: {KEYS_HINT}")
         return OSError(errno.EIO, f"S3 {code}: {err.get('Message', '')}".strip(": "))
     return OSError(errno.EIO, f"S3: {exc}")
 
