@@ -150,18 +150,13 @@ class S3Blobs:
             tail = obj["Key"][len(base) :]
             if tail.isdigit() and obj["Size"] > 0:
                 sizes[int(tail)] = int(obj["Size"])
-        chain, at = [], 0
-        while at in sizes:
-            chain.append((at, sizes[at]))
-            at += sizes[at]
-        return chain
+        return _chain(sizes)
 
     def _chunk_key(self, upload: str, offset: int) -> str:
         return f"{self.prefix}{UPLOADS}{upload}/{offset:012d}"
 
     def received(self, upload: str) -> int:
-        chain = self._chunks(upload)
-        return chain[-1][0] + chain[-1][1] if chain else 0
+        return _received(self._chunks(upload))
 
     def append(self, upload: str, offset: int, data: bytes) -> int:
         have = self.received(upload)
@@ -201,13 +196,19 @@ class S3Blobs:
         return digest.hexdigest()
 
     def uploads(self, prefix: str = "") -> list[UploadInfo]:
+        """One listing of the chunks under `prefix`, grouped by upload."""
         base = f"{self.prefix}{UPLOADS}"
+        sizes: dict[str, dict[int, int]] = {}
         touched: dict[str, float] = {}
         for obj in self._list(base + prefix):
-            name = obj["Key"][len(base) :].rsplit("/", 1)[0]
-            when = obj["LastModified"].timestamp()
-            touched[name] = max(touched.get(name, 0.0), when)
-        return [UploadInfo(name, self.received(name), at) for name, at in touched.items()]
+            name, _, tail = obj["Key"][len(base) :].rpartition("/")
+            if tail.isdigit() and obj["Size"] > 0:
+                sizes.setdefault(name, {})[int(tail)] = int(obj["Size"])
+            touched[name] = max(touched.get(name, 0.0), obj["LastModified"].timestamp())
+        return [
+            UploadInfo(name, _received(_chain(sizes.get(name, {}))), at)
+            for name, at in touched.items()
+        ]
 
     def abort(self, upload: str) -> None:
         base = f"{self.prefix}{UPLOADS}{check_key(upload)}/"
@@ -231,6 +232,20 @@ class S3Blobs:
                 )
             )
         return found
+
+
+def _chain(sizes: dict[int, int]) -> list[tuple[int, int]]:
+    """The chunks (offset -> size) that follow on from offset 0, in order; a chunk left at
+    another offset (a retry whose reply was lost) is not part of the file."""
+    chain, at = [], 0
+    while at in sizes:
+        chain.append((at, sizes[at]))
+        at += sizes[at]
+    return chain
+
+
+def _received(chain: list[tuple[int, int]]) -> int:
+    return chain[-1][0] + chain[-1][1] if chain else 0
 
 
 def _credential_files() -> list[Text]:

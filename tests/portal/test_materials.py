@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -12,7 +13,14 @@ import pytest
 
 from portal.db import Database
 from portal.enrollment import TerminalInfo
-from portal.errors import ChecksumMismatch, Invalid, OffsetMismatch, StorageError, TooLarge
+from portal.errors import (
+    ChecksumMismatch,
+    Invalid,
+    OffsetMismatch,
+    QuotaExceeded,
+    StorageError,
+    TooLarge,
+)
 from portal.materials import MaterialStore
 from portal.settings import Settings
 
@@ -121,3 +129,22 @@ def test_unreachable_object_store_is_a_storage_error(
         store.put_chunk(SHA, 0, len(DATA), DATA[:100], T)
     assert "Cannot store material: S3" in info.value.message("en")
     assert store.missing([SHA], T.hall) == [SHA]
+
+
+def test_quota_and_expiry_count_what_the_store_holds(store: MaterialStore) -> None:
+    """Open uploads are counted from the store itself (any app server sees the same), and
+    abandoned ones expire and free the quota."""
+    for n in range(store.max_open):
+        data = f"upload {n}".encode() * 10
+        state = store.put_chunk(hashlib.sha256(data).hexdigest(), 0, len(data), data[:5], T)
+        assert state.received == 5
+    one_more = b"one upload too many" * 10
+    sha = hashlib.sha256(one_more).hexdigest()
+    with pytest.raises(QuotaExceeded):
+        store.put_chunk(sha, 0, len(one_more), one_more[:5], T)
+    assert {u.received for u in store.blobs.uploads(f"{T.terminal_id}/")} == {5}
+    assert store.expire(now=time.time() + store.ttl + 60) == store.max_open
+    assert store.blobs.uploads() == []
+    assert store.put_chunk(
+        hashlib.sha256(one_more).hexdigest(), 0, len(one_more), one_more, T
+    ).complete
