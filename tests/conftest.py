@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.s3_server import S3Server, rclone_binary, s3_server
+from bench.s3_server import S3Server, rclone_binary, s3_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.s3_server import S3Server
 from portal.blobs import open_blobs
 from portal.errors import ChecksumMismatch, Invalid
 from tests.reliability.portal_process import ROOT
 from tests.reliability.test_faults import free_port
-from tests.s3_server import S3Server
 from tests.security.conftest import Window
 
 ESCAPES = [
