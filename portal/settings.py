@@ -89,9 +89,10 @@ def proxy_options(settings: Settings) -> dict[str, object]:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment from which `Settings()` in another process (a uvicorn worker) reads
-    the same database, materials folder and trusted proxies as `settings`."""
+    the same database, blob store and trusted proxies as `settings`."""
     return {
         "PORTAL_DB_URL": settings.db_url,
         "PORTAL_MATERIALS_DIR": str(settings.materials_dir),
+        "PORTAL_BLOBS": settings.blobs,  # the store's keys stay in boto3's own AWS_* env
         "PORTAL_FORWARDED_ALLOW_IPS": settings.forwarded_allow_ips,
     }
