@@ -194,23 +194,14 @@ class MaterialStore:
 
     def put_whole(self, data: bytes, hall: str) -> str:
         """Keep `data` (a document the platform itself holds, e.g. a licence it issued) as a
-        complete file held by `hall`; its SHA-256. Written aside and renamed into place, like
-        an upload's last chunk, so the file is whole or absent."""
+        complete file held by `hall`; its SHA-256. Stored atomically by the blob store, so
+        the file is whole or absent."""
         sha = hashlib.sha256(data).hexdigest()
-        final = self.path_of(sha)
         try:
-            if not final.exists():
-                private_dir(final.parent)
-                part = final.with_name(f".{sha}.{os.getpid()}.part")
-                with os.fdopen(open_private(part, os.O_WRONLY | os.O_TRUNC), "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(part, final)
+            if not self.blobs.exists(key_of(sha)):
+                self.blobs.put(key_of(sha), data)
         except OSError as exc:
-            raise StorageError(
-                Text(f"材料存储失败：{exc.strerror}", f"Cannot store material: {exc.strerror}")
-            ) from exc
+            raise _storage_error(exc) from exc
         self._record(sha, len(data), hall)
         return sha
 
