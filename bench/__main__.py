@@ -24,6 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench import (
+    bench_blobs,
     bench_clerk,
     bench_cli,
     bench_gui,
@@ -52,6 +53,7 @@ BENCHMARKS: dict[str, Callable[[Context], list[Result]]] = {
     "portal": bench_portal.ingest,
     "ingest": bench_ingest.ingest,
     "lookup": bench_lookup.lookup,
+    "blobs": bench_blobs.blob_upload,
     "memory": bench_gui.memory,
     "clerk": bench_clerk.clerk,
     "week": bench_week.week,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import random
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -232,12 +231,16 @@ def _insert(db: Database, name: str, rows: list[dict[str, Any]]) -> None:
 
 
 def progress_bar(total: int, label: str) -> tuple[Callable[[int], None], Callable[[], None]]:
-    """A progress bar (rich) on a terminal; nothing when stderr is not a TTY."""
-    if not sys.stderr.isatty():
-        return (lambda done: None), (lambda: None)
-    from rich.progress import Progress
+    """The project's one progress bar (`counter_app.ops.progress`, tqdm) on a terminal:
+    `step(done)` moves it to `done`; nothing when stderr is not a TTY."""
+    from counter_app.ops import progress
+    from forms.text import Text
 
-    bar = Progress(transient=True)
-    task = bar.add_task(label, total=total)
-    bar.start()
-    return (lambda done: bar.update(task, completed=done)), bar.stop
+    shown = progress.bar(total, Text(label, label))
+    if shown is None:
+        return (lambda done: None), (lambda: None)
+
+    def step(done: int) -> None:
+        shown.update(done - shown.n)
+
+    return step, shown.close

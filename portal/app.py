@@ -15,7 +15,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
@@ -301,10 +301,10 @@ def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings
     def lookup(req: LookupRequest, term: Caller) -> LookupReply:
         return lookups.lookup(db, store, settings, term, req)
 
-    @app.get(f"{LOOKUP_PATH}/materials/{{sha256}}", response_class=FileResponse)
-    def lookup_file(sha256: Sha256, term: Caller) -> FileResponse:
-        path = lookups.download(db, store, settings, term, sha256)
-        return FileResponse(path, media_type="application/octet-stream")
+    @app.get(f"{LOOKUP_PATH}/materials/{{sha256}}", response_class=Response)
+    def lookup_file(sha256: Sha256, term: Caller) -> Response:
+        data = lookups.download(db, store, settings, term, sha256)
+        return Response(data, media_type="application/octet-stream")
 
     @app.put(f"{API_PREFIX}/materials/{{sha256}}", openapi_extra=OCTETS, responses=UPLOAD_LINKS)
     async def upload_chunk(

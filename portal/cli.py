@@ -21,11 +21,13 @@ from forms.catalog import load_catalog
 from forms.text import DEFAULT_LANG, LocalizedError, Text
 from portal import enrollment, feed, files, services
 from portal.app import create_app
+from portal.blobs import open_blobs
 from portal.db import Database
 from portal.errors import Invalid
 from portal.pages import cli as pages_cli
 from portal.settings import (
     Settings,
+    default_blobs,
     default_db_url,
     default_forwarded_allow_ips,
     default_materials_dir,
@@ -41,16 +43,24 @@ ONE_WRITER = Text(
 )
 BAD_WORKERS = Text("--workers 至少为 1。", "--workers must be at least 1.")
 REFUSE_TO_SERVE = Text(
-    "平台文件可被其他本机账户读取，拒绝启动（见上文；portal doctor 列出全部问题）。",
-    "Refusing to start: other local accounts could read the platform's files (above; "
-    "`portal doctor` lists every problem).",
+    "平台文件可被其他本机账户读取，或材料存储不可用，拒绝启动"
+    "（见上文；portal doctor 列出全部问题）。",
+    "Refusing to start: other local accounts could read the platform's files, or the "
+    "material store is not usable (above; `portal doctor` lists every problem).",
 )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     proxies = getattr(args, "forwarded_allow_ips", None)
-    settings = Settings(db_url=args.db, materials_dir=Path(args.materials))
+    settings = Settings(db_url=args.db, materials_dir=Path(args.materials), blobs=args.blobs)
     return settings if proxies is None else replace(settings, forwarded_allow_ips=proxies)
+
+
+def _problems(settings: Settings, deep: bool) -> list[Text]:
+    """What is wrong with the database's files and the blob store (`portal doctor`;
+    `portal serve` refuses to start on any)."""
+    blobs = open_blobs(settings.blobs, settings.materials_dir)
+    return files.db_problems(settings.db_url) + blobs.problems(deep)
 
 
 def _db(args: argparse.Namespace) -> Database:
@@ -69,8 +79,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     _check_workers(args)
     _db(args).dispose()  # create the folder and migrate before the first request
     settings = _settings(args)
-    files.private_dir(settings.materials_dir)
-    loose = files.problems(settings.db_url, settings.materials_dir)
+    loose = _problems(settings, deep=False)
     if loose:
         for problem in loose:
             print(f"portal: {problem.get(args.lang)}", file=sys.stderr)
@@ -87,9 +96,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
-    """Every file or folder of the platform another local account could read (exit 1)."""
+    """Every file or folder of the platform another local account could read, and a blob
+    store that cannot be written (exit 1)."""
     settings = _settings(args)
-    loose = files.problems(settings.db_url, settings.materials_dir, deep=True)
+    loose = _problems(settings, deep=True)
     for problem in loose:
         print(f"FAIL {problem.get(args.lang)}")
     if not loose:
@@ -178,6 +188,12 @@ def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=default_db_url(), help="database URL ($PORTAL_DB_URL)")
     common.add_argument("--materials", default=str(default_materials_dir()), help="files folder")
+    common.add_argument(
+        "--blobs",
+        default=default_blobs(),
+        help="material store: folder:/path or s3://bucket/prefix ($PORTAL_BLOBS; default "
+        "the --materials folder). S3 endpoint and keys: AWS_* environment or files only",
+    )
     common.add_argument("--lang", default=os.environ.get("PORTAL_LANG", DEFAULT_LANG))
     parser = argparse.ArgumentParser(prog="portal", description="Reference service platform.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -202,7 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_serve)
     add_parser("migrate", help="create/upgrade the schema").set_defaults(func=cmd_migrate)
-    doctor = add_parser("doctor", help="check that the database and files are private (exit 1)")
+    doctor = add_parser(
+        "doctor", help="check that the database and files are private, the store usable (exit 1)"
+    )
     doctor.set_defaults(func=cmd_doctor)
     p = add_parser("enroll-code", help="issue a one-time enrollment code")
     p.add_argument("--hall", required=True)

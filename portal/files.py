@@ -76,16 +76,27 @@ def problems(db_url: str, materials: Path, deep: bool = False) -> list[Text]:
     """Every platform file or folder another local account could read. Without `deep`
     only the database (and its -wal/-shm) and the materials folder itself are looked at
     (fast enough for every start-up); with it, every file and folder under materials."""
+    return db_problems(db_url) + folder_problems(materials, deep)
+
+
+def db_problems(db_url: str) -> list[Text]:
+    """The SQLite database and its -wal/-shm files if another local account could read
+    them (nothing for PostgreSQL)."""
     found: list[Text] = []
     db = sqlite_path(db_url)
     if db is not None:
         for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             if _loose(path, FILE_MODE):
                 found.append(_problem(path, FILE_MODE))
-    if _loose(materials, DIR_MODE):
-        found.append(_problem(materials, DIR_MODE))
-    if deep and materials.is_dir():
-        for path in sorted(materials.rglob("*")):
+    return found
+
+
+def folder_problems(folder: Path, deep: bool = False) -> list[Text]:
+    """The materials folder if others could read it; with `deep`, every file and folder
+    under it too."""
+    found = [_problem(folder, DIR_MODE)] if _loose(folder, DIR_MODE) else []
+    if deep and folder.is_dir():
+        for path in sorted(folder.rglob("*")):
             want = DIR_MODE if path.is_dir() else FILE_MODE
             if _loose(path, want):
                 found.append(_problem(path, want))

@@ -24,7 +24,6 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, text
@@ -36,7 +35,7 @@ from portal.db import Database
 from portal.enrollment import TerminalInfo
 from portal.errors import NotFound, RateLimited
 from portal.licences import licence_offers, types_taken
-from portal.materials import MaterialStore
+from portal.materials import MaterialStore, key_of
 from portal.settings import Settings
 from sync.file_types import HEAD_BYTES, sniff
 from sync.hall_time import portal_zone
@@ -244,8 +243,7 @@ def _copy(
 def _content_type(store: MaterialStore, sha: str) -> str:
     """The MIME type the file's first bytes say (the platform keeps no file names)."""
     try:
-        with open(store.path_of(sha), "rb") as fh:
-            return sniff(fh.read(HEAD_BYTES))[1]
+        return sniff(next(store.blobs.stream(key_of(sha), HEAD_BYTES), b""))[1]
     except OSError:
         return "application/octet-stream"
 
@@ -339,8 +337,9 @@ def _record(
 
 def download(
     db: Database, store: MaterialStore, settings: Settings, term: TerminalInfo, sha: str
-) -> Path:
-    """The file `term` was offered within the download window, recorded as downloaded;
+) -> bytes:
+    """The file `term` was offered within the download window (checked against its
+    SHA-256, from whichever blob store the platform uses), recorded as downloaded;
     NotFound, the same as for an unknown file, for anything else."""
     lookups, offered = db.t("lookups"), db.t("lookup_offers")
     since = _iso(datetime.now(UTC) - settings.lookup_download_ttl)
@@ -352,10 +351,10 @@ def download(
         .order_by(offered.c.lookup_id.desc())
         .limit(1)
     )
-    path = store.path_of(sha)
     with db.begin() as conn:
         row = conn.execute(query).first()
-        if row is None or not path.is_file():
+        data = store.read(sha) if row is not None else None
+        if row is None or data is None:
             raise NotFound(NO_SUCH_FILE)
         conn.execute(
             insert(db.t("lookup_downloads")).values(
@@ -363,11 +362,11 @@ def download(
                 sha256=sha,
                 source_uuid=row.source_uuid,
                 material_code=row.material_code,
-                size=path.stat().st_size,
+                size=len(data),
                 at=_iso(datetime.now(UTC)),
             )
         )
-    return path
+    return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,19 +1,17 @@
-"""Material files, content-addressed on disk (`<dir>/ab/<sha256>`), uploaded resumably.
+"""Material files, content-addressed (`ab/<sha256>`) in the blob store, uploaded resumably.
 
-An upload is a series of PUTs of consecutive chunks into
-`<dir>/partial/<terminal>/<sha>.<total>`. The file's length IS the upload's progress, so any
-app server sharing the folder can continue an upload another one started, and a broken
-connection resumes at the last byte that reached the disk. A per-file `flock` keeps two
-writers of the same file apart. At the last byte the SHA-256 is checked, then the file is
-renamed into place and recorded: a file is either complete and correct or not there at all.
-Files are created 0600 in 0700 folders whatever the umask (`portal.files`): they are
-citizens' documents.
+An upload is a series of PUTs of consecutive chunks into the blob store's upload
+`<terminal>/<sha>.<total>`. The store holds its progress (`portal.blobs`: a partial file's
+length, or the chunk objects written), so any app server can continue an upload another
+one started, a restarted server resumes where the store says, and a broken connection
+resumes at the last byte stored. At the last byte the SHA-256 is checked, then the upload
+becomes the object and is recorded: a file is either complete and correct or not there.
 
 Halls do not learn about each other's files: a file counts as held for a hall only once a
 terminal of that hall uploaded it whole (`material_holders`), so "which are missing?" and
 the upload state never tell whether another hall holds a file, or its size. A terminal whose
 hall lacks a file the platform already has uploads it whole, as proof it holds the bytes;
-the copy on disk stays one.
+the stored copy stays one.
 
 Quotas: a terminal may have at most `max_open_uploads` unfinished uploads and
 `max_upload_bytes_in_flight` bytes declared by them (429 + Retry-After beyond), and an
@@ -22,16 +20,14 @@ upload untouched for `partial_upload_ttl` is deleted whenever a new one starts.
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
-import os
 import time
-from contextlib import suppress
 from pathlib import Path
 
 from sqlalchemy import select
 
 from forms.text import Text
+from portal.blobs import BlobStore, FolderBlobs, open_blobs
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from portal.errors import (
@@ -42,31 +38,58 @@ from portal.errors import (
     StorageError,
     TooLarge,
 )
-from portal.files import open_private, private_dir
 from portal.settings import Settings
 from sync.protocol import UploadState
 
+TAMPERED = Text(
+    "存储的材料与其校验值不符（已被改动或损坏）。",
+    "The stored material does not match its checksum (altered or damaged).",
+)
+
+
+def key_of(sha: str) -> str:
+    """The object key of a material: content-addressed, 256 folders by its first byte."""
+    return f"{sha[:2]}/{sha}"
+
+
+def _storage_error(exc: OSError) -> StorageError:
+    why = exc.strerror or str(exc)
+    return StorageError(Text(f"材料存储失败：{why}", f"Cannot store material: {why}"))
+
 
 class MaterialStore:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, blobs: BlobStore | None = None) -> None:
         self.db = db
-        self.root = settings.materials_dir
+        self.blobs = blobs or open_blobs(settings.blobs, settings.materials_dir)
         self.max_bytes = settings.max_material_bytes
         self.max_chunk = settings.max_chunk_bytes
         self.max_open = settings.max_open_uploads
         self.max_in_flight = settings.max_upload_bytes_in_flight
         self.ttl = settings.partial_upload_ttl.total_seconds()
-        with suppress(OSError):  # a folder that cannot be made fails each upload, clearly
-            private_dir(self.root)
+
+    @property
+    def root(self) -> Path:
+        """The folder of a folder store (tests and tools that look at the files)."""
+        assert isinstance(self.blobs, FolderBlobs), self.blobs.describe()
+        return self.blobs.root
 
     def path_of(self, sha: str) -> Path:
-        return self.root / sha[:2] / sha
+        """The file of `sha` in a folder store (other stores have no path: use `read`)."""
+        assert isinstance(self.blobs, FolderBlobs), self.blobs.describe()
+        return self.blobs.path(key_of(sha))
 
-    def _partials(self, term: TerminalInfo) -> Path:
-        return self.root / "partial" / term.terminal_id
-
-    def _partial(self, sha: str, total: int, term: TerminalInfo) -> Path:
-        return self._partials(term) / f"{sha}.{total}"
+    def read(self, sha: str) -> bytes | None:
+        """The bytes of material `sha`, checked against it; None if it is not stored, a
+        StorageError if what is stored is not what was uploaded."""
+        try:
+            data = self.blobs.get(key_of(sha))
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise _storage_error(exc) from exc
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise StorageError(TAMPERED)
+        return data
 
     def _held(self, hashes: list[str], hall: str) -> set[str]:
         holders = self.db.t("material_holders")
@@ -81,19 +104,27 @@ class MaterialStore:
 
     def state(self, sha: str, total: int | None, term: TerminalInfo) -> UploadState:
         """How much of `sha` `term` has sent (of an upload of `total` bytes, when given)."""
+        try:
+            return self._state(sha, total, term)
+        except OSError as exc:
+            raise _storage_error(exc) from exc
+
+    def _state(self, sha: str, total: int | None, term: TerminalInfo) -> UploadState:
         if self._held([sha], term.hall):
-            path = self.path_of(sha)
-            size = path.stat().st_size if path.exists() else None
+            size = self.blobs.size(key_of(sha))
             return UploadState(
                 sha256=sha, received=size or 0, total=size, complete=True, max_chunk=self.max_chunk
             )
         if total is None:
             return UploadState(sha256=sha, received=0, complete=False, max_chunk=self.max_chunk)
-        part = self._partial(sha, total, term)
-        received = part.stat().st_size if part.exists() else 0
+        received = self.blobs.received(self._upload(sha, total, term))
         return UploadState(
             sha256=sha, received=received, total=total, complete=False, max_chunk=self.max_chunk
         )
+
+    @staticmethod
+    def _upload(sha: str, total: int, term: TerminalInfo) -> str:
+        return f"{term.terminal_id}/{sha}.{total}"
 
     def check_size(self, total: int, chunk: int) -> None:
         """Refuse (413) before reading a body that would break the limits."""
@@ -114,91 +145,63 @@ class MaterialStore:
         try:
             return self._append(sha, offset, total, data, term)
         except OSError as exc:
-            raise StorageError(
-                Text(f"材料存储失败：{exc.strerror}", f"Cannot store material: {exc.strerror}")
-            ) from exc
+            raise _storage_error(exc) from exc
 
     def _append(
         self, sha: str, offset: int, total: int, data: bytes, term: TerminalInfo
     ) -> UploadState:
-        part = self._partial(sha, total, term)
-        if not part.exists():
+        upload = self._upload(sha, total, term)
+        if offset == 0 and len(data) == total:
+            return self._whole(sha, data, upload, term)
+        if self.blobs.received(upload) == 0:
+            if offset != 0:
+                raise OffsetMismatch(0)
             self._admit(total, term)
-        private_dir(part.parent)
-        with os.fdopen(open_private(part, os.O_WRONLY | os.O_APPEND), "ab") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            have = fh.seek(0, os.SEEK_END)
-            if have != offset:
-                raise OffsetMismatch(have)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-            received = have + len(data)
-            if received == total:
-                self._finish(sha, part, total, term.hall)
-                return UploadState(sha256=sha, received=total, total=total, complete=True)
+        received = self.blobs.append(upload, offset, data)
+        if received == total:
+            self.blobs.finish(upload, key_of(sha), sha, total)
+            self._record(sha, total, term.hall)
+            return UploadState(sha256=sha, received=total, total=total, complete=True)
         return UploadState(sha256=sha, received=received, total=total, complete=False)
+
+    def _whole(self, sha: str, data: bytes, upload: str, term: TerminalInfo) -> UploadState:
+        """A file in one PUT (most materials): checked in memory and stored as the object
+        at once, with no upload in between (on S3 one PUT instead of a chunk, a listing,
+        a read-back and a copy). A partial upload of it left earlier is dropped."""
+        if hashlib.sha256(data).hexdigest() != sha:
+            raise ChecksumMismatch()
+        if not self.blobs.exists(key_of(sha)):
+            self.blobs.put(key_of(sha), data)
+        self.blobs.abort(upload)
+        self._record(sha, len(data), term.hall)
+        return UploadState(sha256=sha, received=len(data), total=len(data), complete=True)
 
     def _admit(self, total: int, term: TerminalInfo) -> None:
         """A new upload: expire abandoned ones first, then keep `term` within its quotas."""
         self.expire()
-        folder = self._partials(term)
-        open_ = [p for p in folder.iterdir() if p.is_file()] if folder.is_dir() else []
-        declared = sum(int(p.suffix[1:]) for p in open_ if p.suffix[1:].isdigit())
+        open_ = self.blobs.uploads(f"{term.terminal_id}/")
+        declared = sum(int(u.name.rsplit(".", 1)[-1]) for u in open_)
         if len(open_) >= self.max_open or declared + total > self.max_in_flight:
             raise QuotaExceeded(len(open_), self.max_open, self.max_in_flight)
 
     def expire(self, now: float | None = None) -> int:
         """Delete unfinished uploads untouched for longer than the TTL; how many went."""
         cutoff = (time.time() if now is None else now) - self.ttl
-        gone = 0
-        for part in (self.root / "partial").rglob("*"):
-            with suppress(FileNotFoundError):  # another app server swept it a moment ago
-                if part.is_file() and part.stat().st_mtime < cutoff:
-                    part.unlink()
-                    gone += 1
-        return gone
-
-    def _finish(self, sha: str, part: Path, total: int, hall: str) -> None:
-        digest = hashlib.sha256()
-        with open(part, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != sha:
-            part.unlink()
-            raise ChecksumMismatch()
-        final = self.path_of(sha)
-        if final.exists():  # another hall's copy: the bytes are proven, one copy is kept
-            part.unlink()
-        else:
-            private_dir(final.parent)
-            os.replace(part, final)
-            dir_fd = os.open(final.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
-        self._record(sha, total, hall)
+        stale = [u for u in self.blobs.uploads() if u.touched < cutoff]
+        for upload in stale:
+            self.blobs.abort(upload.name)  # another app server may have swept it already
+        return len(stale)
 
     def put_whole(self, data: bytes, hall: str) -> str:
         """Keep `data` (a document the platform itself holds, e.g. a licence it issued) as a
-        complete file held by `hall`; its SHA-256. Written aside and renamed into place, like
-        an upload's last chunk, so the file is whole or absent."""
+        complete file held by `hall`; its SHA-256. Stored atomically by the blob store, so
+        the file is whole or absent."""
         sha = hashlib.sha256(data).hexdigest()
-        final = self.path_of(sha)
         try:
-            if not final.exists():
-                private_dir(final.parent)
-                part = final.with_name(f".{sha}.{os.getpid()}.part")
-                with os.fdopen(open_private(part, os.O_WRONLY | os.O_TRUNC), "wb") as fh:
-                    fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
-                os.replace(part, final)
+            if not self.blobs.exists(key_of(sha)):
+                self.blobs.put(key_of(sha), data)
         except OSError as exc:
-            raise StorageError(
-                Text(f"材料存储失败：{exc.strerror}", f"Cannot store material: {exc.strerror}")
-            ) from exc
+            raise _storage_error(exc) from exc
         self._record(sha, len(data), hall)
         return sha
 

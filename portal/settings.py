@@ -1,5 +1,6 @@
 """The platform's settings: where its state lives and its limits. App servers hold nothing
-else, so any number of them can run on the same database and materials folder."""
+else, so any number of them can run on the same database and blob store (a shared folder or
+an S3 bucket)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,12 @@ def default_materials_dir() -> Path:
     return Path(os.environ.get("PORTAL_MATERIALS_DIR", str(DEFAULT_DIR / "materials")))
 
 
+def default_blobs() -> str:
+    """$PORTAL_BLOBS (`folder:/path` or `s3://bucket/prefix`), else "": the materials
+    folder. S3 endpoint and credentials come from the environment, never from argv."""
+    return os.environ.get("PORTAL_BLOBS", "").strip()
+
+
 def default_forwarded_allow_ips() -> str:
     """$PORTAL_FORWARDED_ALLOW_IPS, else none: no proxy is trusted."""
     return os.environ.get("PORTAL_FORWARDED_ALLOW_IPS", "").strip()
@@ -37,6 +44,8 @@ def default_lookup_scope() -> Literal["hall", "city"]:
 class Settings:
     db_url: str = field(default_factory=default_db_url)
     materials_dir: Path = field(default_factory=default_materials_dir)
+    #: Where material bytes live (`portal.blobs.open_blobs`); "" = `materials_dir`.
+    blobs: str = field(default_factory=default_blobs)
     #: A material file larger than this is refused with 413 before any byte is stored.
     max_material_bytes: int = 64 * 1024 * 1024
     #: One upload request carries at most this many bytes (so a broken link loses little).
@@ -80,9 +89,10 @@ def proxy_options(settings: Settings) -> dict[str, object]:
 
 def settings_env(settings: Settings) -> dict[str, str]:
     """The environment from which `Settings()` in another process (a uvicorn worker) reads
-    the same database, materials folder and trusted proxies as `settings`."""
+    the same database, blob store and trusted proxies as `settings`."""
     return {
         "PORTAL_DB_URL": settings.db_url,
         "PORTAL_MATERIALS_DIR": str(settings.materials_dir),
+        "PORTAL_BLOBS": settings.blobs,  # the store's keys stay in boto3's own AWS_* env
         "PORTAL_FORWARDED_ALLOW_IPS": settings.forwarded_allow_ips,
     }

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 
 from forms.text import Text
 from portal import services
@@ -276,20 +276,23 @@ def age(
 
 @router.get("/files/{sha}")
 def download(request: Request, sha: Annotated[str, Path(pattern="^[0-9a-f]{64}$")]) -> Response:
-    """A material file as an attachment (never rendered inline: it is the citizen's file)."""
+    """A material file as an attachment (never rendered inline: it is the citizen's file),
+    checked against its SHA-256 first: an altered stored file is refused, never served."""
     if _user(request) is None:
         return _to("/office/login")
     code = office_data.file_belongs(_db(request), sha)
-    path = request.app.state.materials.path_of(sha)
-    if code is None or not path.exists():
+    try:
+        data = request.app.state.materials.read(sha) if code is not None else None
+    except PortalError as exc:
+        return Response(exc.message(lang_of(request)), status_code=500, headers=HEADERS)
+    if data is None:
         return Response("not found", status_code=404, headers=HEADERS)
-    name = f"{code}-{sha[:12]}{_extension(path)}"
-    return FileResponse(path, filename=name, headers=HEADERS, media_type="application/octet-stream")
+    name = f"{code}-{sha[:12]}{_extension(data[:8])}"
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, headers=HEADERS | disposition, media_type="application/octet-stream")
 
 
-def _extension(path: Any) -> str:
-    with open(path, "rb") as fh:
-        head = fh.read(8)
+def _extension(head: bytes) -> str:
     magic = {b"%PDF": ".pdf", b"\x89PNG": ".png", b"\xff\xd8\xff": ".jpg"}
     return next((ext for sig, ext in magic.items() if head.startswith(sig)), "")
 

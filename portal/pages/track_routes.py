@@ -16,10 +16,10 @@ from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.db import Database
-from portal.errors import Invalid
+from portal.errors import Invalid, PortalError
 from portal.licences import VALID
 from portal.pages import ratelimit, ratings
 from portal.pages.tracking import Tracking, lookup
@@ -114,11 +114,16 @@ def result(
         return blocked
     tracking = lookup(_db(request), receipt_no, c)
     lic = tracking.licence if tracking is not None else None
-    path = request.app.state.materials.path_of(lic.sha256) if lic else None
-    if lic is None or lic.status != VALID or lic.sha256 != sha or not path or not path.is_file():
+    valid = lic is not None and lic.status == VALID and lic.sha256 == sha
+    try:  # from whichever blob store, checked against its SHA-256
+        data = request.app.state.materials.read(sha) if valid else None
+    except PortalError:
+        data = None  # an altered stored file is never served
+    if data is None:
         return _neutral(request)
     name = f"licence-{tracking.receipt_no if tracking else ''}.pdf"
-    return FileResponse(path, filename=name, media_type="application/pdf", headers=HEADERS)
+    disposition = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(data, media_type="application/pdf", headers=HEADERS | disposition)
 
 
 @router.post("/t/{receipt_no}/rate")

@@ -96,6 +96,12 @@ def test_portal_ingest_on_sqlite(cache: Path) -> None:
     assert [r.metric.split(":")[0] for r in results] == ["SQLite, 3 terminals"] * 3
 
 
+def test_blob_upload_folder_and_s3(cache: Path) -> None:
+    results = _run("blobs", cache)
+    assert [r.metric.split(",")[0] for r in results] == ["S3 upload"] * 2
+    assert all(r.baseline is not None and r.value > 0 for r in results)
+
+
 @pytest.mark.gui
 @pytest.mark.parametrize("name", ["startup", "memory"])
 def test_window_benchmarks(name: str, cache: Path) -> None:

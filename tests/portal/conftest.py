@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -112,3 +113,9 @@ def settings(tmp_path: Path) -> Settings:
         max_material_bytes=100_000,
         max_chunk_bytes=16_384,
     )
+
+
+@pytest.fixture
+def blob_settings(settings: Settings, db_url: str, blob_spec: str) -> Settings:
+    """`settings` on each engine and each blob back-end (a folder; an S3 bucket)."""
+    return replace(settings, db_url=db_url, blobs=blob_spec)
