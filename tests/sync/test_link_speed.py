@@ -68,9 +68,12 @@ def test_small_files_go_up_one_request_each_after_one_missing_query(
         assert hashlib.sha256(store.path_of(sha).read_bytes()).hexdigest() == sha
 
 
-def test_a_single_put_resumes_where_an_earlier_pass_stopped(
+def test_a_single_put_replaces_what_an_earlier_pass_left_half_up(
     enrolled: Terminal, portal: BackgroundServer, take: Take
 ) -> None:
+    """A file that fits one PUT goes up whole even when an earlier pass left half of it:
+    the platform checks the whole bytes, stores them and drops the partial upload (resuming
+    would save at most one chunk, and cost a 409 round trip)."""
     engine = SyncEngine(StorePort(enrolled), plain_client)
     take("first")
     assert engine.run_once().ok  # the engine has learned the platform's chunk limit
@@ -85,8 +88,10 @@ def test_a_single_put_resumes_where_an_earlier_pass_stopped(
     report = engine.run_once()
     assert report.ok, report.errors
     puts = [p for m, p in sent if m == "PUT"]
-    assert len(puts) == 2 and "offset=0" in puts[0] and "offset=20000" in puts[1]
-    assert portal.app.state.materials.path_of(sha).read_bytes() == body
+    assert len(puts) == 1 and "offset=0" in puts[0]
+    store = portal.app.state.materials
+    assert store.path_of(sha).read_bytes() == body
+    assert store.blobs.uploads() == []  # the half left by the earlier pass is gone
     assert load_submission(enrolled.store, r.receipt_no).sync_state == "synced"
 
 
