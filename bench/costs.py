@@ -61,12 +61,12 @@ def measure(terminals: int, apps: int, events: int, work: Path) -> dict[str, flo
             raise SystemExit("no PostgreSQL server can be had here")
         settings = portal_settings(work / "portal", url)
         db = Database(url)
-        before = table_bytes(url)
         with PortalProcess(settings) as portal:
             assert portal.proc is not None
             for folder in folders:
                 with Terminal.open(folder) as terminal:
                     enroll_at(terminal, db, portal.url)
+            before = table_bytes(url)  # after the catalog and the enrollments: per application
             result, barrier = Ingest(), threading.Barrier(1)
             cpu0 = cpu_seconds(portal.proc.pid)
             for folder in folders:

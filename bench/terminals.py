@@ -110,10 +110,17 @@ def serve(db_url: str, materials_dir: str, port: str) -> None:
     """The child's side of `PortalProcess`: uvicorn with the portal app, quiet logs."""
     import uvicorn
 
+    from forms.catalog import load_sample_catalog
     from portal.app import create_app
+    from portal.feed import publish_catalog
 
     settings = Settings(db_url=db_url, materials_dir=Path(materials_dir))
-    uvicorn.run(create_app(settings), host="127.0.0.1", port=int(port), log_level="warning")
+    app = create_app(settings)
+    # as a deployed platform has it: the items the terminals take, so a 即办件's
+    # on-the-spot `delivered` event is accepted (idempotent; a lock orders two servers)
+    items = load_sample_catalog().items.values()
+    publish_catalog(app.state.db, [item.to_dict() for item in items])
+    uvicorn.run(app, host="127.0.0.1", port=int(port), log_level="warning")
 
 
 class PortalProcess:
