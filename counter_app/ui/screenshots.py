@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QColor, QImage
@@ -50,24 +51,22 @@ def wait(cond, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
     pump(0.3)
 
 
-def take(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> None:
-    """Walk the window on `data_dir` (a demo terminal with `demo`'s logins), saving PNGs."""
+def _open(
+    lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins
+) -> tuple[Shell, uiapp.Language]:
+    """The window on `data_dir` in `lang` at `size`, started (the login page comes next)."""
     app = uiapp.make_app()
     language = uiapp.Language(app)
     language.set(lang)
     shell = Shell(app, data_dir, language, Prefs.load(data_dir), demo)
     shell.start()
     shell.window.resize(*size)
-    suffix = "" if lang == "zh_CN" else "-en"
-    folder = HERE / f"{size[0]}x{size[1]}"
-    folder.mkdir(parents=True, exist_ok=True)
+    return shell, language
 
-    def shot(name: str) -> None:
-        pump(0.4)
-        shell.window.grab().save(str(folder / f"{name}{suffix}.png"))
 
-    wait(lambda: bool(shell.identity))
-    shot("01-login")
+def _log_in(shell: Shell) -> Any:
+    """Log in as the demo clerk and start a new application; the intake flow, its item
+    list loaded."""
     login = shell.login_page
     assert login is not None  # shown once the terminal opened
     login.clerk_id.setText("clerk")
@@ -78,6 +77,32 @@ def take(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> 
     ws.new_application()
     flow = ws.intake
     wait(lambda: flow.picker.list.count() > 5)
+    return flow
+
+
+def _close(shell: Shell, language: uiapp.Language) -> None:
+    language.set("en")  # removes this run's translators: the next run may be in English
+    shell.window.close()
+    shell.shutdown()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+def take(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> None:
+    """Walk the window on `data_dir` (a demo terminal with `demo`'s logins), saving PNGs."""
+    shell, language = _open(lang, size, data_dir, demo)
+    app = shell.app
+    suffix = "" if lang == "zh_CN" else "-en"
+    folder = HERE / f"{size[0]}x{size[1]}"
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def shot(name: str) -> None:
+        pump(0.4)
+        shell.window.grab().save(str(folder / f"{name}{suffix}.png"))
+
+    wait(lambda: bool(shell.identity))
+    shot("01-login")
+    flow = _log_in(shell)
+    ws = shell.workspace
     flow.picker.filter.setText("zdsh")
     shot("02-item-picker")
     flow.picker.filter.clear()
@@ -143,10 +168,7 @@ def take(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> 
     wait(lambda: shell.ops.pending == 0)
     shot("14-large-text")
     uiapp.set_large_text(app, False)
-    language.set("en")  # removes this run's translators: the next run may be in English
-    shell.window.close()
-    shell.shutdown()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    _close(shell, language)
 
 
 def citizen_rating(shell: Shell, receipt_no: str, out: Path) -> None:
@@ -183,23 +205,9 @@ def show_hall_case(shell: Shell) -> None:
 def take_city(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins) -> None:
     """The applicant step with the city lookup's offers (`counter_app.ops.demo_city`: window
     3 of the hall served this applicant before), after the clerk's "citizen agreed" tick."""
-    app = uiapp.make_app()
-    language = uiapp.Language(app)
-    language.set(lang)
-    shell = Shell(app, data_dir, language, Prefs.load(data_dir), demo)
-    shell.start()
-    shell.window.resize(*size)
+    shell, language = _open(lang, size, data_dir, demo)
     wait(lambda: bool(shell.identity) and shell.login_page is not None)
-    login = shell.login_page
-    assert login is not None
-    login.clerk_id.setText("clerk")
-    login.password.setText("demo-clerk-1")
-    login.submit.click()
-    wait(lambda: shell.workspace is not None and shell.ops.pending == 0)
-    ws = shell.workspace
-    ws.new_application()
-    flow = ws.intake
-    wait(lambda: flow.picker.list.count() > 5)
+    flow = _log_in(shell)
     flow.choose_item("RS-001")
     flow.applicant.edits["id_no"].setText("11010519491231002X")
     wait(lambda: flow.city.consent.isVisible())
@@ -210,7 +218,4 @@ def take_city(lang: str, size: tuple[int, int], data_dir: Path, demo: DemoLogins
     folder.mkdir(parents=True, exist_ok=True)
     pump(0.4)
     shell.window.grab().save(str(folder / f"03b-applicant-city-lookup{suffix}.png"))
-    language.set("en")
-    shell.window.close()
-    shell.shutdown()
-    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    _close(shell, language)
