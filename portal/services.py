@@ -110,7 +110,8 @@ def _record_audit_head(
 # --- statuses set on the platform -------------------------------------------------------
 
 
-def _find(conn: Connection, db: Database, receipt_no: str) -> Row[Any]:
+def find_application(conn: Connection, db: Database, receipt_no: str) -> Row[Any]:
+    """The application row of `receipt_no` (typed with or without dashes); NotFound."""
     apps = db.t("applications")
     compact = normalise_receipt_no(receipt_no)
     row = conn.execute(select(apps).where(apps.c.receipt_no.in_([receipt_no, compact]))).first()
@@ -146,7 +147,7 @@ def set_status(db: Database, receipt_no: str, status: str, note: str = "") -> St
         )
     with db.begin() as conn:
         db.serialize_changes(conn)
-        row = _find(conn, db, receipt_no)
+        row = find_application(conn, db, receipt_no)
         if row.status == Status.VOIDED:  # final: the terminal would never show the change
             raise Invalid(VOIDED_FINAL)
         at = now_iso()
@@ -173,7 +174,7 @@ def get_application(db: Database, term: TerminalInfo, receipt_no: str) -> Applic
     exactly as one that does not exist (404), so a terminal cannot learn which numbers
     other halls have issued."""
     with db.begin() as conn:
-        row = _find(conn, db, receipt_no)
+        row = find_application(conn, db, receipt_no)
         if row.hall != term.hall:
             raise _no_such(receipt_no)
         mats = db.t("application_materials")

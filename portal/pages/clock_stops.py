@@ -25,8 +25,8 @@ from forms.model import ServiceItem
 from forms.text import Text
 from forms.workdays import add_working_days, working_days_between
 from portal.db import Database, now_iso
-from portal.errors import Invalid, NotFound
-from sync.receipt_numbers import normalise_receipt_no
+from portal.errors import Invalid
+from portal.services import find_application
 
 #: The kinds of 特别程序, each as the citizen reads it on the tracking page.
 KINDS: dict[str, Text] = {
@@ -94,7 +94,7 @@ def start(
     if not reason.strip():
         raise Invalid(NO_REASON)
     with db.begin() as conn:
-        app = _app(conn, db, receipt_no)
+        app = find_application(conn, db, receipt_no)
         stops = stops_by_uuid(conn, db, [app.uuid]).get(app.uuid, [])
         if kind != "extension" and any(s.ended_on is None and s.kind != "extension" for s in stops):
             raise Invalid(Text("已有未结束的特别程序。", "A clock stop is already running."))
@@ -113,7 +113,7 @@ def end(db: Database, receipt_no: str, actor: str, on: date) -> Stop:
     """End the running stop of an application; Invalid when none runs or `on` is too early."""
     table = db.t("clock_stops")
     with db.begin() as conn:
-        app = _app(conn, db, receipt_no)
+        app = find_application(conn, db, receipt_no)
         running = [s for s in stops_by_uuid(conn, db, [app.uuid]).get(app.uuid, [])
                    if s.ended_on is None]  # fmt: skip
         if not running:
@@ -124,15 +124,6 @@ def end(db: Database, receipt_no: str, actor: str, on: date) -> Stop:
         values = {"ended_on": on.isoformat(), "ended_by": actor, "ended_at": now_iso()}
         conn.execute(update(table).where(table.c.id == stop.id).values(**values))
     return Stop(stop.id, stop.kind, stop.reason, stop.started_on, on, stop.days)
-
-
-def _app(conn: Connection, db: Database, receipt_no: str) -> Any:
-    apps = db.t("applications")
-    compact = normalise_receipt_no(receipt_no)
-    row = conn.execute(select(apps).where(apps.c.receipt_no.in_([compact, receipt_no]))).first()
-    if row is None:
-        raise NotFound(Text(f"没有受理编号 {receipt_no}。", f"No application {receipt_no}."))
-    return row
 
 
 def statutory_limit(conn: Connection, db: Database, code: str, version: int) -> TimeLimit | None:

@@ -28,7 +28,7 @@ from forms.schema_licences import TYPE_CODE_RE
 from forms.text import Text
 from portal import licence_pdf, services
 from portal.db import Database, now_iso
-from portal.errors import Invalid, NotFound, PortalError
+from portal.errors import Invalid, PortalError
 from portal.licences import (
     ID_TYPE_LABELS,
     VALID,
@@ -39,7 +39,8 @@ from portal.licences import (
 )
 from portal.materials import MaterialStore
 from portal.pages.tracking import definition, item_name
-from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
+from portal.services import find_application
+from sync.receipt_numbers import display_receipt_no
 from sync.statuses import Status
 
 #: The statuses an application may be settled with a result in.
@@ -82,26 +83,17 @@ class LicenceForm:
     holder_id_no: str = ""
 
 
-def _app(conn: Connection, db: Database, receipt_no: str) -> Row[Any]:
-    apps = db.t("applications")
-    compact = normalise_receipt_no(receipt_no)
-    row = conn.execute(select(apps).where(apps.c.receipt_no.in_([compact, receipt_no]))).first()
-    if row is None:
-        raise NotFound(Text(f"没有受理编号 {receipt_no}。", f"No application {receipt_no}."))
-    return row
-
-
 def application_uuid(db: Database, receipt_no: str) -> str:
     """The UUID of the application with this receipt number (NotFound otherwise)."""
     with db.begin() as conn:
-        return str(_app(conn, db, receipt_no).uuid)
+        return str(find_application(conn, db, receipt_no).uuid)
 
 
 def defaults(db: Database, receipt_no: str, today: date) -> LicenceForm:
     """The form as it first shows: the item's licence type and department, today, the
     applicant's code."""
     with db.begin() as conn:
-        row = _app(conn, db, receipt_no)
+        row = find_application(conn, db, receipt_no)
         spec = definition(conn, db, row.service_code)
     issues = spec.get("issues_licence") or {}
     dept = spec.get("department") or {}
@@ -249,7 +241,7 @@ def issue(
 ) -> Licence:
     """Record the licence, keep its document, settle the application; Invalid on bad input."""
     with db.begin() as conn:
-        row = _app(conn, db, receipt_no)
+        row = find_application(conn, db, receipt_no)
         if row.status == Status.VOIDED:
             raise Invalid(services.VOIDED_FINAL)
         form, start, end = _checked(conn, db, row, form, today)
