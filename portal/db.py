@@ -143,8 +143,8 @@ _TRANSIENT = ("locked", "busy", "unable to open")
 def _translate(exc: SQLAlchemyError) -> Exception:
     """Lock waits, lost connections, no pooled connection free in time and a unique key
     another app server inserted first are Busy (503, the client retries and then gets
-    `duplicate`); data the database cannot
-    hold is Invalid (400); anything else is a StorageError (500)."""
+    `duplicate`); data the database cannot hold is Invalid (400); anything else is a
+    StorageError (500)."""
     if isinstance(exc, OperationalError):
         sqlite = exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3")
         if not sqlite or any(word in str(exc.orig).lower() for word in _TRANSIENT):

@@ -113,7 +113,7 @@ def _insert(
     as ONE json parameter that the server unpacks (`_from_json`): the statement text is
     the same for any batch (parsed and planned once), and the driver sends one string
     instead of escaping every value into one text array per column, which was 39% of the
-    batch's CPU (`docs/performance.md`, "ingest: one connection, rows as JSON")."""
+    batch's CPU (`docs/performance.md`, "Ingest: one connection per push, rows as JSON")."""
     if not rows:
         return []
     names = tuple(rows[0])
