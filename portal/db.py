@@ -36,6 +36,7 @@ from sqlalchemy.exc import (
     OperationalError,
     SQLAlchemyError,
 )
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from forms.text import Text
 from portal import migrations
@@ -140,13 +141,16 @@ _TRANSIENT = ("locked", "busy", "unable to open")
 
 
 def _translate(exc: SQLAlchemyError) -> Exception:
-    """Lock waits, lost connections and a unique key another app server inserted first
-    are Busy (503, the client retries and then gets `duplicate`); data the database cannot
-    hold is Invalid (400); anything else is a StorageError (500)."""
+    """Lock waits, lost connections, no pooled connection free in time and a unique key
+    another app server inserted first are Busy (503, the client retries and then gets
+    `duplicate`); data the database cannot hold is Invalid (400); anything else is a
+    StorageError (500)."""
     if isinstance(exc, OperationalError):
         sqlite = exc.orig is not None and type(exc.orig).__module__.startswith("sqlite3")
         if not sqlite or any(word in str(exc.orig).lower() for word in _TRANSIENT):
             return Busy(retry_after=2)
+    if isinstance(exc, PoolTimeout):  # every pooled connection busy for 30 s: overloaded
+        return Busy(retry_after=2)
     if isinstance(exc, IntegrityError):  # lost a race with another app server: retry
         return Busy(retry_after=1)
     if isinstance(exc, DataError):  # e.g. a NUL character PostgreSQL text cannot hold

@@ -18,6 +18,7 @@ retry gets the exact answer, as a unique-key error did before.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -28,11 +29,12 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    literal_column,
     or_,
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects import postgresql
 
 from forms.text import Text
 from portal.db import Database, now_iso
@@ -107,27 +109,39 @@ def _insert(
     returning: Column[Any] | None = None,
 ) -> list[Any]:
     """Insert `rows` in one statement; with `returning`, skipping any that would break a
-    unique key and giving that column of those that went in. On PostgreSQL as `INSERT … SELECT` from
-    `unnest` of one array per column: the statement text is the same for any number of
-    rows, so psycopg parses it once and PostgreSQL plans it once (a multi-row VALUES list
-    was parsed afresh on every push: 13% of the busy time)."""
+    unique key and giving that column of those that went in. On PostgreSQL all rows go
+    as ONE json parameter that the server unpacks (`_from_json`): the statement text is
+    the same for any batch (parsed and planned once), and the driver sends one string
+    instead of escaping every value into one text array per column, which was 39% of the
+    batch's CPU (`docs/performance.md`, "Ingest: one connection per push, rows as JSON")."""
     if not rows:
         return []
-    names = list(rows[0])
+    names = tuple(rows[0])
     if db.is_postgres:
-        arrays = [
-            func.unnest(bindparam(n, [r[n] for r in rows], type_=ARRAY(table.c[n].type)))
-            for n in names
-        ]
-        stmt = db.insert(table).from_select(names, select(*arrays))
-        params: list[dict[str, Any]] | None = None
+        stmt: Any = _from_json(table, names, returning is not None)
+        params: Any = {"rows": rows}
     else:
         stmt, params = db.insert(table), rows
+        if returning is not None:
+            stmt = stmt.on_conflict_do_nothing()
     if returning is None:
         conn.execute(stmt, params)
         return []
-    taken = stmt.on_conflict_do_nothing().returning(returning)
-    return list(conn.execute(taken, params).scalars())
+    return list(conn.execute(stmt.returning(returning), params).scalars())
+
+
+@lru_cache(maxsize=64)
+def _from_json(table: Table, names: tuple[str, ...], skip_taken: bool) -> Any:
+    """`INSERT INTO table (names) SELECT names FROM json_populate_recordset(NULL::table,
+    :rows)`: PostgreSQL turns each JSON value into its column's type, as a bound value
+    would be; columns not named keep their defaults. Built once per shape and reused."""
+    source = func.json_populate_recordset(
+        literal_column(f'NULL::"{table.name}"'),  # our own lower-case names: quoted as is
+        bindparam("rows", type_=postgresql.JSON),
+    ).alias("r")
+    chosen: Any = select(*(literal_column(f'r."{n}"') for n in names)).select_from(source)
+    stmt = postgresql.insert(table).from_select(list(names), chosen)
+    return stmt.on_conflict_do_nothing() if skip_taken else stmt
 
 
 def push_applications(

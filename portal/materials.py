@@ -24,7 +24,7 @@ import hashlib
 import time
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from forms.text import Text
 from portal.blobs import BlobStore, FolderBlobs, open_blobs
@@ -92,10 +92,17 @@ class MaterialStore:
         return data
 
     def _held(self, hashes: list[str], hall: str) -> set[str]:
-        holders = self.db.t("material_holders")
-        query = select(holders.c.sha256).where(holders.c.hall == hall, holders.c.sha256.in_(hashes))
         with self.db.begin() as conn:
-            return set(conn.scalars(query))
+            return self.held_in(conn, hashes, hall)
+
+    def held_in(self, conn: Connection, hashes: list[str], hall: str) -> set[str]:
+        """Those of `hashes` that `hall` holds complete, read in the caller's transaction
+        (a push asks this on the connection that stores its batch)."""
+        holders = self.db.t("material_holders")
+        query = select(holders.c.sha256).where(
+            holders.c.hall == hall, self.db.one_of(holders.c.sha256, hashes)
+        )
+        return set(conn.scalars(query))
 
     def missing(self, hashes: list[str], hall: str) -> list[str]:
         """Those of `hashes` that `hall` has not uploaded complete, in the order asked."""

@@ -12,13 +12,14 @@ applications are decided and stored as a set (`portal.ingest`).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select, update
 
 from forms.text import Text
-from portal import audit_heads, ingest
+from portal import audit_heads, enrollment, ingest
 from portal import events as events_
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
@@ -39,6 +40,8 @@ VOIDED_FINAL = Text(
     "The application was voided at the counter: its status cannot change.",
 )
 DEFAULT_TOLERANCE = timedelta(hours=1)
+#: (transaction, hashes, hall) -> those the hall holds: `MaterialStore.held_in`.
+Held = Callable[[Connection, list[str], str], set[str]]
 __all__ = [
     "COUNTER_ONLY",
     "changes",
@@ -46,6 +49,7 @@ __all__ = [
     "list_conflicts",
     "publish_catalog",
     "push",
+    "push_with_token",
     "resolve_conflict",
     "set_status",
 ]
@@ -61,14 +65,42 @@ def push(
     """Store a batch in one transaction; `known` = material hashes the platform holds for
     the terminal's hall; `tolerance` = how far ahead of now an event's time may be."""
     with db.begin() as conn:
-        results = ingest.push_applications(db, conn, term, req.applications, known)
-        if req.events:
-            db.serialize_changes(conn)  # accepted events go into the owner's changes feed
-        events = [events_.status_event(db, conn, term, ev, tolerance) for ev in req.events]
-        events += [events_.rating(db, conn, term, r) for r in req.ratings]
-        if req.audit_head is not None:
-            _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
-            audit_heads.record_anchor(db, conn, term, req.audit_head)
+        return _store(db, conn, term, req, known, tolerance)
+
+
+def push_with_token(
+    db: Database,
+    token: str,
+    req: PushRequest,
+    held: Held,
+    tolerance: timedelta = DEFAULT_TOLERANCE,
+) -> PushReply:
+    """The push route: the Bearer `token` checked, the hall's materials asked (`held`) and
+    the batch stored in ONE transaction, so one pooled connection per push (three
+    transactions cost ~15% of a push's server CPU: `docs/performance.md`)."""
+    with db.begin() as conn:
+        term = enrollment.authenticate_in(db, conn, token)
+        hashes = list(dict.fromkeys(h for a in req.applications for h in a.files()))
+        known = held(conn, hashes, term.hall) if hashes else set()
+        return _store(db, conn, term, req, known, tolerance)
+
+
+def _store(
+    db: Database,
+    conn: Connection,
+    term: TerminalInfo,
+    req: PushRequest,
+    known: set[str],
+    tolerance: timedelta,
+) -> PushReply:
+    results = ingest.push_applications(db, conn, term, req.applications, known)
+    if req.events:
+        db.serialize_changes(conn)  # accepted events go into the owner's changes feed
+    events = [events_.status_event(db, conn, term, ev, tolerance) for ev in req.events]
+    events += [events_.rating(db, conn, term, r) for r in req.ratings]
+    if req.audit_head is not None:
+        _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
+        audit_heads.record_anchor(db, conn, term, req.audit_head)
     return PushReply(results=results, event_results=events)
 
 

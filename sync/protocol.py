@@ -11,14 +11,15 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import ModelWrapValidatorHandler as Handler
 
 from forms.text import Text
 from sync.ratings import Channel, Satisfaction, ServiceEvent
 from sync.receipt_numbers import TERMINAL_ID_PATTERN
-from sync.sound_json import sound
+from sync.sound_json import sound_once
 from sync.statuses import Status
 
 API_PREFIX = "/api/v1"
@@ -40,11 +41,10 @@ class Request(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _sound_json(cls, data: Any) -> Any:
-        sound(data)
-        return data
+    def _sound_json(cls, data: Any, handler: Handler[Self]) -> Self:
+        return sound_once(data, handler)  # the outermost Request checks the whole body
 
 
 class Reply(BaseModel):

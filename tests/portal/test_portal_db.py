@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import create_engine, inspect, text
 
 from portal import migrations
 from portal.db import Database, make_engine
@@ -75,3 +75,16 @@ def test_lost_unique_race_is_busy(db: Database) -> None:
     with pytest.raises(Busy) as info, db.begin() as conn:
         conn.execute(db.t("materials").insert().values(**row))
     assert info.value.retry_after == 1
+
+
+def test_no_free_pooled_connection_is_busy(db_url: str) -> None:
+    """An app server whose every pooled connection stays taken (more pushes in flight than
+    connections, for longer than the pool waits) answers 503 + Retry-After, not a 500 the
+    terminal cannot retry on. The pool here is one connection and waits 50 ms, not 30 s."""
+    db = Database(db_url)
+    db.engine.dispose()
+    db.engine = create_engine(db_url, pool_size=1, max_overflow=0, pool_timeout=0.05)
+    with db.engine.connect(), pytest.raises(Busy) as info, db.begin():  # the one, taken
+        pass
+    assert info.value.retry_after == 2
+    db.dispose()

@@ -36,3 +36,23 @@ def test_replies_ignore_unknown_fields() -> None:
 def test_files_lists_materials_and_signature_once() -> None:
     a = app(1, materials={"scan": [SHA], "copy": [SHA]}, signature="cd" * 32)
     assert a.files() == [SHA, "cd" * 32]
+
+
+def test_bad_text_and_deep_nesting_refused_in_a_body_and_in_each_part_on_its_own() -> None:
+    """The check runs once per body (nested models skip it while their body validates),
+    yet an application or applicant validated on its own is still checked, and a body
+    that fails leaves the next one checked too."""
+    data = app(1).model_dump(mode="json")
+    lone = data | {"answers": {"reason": "\ud800"}}
+    deep: object = 1
+    for _ in range(40):
+        deep = [deep]
+    applicant = data["applicant"] | {"name": "\ud800"}
+    for bad, why in ((lone, "surrogate"), (data | {"answers": {"reason": deep}}, "nested deeper")):
+        with pytest.raises(ValidationError, match=why):
+            ApplicationIn.model_validate(bad)
+        with pytest.raises(ValidationError, match=why):
+            PushRequest.model_validate({"applications": [data, bad]})
+    with pytest.raises(ValidationError, match="surrogate"):
+        ApplicationIn.model_validate(data | {"applicant": applicant})
+    assert PushRequest.model_validate({"applications": [data]}).applications[0].uuid
