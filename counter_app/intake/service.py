@@ -122,14 +122,15 @@ class IntakeService:
         problems += check_attachments(item, files)
         problems += _rating_problems(rating) + _unknown_refusals(item, wrong or {})
         later = dict(deferred or {})
-        needed = {m.code for m in item.required_materials(report.cleaned)}
+        required = item.required_materials(report.cleaned)
+        needed = {m.code for m in required}
         problems += deferral.problems(item, needed, set(files) | {r.code for r in reused},
                                       later, promise_png, self.terminal.today())  # fmt: skip
         _raise_if(report, problems)
         stored, signature = self._store_files(files, signature_png)
         given = stored + self._reused(reused)
         wrong = dict(wrong or {})
-        notice = tuple(n for n in _notice_items(item, report.cleaned, given, wrong)
+        notice = tuple(n for n in _notice_items(item, required, given, wrong)
                        if n.material_code not in later)  # fmt: skip
         new = self._new(item, person, report.cleaned, given, notice, clerk_id, uuid)
         new = _with(new, signature=signature, rating=rating,

@@ -38,6 +38,8 @@ def open_store(path: Path | str, *, readonly: bool = False, upto: int | None = N
     try:
         if not readonly:
             migrate(store, upto)
+            if str(path) != ":memory:":
+                store.checkpoint_in_background()
     except BaseException:
         store.close()
         raise

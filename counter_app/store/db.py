@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from counter_app.errors import StoreError
+from counter_app.store.checkpoints import BACKSTOP_PAGES, Checkpointer
 from forms.text import Text
 
 if TYPE_CHECKING:
@@ -104,6 +105,15 @@ class Store:
         #: seq and hash): emptied when the transaction ends and when a savepoint is rolled
         #: back, so nothing outlives the writes it was read from.
         self.memo: dict[str, Any] = {}
+        #: The background WAL checkpoints (`checkpoints`), once `checkpoint_in_background`.
+        self.checkpoints: Checkpointer | None = None
+
+    def checkpoint_in_background(self) -> None:
+        """Move the WAL checkpoints off the commits onto their own thread (see
+        `counter_app.store.checkpoints` for why and why it is safe)."""
+        with self._use():
+            self.conn.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_PAGES}").fetchone()
+        self.checkpoints = Checkpointer(self.path)
 
     @property
     def conn(self) -> sqlite3.Connection:
@@ -151,6 +161,8 @@ class Store:
             finally:
                 self._depth = 0
                 self.memo.clear()
+            if self.checkpoints is not None:
+                self.checkpoints.poke()
             self._run_after_commit()
 
     def after_commit(self, name: str, callback: Callable[[Store], None]) -> None:
@@ -251,6 +263,8 @@ class Store:
                 )
 
     def close(self) -> None:
+        if self.checkpoints is not None:
+            self.checkpoints.close()
         with guard():
             self.conn.close()
 

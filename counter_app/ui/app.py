@@ -116,7 +116,7 @@ def make_app(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-class _AfterFirstPaint(QObject):
+class AfterFirstPaint(QObject):
     """Runs `then` from a zero-timer after `window`'s first paint event: the window is on
     screen and the event loop had nothing queued before the timer. (A zero-timer right
     after `show()` runs before the window is even exposed.)"""
@@ -150,7 +150,7 @@ def _report_ready(app: QApplication, shell: Any, wait_for_terminal: bool) -> Non
     if wait_for_terminal:
         shell.opened.connect(lambda: QTimer.singleShot(0, done))
     else:
-        _AfterFirstPaint(shell.window, done)
+        AfterFirstPaint(shell.window, done)
 
 
 def _lang_given(args: argparse.Namespace) -> bool:

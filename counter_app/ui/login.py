@@ -7,18 +7,25 @@ the settings page.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from counter_app.ui.widgets import button, error_label, show_error
+from counter_app.ui.widgets import (
+    ALIGN_CENTER,
+    SELECTABLE_BY_MOUSE,
+    button,
+    error_label,
+    show_error,
+)
 
 
 class LoginPage(QWidget):
@@ -75,7 +82,7 @@ class LoginPage(QWidget):
     def _layout(self, title: str, demo_lines: list[tuple[str, str, str]]) -> None:
         heading = QLabel(title, self)
         heading.setObjectName("login_title")
-        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        heading.setProperty("alignment", ALIGN_CENTER)  # not Qt.AlignmentFlag: see widgets
         font = heading.font()
         font.setPointSizeF(font.pointSizeF() * 1.6)
         heading.setFont(font)
@@ -102,7 +109,11 @@ class LoginPage(QWidget):
             box.addWidget(self._demo_label(demo_lines))
         outer = QVBoxLayout(self)
         outer.addStretch(1)
-        outer.addWidget(panel, 0, Qt.AlignmentFlag.AlignHCenter)
+        centred = QHBoxLayout()  # centred by stretches, not Qt.AlignmentFlag: see widgets
+        centred.addStretch(1)
+        centred.addWidget(panel)
+        centred.addStretch(1)
+        outer.addLayout(centred)
         outer.addStretch(2)
         self.setTabOrder(self.clerk_id, self.password)
         self.setTabOrder(self.password, self.language)
@@ -116,7 +127,7 @@ class LoginPage(QWidget):
         head = self.tr("Demo mode. Sign in as:")
         label = QLabel(f"<p>{head}</p><table cellpadding='3'>{rows}</table>", self)
         label.setObjectName("demo_credentials")
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        label.setProperty("textInteractionFlags", SELECTABLE_BY_MOUSE)
         return label
 
     def typed(self) -> tuple[str, str]:

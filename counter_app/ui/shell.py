@@ -8,6 +8,7 @@ after the configured idle time) drops every page that showed personal data.
 from __future__ import annotations
 
 import logging
+import threading
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,8 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.desk import DemoLogins, Desk, Identity
-from counter_app.ui.app import Language, set_large_text
+from counter_app.ui.app import AfterFirstPaint, Language, set_large_text
 from counter_app.ui.bridge import Operations
 from counter_app.ui.keys import key
 from counter_app.ui.login import LoginPage
@@ -32,11 +32,14 @@ from counter_app.ui.prefs import Prefs
 from counter_app.ui.widgets import error_message, open_once, take_focus
 
 if TYPE_CHECKING:
+    from counter_app.desk import DemoLogins, Desk, Identity
     from counter_app.ui.drafts import DraftStore
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_MS = 60 * 60 * 1000
+#: The terminal opens after the login window's first paint, or this long after `start()`.
+OPEN_AT_LATEST_MS = 1000
 ACTIVITY = {
     QEvent.Type.KeyPress,
     QEvent.Type.MouseButtonPress,
@@ -75,7 +78,9 @@ class Shell(QObject):
         self.housekeeping.setInterval(HOUSEKEEPING_MS)
         self.housekeeping.timeout.connect(self.run_housekeeping)
         self.ops = Operations(self)
-        self.backend = backend or Desk(self.data_dir)
+        self._backend = backend
+        self._backend_lock = threading.Lock()
+        self._opening = False  # `_open` ran (it is asked twice: after the paint, at latest)
         self.session: Any = None
         self.sync_state: dict[str, Any] = {"online": False, "last_success": None}
         self.sync_runner: Any = None
@@ -108,6 +113,18 @@ class Shell(QObject):
         self.help_key = QShortcut(QKeySequence(key("help")), self.window)
         self.help_key.activated.connect(self.show_help)
 
+    @property
+    def backend(self) -> Desk:
+        """The window's facade, made on first use: `counter_app.desk` is imported on the
+        storage thread when the terminal opens (`_open`), not before the login window
+        shows. Locked: the main thread may ask for it too (a login queued meanwhile)."""
+        with self._backend_lock:
+            if self._backend is None:
+                from counter_app.desk import Desk  # start-up: see the docstring
+
+                self._backend = Desk(self.data_dir)
+            return self._backend
+
     @cached_property
     def drafts(self) -> DraftStore:
         """The intake draft file, made on first use (after login): its module is not
@@ -118,15 +135,16 @@ class Shell(QObject):
 
     # -- start and stop -------------------------------------------------------------------
     def start(self) -> None:
-        """Show the login window and open the terminal on the storage thread from a
-        zero-timer (it fires before the first paint; opening takes ~35 ms since its imports
-        went lazy, and deferring it further measured within noise). A clerk cannot type
-        credentials that fast, and a login queued meanwhile waits its turn on the one
-        storage thread."""
+        """Show the login window; open the terminal on the storage thread once it is
+        painted (or after `OPEN_AT_LATEST_MS` if no paint comes). Opening imports the desk,
+        store and terminal, holding the GIL: started before the paint they took turns with
+        the login page's (docs/performance.md, "startup: the desk after the first paint").
+        A login typed meanwhile waits its turn on the one storage thread."""
         self._retitle()
         self.show_login()
+        AfterFirstPaint(self.window, self._open)
+        QTimer.singleShot(OPEN_AT_LATEST_MS, self, self._open)
         self.window.show()
-        QTimer.singleShot(0, self, self._open)
         QTimer.singleShot(0, self, self.take_focus)
 
     def show_help(self) -> None:
@@ -141,7 +159,9 @@ class Shell(QObject):
         take_focus(self.window)
 
     def _open(self) -> None:
-        self.ops.store(self.backend.open, self._opened, self._open_failed)
+        if not self._opening:
+            self._opening = True
+            self.ops.store(lambda: self.backend.open(), self._opened, self._open_failed)
 
     def shutdown(self) -> None:
         """Stop timers and background work and close the terminal (idempotent)."""
@@ -155,9 +175,14 @@ class Shell(QObject):
         if self.workspace is not None:
             self.workspace.shutdown()
         self.language.changed.disconnect(self._language_changed)
-        self.ops.store(self.backend.close, lambda _r: None, lambda _e: None)
+        self.ops.store(self._close_backend, lambda _r: None, lambda _e: None)
         self.ops.close()
         self.app.removeEventFilter(self)
+
+    def _close_backend(self) -> None:
+        """On the storage thread, after whatever was queued before (the opening too)."""
+        if self._backend is not None:
+            self._backend.close()
 
     def _opened(self, identity: Identity) -> None:
         self.identity = identity

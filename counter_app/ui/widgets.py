@@ -5,12 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QAction, QColor, QKeySequence, QPalette
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 
 from counter_app.ui.style import COLORS
 from forms.text import LocalizedError, Text
+
+#: Qt enum values the login window sets through Qt properties, by number: the modules it
+#: needs must not touch `PySide6.QtCore.Qt`, whose first use builds ~100 Python enums
+#: (~24 ms, a fifth of a bare window's start; docs/performance.md). tests/ui/test_login.py
+#: checks them against Qt's.
+PLAIN_TEXT = 0  # Qt.TextFormat.PlainText
+ALIGN_CENTER = 0x84  # Qt.AlignmentFlag.AlignCenter
+SELECTABLE_BY_MOUSE = 1  # Qt.TextInteractionFlag.TextSelectableByMouse
 
 ERROR_COLOR = COLORS.error  # the colours are chosen (and their contrast tested) in style.py
 WARN_COLOR = COLORS.warn
@@ -94,7 +102,7 @@ def error_label(parent: QWidget, name: str) -> QLabel:
     label.setObjectName(name)
     set_text_color(label, ERROR_COLOR)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setProperty("textFormat", PLAIN_TEXT)  # not setTextFormat: see PLAIN_TEXT
     label.hide()
     return label
 

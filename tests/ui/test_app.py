@@ -102,12 +102,12 @@ def test_smoke_ready_comes_after_the_first_paint_not_after_show(qtbot) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QMainWindow
 
-    from counter_app.ui.app import _AfterFirstPaint
+    from counter_app.ui.app import AfterFirstPaint
 
     window = QMainWindow()
     qtbot.addWidget(window)
     seen: list[str] = []
-    _AfterFirstPaint(window, lambda: seen.append(f"ready {window.windowHandle().isExposed()}"))
+    AfterFirstPaint(window, lambda: seen.append(f"ready {window.windowHandle().isExposed()}"))
     window.show()
     QTimer.singleShot(0, lambda: seen.append("zero-timer after show"))  # the old test
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=5_000)
@@ -134,3 +134,48 @@ def test_smoke_mode_reports_the_login_window_without_waiting_for_the_terminal(
     )
     ready = [line for line in out.stdout.splitlines() if line.startswith("ready ")]
     assert len(ready) == 1 and ready[0].endswith("s One-window counter"), out.stdout
+
+
+SHOW_LOGIN = """
+import sys
+from pathlib import Path
+from counter_app.ui.app import AfterFirstPaint, Language, make_app
+from counter_app.ui.prefs import Prefs
+from counter_app.ui.shell import Shell
+
+app = make_app(sys.argv[:1])
+data_dir = Path(sys.argv[1])
+shell = Shell(app, data_dir, Language(app), Prefs.load(data_dir), None)
+
+def ready():
+    import PySide6.QtCore
+    loaded = [m for m in ("counter_app.desk", "counter_app.terminal") if m in sys.modules]
+    print("loaded:", loaded, "Qt namespace:", "Qt" in vars(PySide6.QtCore), flush=True)
+    app.quit()
+
+AfterFirstPaint(shell.window, ready)
+shell.start()
+app.exec()
+shell.shutdown()
+"""
+
+
+def test_the_login_window_shows_before_the_desk_the_terminal_and_qt_s_namespace(
+    data_dir: Path,
+) -> None:
+    """Start-up (docs/performance.md): the desk and the terminal are imported on the storage
+    thread after the first paint, and nothing the login page needs builds the ~100 enums of
+    `PySide6.QtCore.Qt`. Checked in a fresh interpreter, where imports are still to come."""
+    import os
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", SHOW_LOGIN, str(data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert "loaded: [] Qt namespace: False" in out.stdout, out.stdout + out.stderr

@@ -106,3 +106,19 @@ def test_switching_language_keeps_what_was_typed(qtbot, shell: Shell) -> None:
     assert chinese.language.hasFocus()
     with qtbot.waitSignal(shell.logged_in, timeout=10_000):
         qtbot.keyClick(chinese.password, Qt.Key.Key_Return)  # nothing to type again
+
+
+def test_the_numbers_the_login_page_sets_are_qt_s(shell: Shell) -> None:
+    """The login page sets three Qt enum values by number (start-up: see `ui.widgets`);
+    on screen they must still be centred, selectable and plain text."""
+    from counter_app.ui import widgets
+
+    assert Qt.AlignmentFlag.AlignCenter.value == widgets.ALIGN_CENTER
+    assert Qt.TextInteractionFlag.TextSelectableByMouse.value == widgets.SELECTABLE_BY_MOUSE
+    assert Qt.TextFormat.PlainText.value == widgets.PLAIN_TEXT
+    page = shell.login_page
+    assert page is not None
+    assert page.findChild(object, "login_title").alignment() == Qt.AlignmentFlag.AlignCenter
+    demo = page.findChild(object, "demo_credentials")
+    assert demo.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+    assert page.message.textFormat() == Qt.TextFormat.PlainText
