@@ -64,14 +64,22 @@ def _sweep(db: Database, conn: Connection, limit: Limit, window_no: int) -> None
 def hit(db: Database, address: str, limit: Limit, now: float | None = None) -> int | None:
     """Count one lookup from `address`. Returns None when allowed, else the seconds until
     the window ends (the Retry-After)."""
+    with db.autocommit() as conn:
+        return count(conn, db, address, limit, now)
+
+
+def count(
+    conn: Connection, db: Database, address: str, limit: Limit, now: float | None = None
+) -> int | None:
+    """`hit` on a connection the caller holds (in autocommit on PostgreSQL: the count is one
+    statement and commits at once), so a page can count and read on one pool checkout."""
     now = time.time() if now is None else now
     window_no = int(now // limit.window)
     start = window_no * limit.window
     bucket = f"{limit.name}|{window_no}|{address}"[:120]
-    with db.autocommit() as conn:
-        count = db.remember(_upsert, lambda: _upsert(db))
-        hits = int(conn.execute(count, {"bucket": bucket, "start": start}).scalar_one())
-        _sweep(db, conn, limit, window_no)
+    upsert = db.remember(_upsert, lambda: _upsert(db))
+    hits = int(conn.execute(upsert, {"bucket": bucket, "start": start}).scalar_one())
+    _sweep(db, conn, limit, window_no)
     if hits <= limit.hits:
         return None
     return max(1, int(start + limit.window - now))

@@ -294,20 +294,27 @@ def _before_move(db: Database, conn: Connection, tid: str, compact: str, code: s
 
 def lookup(db: Database, receipt_no: str, code: str, payload: str | None = None) -> Tracking | None:
     """What the page shows for this receipt and code, or None for every kind of refusal."""
+    with db.autocommit() as conn:  # reads only; the application comes in one statement
+        return lookup_on(conn, db, receipt_no, code, payload)
+
+
+def lookup_on(
+    conn: Connection, db: Database, receipt_no: str, code: str, payload: str | None = None
+) -> Tracking | None:
+    """`lookup` on a connection the caller holds (the page counts the rate limit on it too)."""
     compact = compact_receipt_no(receipt_no)
     if compact is None or not is_valid_receipt_no(compact) or not code:
         return None  # a mistyped number is told apart before this (`track_routes`)
-    with db.autocommit() as conn:  # reads only; the application comes in one statement
-        row = find(conn, db, compact)
-        if row is not None:
-            ok = code_matches(_secret(row.code_secret), compact, code) or _before_move(
-                db, conn, row.terminal_id, compact, code
-            )
-            return _from_platform(conn, db, row) if ok else None
-        if not payload:
-            code_matches(_DUMMY_SECRET, compact, code)  # same work as a wrong code
-            return None
-        try:
-            return _from_payload(conn, db, compact, code, payload)
-        except (PayloadError, ValueError):
-            return None
+    row = find(conn, db, compact)
+    if row is not None:
+        ok = code_matches(_secret(row.code_secret), compact, code) or _before_move(
+            db, conn, row.terminal_id, compact, code
+        )
+        return _from_platform(conn, db, row) if ok else None
+    if not payload:
+        code_matches(_DUMMY_SECRET, compact, code)  # same work as a wrong code
+        return None
+    try:
+        return _from_payload(conn, db, compact, code, payload)
+    except (PayloadError, ValueError):
+        return None
