@@ -78,7 +78,7 @@ def count(
     start = window_no * limit.window
     bucket = f"{limit.name}|{window_no}|{address}"[:120]
     upsert = db.remember(_upsert, lambda: _upsert(db))
-    hits = int(conn.execute(upsert, {"bucket": bucket, "start": start}).scalar_one())
+    hits = int(db.first(conn, upsert, {"bucket": bucket, "start": start})[0])
     _sweep(db, conn, limit, window_no)
     if hits <= limit.hits:
         return None

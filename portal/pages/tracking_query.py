@@ -108,7 +108,7 @@ def find(conn: Connection, db: Database, compact: str) -> Found | None:
     """The application with receipt number `compact` (stored compact or grouped), or None."""
     statement = db.remember(_statement, lambda: _statement(db))
     params = {"compact": compact, "grouped": display_receipt_no(compact)}
-    row = conn.execute(statement, params).first()
+    row = db.first(conn, statement, params)
     if row is None:
         return None
     steps, stops, replies, reuses, licence = (db.rows_of(v) for v in row[12:17])
