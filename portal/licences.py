@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Row, select, update
+from sqlalchemy import Connection, select, update
 
 from forms.errors import IdentifierError
 from forms.model import ServiceItem
@@ -81,7 +81,8 @@ class Licence:
         return mask_identifier(self.holder_id_no)
 
 
-def _licence(row: Row[Any]) -> Licence:
+def licence_of(row: Any) -> Licence:
+    """A stored licence row (or any object with its columns as attributes) as a Licence."""
     values = {k: getattr(row, k) for k in Licence.__slots__}
     for key in ("issued_on", "valid_from", "valid_until"):
         values[key] = date.fromisoformat(values[key]) if values[key] else None
@@ -93,7 +94,7 @@ def of_application(conn: Connection, db: Database, uuid: str) -> Licence | None:
     table = db.t("licences")
     query = select(table).where(table.c.app_uuid == uuid)
     row = conn.execute(query.order_by(table.c.issued_at.desc()).limit(1)).first()
-    return _licence(row) if row is not None else None
+    return licence_of(row) if row is not None else None
 
 
 def valid_of_application(conn: Connection, db: Database, uuid: str) -> Licence | None:
@@ -138,7 +139,7 @@ def held_by(
     if hall is not None:
         query = query.where(table.c.hall == hall)
     rows = conn.execute(query.order_by(table.c.issued_at.desc())).all()
-    return [lic for lic in map(_licence, rows) if lic.valid_on(day)]
+    return [lic for lic in map(licence_of, rows) if lic.valid_on(day)]
 
 
 def offer(lic: Licence) -> ReusableMaterial:

@@ -68,11 +68,12 @@ def stops_by_uuid(conn: Connection, db: Database, uuids: list[str]) -> dict[str,
         return found
     query = select(table).where(table.c.uuid.in_(uuids)).order_by(table.c.id)
     for r in conn.execute(query):
-        found.setdefault(r.uuid, []).append(_stop(r))
+        found.setdefault(r.uuid, []).append(stop_of(r))
     return found
 
 
-def _stop(r: Any) -> Stop:
+def stop_of(r: Any) -> Stop:
+    """A stored clock_stops row (or any object with its columns as attributes) as a Stop."""
     ended = date.fromisoformat(r.ended_on) if r.ended_on else None
     return Stop(r.id, r.kind, r.reason, date.fromisoformat(r.started_on), ended, r.days)
 

@@ -22,7 +22,7 @@ from portal.db import Database
 from portal.errors import Invalid, PortalError
 from portal.licences import VALID
 from portal.pages import ratelimit, ratings
-from portal.pages.tracking import Tracking, lookup
+from portal.pages.tracking import Tracking, lookup_on
 from portal.pages.web import HEADERS, client_address, config, page
 from sync.receipt_numbers import is_mistyped_receipt_no, mistyped_message
 
@@ -35,11 +35,22 @@ def _db(request: Request) -> Database:
     return db
 
 
-def _limited(request: Request) -> Response | None:
-    """The 429 page when this address has used up its lookups, else None."""
-    wait = ratelimit.hit(_db(request), client_address(request), config(request).track_limit)
-    if wait is None:
-        return None
+def _counted(
+    request: Request, receipt_no: str, code: str, payload: str = "", typo: bool = False
+) -> Response | Tracking | None:
+    """Count the lookup against the caller's address, then look the receipt up (`lookup_on`:
+    None for every refusal), both on one pool checkout; or the 429 page when the address has
+    used up its lookups, or with `typo` the typing form when the number fails its check."""
+    db = _db(request)
+    with db.autocommit() as conn:
+        wait = ratelimit.count(conn, db, client_address(request), config(request).track_limit)
+        if wait is None and not (typo and is_mistyped_receipt_no(receipt_no)):
+            return lookup_on(conn, db, receipt_no, code, payload or None)
+    return _mistyped(request, receipt_no) if wait is None else _limited(request, wait)
+
+
+def _limited(request: Request, wait: int) -> Response:
+    """The 429 page: this address has used up its lookups for `wait` more seconds."""
     response = page(request, "track_limited.html", {"minutes": -(-wait // 60)}, status=429)
     response.headers["Retry-After"] = str(wait)
     return response
@@ -61,12 +72,9 @@ def _self_url(tracking: Tracking, code: str, payload: str, lang: str) -> str:
 
 
 def _show(request: Request, receipt_no: str, code: str, payload: str) -> Response:
-    blocked = _limited(request)
-    if blocked is not None:
-        return blocked
-    if is_mistyped_receipt_no(receipt_no):
-        return _mistyped(request, receipt_no)
-    tracking = lookup(_db(request), receipt_no, code, payload or None)
+    tracking = _counted(request, receipt_no, code, payload, typo=True)
+    if isinstance(tracking, Response):
+        return tracking
     if tracking is None:
         return _neutral(request)
     context = {
@@ -109,10 +117,9 @@ def result(
     """The result document (电子证照) of a settled application, after the code check, as an
     attachment. No code, a wrong one, another receipt's, a file that is not this
     application's valid licence: the same neutral 404 as the page's."""
-    blocked = _limited(request)
-    if blocked is not None:
-        return blocked
-    tracking = lookup(_db(request), receipt_no, c)
+    tracking = _counted(request, receipt_no, c)
+    if isinstance(tracking, Response):
+        return tracking
     lic = tracking.licence if tracking is not None else None
     valid = lic is not None and lic.status == VALID and lic.sha256 == sha
     try:  # from whichever blob store, checked against its SHA-256
@@ -137,10 +144,9 @@ def rate(
 ) -> Response:
     """Rate once; back to the page (303) so a reload does not post again."""
     lang = "en" if lang.startswith("en") else "zh_CN"
-    blocked = _limited(request)
-    if blocked is not None:
-        return blocked
-    tracking = lookup(_db(request), receipt_no, c)
+    tracking = _counted(request, receipt_no, c)
+    if isinstance(tracking, Response):
+        return tracking
     if tracking is None:
         return _neutral(request, lang)
     try:

@@ -22,16 +22,17 @@ import base64
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, select
 
 from forms.text import Text
 from portal.db import Database
-from portal.licences import Licence, of_application
-from portal.lookup import reuses_of
-from portal.pages.clock_stops import Stop, moved, stops_by_uuid
+from portal.licences import Licence, licence_of
+from portal.pages.clock_stops import Stop, moved, stop_of
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
+from portal.pages.tracking_query import Found, find
 from printing.errors import PayloadError
 from printing.qr_payload import code_matches, verify_payload
 from sync.ratings import RATE_WITHIN_DAYS, WORDS, Satisfaction
@@ -110,7 +111,11 @@ def _secret(value: str) -> bytes:
 
 def item_name(conn: Connection, db: Database, code: str) -> Text:
     """The item's name from the newest published catalog version (its code otherwise)."""
-    name = definition(conn, db, code).get("name")
+    return _name(definition(conn, db, code), code)
+
+
+def _name(spec: dict[str, Any], code: str) -> Text:
+    name = spec.get("name")
     if isinstance(name, dict) and name.get("zh"):
         return Text(str(name["zh"]), str(name.get("en") or name["zh"]))
     return Text(code, code)
@@ -121,22 +126,43 @@ def definition(conn: Connection, db: Database, code: str) -> dict[str, Any]:
     table = db.t("catalog_items")
     query = select(table.c.definition).where(table.c.code == code)
     body = conn.execute(query.order_by(table.c.version.desc()).limit(1)).scalar_one_or_none()
+    return _parsed(body)
+
+
+def _parsed(body: str | None) -> dict[str, Any]:
     found = json.loads(body) if body else {}
     return found if isinstance(found, dict) else {}
 
 
-def _material_names(conn: Connection, db: Database, code: str) -> dict[str, Text]:
+def published(conn: Connection, db: Database, code: str, version: int | None) -> dict[str, Any]:
+    """Item `code`'s definition at `version` ({} for None), kept per process after the first
+    read: a published version never changes (`portal.feed.publish_catalog` refuses the same
+    code and version with other content), and the newest version number comes fresh with
+    each lookup (`tracking_query`), so a newly published version is seen at once."""
+    if version is None:
+        return {}
+
+    def load() -> dict[str, Any]:
+        table = db.t("catalog_items")
+        query = select(table.c.definition).where(table.c.code == code, table.c.version == version)
+        return _parsed(conn.execute(query).scalar_one_or_none())
+
+    return db.remember(("published item", code, version), load)
+
+
+def _material_names(spec: dict[str, Any]) -> dict[str, Text]:
     names = {}
-    for spec in definition(conn, db, code).get("materials", []):
-        name = spec.get("name") if isinstance(spec, dict) else None
+    for material in spec.get("materials", []):
+        name = material.get("name") if isinstance(material, dict) else None
         if isinstance(name, dict) and name.get("zh"):
-            names[str(spec.get("code"))] = Text(str(name["zh"]), str(name.get("en") or name["zh"]))
+            code = str(material.get("code"))
+            names[code] = Text(str(name["zh"]), str(name.get("en") or name["zh"]))
     return names
 
 
-def notice_materials(conn: Connection, db: Database, code: str, items: str) -> tuple[Text, ...]:
+def _notice_materials(spec: dict[str, Any], items: str) -> tuple[Text, ...]:
     """Names of the materials a one-time notice lists (their codes when unpublished)."""
-    names = _material_names(conn, db, code)
+    names = _material_names(spec)
     wanted = [str(item.get("code", "")) for item in json.loads(items or "[]")]
     return tuple(names.get(c, Text(c, c)) for c in dict.fromkeys(wanted) if c)
 
@@ -147,30 +173,17 @@ def catalog_days(conn: Connection, db: Database, code: str) -> int | None:
     return days if isinstance(days, int) and days >= 0 else None
 
 
-def _application(conn: Connection, db: Database, compact: str) -> Row[Any] | None:
-    apps, terms = db.t("applications"), db.t("terminals")
-    query = (
-        select(apps, terms.c.code_secret)
-        .join(terms, terms.c.terminal_id == apps.c.terminal_id)
-        .where(apps.c.receipt_no.in_([compact, display_receipt_no(compact)]))
-    )
-    return conn.execute(query).first()
-
-
-def _steps(conn: Connection, db: Database, uuid: str) -> tuple[Step, ...]:
+def _steps(row: Found) -> tuple[Step, ...]:
     """The public timeline. Notes are shown only from the platform's staff (written for the
     citizen); a counter's own notes (e.g. a void reason) may name people, so they are not."""
-    events = db.t("status_events")
-    query = select(events.c.status, events.c.note, events.c.source, events.c.at)
-    rows = conn.execute(query.where(events.c.uuid == uuid).order_by(events.c.at, events.c.id))
     return tuple(
         Step(
-            datetime.fromisoformat(r.at).astimezone(HALL_TZ),
-            r.status,
-            _label(r.status),
-            r.note if r.source == "portal" else "",
+            datetime.fromisoformat(at).astimezone(HALL_TZ),
+            status,
+            _label(status),
+            note if source == "portal" else "",
         )
-        for r in rows
+        for status, note, source, at, _id in row.steps
     )
 
 
@@ -181,53 +194,56 @@ def _label(status: str) -> Text:
         return Text(status, status)
 
 
-def _from_platform(conn: Connection, db: Database, row: Row[Any]) -> Tracking:
-    steps = _steps(conn, db, row.uuid)
-    limit = item_limits(conn, db).get(row.service_code)
+def _from_platform(conn: Connection, db: Database, row: Found) -> Tracking:
+    spec = published(conn, db, row.service_code, row.item_version)
+    steps = _steps(row)
     supplement = None
     if row.status == Status.SUPPLEMENT_NEEDED and steps:
         supplement = next((s.note for s in reversed(steps) if s.status == row.status), "")
-    ratings = db.t("citizen_ratings")
-    rated = conn.execute(
-        select(ratings.c.rating).where(ratings.c.uuid == row.uuid)
-    ).scalar_one_or_none()
     bring: tuple[Text, ...] = ()
     if row.status == Status.NOTICE_ISSUED:
-        bring = notice_materials(conn, db, row.service_code, row.notice_items)
-    stops = stops_by_uuid(conn, db, [row.uuid]).get(row.uuid, [])
-    base = promised_date(row.accepted_at, row.due_date, limit)
+        bring = _notice_materials(spec, row.notice_items)
+    stops = [stop_of(SimpleNamespace(**s)) for s in row.stops]
+    base = promised_date(row.accepted_at, row.due_date, row.limit)
     return Tracking(
         stops=tuple(stops),
         bring=bring,
         receipt_no=display_receipt_no(row.receipt_no),
         uuid=row.uuid,
-        item=item_name(conn, db, row.service_code),
+        item=_name(spec, row.service_code),
         accepted_on=local_day(row.accepted_at),
         promised=moved(base, stops, today()),
         status=row.status,
         steps=steps,
         supplement=supplement,
-        rating=rated,
+        rating=row.rating,
         rating_closed=_closed(steps),
-        replies=_replies(conn, db, row.uuid),
-        reuses=_reuses(conn, db, row),
-        licence=of_application(conn, db, row.uuid) if row.status in SETTLED else None,
+        replies=tuple(row.replies),
+        reuses=_reuses(conn, db, row, spec),
+        licence=_licence(row),
     )
 
 
-def _reuses(conn: Connection, db: Database, row: Row[Any]) -> tuple[Reuse, ...]:
+def _licence(row: Found) -> Licence | None:
+    """The newest licence (valid or revoked) of a settled application."""
+    if row.status not in SETTLED or row.licence is None:
+        return None
+    return licence_of(SimpleNamespace(**row.licence))
+
+
+def _reuses(conn: Connection, db: Database, row: Found, spec: dict[str, Any]) -> tuple[Reuse, ...]:
     """The windows that fetched this application's files through a lookup (`portal.lookup`),
     with the item they were for and the material, in words."""
-    names = _material_names(conn, db, row.service_code)
+    names = _material_names(spec)
     return tuple(
         Reuse(
-            hall=r.hall,
-            window=r.window,
-            on=r.on,
-            item=item_name(conn, db, r.service_code) if r.service_code else Text("—", "—"),
-            material=names.get(r.material_code, Text(r.material_code, r.material_code)),
+            hall=hall,
+            window=window,
+            on=local_day(at),
+            item=_name(published(conn, db, code, version), code) if code else Text("—", "—"),
+            material=names.get(material, Text(material, material)),
         )
-        for r in reuses_of(conn, db, row.uuid)
+        for _id, hall, window, code, at, material, version in row.reuses
     )
 
 
@@ -235,14 +251,6 @@ def _closed(steps: tuple[Step, ...]) -> bool:
     """Settled more than RATE_WITHIN_DAYS days ago: the page no longer asks for a rating."""
     settled = next((s.at.date() for s in steps if s.status in SETTLED), None)
     return settled is not None and (today() - settled).days > RATE_WITHIN_DAYS
-
-
-def _replies(conn: Connection, db: Database, uuid: str) -> tuple[str, ...]:
-    """The hall's replies to the bad ratings of this application (差评整改), oldest first:
-    written for the citizen, like the staff's status notes."""
-    cases = db.t("bad_cases")
-    query = select(cases.c.reply).where(cases.c.app_uuid == uuid, cases.c.reply.is_not(None))
-    return tuple(str(r) for r in conn.scalars(query.order_by(cases.c.id)))
 
 
 def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: str) -> Tracking:
@@ -286,20 +294,27 @@ def _before_move(db: Database, conn: Connection, tid: str, compact: str, code: s
 
 def lookup(db: Database, receipt_no: str, code: str, payload: str | None = None) -> Tracking | None:
     """What the page shows for this receipt and code, or None for every kind of refusal."""
+    with db.autocommit() as conn:  # reads only; the application comes in one statement
+        return lookup_on(conn, db, receipt_no, code, payload)
+
+
+def lookup_on(
+    conn: Connection, db: Database, receipt_no: str, code: str, payload: str | None = None
+) -> Tracking | None:
+    """`lookup` on a connection the caller holds (the page counts the rate limit on it too)."""
     compact = compact_receipt_no(receipt_no)
     if compact is None or not is_valid_receipt_no(compact) or not code:
         return None  # a mistyped number is told apart before this (`track_routes`)
-    with db.begin() as conn:
-        row = _application(conn, db, compact)
-        if row is not None:
-            ok = code_matches(_secret(row.code_secret), compact, code) or _before_move(
-                db, conn, row.terminal_id, compact, code
-            )
-            return _from_platform(conn, db, row) if ok else None
-        if not payload:
-            code_matches(_DUMMY_SECRET, compact, code)  # same work as a wrong code
-            return None
-        try:
-            return _from_payload(conn, db, compact, code, payload)
-        except (PayloadError, ValueError):
-            return None
+    row = find(conn, db, compact)
+    if row is not None:
+        ok = code_matches(_secret(row.code_secret), compact, code) or _before_move(
+            db, conn, row.terminal_id, compact, code
+        )
+        return _from_platform(conn, db, row) if ok else None
+    if not payload:
+        code_matches(_DUMMY_SECRET, compact, code)  # same work as a wrong code
+        return None
+    try:
+        return _from_payload(conn, db, compact, code, payload)
+    except (PayloadError, ValueError):
+        return None
