@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -71,7 +72,7 @@ class SyncEngine:
     ) -> None:
         self.terminal = terminal
         #: Told what is left after every file, chunk and batch (the window's status bar,
-        #: the command line's bar); called on the engine's thread.
+        #: the command line's bar); called one at a time, from the engine's upload threads.
         self.on_progress = on_progress
         self.client_factory = client_factory or default_client
         self.batch_size = min(batch_size, MAX_BATCH)
@@ -326,19 +327,25 @@ class SyncEngine:
     def _pull(self, client: PortalClient, report: SyncReport) -> None:
         """Page after page of changes; each page and the cursor that covers it are one
         transaction on the terminal (`TerminalPort.apply_changes`), where a change that
-        fails is reported and rolled back alone and the others of the page stay."""
+        fails is reported and rolled back alone and the others of the page stay. The next
+        page is fetched while one is applied (its cursor is in the reply): the round trip
+        overlaps the terminal's writes. Pages are applied in order on this thread, so the
+        cursor is always where the last applied page put it."""
         cursor = self.terminal.cursor()
-        while True:
-            reply = client.changes(cursor)
-            if reply.cursor < cursor:
-                raise ProtocolError(f"cursor went back from {cursor} to {reply.cursor}")
-            applied = self.terminal.apply_changes(reply)
-            report.statuses_pulled += applied.statuses
-            report.catalog_updates += applied.catalog
-            report.errors += applied.errors
-            cursor = reply.cursor
-            if not reply.more:
-                return
+        reply = client.changes(cursor)
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as ahead:
+            while True:
+                if reply.cursor < cursor:
+                    raise ProtocolError(f"cursor went back from {cursor} to {reply.cursor}")
+                coming = ahead.submit(client.changes, reply.cursor) if reply.more else None
+                applied = self.terminal.apply_changes(reply)
+                report.statuses_pulled += applied.statuses
+                report.catalog_updates += applied.catalog
+                report.errors += applied.errors
+                cursor = reply.cursor
+                if coming is None:
+                    return
+                reply = coming.result()
 
     # -- background ----------------------------------------------------------------------
     def run_forever(
