@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from forms.text import LocalizedError, Text
-from sync.batches import Batch, BatchReader, map_batch
+from sync.batches import Batch, BatchReader, ConfirmBehind, map_batch
 from sync.client import PortalClient, default_client
 from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
 from sync.port import Entry, TerminalPort
@@ -77,6 +77,7 @@ class SyncEngine:
         self.client_factory = client_factory or default_client
         self.batch_size = min(batch_size, MAX_BATCH)
         self.uploader = Uploader(terminal.material_path, chunk_size)
+        self.confirms = ConfirmBehind()  # each batch's clearing, written behind
         self.wakeup = threading.Event()
         self.stopping = threading.Event()  # set by run_forever's stop_event, or by stop()
 
@@ -127,7 +128,7 @@ class SyncEngine:
         def build(entries: Sequence[Entry]) -> Batch:
             return map_batch(entries, hall, port.sign_receipt)
 
-        with BatchReader(read, build) as reader:
+        with BatchReader(read, build) as reader, self.confirms:
             while not self.stopping.is_set():
                 batch = reader.next()
                 if batch is None:
@@ -152,8 +153,8 @@ class SyncEngine:
     def _note_retry(self, entries: Sequence[Entry], exc: SyncError) -> None:
         """Record the failure on entries still pending (the clerk sees the last error);
         they stay due at once: when to try again is `run_forever`'s backoff."""
-        ids = [entry.id for entry in entries]
-        self.terminal.note_retry(ids, str(exc.text), self.terminal.now())
+        self.confirms.settle()
+        self.terminal.note_retry([e.id for e in entries], str(exc.text), self.terminal.now())
 
     def _send(
         self,
@@ -187,15 +188,12 @@ class SyncEngine:
                     done.append(self._settle_event(entry, res.outcome, res.reason, report))
         finally:  # what was confirmed stays confirmed even if a retry inside fails
             cleared = [entry_id for entry_id in done if entry_id is not None]
-            self._confirm(req.audit_head, cleared)
+            # one transaction (one fsync) per batch, written behind (`sync.batches`): the
+            # entries cleared and the audit head the platform now holds (the next anchor)
+            self.confirms.submit(self.terminal.confirm, cleared, req.audit_head)
             report.confirmed += len(cleared)
         if apps or events or ratings:
             raise ProtocolError("push reply misses results")
-
-    def _confirm(self, head: AuditHead | None, cleared: list[int]) -> None:
-        """One transaction (one fsync) per batch: the entries cleared and the audit head
-        the platform now holds (the next push's anchor)."""
-        self.terminal.confirm(cleared, head)
 
     def _refused_batch(
         self,
@@ -277,12 +275,14 @@ class SyncEngine:
         label: str | None = None,
         state: str = "rejected",
     ) -> None:
+        self.confirms.settle()
         self.terminal.set_aside(entry.id, reason, state)
         shown = label or str(entry.payload.get("receipt_no") or entry.entity_uuid)
         report.set_aside.append((shown, reason))
 
     def _audit_head(self) -> AuditHead:
         """The chain head, anchored at the head the platform confirmed last time."""
+        self.confirms.settle()  # the last batch's confirmation sets that anchor
         return self.terminal.audit_head()
 
     # -- materials -----------------------------------------------------------------------

@@ -85,15 +85,16 @@ class Uploader:
         files not begun and is raised once those in flight have ended."""
         failed: dict[str, Text] = {}
         todo = list(dict.fromkeys(hashes))  # never the same file twice at once
+        stop = threading.Event()  # set by the first network error: begin no other file
         if todo and self.max_chunk is None:
-            self._one(client, todo.pop(0), report, failed)
+            self._one(client, todo.pop(0), report, failed, stop)
         if self.parallel == 1 or len(todo) <= 1:
             for sha in todo:
-                self._one(client, sha, report, failed)
+                self._one(client, sha, report, failed, stop)
             return failed
         pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="sync-upload")
         try:
-            futures = [pool.submit(self._one, client, sha, report, failed) for sha in todo]
+            futures = [pool.submit(self._one, client, sha, report, failed, stop) for sha in todo]
             done, _ = wait(futures, return_when=FIRST_EXCEPTION)
             for future in done:
                 future.result()  # raises the Unreachable or ProtocolError that stopped us
@@ -102,12 +103,20 @@ class Uploader:
         return failed
 
     def _one(
-        self, client: PortalClient, sha: str, report: SyncReport, failed: dict[str, Text]
+        self,
+        client: PortalClient,
+        sha: str,
+        report: SyncReport,
+        failed: dict[str, Text],
+        stop: threading.Event,
     ) -> None:
         """Upload one file; a reason in `failed` when it cannot go up."""
+        if stop.is_set():
+            return
         try:
             self.upload(client, sha, report)
         except (Unreachable, ProtocolError):
+            stop.set()
             raise
         except (Refused, LocalizedError) as exc:
             failed[sha] = exc.text
