@@ -38,9 +38,11 @@ from sync.protocol import MAX_HASHES, ErrorCode
 from sync.report import SyncReport
 
 CHUNK = 1024 * 1024
-#: Files in flight at once (connections of the pass's client). Three keep a loopback and a
-#: 20 Mbit/s uplink busy through the platform's per-file round trip (docs/performance.md).
-PARALLEL = 3
+#: Files in flight at once (connections of the pass's client). Two are enough to keep the
+#: link busy through one file's round trip; every extra connection also takes a share of a
+#: link shared per connection (a hall's uplink), and with three per terminal another
+#: terminal's 1 MiB PUT could get less than the client's timeout needs (docs/performance.md).
+PARALLEL = 2
 
 
 def _local_missing(sha: str) -> Text:
