@@ -132,7 +132,7 @@ def _push_round(folder: Path, work: Path, apps: int) -> PushRun:
     start = time.perf_counter()
     report = engine.run_once()
     engine_s = time.perf_counter() - start
-    if report.errors or report.confirmed != apps:
+    if report.errors or report.set_aside or len(report.pushed) != apps:  # + status events
         raise RuntimeError(f"push failed: {report.errors} {report.set_aside}")
     bare_settings = portal_settings(work / "portal-b")
     with PortalProcess(bare_settings) as bare_portal:

@@ -5,9 +5,14 @@ the GIL), and the platform works on the other core. Reading the next batch from 
 and building its protocol models (~0.1 ms per application: pydantic, the content hash, JSON)
 is done meanwhile, on a small reader thread, so it overlaps the wait instead of adding to it.
 
-Only reading and mapping happen ahead: every HTTP request and every write to the store
-(clearing, setting aside, noting a retry) stays on the engine's thread, in the same order as
-before. Batches follow each other by outbox ID, so an entry is never in two batches of a pass.
+Only reading and mapping happen ahead; every HTTP request stays on the engine's thread.
+Batches follow each other by outbox ID, so an entry is never in two batches of a pass.
+
+A confirmed batch is cleared behind (`ConfirmBehind`): its transaction and fsync run on a
+writer thread while the engine already sends the next batch's file query. Writes stay in
+order: the engine waits for it before its next write to the store and before it reads the
+audit anchor that write sets. A crash before it commits only means those entries are sent
+again, which the platform answers DUPLICATE (exactly once holds by construction).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -118,3 +124,35 @@ class BatchReader:
                 return
             except queue.Full:
                 continue
+
+
+class ConfirmBehind:
+    """One store write at a time on a writer thread, the engine going on meanwhile.
+    `submit(fn, *args)` waits for the write before (in order), `settle()` waits for the
+    last one and raises what it raised; leaving the `with` block settles it."""
+
+    def __init__(self) -> None:
+        self._pool: ThreadPoolExecutor | None = None
+        self._last: Future[None] | None = None
+
+    def __enter__(self) -> ConfirmBehind:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.settle()
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown()
+                self._pool = None
+
+    def submit(self, fn: Callable[..., None], *args: object) -> None:
+        self.settle()
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="sync-confirm")
+        self._last = self._pool.submit(fn, *args)
+
+    def settle(self) -> None:
+        last, self._last = self._last, None
+        if last is not None:
+            last.result()

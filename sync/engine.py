@@ -21,11 +21,12 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
 from forms.text import LocalizedError, Text
-from sync.batches import Batch, BatchReader, map_batch
+from sync.batches import Batch, BatchReader, ConfirmBehind, map_batch
 from sync.client import PortalClient, default_client
 from sync.errors import NotEnrolled, ProtocolError, Refused, SyncError
 from sync.port import Entry, TerminalPort
@@ -71,11 +72,12 @@ class SyncEngine:
     ) -> None:
         self.terminal = terminal
         #: Told what is left after every file, chunk and batch (the window's status bar,
-        #: the command line's bar); called on the engine's thread.
+        #: the command line's bar); called one at a time, from the engine's upload threads.
         self.on_progress = on_progress
         self.client_factory = client_factory or default_client
         self.batch_size = min(batch_size, MAX_BATCH)
         self.uploader = Uploader(terminal.material_path, chunk_size)
+        self.confirms = ConfirmBehind()  # each batch's clearing, written behind
         self.wakeup = threading.Event()
         self.stopping = threading.Event()  # set by run_forever's stop_event, or by stop()
 
@@ -126,7 +128,7 @@ class SyncEngine:
         def build(entries: Sequence[Entry]) -> Batch:
             return map_batch(entries, hall, port.sign_receipt)
 
-        with BatchReader(read, build) as reader:
+        with BatchReader(read, build) as reader, self.confirms:
             while not self.stopping.is_set():
                 batch = reader.next()
                 if batch is None:
@@ -151,8 +153,8 @@ class SyncEngine:
     def _note_retry(self, entries: Sequence[Entry], exc: SyncError) -> None:
         """Record the failure on entries still pending (the clerk sees the last error);
         they stay due at once: when to try again is `run_forever`'s backoff."""
-        ids = [entry.id for entry in entries]
-        self.terminal.note_retry(ids, str(exc.text), self.terminal.now())
+        self.confirms.settle()
+        self.terminal.note_retry([e.id for e in entries], str(exc.text), self.terminal.now())
 
     def _send(
         self,
@@ -186,15 +188,12 @@ class SyncEngine:
                     done.append(self._settle_event(entry, res.outcome, res.reason, report))
         finally:  # what was confirmed stays confirmed even if a retry inside fails
             cleared = [entry_id for entry_id in done if entry_id is not None]
-            self._confirm(req.audit_head, cleared)
+            # one transaction (one fsync) per batch, written behind (`sync.batches`): the
+            # entries cleared and the audit head the platform now holds (the next anchor)
+            self.confirms.submit(self.terminal.confirm, cleared, req.audit_head)
             report.confirmed += len(cleared)
         if apps or events or ratings:
             raise ProtocolError("push reply misses results")
-
-    def _confirm(self, head: AuditHead | None, cleared: list[int]) -> None:
-        """One transaction (one fsync) per batch: the entries cleared and the audit head
-        the platform now holds (the next push's anchor)."""
-        self.terminal.confirm(cleared, head)
 
     def _refused_batch(
         self,
@@ -276,12 +275,14 @@ class SyncEngine:
         label: str | None = None,
         state: str = "rejected",
     ) -> None:
+        self.confirms.settle()
         self.terminal.set_aside(entry.id, reason, state)
         shown = label or str(entry.payload.get("receipt_no") or entry.entity_uuid)
         report.set_aside.append((shown, reason))
 
     def _audit_head(self) -> AuditHead:
         """The chain head, anchored at the head the platform confirmed last time."""
+        self.confirms.settle()  # the last batch's confirmation sets that anchor
         return self.terminal.audit_head()
 
     # -- materials -----------------------------------------------------------------------
@@ -326,19 +327,25 @@ class SyncEngine:
     def _pull(self, client: PortalClient, report: SyncReport) -> None:
         """Page after page of changes; each page and the cursor that covers it are one
         transaction on the terminal (`TerminalPort.apply_changes`), where a change that
-        fails is reported and rolled back alone and the others of the page stay."""
+        fails is reported and rolled back alone and the others of the page stay. The next
+        page is fetched while one is applied (its cursor is in the reply): the round trip
+        overlaps the terminal's writes. Pages are applied in order on this thread, so the
+        cursor is always where the last applied page put it."""
         cursor = self.terminal.cursor()
-        while True:
-            reply = client.changes(cursor)
-            if reply.cursor < cursor:
-                raise ProtocolError(f"cursor went back from {cursor} to {reply.cursor}")
-            applied = self.terminal.apply_changes(reply)
-            report.statuses_pulled += applied.statuses
-            report.catalog_updates += applied.catalog
-            report.errors += applied.errors
-            cursor = reply.cursor
-            if not reply.more:
-                return
+        reply = client.changes(cursor)
+        with ThreadPoolExecutor(1, thread_name_prefix="sync-pull") as ahead:
+            while True:
+                if reply.cursor < cursor:
+                    raise ProtocolError(f"cursor went back from {cursor} to {reply.cursor}")
+                coming = ahead.submit(client.changes, reply.cursor) if reply.more else None
+                applied = self.terminal.apply_changes(reply)
+                report.statuses_pulled += applied.statuses
+                report.catalog_updates += applied.catalog
+                report.errors += applied.errors
+                cursor = reply.cursor
+                if coming is None:
+                    return
+                reply = coming.result()
 
     # -- background ----------------------------------------------------------------------
     def run_forever(

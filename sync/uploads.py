@@ -1,5 +1,17 @@
 """Uploading material files: ask which the platform lacks (one request per push batch), send
-those back to back on the pass's one connection.
+those back to back, PARALLEL at a time on the pass's client.
+
+Why several at once: one file's PUT waits a round trip for the platform's reply (the
+platform writes and fsyncs the file meanwhile); with a single request in flight the link
+idles for that time after every file, which with many small files (a week's backlog behind
+a hall's uplink, photos taken meanwhile) is most of the time. With a few in flight the next
+file's bytes are already going out. But never more than one chunk's bytes in flight
+(`ByteWindow`): small files go up side by side, a large one alone. More bytes in flight do
+not fill a link that is full already; they split it, and when a hall's 20 terminals share
+a 20 Mbit/s uplink, three 1 MiB chunks per terminal each got too little of it to be sent
+within the client's timeout (measured: 170 of 206 passes failed). Each file is still one
+resumable upload of its own, and the same file is never sent twice at once, so the platform
+sees nothing new.
 
 Resumable by design: a 409 with the platform's byte count (a chunk whose reply was lost, a
 copy begun in an earlier pass) moves the offset on. A file that fits in one chunk is sent
@@ -12,7 +24,10 @@ single-PUT upload fails (the next file asks again).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from pathlib import Path
 
 from forms.text import LocalizedError, Text
@@ -23,18 +38,47 @@ from sync.protocol import MAX_HASHES, ErrorCode
 from sync.report import SyncReport
 
 CHUNK = 1024 * 1024
+#: Files in flight at once (connections of the pass's client). Two are enough to keep the
+#: link busy through one file's round trip; every extra connection also takes a share of a
+#: link shared per connection (a hall's uplink), and with three per terminal another
+#: terminal's 1 MiB PUT could get less than the client's timeout needs (docs/performance.md).
+PARALLEL = 2
 
 
 def _local_missing(sha: str) -> Text:
     return Text(f"本机缺少材料文件 {sha}", f"Material file {sha} is missing on this terminal")
 
 
+class ByteWindow:
+    """At most `budget` bytes in flight; one item larger than that goes when alone."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget, self.used = budget, 0
+        self._free = threading.Condition()
+
+    @contextlib.contextmanager
+    def hold(self, nbytes: int) -> Iterator[None]:
+        with self._free:
+            self._free.wait_for(lambda: self.used == 0 or self.used + nbytes <= self.budget)
+            self.used += nbytes
+        try:
+            yield
+        finally:
+            with self._free:
+                self.used -= nbytes
+                self._free.notify_all()
+
+
 class Uploader:
     """Uploads files of one terminal's content-addressed material store."""
 
-    def __init__(self, path_for: Callable[[str], Path], chunk_size: int = CHUNK) -> None:
+    def __init__(
+        self, path_for: Callable[[str], Path], chunk_size: int = CHUNK, parallel: int = PARALLEL
+    ) -> None:
         self.path_for = path_for  # the local file of a SHA-256
         self.chunk_size = chunk_size
+        self.parallel = max(1, parallel)
+        self._count = threading.Lock()  # the report and the meter, shared by the uploads
         #: The platform's largest PUT as last advertised; None until an upload state says.
         self.max_chunk: int | None = None
         self.meter = ProgressMeter(Backlog(), None)  # the engine sets one per pass
@@ -63,20 +107,70 @@ class Uploader:
     def upload_all(
         self, client: PortalClient, hashes: list[str], report: SyncReport
     ) -> dict[str, Text]:
-        """Upload each of `hashes` (resuming each); the failures as `upload_missing`."""
+        """Upload each of `hashes` (resuming each); the failures as `upload_missing`. The
+        first file goes alone while the platform's chunk limit is unknown (its state tells
+        it), then PARALLEL at a time. The first network error or broken reply stops the
+        files not begun and is raised once those in flight have ended."""
         failed: dict[str, Text] = {}
-        for sha in hashes:
-            try:
-                self.upload(client, sha, report)
-            except (Unreachable, ProtocolError):
-                raise
-            except (Refused, LocalizedError) as exc:
-                failed[sha] = exc.text
-            except OSError:
-                failed[sha] = _local_missing(sha)
-            if sha in failed:
-                self.meter.file_done()
+        todo = list(dict.fromkeys(hashes))  # never the same file twice at once
+        stop = threading.Event()  # set by the first network error: begin no other file
+        if todo and self.max_chunk is None:
+            self._one(client, todo.pop(0), report, failed, stop)
+        if self.parallel == 1 or len(todo) <= 1:
+            for sha in todo:
+                self._one(client, sha, report, failed, stop)
+            return failed
+        window = ByteWindow(min(self.chunk_size, self.max_chunk or self.chunk_size))
+        pool = ThreadPoolExecutor(self.parallel, thread_name_prefix="sync-upload")
+        try:
+            futures = [
+                pool.submit(self._one, client, sha, report, failed, stop, window) for sha in todo
+            ]
+            done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+            for future in done:
+                future.result()  # raises the Unreachable or ProtocolError that stopped us
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
         return failed
+
+    def _one(
+        self,
+        client: PortalClient,
+        sha: str,
+        report: SyncReport,
+        failed: dict[str, Text],
+        stop: threading.Event,
+        window: ByteWindow | None = None,
+    ) -> None:
+        """Upload one file (within `window`); a reason in `failed` when it cannot go up."""
+        if stop.is_set():
+            return
+        try:
+            if window is None:
+                self.upload(client, sha, report)
+            else:
+                with window.hold(min(self._size(sha), window.budget)):
+                    if not stop.is_set():  # the link may have failed while this one waited
+                        self.upload(client, sha, report)
+        except (Unreachable, ProtocolError):
+            stop.set()
+            raise
+        except (Refused, LocalizedError) as exc:
+            failed[sha] = exc.text
+        except OSError:
+            failed[sha] = _local_missing(sha)
+        if sha in failed:
+            self._file_done(report, uploaded=False)
+
+    def _file_done(self, report: SyncReport, uploaded: bool = True, unsent: int = 0) -> None:
+        with self._count:
+            report.materials_uploaded += int(uploaded)
+            self.meter.file_done(unsent=unsent)
+
+    def _sent(self, report: SyncReport, nbytes: int) -> None:
+        with self._count:
+            report.bytes_uploaded += nbytes
+            self.meter.sent(nbytes)
 
     def upload(self, client: PortalClient, sha: str, report: SyncReport) -> None:
         """Upload one file; a copy damaged on the way (checksum refused) is sent once more."""
@@ -102,8 +196,7 @@ class Uploader:
         if not state.complete:
             self._send_from(client, path, sha, size, state.received, report)
         else:
-            report.materials_uploaded += 1
-            self.meter.file_done(unsent=size)
+            self._file_done(report, unsent=size)
 
     def _send_from(
         self, client: PortalClient, path: Path, sha: str, size: int, offset: int, report: SyncReport
@@ -121,10 +214,8 @@ class Uploader:
                         raise
                     offset = exc.received  # an earlier attempt got further: go on there
                     continue
-                report.bytes_uploaded += len(chunk)
-                self.meter.sent(len(chunk))
+                self._sent(report, len(chunk))
                 offset = state.received
                 if state.complete:
                     break
-        report.materials_uploaded += 1
-        self.meter.file_done()
+        self._file_done(report)
