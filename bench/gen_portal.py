@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from portal.db import Database
+from portal.pages import rollup
 from portal.pages.deadlines import HALL_TZ
 from sync.receipt_numbers import encode, new_receipt_no
 
@@ -209,6 +210,8 @@ def fill(
         done += len(batch.get("applications", []))
         if progress is not None:
             progress(done)
+    with db.begin() as conn:  # the rows went in beside the write paths: count them now
+        rollup.rebuild(conn)
 
 
 def _insert(db: Database, name: str, rows: list[dict[str, Any]]) -> None:
