@@ -25,7 +25,16 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TIMESTAMP, ColumnElement, Connection, cast, exists, func, literal_column, select
+from sqlalchemy import (
+    TIMESTAMP,
+    ColumnElement,
+    Connection,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 
 from forms.workdays import add_working_days, calendar
 from portal.db import Database

@@ -293,4 +293,3 @@ def following_item(conn: Connection, service_code: str) -> Iterator[None]:
     _count(conn, where, -1)
     yield
     _count(conn, where, 1)
-
