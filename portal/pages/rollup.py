@@ -253,6 +253,8 @@ def rebuild(conn: Connection) -> None:
 def ensure_calendar(conn: Connection) -> bool:
     """Rebuild when the calendar in use is not the one the rollup was counted with;
     True when it was rebuilt."""
+    if conn.dialect.name == "postgresql":  # app servers starting at once: one rebuilds
+        conn.execute(text("SELECT pg_advisory_xact_lock(7003)"))
     stored = conn.execute(select(meta.c.value).where(meta.c.name == "calendar")).scalar()
     if stored == fingerprint():
         return False
