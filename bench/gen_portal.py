@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from portal.db import Database
 from portal.pages import rollup
@@ -211,6 +211,8 @@ def fill(
         if progress is not None:
             progress(done)
     with db.begin() as conn:  # the rows went in beside the write paths: count them now
+        if db.is_postgres:
+            conn.execute(text("ANALYZE"))  # plans for the rollup's GROUP BY over new rows
         rollup.rebuild(conn)
 
 
