@@ -96,9 +96,7 @@ def add_commands(add_parser: AddParser, open_db: OpenDb) -> None:
         print("open data's rollup rebuilt")
         return 0
 
-    p = add_parser(
-        "stats-rebuild", "count open data's rollup afresh (rows loaded by hand)"
-    )
+    p = add_parser("stats-rebuild", "count open data's rollup afresh (rows loaded by hand)")
     p.set_defaults(func=stats_rebuild)
     p = add_parser("export-gbt39046", "application records in the GB/T 39046-2020 layout")
     p.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (acceptance)")

@@ -64,8 +64,9 @@ def read(
     found: Cells = defaultdict(Cell)
     size = 7 if q.period == "month" else 10
 
-    def cell(day: Any, hall: str, key: str) -> Cell:
-        return found[(str(as_day(day))[:size], hall, key)]
+    def cell(day: str, hall: str, key: str) -> Cell:
+        """The rollup's days are hall days as text already (a fixed offset: `day_sql`)."""
+        return found[(day[:size], hall, key)]
 
     for row in rows:
         day, hall, key = row[0], row[1], row[2]
