@@ -10,11 +10,11 @@ are grouped here with `count(*)`; the codes of the ratings and the bad-rating ca
 grouped the same way. The arithmetic that needs the working-day calendar
 (`forms.workdays`) then runs once per group, weighted by its count, in Python.
 
-Why grouped queries and not a rollup table kept on write: "overdue" depends on today, and
-a per-item time limit set in the back office changes the promised date of every application
-already stored, so a rollup of the figures would go stale; a rollup of the keys themselves
-is exactly this GROUP BY, which the indexes of migration 80 (`portal.scale_schema`) keep
-cheap.
+Open data itself now reads the rollup kept on write (`portal.pages.rollup`, issue 17):
+what stays here is the 好差评 figures' grouping (by clerk, over a chosen range), the
+bad-rating cases (their deadline depends on the setting `rectify_days`), the weighted
+counting both share, and open data on SQLite in a zone with summer time (no fixed offset
+from UTC, so no hall day in SQL).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 counts every open-data figure is summed from, so a year of a province is read as tens of
 thousands of rows instead of grouping ten million applications on every request.
 
-Three tables (migration 90, `portal.pages.rollup_schema`):
+Four tables (migration 90 in `portal.scale_schema` makes them and fills them):
 
 - `stats_workdays`: the working-day calendar (`forms.workdays`) as a table, one row per day
   with `ord` = working days up to and including it, so the database does the calendar
@@ -15,7 +15,8 @@ Three tables (migration 90, `portal.pages.rollup_schema`):
 - `stats_pending`: what depends on the day the figures are read for (`now`), as counts per
   date: open applications by promised date (overdue once `now` is past it) and unrated ones
   by settled day (基本满意 by default once RATE_WITHIN_DAYS have passed). Readers only read
-  the recent dates (an index on (kind, on)): everything older has already turned.
+  the recent dates (an index on (kind, on)): everything older has already turned;
+- `stats_meta`: the fingerprint of the calendar the rollup was counted with.
 
 Why counts and not the figures: the figures depend on the day they are read for and on the
 rating rules; the counts are sums, so a write changes them by the difference between the
@@ -55,6 +56,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     select,
     table,
     text,
@@ -189,11 +191,12 @@ def _keyed(src: Any, whole: int) -> list[Any]:
 
 
 def _upsert(conn: Connection, target: Table, names: Sequence[str], rows: Any) -> None:
-    """Add `rows` (key columns, then `names`) into `target`, summing onto existing rows."""
+    """Add `rows` (key columns, then `names`) into `target`, summing onto existing rows,
+    in key order: two transactions touching the same rows lock them in the same order."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(target).from_select([*KEY, *names] if target is cells else
-                                              [*KEY, "kind", "on", *names], rows)  # fmt: skip
     keys = [*KEY] if target is cells else [*KEY, "kind", "on"]
+    ordered = rows.order_by(*(literal_column(f'"{k}"') for k in keys))
+    stmt = dialect.insert(target).from_select([*keys, *names], ordered)
     update = {n: target.c[n] + stmt.excluded[n] for n in names}
     conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update))
 
