@@ -24,9 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from portal.db import Database
+from portal.pages import rollup
 from portal.pages.deadlines import HALL_TZ
 from sync.receipt_numbers import encode, new_receipt_no
 
@@ -209,6 +210,10 @@ def fill(
         done += len(batch.get("applications", []))
         if progress is not None:
             progress(done)
+    with db.begin() as conn:  # the rows went in beside the write paths: count them now
+        if db.is_postgres:
+            conn.execute(text("ANALYZE"))  # plans for the rollup's GROUP BY over new rows
+        rollup.rebuild(conn)
 
 
 def _insert(db: Database, name: str, rows: list[dict[str, Any]]) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, func, insert, select, update
 
 from forms.text import Text
 from portal.db import Database, now_iso
+from portal.pages import rollup
 from sync.protocol import EventResult, Outcome, RatingIn, WireText
 from sync.ratings import Channel, Satisfaction, ServiceEvent
 
@@ -100,7 +101,8 @@ def from_tracking_page(db: Database, conn: Connection, uuid: str, code: int, com
     values |= {"service_event": ServiceEvent.SETTLEMENT.value, "count": int(count) + 1}
     values |= {"region": _region(db, conn, uuid), "comment": comment, "at": now_iso()}
     app = _application(db, conn, uuid)
-    conn.execute(insert(table).values(rating_id=rating_id, terminal_id=None, **app, **values))
+    with rollup.following(conn, [uuid]):  # open data counts it (a terminal's: `push`)
+        conn.execute(insert(table).values(rating_id=rating_id, terminal_id=None, **app, **values))
     _after(db, conn, rating_id, uuid, code)
     return rating_id
 

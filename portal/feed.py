@@ -14,6 +14,7 @@ from forms.workdays import CalendarDataError, check_year, install_years
 from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid
+from portal.pages import rollup
 from sync.canonical import canonical_json
 from sync.protocol import (
     CalendarUpdate,
@@ -109,6 +110,7 @@ def publish_calendar(db: Database, years: dict[Any, Any]) -> int:
             )  # fmt: skip
             changed += 1
     install_years(checked)
+    _recount(db)
     return changed
 
 
@@ -128,3 +130,10 @@ def install_published_calendar(db: Database) -> None:
         years = published_calendar(conn, db)
     if years:
         install_years(years)
+    _recount(db)
+
+
+def _recount(db: Database) -> None:
+    """Open data's rollup counted with the calendar now in use (rebuilt if it changed)."""
+    with db.begin() as conn:
+        rollup.ensure_calendar(conn)

@@ -35,7 +35,7 @@ from portal.lookup_schema import LOOKUP_MIGRATIONS
 from portal.pages.schema import PAGE_MIGRATIONS
 from portal.rating_schema import RATING_MIGRATIONS
 from portal.replacement_schema import MIGRATIONS as REPLACEMENT_MIGRATIONS
-from portal.scale_schema import SCALE_MIGRATIONS
+from portal.scale_schema import ROLLUP_MIGRATIONS, SCALE_MIGRATIONS
 
 Migration = Callable[[Connection], None]
 
@@ -212,6 +212,7 @@ MIGRATIONS += LICENCE_MIGRATIONS  # 电子证照 (portal/licence_schema.py), ver
 MIGRATIONS += SCALE_MIGRATIONS  # province-scale indexes (portal/scale_schema.py), 80-84
 MIGRATIONS += PAGE_MIGRATIONS  # the pages' tables (portal/pages/schema.py), versions 101+
 MIGRATIONS += REPLACEMENT_MIGRATIONS  # a window moved to a new PC (portal/replacement.py), 50
+MIGRATIONS += ROLLUP_MIGRATIONS  # open data's rollup (portal/pages/rollup.py), 90, after 101+
 
 _md = MetaData()
 _migrations = Table(

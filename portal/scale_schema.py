@@ -27,6 +27,19 @@ def v80_scale_indexes(conn: Connection) -> None:
         conn.execute(text(statement))
 
 
+def v90_stats_rollup(conn: Connection) -> None:
+    """Open data's rollup (`portal.pages.rollup`): its tables, filled set-based from what
+    is stored (a few INSERT ... SELECT ... GROUP BY; minutes for ten million applications)."""
+    from portal.pages import rollup  # here: it imports portal.db, which imports this
+
+    rollup.md.create_all(conn)
+    rollup.rebuild(conn)
+
+
 SCALE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (80, "indexes for open data, figures and keyset paging", v80_scale_indexes),
+)
+#: After the pages' tables (item limits, ratings): applied last (`portal.migrations`).
+ROLLUP_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
+    (90, "open data's rollup kept on write", v90_stats_rollup),
 )

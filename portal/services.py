@@ -25,6 +25,7 @@ from portal.db import Database, now_iso
 from portal.enrollment import TerminalInfo
 from portal.errors import Invalid, NotFound
 from portal.feed import changes, publish_catalog
+from portal.pages import rollup
 from sync.protocol import (
     ApplicationState,
     PushReply,
@@ -93,14 +94,17 @@ def _store(
     known: set[str],
     tolerance: timedelta,
 ) -> PushReply:
-    results = ingest.push_applications(db, conn, term, req.applications, known)
-    if req.events:
-        db.serialize_changes(conn)  # accepted events go into the owner's changes feed
-    events = [events_.status_event(db, conn, term, ev, tolerance) for ev in req.events]
-    events += [events_.rating(db, conn, term, r) for r in req.ratings]
-    if req.audit_head is not None:
-        _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
-        audit_heads.record_anchor(db, conn, term, req.audit_head)
+    touched = [a.uuid for a in req.applications] + [e.uuid for e in req.events]
+    touched += [r.uuid for r in req.ratings]
+    with rollup.following(conn, touched):  # open data's counts move with the batch
+        results = ingest.push_applications(db, conn, term, req.applications, known)
+        if req.events:
+            db.serialize_changes(conn)  # accepted events go into the owner's changes feed
+        events = [events_.status_event(db, conn, term, ev, tolerance) for ev in req.events]
+        events += [events_.rating(db, conn, term, r) for r in req.ratings]
+        if req.audit_head is not None:
+            _record_audit_head(db, conn, term, req.audit_head.seq, req.audit_head.hash)
+            audit_heads.record_anchor(db, conn, term, req.audit_head)
     return PushReply(results=results, event_results=events)
 
 
@@ -183,9 +187,11 @@ def set_status(db: Database, receipt_no: str, status: str, note: str = "") -> St
         if row.status == Status.VOIDED:  # final: the terminal would never show the change
             raise Invalid(VOIDED_FINAL)
         at = now_iso()
-        event_id = _insert_event(db, conn, row.uuid, new, note, "portal", None, at)
-        apps = db.t("applications")
-        conn.execute(update(apps).where(apps.c.uuid == row.uuid).values(status=new, updated_at=at))
+        with rollup.following(conn, [row.uuid]):
+            event_id = _insert_event(db, conn, row.uuid, new, note, "portal", None, at)
+            apps = db.t("applications")
+            moved = update(apps).where(apps.c.uuid == row.uuid).values(status=new, updated_at=at)
+            conn.execute(moved)
         change = StatusChange.model_validate(
             {"remote_id": f"portal-{event_id}", "uuid": row.uuid, "receipt_no": row.receipt_no}
             | {"status": new.value, "note": note, "at": at}

@@ -1,4 +1,5 @@
-"""`portal staff add|disable USER` and `portal item-limit`: the pages' administration commands,
+"""`portal staff add|disable USER`, `portal item-limit`, `portal stats-rebuild`: the pages'
+administration commands,
 added to the `portal` CLI by `add_commands` (so `portal/cli.py` needs one line)."""
 
 from __future__ import annotations
@@ -86,6 +87,17 @@ def add_commands(add_parser: AddParser, open_db: OpenDb) -> None:
         print(f"exported {len(rows)} records to {args.out}")
         return 0
 
+    def stats_rebuild(args: argparse.Namespace) -> int:
+        from portal.pages import rollup
+
+        db = open_db(args)
+        with db.begin() as conn:
+            rollup.rebuild(conn)
+        print("open data's rollup rebuilt")
+        return 0
+
+    p = add_parser("stats-rebuild", "count open data's rollup afresh (rows loaded by hand)")
+    p.set_defaults(func=stats_rebuild)
     p = add_parser("export-gbt39046", "application records in the GB/T 39046-2020 layout")
     p.add_argument("--from", dest="start", required=True, help="YYYY-MM-DD (acceptance)")
     p.add_argument("--to", dest="end", required=True, help="YYYY-MM-DD")

@@ -54,8 +54,10 @@ def set_item_limit(db: Database, service_code: str, days: int | None, actor: str
                 f"A time limit is 1 to {MAX_DAYS} working days.",
             )
         )
+    from portal.pages import rollup  # here: the rollup counts with this module's days
+
     table = db.t("item_limits")
-    with db.begin() as conn:
+    with db.begin() as conn, rollup.following_item(conn, code):  # its promised dates move
         conn.execute(delete(table).where(table.c.service_code == code))
         if days is not None:
             values = {"working_days": days, "updated_by": actor, "updated_at": now_iso()}

@@ -10,11 +10,11 @@ are grouped here with `count(*)`; the codes of the ratings and the bad-rating ca
 grouped the same way. The arithmetic that needs the working-day calendar
 (`forms.workdays`) then runs once per group, weighted by its count, in Python.
 
-Why grouped queries and not a rollup table kept on write: "overdue" depends on today, and
-a per-item time limit set in the back office changes the promised date of every application
-already stored, so a rollup of the figures would go stale; a rollup of the keys themselves
-is exactly this GROUP BY, which the indexes of migration 80 (`portal.scale_schema`) keep
-cheap.
+Open data itself now reads the rollup kept on write (`portal.pages.rollup`, issue 17):
+what stays here is the 好差评 figures' grouping (by clerk, over a chosen range), the
+bad-rating cases (their deadline depends on the setting `rectify_days`), the weighted
+counting both share, and open data on SQLite in a zone with summer time (no fixed offset
+from UTC, so no hall day in SQL).
 """
 
 from __future__ import annotations
@@ -25,7 +25,16 @@ from fractions import Fraction
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import TIMESTAMP, ColumnElement, cast, exists, func, literal_column, select
+from sqlalchemy import (
+    TIMESTAMP,
+    ColumnElement,
+    Connection,
+    cast,
+    exists,
+    func,
+    literal_column,
+    select,
+)
 
 from forms.workdays import add_working_days, calendar
 from portal.db import Database
@@ -46,7 +55,7 @@ class Groups:
     cases: list[Key]  # keys + (opened_day, replied_day, n)
 
 
-def _fixed_offset() -> timedelta | None:
+def fixed_offset() -> timedelta | None:
     """The hall zone's UTC offset when it never changes (China: +08:00 since 1991)."""
     probes = [datetime(year, month, 1, tzinfo=UTC) for year in (1995, 2030) for month in (1, 7)]
     offsets = {p.astimezone(HALL_TZ).utcoffset() for p in probes}
@@ -54,15 +63,20 @@ def _fixed_offset() -> timedelta | None:
 
 
 def day_of(db: Database, column: Any) -> ColumnElement[Any]:
+    """`day_sql` on `db`."""
+    return day_sql(db.is_postgres, column)
+
+
+def day_sql(postgres: bool, column: Any) -> ColumnElement[Any]:
     """SQL for the hall-local day of a stored ISO time, as text YYYY-MM-DD.
 
     PostgreSQL converts with its own time zone data; SQLite (the embedded platform) adds
     the zone's fixed offset, and for a zone with summer time returns the UTC minute, which
     `as_day` turns into the hall day in Python (exact, only less grouped)."""
-    if db.is_postgres:
+    if postgres:
         stamp = func.timezone(HALL_TZ.key, cast(column, TIMESTAMP(timezone=True)))
         return func.to_char(stamp, "YYYY-MM-DD")
-    offset = _fixed_offset()
+    offset = fixed_offset()
     if offset is None:
         return func.strftime("%Y-%m-%dT%H:%M:00+00:00", column)
     return func.date(column, f"{int(offset.total_seconds() // 60):+d} minutes")
@@ -86,7 +100,7 @@ def _settled_at(db: Database, uuid: Any) -> Any:
 def read(db: Database, keys: list[Any], where: list[Any]) -> Groups:
     """The three grouped readings for the applications matching `where`, keyed by `keys`
     (expressions over the applications table)."""
-    apps, ratings, cases = db.t("applications"), db.t("ratings"), db.t("bad_cases")
+    apps, ratings = db.t("applications"), db.t("ratings")
     named = [k.label(f"k{i}") for i, k in enumerate(keys)]
     by_name: list[Any] = [literal_column(f"k{i}") for i in range(len(keys))]
     rated = exists(select(literal_column("1")).where(ratings.c.app_uuid == apps.c.uuid))
@@ -107,6 +121,20 @@ def read(db: Database, keys: list[Any], where: list[Any]) -> Groups:
         .where(*where)
         .group_by(*by_name, ratings.c.code)
     )
+    with db.begin() as conn:
+        return Groups(
+            [tuple(r) for r in conn.execute(query_apps)],
+            [tuple(r) for r in conn.execute(query_codes)],
+            read_cases(db, conn, keys, where),
+        )
+
+
+def read_cases(db: Database, conn: Connection, keys: list[Any], where: list[Any]) -> list[Key]:
+    """The bad-rating cases of the applications matching `where`, grouped by `keys` and
+    the hall days the case was opened and replied on: (keys..., opened, replied, n)."""
+    apps, cases = db.t("applications"), db.t("bad_cases")
+    named = [k.label(f"k{i}") for i, k in enumerate(keys)]
+    by_name: list[Any] = [literal_column(f"k{i}") for i in range(len(keys))]
     opened = day_of(db, cases.c.opened_at).label("od")
     replied = day_of(db, cases.c.replied_at).label("rd")
     query_cases = (
@@ -115,12 +143,7 @@ def read(db: Database, keys: list[Any], where: list[Any]) -> Groups:
         .where(*where)
         .group_by(*by_name, literal_column("od"), literal_column("rd"))
     )
-    with db.begin() as conn:
-        return Groups(
-            [tuple(r) for r in conn.execute(query_apps)],
-            [tuple(r) for r in conn.execute(query_codes)],
-            [tuple(r) for r in conn.execute(query_cases)],
-        )
+    return [tuple(r) for r in conn.execute(query_cases)]
 
 
 @dataclass

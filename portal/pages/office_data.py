@@ -29,7 +29,7 @@ from portal.pages.deadlines import (
     promised_date,
 )
 from portal.pages.office_paging import PAGE_SIZE, Cursor, Filters, narrowed, page_query
-from portal.pages.tracking import item_name
+from portal.pages.tracking import item_name, item_names
 from sync.receipt_numbers import display_receipt_no, normalise_receipt_no
 from sync.statuses import SETTLED
 
@@ -128,6 +128,8 @@ def applications(
                 page_query(query, apps, forward, before and edge).limit(chunk)
             ).all()
             stops = stops_by_uuid(conn, db, [r.uuid for r in rows])
+            unnamed = {r.service_code for r in rows} - names.keys()
+            names |= item_names(conn, db, unnamed) if unnamed else {}
             for r in rows:
                 line = _line(conn, db, r, limits, today, stops.get(r.uuid), names)
                 if line.overdue or not f.overdue:

@@ -31,7 +31,7 @@ from fastapi.responses import Response
 from forms.text import Text
 from portal.db import Database
 from portal.errors import Invalid
-from portal.pages import grouped
+from portal.pages import grouped, rollup_read
 from portal.pages.cases import RatingRules
 from portal.pages.deadlines import item_limits, today, utc_bounds
 from portal.pages.grouped import Cell, as_day, day_of
@@ -81,16 +81,30 @@ def stats(
     db: Database, q: StatsQuery, now: date | None = None, rules: RatingRules | None = None
 ) -> list[Row]:
     """One row per period, hall and item (or window) with any applications, in that order;
-    counted in the database by `portal.pages.grouped`."""
+    read from the rollup kept on write (`portal.pages.rollup`), or on SQLite in a zone
+    with summer time (no fixed hall-day offset) counted by `portal.pages.grouped`."""
     now, rules = now or today(), rules or RatingRules()
+    if db.is_postgres or grouped.fixed_offset() is not None:
+        cells = rollup_read.read(db, q, _where(db, q), now, rules)
+    else:
+        cells = _grouped_cells(db, q, now, rules)
+    if q.by == "window":
+        return [_out(key, c, "", by_window=True) for key, c in sorted(cells.items())]
+    with db.begin() as conn:
+        names = {c: item_name(conn, db, c) for c in {k[2] for k in cells}}
+    return [_out(key, c, names[key[2]].get(q.lang)) for key, c in sorted(cells.items())]
+
+
+def _grouped_cells(
+    db: Database, q: StatsQuery, now: date, rules: RatingRules
+) -> dict[tuple[str, str, str], Cell]:
+    """The cells counted from the applications by one GROUP BY (`portal.pages.grouped`)."""
     apps = db.t("applications")
     third = apps.c.window if q.by == "window" else apps.c.service_code
     keys = [day_of(db, apps.c.accepted_at), apps.c.hall, third, apps.c.service_code]
     found = grouped.read(db, keys, _where(db, q))
     with db.begin() as conn:
         limits = item_limits(conn, db)
-        codes = {str(g[3]) for g in found.apps}
-        names = {c: item_name(conn, db, c) for c in codes} if q.by != "window" else {}
     cells: dict[tuple[str, str, str], Cell] = defaultdict(Cell)
 
     def cell(group: tuple[Any, ...]) -> Cell:
@@ -107,9 +121,7 @@ def stats(
         grouped.count_codes(cell(g).tally, g[4], g[5])
     for g in found.cases:
         grouped.count_cases(cell(g).tally, as_day(g[4]), as_day(g[5]), g[6], rules, now)
-    if q.by == "window":
-        return [_out(key, c, "", by_window=True) for key, c in sorted(cells.items())]
-    return [_out(key, c, names[key[2]].get(q.lang)) for key, c in sorted(cells.items())]
+    return cells
 
 
 def _out(key: tuple[str, str, str], c: Cell, name: str, by_window: bool = False) -> Row:

@@ -114,6 +114,17 @@ def item_name(conn: Connection, db: Database, code: str) -> Text:
     return _name(definition(conn, db, code), code)
 
 
+def item_names(conn: Connection, db: Database, codes: set[str]) -> dict[str, Text]:
+    """`item_name` of several items in one query (the back office's page of 50 lines named
+    ten items with ten queries)."""
+    table = db.t("catalog_items")
+    query = select(table.c.code, table.c.definition).where(table.c.code.in_(sorted(codes)))
+    newest: dict[str, str | None] = {}
+    for code, body in conn.execute(query.order_by(table.c.version)):
+        newest[code] = body  # ordered by version: the newest comes last
+    return {c: _name(_parsed(newest.get(c)), c) for c in codes}
+
+
 def _name(spec: dict[str, Any], code: str) -> Text:
     name = spec.get("name")
     if isinstance(name, dict) and name.get("zh"):

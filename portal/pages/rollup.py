@@ -1,0 +1,300 @@
+"""Open data's rollup, kept on write: per hall day of acceptance, hall, item and window, the
+counts every open-data figure is summed from, so a year of a province is read as tens of
+thousands of rows instead of grouping ten million applications on every request.
+
+Four tables (migration 90 in `portal.scale_schema` makes them and fills them):
+
+- `stats_workdays`: the working-day calendar (`forms.workdays`) as a table, one row per day
+  with `ord` = working days up to and including it, so the database does the calendar
+  arithmetic set-based: working days between a and b are `ord(b) - ord(a)`, and n working
+  days after a end on the working day whose `ord` is `ord(a) + n`;
+- `stats_cells`: per (whole, day, hall, item, window) the applications received, settled,
+  settled on time, settled late, working days taken (total and count), rated, left unrated
+  after a settlement, open with a promised date, and their ratings per GB/T 39046 code.
+  `whole = 1` rows sum every window of an item (window ''), `whole = 0` rows are per window;
+- `stats_pending`: what depends on the day the figures are read for (`now`), as counts per
+  date: open applications by promised date (overdue once `now` is past it) and unrated ones
+  by settled day (基本满意 by default once RATE_WITHIN_DAYS have passed). Readers only read
+  the recent dates (an index on (kind, on)): everything older has already turned;
+- `stats_meta`: the fingerprint of the calendar the rollup was counted with.
+
+Why counts and not the figures: the figures depend on the day they are read for and on the
+rating rules; the counts are sums, so a write changes them by the difference between the
+application's contribution after and before it (`following`), computed by the same SQL that
+builds the whole rollup (`rebuild`): one place says how an application counts.
+
+What the counts depend on besides the applications: the per-item time limits (a change
+re-counts that item's applications: `set_item_limit` calls `following_item`) and the
+calendar (a changed `holidays.yaml` or a published year: `ensure_calendar` rebuilds the
+calendar table and the rollup when the calendar's fingerprint differs; at start and after
+`portal publish-calendar`; `portal stats-rebuild` by hand). Bad-rating cases are not rolled
+up: their deadline depends on the platform's setting `rectify_days`, and they are few.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Connection,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    case,
+    column,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+
+from forms.workdays import calendar, is_working_day
+from portal.pages.grouped import day_sql
+from sync.statuses import OPEN, SETTLED, Status
+
+#: The days the calendar table covers: far wider than any application's dates.
+FIRST, LAST = date(2000, 1, 1), date(2100, 12, 31)
+KEY = ("whole", "day", "hall", "item", "window")
+COUNTS = (
+    "received", "settled", "on_time", "late", "days_total", "days_count", "rated",
+    "unrated_settled", "open_dated",
+)  # fmt: skip
+CODES = tuple(f"code_{i}" for i in range(1, 6))
+
+md = MetaData()
+workdays = Table(
+    "stats_workdays", md,
+    Column("day", String(10), primary_key=True),
+    Column("ord", Integer, nullable=False),
+    Column("working", Integer, nullable=False),
+    Index("ix_stats_workdays_ord", "working", "ord"),
+)  # fmt: skip
+cells = Table(
+    "stats_cells", md,
+    Column("whole", Integer, primary_key=True),
+    Column("day", String(10), primary_key=True),
+    Column("hall", String(200), primary_key=True),
+    Column("item", String(100), primary_key=True),
+    Column("window", String(50), primary_key=True),
+    *(Column(name, Integer, nullable=False, server_default="0") for name in COUNTS + CODES),
+)  # fmt: skip
+pending = Table(
+    "stats_pending", md,
+    *(Column(name, cells.c[name].type, primary_key=True) for name in KEY),
+    Column("kind", String(8), primary_key=True),
+    Column("on", String(10), primary_key=True),
+    Column("n", Integer, nullable=False),
+    Index("ix_stats_pending_on", "kind", "on", "whole"),
+)  # fmt: skip
+meta = Table("stats_meta", md, Column("name", String(40), primary_key=True),
+             Column("value", String(200), nullable=False))  # fmt: skip
+
+_apps = table(
+    "applications", *(column(c) for c in (
+        "uuid", "hall", "window", "service_code", "accepted_at", "due_date", "status")),
+)  # fmt: skip
+_events = table("status_events", column("uuid"), column("status"), column("at"))
+_ratings = table("ratings", column("app_uuid"), column("code"))
+_limits = table("item_limits", column("service_code"), column("working_days"))
+
+
+def fingerprint() -> str:
+    """The calendar in use, as a hash: a different one means different working days."""
+    cal = calendar()
+    return hashlib.sha256(repr((cal.off_weekdays, cal.worked_weekends)).encode()).hexdigest()
+
+
+def _calendar_rows() -> Iterator[dict[str, Any]]:
+    day, ordinal = FIRST, 0
+    while day <= LAST:
+        working = is_working_day(day)
+        ordinal += working
+        yield {"day": day.isoformat(), "ord": ordinal, "working": int(working)}
+        day += timedelta(days=1)
+
+
+def _facts(conn: Connection, where: Sequence[ColumnElement[bool]]) -> Any:
+    """Per application (not voided, matching `where`): its keys, promised date, first
+    settled day, and the 0/1 facts it is counted with."""
+    pg = conn.dialect.name == "postgresql"
+    settled_at = (
+        select(func.min(_events.c.at))
+        .where(_events.c.uuid == _apps.c.uuid, _events.c.status.in_(sorted(SETTLED)))
+        .scalar_subquery()
+    )
+    rated = exists(select(literal(1)).where(_ratings.c.app_uuid == _apps.c.uuid))
+    limit = select(_limits.c.working_days).where(_limits.c.service_code == _apps.c.service_code)
+    f = (
+        select(
+            _apps.c.hall, _apps.c.window, _apps.c.service_code.label("item"),
+            day_sql(pg, _apps.c.accepted_at).label("day"),
+            func.nullif(_apps.c.due_date, "").label("due"), _apps.c.status,
+            day_sql(pg, settled_at).label("sd"),
+            case((rated, 1), else_=0).label("rated"),
+            limit.scalar_subquery().label("lim"),
+        )
+        .where(_apps.c.status != Status.VOIDED.value, *where)
+        .subquery("f")
+    )  # fmt: skip
+    acc, st, pr = workdays.alias("acc"), workdays.alias("st"), workdays.alias("pr")
+    promised = case((f.c.lim.is_not(None), pr.c.day), else_=f.c.due)
+    settled = and_(f.c.status.in_(sorted(SETTLED)), f.c.sd.is_not(None))
+    gap = st.c.ord - acc.c.ord
+    joined = (
+        f.outerjoin(acc, acc.c.day == f.c.day)
+        .outerjoin(st, st.c.day == f.c.sd)
+        .outerjoin(pr, and_(pr.c.working == 1, pr.c.ord == acc.c.ord + f.c.lim))
+    )
+    return (
+        select(
+            f.c.hall, f.c.window, f.c.item, f.c.day, f.c.sd, promised.label("promised"),
+            literal(1).label("received"),
+            case((settled, 1), else_=0).label("settled"),
+            case((and_(settled, promised.is_(None) | (f.c.sd <= promised)), 1), else_=0)
+            .label("on_time"),
+            case((and_(settled, promised.is_not(None), f.c.sd > promised), 1), else_=0)
+            .label("late"),
+            case((and_(settled, gap > 0), gap), else_=0).label("days_total"),
+            case((settled, 1), else_=0).label("days_count"),
+            f.c.rated,
+            case((and_(f.c.rated == 0, f.c.sd.is_not(None)), 1), else_=0)
+            .label("unrated_settled"),
+            case((and_(f.c.status.in_(sorted(OPEN)), promised.is_not(None)), 1), else_=0)
+            .label("open_dated"),
+        )
+        .select_from(joined)
+        .cte("facts")
+    )  # fmt: skip
+
+
+def _keyed(src: Any, whole: int) -> list[Any]:
+    """The key columns of a rollup row from `src` (per window, or all windows as '')."""
+    window = src.c.window if not whole else literal("")
+    return [literal(whole).label("whole"), src.c.day, src.c.hall, src.c.item,
+            window.label("window")]  # fmt: skip
+
+
+def _upsert(conn: Connection, target: Table, names: Sequence[str], rows: Any) -> None:
+    """Add `rows` (key columns, then `names`) into `target`, summing onto existing rows,
+    in key order: two transactions touching the same rows lock them in the same order."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    keys = [*KEY] if target is cells else [*KEY, "kind", "on"]
+    ordered = rows.order_by(*(literal_column(f'"{k}"') for k in keys))
+    stmt = dialect.insert(target).from_select([*keys, *names], ordered)
+    update = {n: target.c[n] + stmt.excluded[n] for n in names}
+    conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update))
+
+
+def _count(conn: Connection, where: Sequence[ColumnElement[bool]], sign: int) -> None:
+    """Add `sign` × the contribution of the applications matching `where`."""
+    facts = _facts(conn, where)
+    grouped = [
+        select(*_keyed(facts, w), *(func.sum(facts.c[n]) * sign for n in COUNTS))
+        .where(literal(True))
+        .group_by(*_keyed(facts, w)[1:])
+        for w in (1, 0)
+    ]
+    _upsert(conn, cells, COUNTS, union_all(*grouped))
+    dated = [
+        select(*_keyed(facts, w), literal(kind).label("kind"), on.label("on"),
+               func.sum(facts.c[flag]) * sign)
+        .where(facts.c[flag] == 1)
+        .group_by(*_keyed(facts, w)[1:], on)
+        for w in (1, 0)
+        for kind, on, flag in (("open", facts.c.promised, "open_dated"),
+                               ("unrated", facts.c.sd, "unrated_settled"))
+    ]  # fmt: skip
+    _upsert(conn, pending, ("n",), union_all(*dated))
+    _count_codes(conn, where, sign)
+
+
+def _count_codes(conn: Connection, where: Sequence[ColumnElement[bool]], sign: int) -> None:
+    pg = conn.dialect.name == "postgresql"
+    src = (
+        select(_apps.c.hall, _apps.c.window, _apps.c.service_code.label("item"),
+               day_sql(pg, _apps.c.accepted_at).label("day"), _ratings.c.code)
+        .join_from(_apps, _ratings, _ratings.c.app_uuid == _apps.c.uuid)
+        .where(_apps.c.status != Status.VOIDED.value, *where)
+        .cte("rated")
+    )  # fmt: skip
+    sums = [func.sum(case((src.c.code == i, 1), else_=0)) * sign for i in range(1, 6)]
+    grouped = [
+        select(*_keyed(src, w), *sums).where(literal(True)).group_by(*_keyed(src, w)[1:])
+        for w in (1, 0)
+    ]
+    _upsert(conn, cells, CODES, union_all(*grouped))
+
+
+def rebuild(conn: Connection) -> None:
+    """The calendar table and the whole rollup afresh, set-based (the migration's backfill;
+    after a calendar change; after `bench.gen_portal` filled tables by COPY)."""
+    for target in (cells, pending, workdays, meta):
+        conn.execute(delete(target))
+    rows = list(_calendar_rows())
+    for start in range(0, len(rows), 5000):
+        conn.execute(insert(workdays), rows[start : start + 5000])
+    conn.execute(insert(meta).values(name="calendar", value=fingerprint()))
+    _count(conn, [], 1)
+
+
+def ensure_calendar(conn: Connection) -> bool:
+    """Rebuild when the calendar in use is not the one the rollup was counted with;
+    True when it was rebuilt."""
+    if conn.dialect.name == "postgresql":  # app servers starting at once: one rebuilds
+        conn.execute(text("SELECT pg_advisory_xact_lock(7003)"))
+    stored = conn.execute(select(meta.c.value).where(meta.c.name == "calendar")).scalar()
+    if stored == fingerprint():
+        return False
+    rebuild(conn)
+    return True
+
+
+def _lock(conn: Connection, uuids: list[str]) -> None:
+    """On PostgreSQL, hold the applications' rows until commit, so two transactions never
+    both take away the same "before" (SQLite has one writer at a time already)."""
+    if conn.dialect.name == "postgresql" and uuids:
+        conn.execute(
+            text("SELECT uuid FROM applications WHERE uuid = ANY(:u) ORDER BY uuid FOR UPDATE"),
+            {"u": uuids},
+        )
+
+
+@contextmanager
+def following(conn: Connection, uuids: Iterable[str]) -> Iterator[None]:
+    """Keep the rollup right across a write to these applications (their rows, status
+    events or ratings), in the write's transaction: their contribution is taken away
+    before and added back after."""
+    keys = sorted(set(uuids))
+    if not keys:
+        yield
+        return
+    _lock(conn, keys)
+    where = [_apps.c.uuid.in_(keys)]
+    _count(conn, where, -1)
+    yield
+    _count(conn, where, 1)
+
+
+@contextmanager
+def following_item(conn: Connection, service_code: str) -> Iterator[None]:
+    """`following` for every application of an item (its time limit changes)."""
+    where = [_apps.c.service_code == service_code]
+    _count(conn, where, -1)
+    yield
+    _count(conn, where, 1)

@@ -1,0 +1,96 @@
+"""Open data read from the rollup (`portal.pages.rollup`): per day, hall and item (or
+window) the summed counts, plus the few counts that depend on the day read for (`now`),
+then the bad-rating cases grouped live (`portal.pages.grouped.read_cases`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select
+
+from portal.db import Database
+from portal.pages import grouped
+from portal.pages.cases import RatingRules
+from portal.pages.grouped import Cell, as_day, day_of
+from portal.pages.rollup import CODES, COUNTS, cells, pending
+from sync.ratings import RATE_WITHIN_DAYS, Satisfaction
+
+Cells = dict[tuple[str, str, str], Cell]
+
+
+def _filters(target: Any, start: date, end: date, hall: str, item: str, by: str) -> list[Any]:
+    where = [target.c.whole == (0 if by == "window" else 1)]
+    where += [target.c.day >= start.isoformat(), target.c.day <= end.isoformat()]
+    if hall:
+        where.append(target.c.hall == hall)
+    if item:
+        where.append(target.c.item == item)
+    return where
+
+
+def read(
+    db: Database, q: Any, where: list[Any], now: date, rules: RatingRules
+) -> Cells:  # fmt: skip
+    """{(period, hall, item or window): Cell} for the StatsQuery `q` (`where`: the same
+    query over the applications, for the bad-rating cases)."""
+    third = cells.c.window if q.by == "window" else cells.c.item
+    sums = [func.sum(cells.c[n]) for n in COUNTS + CODES]
+    counted = (
+        select(cells.c.day, cells.c.hall, third, *sums)
+        .where(*_filters(cells, q.start, q.end, q.hall, q.item, q.by))
+        .group_by(cells.c.day, cells.c.hall, third)
+        .having(func.sum(cells.c.received) > 0)
+    )
+    waited_from = (now - timedelta(days=RATE_WITHIN_DAYS)).isoformat()
+    recent = or_(
+        and_(pending.c.kind == "open", pending.c["on"] >= now.isoformat()),
+        and_(pending.c.kind == "unrated", pending.c["on"] >= waited_from),
+    )
+    pthird = pending.c.window if q.by == "window" else pending.c.item
+    turning = (
+        select(pending.c.day, pending.c.hall, pthird, pending.c.kind, func.sum(pending.c.n))
+        .where(*_filters(pending, q.start, q.end, q.hall, q.item, q.by), recent)
+        .group_by(pending.c.day, pending.c.hall, pthird, pending.c.kind)
+    )
+    apps = db.t("applications")
+    third_app = apps.c.window if q.by == "window" else apps.c.service_code
+    keys = [day_of(db, apps.c.accepted_at), apps.c.hall, third_app]
+    with db.begin() as conn:
+        rows = conn.execute(counted).all()
+        not_yet = {(r[0], r[1], r[2], r[3]): int(r[4]) for r in conn.execute(turning)}
+        cases = grouped.read_cases(db, conn, keys, where)
+    found: Cells = defaultdict(Cell)
+    size = 7 if q.period == "month" else 10
+
+    def cell(day: str, hall: str, key: str) -> Cell:
+        """The rollup's days are hall days as text already (a fixed offset: `day_sql`)."""
+        return found[(day[:size], hall, key)]
+
+    for row in rows:
+        day, hall, key = row[0], row[1], row[2]
+        n = dict(zip(COUNTS + CODES, (int(v or 0) for v in row[3:]), strict=True))
+        open_later = not_yet.get((day, hall, key, "open"), 0)
+        unrated_later = not_yet.get((day, hall, key, "unrated"), 0)
+        waited = n["unrated_settled"] - unrated_later if rules.default_basic else 0
+        _add(cell(day, hall, key), n, n["late"] + n["open_dated"] - open_later, waited)
+    for g in cases:
+        grouped.count_cases(cell(g[0], g[1], g[2]).tally, as_day(g[3]), as_day(g[4]), g[5],
+                            rules, now)  # fmt: skip
+    return found
+
+
+def _add(c: Cell, n: dict[str, int], overdue: int, waited: int) -> None:
+    """One day's counts of a hall and item (or window) into its period's cell."""
+    c.received += n["received"]
+    c.settled += n["settled"]
+    c.on_time += n["on_time"]
+    c.overdue += overdue
+    c.days_total += n["days_total"]
+    c.days_count += n["days_count"]
+    c.tally.received += n["received"]
+    c.tally.rated += n["rated"] + waited
+    for i, name in enumerate(CODES):
+        c.tally.by_code[i] += n[name]
+    c.tally.by_code[Satisfaction.BASIC - 1] += waited
