@@ -64,7 +64,13 @@ def _problems(settings: Settings, deep: bool) -> list[Text]:
 
 
 def _db(args: argparse.Namespace) -> Database:
-    return Database(args.db)  # a new SQLite file is made 0600 in a 0700 folder
+    """The command's database (a new SQLite file is made 0600 in a 0700 folder); `main`
+    disposes it when the command ends, so no pooled connection outlives the command (in a
+    test or a script that calls `main`, an open PostgreSQL connection left to the garbage
+    collector is a leak and a ResourceWarning)."""
+    db = Database(args.db)
+    vars(args).setdefault("opened", []).append(db)
+    return db
 
 
 def _check_workers(args: argparse.Namespace) -> None:
@@ -269,6 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    finally:
+        for db in vars(args).get("opened", []):
+            db.dispose()
 
 
 if __name__ == "__main__":

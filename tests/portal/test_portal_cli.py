@@ -115,3 +115,32 @@ def test_several_workers_are_refused_on_sqlite(
     assert not (tmp_path / "p.db").exists()  # refused before anything was made
     code = main(["serve", "--db", db, "--workers", "0"])
     assert code == 2 and "--workers 至少为 1" in capsys.readouterr().err
+
+
+def test_a_command_leaves_no_database_connection_open(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A script (or a test) that calls `portal` commands in one process must not pile up
+    pooled connections: each command's database is disposed when the command ends. On
+    PostgreSQL the server's own view counts them; on SQLite the file's handles are closed."""
+    watcher = Database(db_url)
+    commands = (["stats-rebuild", "--db", db_url], ["terminals", "--db", db_url])
+    for argv in commands:  # once first: what importing the commands opens for good
+        assert main(argv) == 0
+    before = _open_connections(watcher)
+    for _ in range(3):
+        for argv in commands:
+            assert main(argv) == 0
+    assert _open_connections(watcher) == before
+    watcher.dispose()
+
+
+def _open_connections(db: Database) -> int:
+    if not db.is_postgres:
+        return len(list(Path("/proc/self/fd").iterdir()))
+    with db.begin() as conn:
+        count: int = conn.exec_driver_sql(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).scalar_one()
+    return count
