@@ -28,6 +28,8 @@ import threading
 import time
 from collections import Counter
 
+import httpx
+
 FAULTS = (
     "pass", "drop", "reset", "delay", "stall", "http500", "http503", "cut_reply", "lose_reply",
 )  # fmt: skip
@@ -158,3 +160,10 @@ class FaultProxy:
 
     def _lose_reply(self, client: socket.socket, request: bytes) -> None:
         self._upstream(request)  # the server has committed by now
+
+
+def no_keep_alive(timeout: float = 5.0) -> httpx.Client:
+    """A terminal's client that opens a connection per request: the proxy answers one
+    request per connection, so every request meets its own fault."""
+    limits = httpx.Limits(max_keepalive_connections=0)
+    return httpx.Client(timeout=httpx.Timeout(timeout), limits=limits, trust_env=False)

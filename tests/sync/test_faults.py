@@ -15,7 +15,7 @@ from counter_app.terminal import Terminal
 from portal.server import BackgroundServer
 from sync.engine import SyncEngine
 from tests.sync.conftest import Take, pdf, server_count
-from tests.sync.faultproxy import FaultProxy
+from tests.sync.faultproxy import FaultProxy, no_keep_alive
 
 APPLICATIONS = 14
 WEIGHTS = {
@@ -25,9 +25,8 @@ WEIGHTS = {
 
 
 def one_request_per_connection() -> httpx.Client:
-    """No keep-alive, so every request meets a fresh fault; short timeout for `stall`."""
-    limits = httpx.Limits(max_keepalive_connections=0)
-    return httpx.Client(timeout=httpx.Timeout(0.3), limits=limits, trust_env=False)
+    """A connection per request, and a short timeout so a `stall` ends the request."""
+    return no_keep_alive(0.3)
 
 
 def test_every_application_and_file_arrives_exactly_once(

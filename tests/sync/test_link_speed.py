@@ -19,7 +19,7 @@ from sync.client import PortalClient
 from sync.engine import SyncEngine
 from sync.progress import Backlog, SyncProgress
 from tests.sync.conftest import Take, pdf, plain_client
-from tests.sync.faultproxy import FaultProxy
+from tests.sync.faultproxy import FaultProxy, no_keep_alive
 
 Sent = list[tuple[str, str]]
 
@@ -35,12 +35,6 @@ def recording(sent: Sent) -> Callable[[], httpx.Client]:
         return http
 
     return make
-
-
-def no_keep_alive() -> httpx.Client:
-    """The fault proxy answers one request per connection (as in `test_faults.py`)."""
-    limits = httpx.Limits(max_keepalive_connections=0)
-    return httpx.Client(timeout=httpx.Timeout(5.0), limits=limits, trust_env=False)
 
 
 def _uploads(sent: Sent) -> tuple[int, int, int]:

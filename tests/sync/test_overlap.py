@@ -9,8 +9,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 
-import httpx
-
 from counter_app.ops.provision import enroll
 from counter_app.store import outbox
 from counter_app.store.submissions import load_submission
@@ -22,15 +20,9 @@ from portal.settings import Settings
 from sync.engine import SyncEngine
 from sync.uploads import PARALLEL
 from tests.sync.conftest import Take, issue_code, pdf, plain_client, server_count
-from tests.sync.faultproxy import FaultProxy
+from tests.sync.faultproxy import FaultProxy, no_keep_alive
 
 FILES = 10
-
-
-def no_keep_alive() -> httpx.Client:
-    """The fault proxy answers one request per connection (as in `test_faults.py`)."""
-    limits = httpx.Limits(max_keepalive_connections=0)
-    return httpx.Client(timeout=httpx.Timeout(5.0), limits=limits, trust_env=False)
 
 
 def test_a_link_lost_mid_upload_begins_no_more_files_and_the_next_pass_sends_each_once(
