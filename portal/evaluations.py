@@ -101,9 +101,9 @@ def from_tracking_page(db: Database, conn: Connection, uuid: str, code: int, com
     values |= {"service_event": ServiceEvent.SETTLEMENT.value, "count": int(count) + 1}
     values |= {"region": _region(db, conn, uuid), "comment": comment, "at": now_iso()}
     app = _application(db, conn, uuid)
-    with rollup.following(conn, [uuid]):  # open data counts it (a terminal's: `push`)
+    with rollup.following(conn, [uuid]):  # counted with its case (a terminal's: `push`)
         conn.execute(insert(table).values(rating_id=rating_id, terminal_id=None, **app, **values))
-    _after(db, conn, rating_id, uuid, code)
+        _after(db, conn, rating_id, uuid, code)
     return rating_id
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_apps_accepted ON applications (accepted_at, uuid)",
@@ -36,10 +36,24 @@ def v90_stats_rollup(conn: Connection) -> None:
     rollup.rebuild(conn)
 
 
+def v91_rollup_cases(conn: Connection) -> None:
+    """Bad-rating cases into the rollup: three counts per cell (added to a rollup made by
+    version 90 before they existed) and the open ones by deadline, counted afresh."""
+    from portal.pages import rollup
+
+    have = {c["name"] for c in inspect(conn).get_columns("stats_cells")}
+    for name in rollup.CASES:
+        if name not in have:
+            added = f"ALTER TABLE stats_cells ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0"
+            conn.execute(text(added))
+    rollup.recount_cases(conn, rollup.stored_days(conn))
+
+
 SCALE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (80, "indexes for open data, figures and keyset paging", v80_scale_indexes),
 )
 #: After the pages' tables (item limits, ratings): applied last (`portal.migrations`).
 ROLLUP_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (90, "open data's rollup kept on write", v90_stats_rollup),
+    (91, "bad-rating cases in open data's rollup", v91_rollup_cases),
 )

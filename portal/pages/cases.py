@@ -22,6 +22,7 @@ from forms.text import Text
 from forms.workdays import add_working_days
 from portal.db import Database, now_iso
 from portal.errors import Invalid, NotFound
+from portal.pages import rollup
 from portal.pages.deadlines import local_day
 from sync.ratings import RECTIFY_WORKING_DAYS, BadCategory, Satisfaction
 from sync.receipt_numbers import display_receipt_no
@@ -158,7 +159,9 @@ def advance(db: Database, case_id: int, step: str, form: dict[str, str], actor: 
             raise Invalid(OUT_OF_ORDER)
         table = db.t("bad_cases")
         values["updated_by"] = actor
-        conn.execute(update(table).where(table.c.id == case_id).values(**values))
+        uuid = conn.execute(select(table.c.app_uuid).where(table.c.id == case_id)).scalar_one()
+        with rollup.following(conn, [uuid]):  # a reply closes it in open data's counts
+            conn.execute(update(table).where(table.c.id == case_id).values(**values))
 
 
 def _step_values(step: str, form: dict[str, str]) -> dict[str, Any]:

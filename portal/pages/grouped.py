@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from fractions import Fraction
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     TIMESTAMP,
@@ -38,10 +38,12 @@ from sqlalchemy import (
 
 from forms.workdays import add_working_days, calendar
 from portal.db import Database
-from portal.pages.cases import RatingRules
 from portal.pages.deadlines import HALL_TZ, days_taken, is_overdue, local_day, promised_on
 from sync.ratings import RATE_WITHIN_DAYS, RatingTally, Satisfaction
 from sync.statuses import SETTLED
+
+if TYPE_CHECKING:  # cases imports the rollup, which imports this module
+    from portal.pages.cases import RatingRules
 
 Key = tuple[Any, ...]
 

@@ -1,6 +1,7 @@
-"""Open data read from the rollup (`portal.pages.rollup`): per day, hall and item (or
-window) the summed counts, plus the few counts that depend on the day read for (`now`),
-then the bad-rating cases grouped live (`portal.pages.grouped.read_cases`)."""
+"""Open data read from the rollup (`portal.pages.rollup`): per day or month, hall and item
+(or window) the summed counts, plus the few counts that depend on the day read for (`now`).
+Bad-rating cases come from the rollup too, unless the reader's `rectify_days` is not the
+one they were counted with: then they are grouped live (`portal.pages.grouped.read_cases`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, text
 
 from portal.db import Database
 from portal.pages import grouped
 from portal.pages.cases import RatingRules
 from portal.pages.grouped import Cell, as_day, day_of
-from portal.pages.rollup import CODES, COUNTS, cells, pending
+from portal.pages.rollup import CASES, CODES, COUNTS, cells, pending, stored_days
 from sync.ratings import RATE_WITHIN_DAYS, Satisfaction
 
 Cells = dict[tuple[str, str, str], Cell]
@@ -30,39 +31,53 @@ def _filters(target: Any, start: date, end: date, hall: str, item: str, by: str)
     return where
 
 
+def _period(day: Any, size: int) -> Any:
+    """The period a rollup day falls in, in SQL: the day itself, or its month ("2026-11"),
+    so a year by month comes back as a few thousand summed rows instead of every day's.
+    The sums are linear (overdue = late + open with a date − those not yet due), so a
+    month's figures are the sums of its days' whichever side adds them."""
+    return day if size == 10 else func.substr(day, 1, size)
+
+
 def read(
     db: Database, q: Any, where: list[Any], now: date, rules: RatingRules
 ) -> Cells:  # fmt: skip
     """{(period, hall, item or window): Cell} for the StatsQuery `q` (`where`: the same
     query over the applications, for the bad-rating cases)."""
+    size = 7 if q.period == "month" else 10
     third = cells.c.window if q.by == "window" else cells.c.item
-    sums = [func.sum(cells.c[n]) for n in COUNTS + CODES]
+    sums = [func.sum(cells.c[n]) for n in COUNTS + CODES + CASES]
+    period = _period(cells.c.day, size)
     counted = (
-        select(cells.c.day, cells.c.hall, third, *sums)
+        select(period, cells.c.hall, third, *sums)
         .where(*_filters(cells, q.start, q.end, q.hall, q.item, q.by))
-        .group_by(cells.c.day, cells.c.hall, third)
+        .group_by(period, cells.c.hall, third)
         .having(func.sum(cells.c.received) > 0)
     )
     waited_from = (now - timedelta(days=RATE_WITHIN_DAYS)).isoformat()
     recent = or_(
         and_(pending.c.kind == "open", pending.c["on"] >= now.isoformat()),
         and_(pending.c.kind == "unrated", pending.c["on"] >= waited_from),
+        and_(pending.c.kind == "case", pending.c["on"] >= now.isoformat()),
     )
     pthird = pending.c.window if q.by == "window" else pending.c.item
+    pperiod = _period(pending.c.day, size)
     turning = (
-        select(pending.c.day, pending.c.hall, pthird, pending.c.kind, func.sum(pending.c.n))
+        select(pperiod, pending.c.hall, pthird, pending.c.kind, func.sum(pending.c.n))
         .where(*_filters(pending, q.start, q.end, q.hall, q.item, q.by), recent)
-        .group_by(pending.c.day, pending.c.hall, pthird, pending.c.kind)
+        .group_by(pperiod, pending.c.hall, pthird, pending.c.kind)
     )
     apps = db.t("applications")
     third_app = apps.c.window if q.by == "window" else apps.c.service_code
     keys = [day_of(db, apps.c.accepted_at), apps.c.hall, third_app]
     with db.begin() as conn:
+        if db.is_postgres:  # a year's cells grouped in memory, not in sorted spill files
+            conn.execute(text("SET LOCAL work_mem = '64MB'"))
         rows = conn.execute(counted).all()
         not_yet = {(r[0], r[1], r[2], r[3]): int(r[4]) for r in conn.execute(turning)}
-        cases = grouped.read_cases(db, conn, keys, where)
+        rolled = stored_days(conn) == rules.rectify_days
+        cases = [] if rolled else grouped.read_cases(db, conn, keys, where)
     found: Cells = defaultdict(Cell)
-    size = 7 if q.period == "month" else 10
 
     def cell(day: str, hall: str, key: str) -> Cell:
         """The rollup's days are hall days as text already (a fixed offset: `day_sql`)."""
@@ -70,11 +85,16 @@ def read(
 
     for row in rows:
         day, hall, key = row[0], row[1], row[2]
-        n = dict(zip(COUNTS + CODES, (int(v or 0) for v in row[3:]), strict=True))
+        n = dict(zip(COUNTS + CODES + CASES, (int(v or 0) for v in row[3:]), strict=True))
         open_later = not_yet.get((day, hall, key, "open"), 0)
         unrated_later = not_yet.get((day, hall, key, "unrated"), 0)
         waited = n["unrated_settled"] - unrated_later if rules.default_basic else 0
-        _add(cell(day, hall, key), n, n["late"] + n["open_dated"] - open_later, waited)
+        target = cell(day, hall, key)
+        _add(target, n, n["late"] + n["open_dated"] - open_later, waited)
+        if rolled:  # due: closed, or open past the deadline (`grouped.count_cases`)
+            not_due = not_yet.get((day, hall, key, "case"), 0)
+            target.tally.cases_due += n["cases_closed"] + n["cases_open"] - not_due
+            target.tally.cases_on_time += n["cases_on_time"]
     for g in cases:
         grouped.count_cases(cell(g[0], g[1], g[2]).tally, as_day(g[3]), as_day(g[4]), g[5],
                             rules, now)  # fmt: skip

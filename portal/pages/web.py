@@ -129,10 +129,13 @@ def install(app: FastAPI) -> None:
         office_licence,
         office_ratings,
         opendata,
+        rollup,
         track_routes,
     )
 
     app.state.pages = PageConfig()
+    with app.state.db.begin() as conn:  # open data's cases counted with this platform's days
+        rollup.ensure_rectify_days(conn, app.state.pages.rating_rules.rectify_days)
     app.include_router(track_routes.router)
     app.include_router(office.router)
     app.include_router(office_licence.router)

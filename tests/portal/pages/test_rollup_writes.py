@@ -180,3 +180,47 @@ def test_stats_rebuild_counts_rows_loaded_beside_the_write_paths(db: Database) -
     url = db.engine.url.render_as_string(hide_password=False)
     assert portal_cli.main(["stats-rebuild", "--db", url]) == 0
     same_as_oracle(db)
+
+
+def _open_cases(db: Database, n: int) -> list[int]:
+    cases = db.t("bad_cases")
+    query = select(cases.c.id).where(cases.c.replied_at.is_(None)).order_by(cases.c.id).limit(n)
+    with db.begin() as conn:
+        return list(conn.scalars(query))
+
+
+def test_a_bad_case_worked_to_its_reply_in_the_back_office(server: BackgroundServer) -> None:
+    """The reply closes the case: open data's 差评 figures move the moment it is posted."""
+    db = server.app.state.db
+    before = opendata.stats(db, opendata.StatsQuery(today() - timedelta(days=45), today()))
+    http = _office(server.url, db)
+    try:
+        for case_id in _open_cases(db, 3):
+            steps = [("classify", {"category": "attitude"}), ("callback", {"text": "已回访"}),
+                     ("fix", {"text": "已整改"}), ("reply", {"text": "已答复"})]  # fmt: skip
+            for step, form in steps:
+                token = csrf_of(http.get(f"/office/cases/{case_id}").text)
+                posted = http.post(f"/office/cases/{case_id}/{step}", data=form | {"csrf": token})
+                assert posted.status_code == 303, posted.text
+    finally:
+        http.close()
+    after = opendata.stats(db, opendata.StatsQuery(today() - timedelta(days=45), today()))
+    assert before != after  # the replies changed what is published
+    same_as_oracle(db)
+
+
+def test_a_platform_started_with_other_rectify_days_recounts_the_cases(
+    server: BackgroundServer, settings: Settings, db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PORTAL_RECTIFY_DAYS=3 at start: the rollup's cases are counted with 3 working days
+    (kept in stats_meta), so open data reads them from the rollup, and right."""
+    from portal.pages import rollup
+
+    db = server.app.state.db
+    monkeypatch.setenv("PORTAL_RECTIFY_DAYS", "3")
+    with (
+        BackgroundServer(replace(settings, db_url=db_url)) as other,
+        other.app.state.db.begin() as conn,
+    ):
+        assert rollup.stored_days(conn) == 3
+    same_as_oracle(db)  # rules(3) from the rollup, the default rules counted live
