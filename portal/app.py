@@ -10,8 +10,11 @@ materials folder, so several app servers can run behind a load balancer.
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Annotated, Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
@@ -225,13 +228,27 @@ def _caller(request: Request, token: Bearer) -> TerminalInfo:
 Caller = Annotated[TerminalInfo, Depends(_caller)]
 
 
+def _threads(tokens: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """The lifespan that sizes this process's thread pool for endpoints (`Settings.threads`)."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        to_thread.current_default_thread_limiter().total_tokens = tokens
+        yield
+
+    return lifespan
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API app on `settings` (database migrated on creation)."""
     settings = settings or Settings()
     accesslog.install()  # tracking codes never reach the access log
-    db = Database(settings.db_url, settings.busy_timeout_ms)
+    db = Database(settings.db_url, settings.busy_timeout_ms, settings.db_pool)
     store = MaterialStore(db, settings)
-    app = FastAPI(title="Service platform sync API", version="1", responses=ERRORS)
+    app = FastAPI(
+        title="Service platform sync API", version="1", responses=ERRORS,
+        lifespan=_threads(settings.threads),
+    )  # fmt: skip
     app.state.db = db
     install_published_calendar(db)  # holiday years published after this release
     app.state.materials = store

@@ -30,7 +30,7 @@ class BackgroundServer:
         self.sock.bind((host, port))
         self.port: int = self.sock.getsockname()[1]
         options = proxy_options(settings)
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="off", **options)  # type: ignore[arg-type]
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on", **options)  # type: ignore[arg-type]
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self._serve, name="portal", daemon=True)
 
