@@ -49,7 +49,7 @@ from portal.files import prepare_sqlite
 
 T = TypeVar("T")
 #: PostgreSQL connections a process keeps open (`Settings.db_pool` for the app servers).
-POOL = 20
+POOL = 10
 #: Seconds a pooled connection may sit unused before its checkout pings it first.
 PING_AFTER_IDLE = 10.0
 

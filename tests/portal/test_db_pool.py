@@ -97,3 +97,18 @@ def test_the_thread_pool_is_sized_by_the_settings() -> None:
             return int(to_thread.current_default_thread_limiter().total_tokens)
 
     assert anyio.run(inside) == 3
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_the_lookup_counters_are_unlogged(served: BackgroundServer, db_url: str) -> None:
+    """Migration 140: each lookup's counter bump writes no WAL (and waits for no flush);
+    the counters still count across the pool's connections."""
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        kind = conn.execute(
+            text("SELECT relpersistence FROM pg_class WHERE relname = 'rate_hits'")
+        ).scalar_one()
+    engine.dispose()
+    assert kind == "u"
+    served.app.state.pages = PageConfig(track_limit=Limit(5, 600), secure_cookies=False)
+    assert [_lookup(served.url, i) for i in range(7)] == [404] * 5 + [429] * 2
