@@ -30,19 +30,22 @@ def v80_scale_indexes(conn: Connection) -> None:
 def v90_stats_rollup(conn: Connection) -> None:
     """Open data's rollup (`portal.pages.rollup`): its tables, filled set-based from what
     is stored (a few INSERT ... SELECT ... GROUP BY; minutes for ten million applications)."""
-    from portal.pages import rollup  # here: it imports portal.db, which imports this
+    from portal.pages import (  # here: they import portal.db, which imports this
+        rollup,
+        rollup_tables,
+    )
 
-    rollup.md.create_all(conn)
+    rollup_tables.md.create_all(conn)
     rollup.rebuild(conn)
 
 
 def v91_rollup_cases(conn: Connection) -> None:
     """Bad-rating cases into the rollup: three counts per cell (added to a rollup made by
     version 90 before they existed) and the open ones by deadline, counted afresh."""
-    from portal.pages import rollup
+    from portal.pages import rollup, rollup_tables
 
     have = {c["name"] for c in inspect(conn).get_columns("stats_cells")}
-    for name in rollup.CASES:
+    for name in rollup_tables.CASES:
         if name not in have:
             added = f"ALTER TABLE stats_cells ADD COLUMN {name} INTEGER NOT NULL DEFAULT 0"
             conn.execute(text(added))

@@ -41,19 +41,14 @@ million applications, ten times that at ten million.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    Column,
     ColumnElement,
     Connection,
-    Index,
     Integer,
-    MetaData,
     String,
     Table,
     and_,
@@ -77,49 +72,21 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Compiled
 
-from forms.workdays import calendar, is_working_day
 from portal.pages.grouped import day_sql
+from portal.pages.rollup_tables import (
+    CASES,
+    CODES,
+    COUNTS,
+    KEY,
+    calendar_rows,
+    cells,
+    fingerprint,
+    meta,
+    pending,
+    workdays,
+)
 from sync.ratings import RECTIFY_WORKING_DAYS
 from sync.statuses import OPEN, SETTLED, Status
-
-#: The days the calendar table covers: far wider than any application's dates.
-FIRST, LAST = date(2000, 1, 1), date(2100, 12, 31)
-KEY = ("whole", "day", "hall", "item", "window")
-COUNTS = (
-    "received", "settled", "on_time", "late", "days_total", "days_count", "rated",
-    "unrated_settled", "open_dated",
-)  # fmt: skip
-CODES = tuple(f"code_{i}" for i in range(1, 6))
-CASES = ("cases_closed", "cases_on_time", "cases_open")
-
-md = MetaData()
-workdays = Table(
-    "stats_workdays", md,
-    Column("day", String(10), primary_key=True),
-    Column("ord", Integer, nullable=False),
-    Column("working", Integer, nullable=False),
-    Index("ix_stats_workdays_ord", "working", "ord"),
-)  # fmt: skip
-cells = Table(
-    "stats_cells", md,
-    Column("whole", Integer, primary_key=True),
-    Column("day", String(10), primary_key=True),
-    Column("hall", String(200), primary_key=True),
-    Column("item", String(100), primary_key=True),
-    Column("window", String(50), primary_key=True),
-    *(Column(name, Integer, nullable=False, server_default="0")
-      for name in COUNTS + CODES + CASES),
-)  # fmt: skip
-pending = Table(
-    "stats_pending", md,
-    *(Column(name, cells.c[name].type, primary_key=True) for name in KEY),
-    Column("kind", String(8), primary_key=True),
-    Column("on", String(10), primary_key=True),
-    Column("n", Integer, nullable=False),
-    Index("ix_stats_pending_on", "kind", "on", "whole"),
-)  # fmt: skip
-meta = Table("stats_meta", md, Column("name", String(40), primary_key=True),
-             Column("value", String(200), nullable=False))  # fmt: skip
 
 _apps = table(
     "applications", *(column(c) for c in (
@@ -129,21 +96,6 @@ _events = table("status_events", column("uuid"), column("status"), column("at"))
 _ratings = table("ratings", column("app_uuid"), column("code"))
 _limits = table("item_limits", column("service_code"), column("working_days"))
 _cases_t = table("bad_cases", column("app_uuid"), column("opened_at"), column("replied_at"))
-
-
-def fingerprint() -> str:
-    """The calendar in use, as a hash: a different one means different working days."""
-    cal = calendar()
-    return hashlib.sha256(repr((cal.off_weekdays, cal.worked_weekends)).encode()).hexdigest()
-
-
-def _calendar_rows() -> Iterator[dict[str, Any]]:
-    day, ordinal = FIRST, 0
-    while day <= LAST:
-        working = is_working_day(day)
-        ordinal += working
-        yield {"day": day.isoformat(), "ord": ordinal, "working": int(working)}
-        day += timedelta(days=1)
 
 
 def _facts(pg: bool, where: Sequence[ColumnElement[bool]]) -> Any:
@@ -371,7 +323,7 @@ def rebuild(conn: Connection) -> None:
     days = stored_days(conn)
     for target in (cells, pending, workdays, meta):
         conn.execute(delete(target))
-    rows = list(_calendar_rows())
+    rows = list(calendar_rows())
     for start in range(0, len(rows), 5000):
         conn.execute(insert(workdays), rows[start : start + 5000])
     conn.execute(insert(meta).values(name="calendar", value=fingerprint()))

@@ -15,7 +15,8 @@ from portal.db import Database
 from portal.pages import grouped
 from portal.pages.cases import RatingRules
 from portal.pages.grouped import Cell, as_day, day_of
-from portal.pages.rollup import CASES, CODES, COUNTS, cells, pending, stored_days
+from portal.pages.rollup import stored_days
+from portal.pages.rollup_tables import CASES, CODES, COUNTS, cells, pending
 from sync.ratings import RATE_WITHIN_DAYS, Satisfaction
 
 Cells = dict[tuple[str, str, str], Cell]

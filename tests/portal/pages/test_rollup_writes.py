@@ -26,7 +26,7 @@ from portal.pages import opendata, staff
 from portal.pages.cases import RatingRules
 from portal.pages.deadlines import today
 from portal.pages.ratelimit import Limit
-from portal.pages.rollup import fingerprint as rollup_fingerprint
+from portal.pages.rollup_tables import fingerprint as rollup_fingerprint
 from portal.pages.web import PageConfig
 from portal.server import BackgroundServer
 from portal.settings import Settings
@@ -170,11 +170,11 @@ def test_a_published_calendar_recounts_the_rollup(
 def test_stats_rebuild_counts_rows_loaded_beside_the_write_paths(db: Database) -> None:
     """Rows copied in by hand (as `bench.gen_portal` does by COPY) are not in the rollup
     until `portal stats-rebuild` counts them."""
-    from portal.pages import rollup
+    from portal.pages import rollup_tables
 
     fill(db, 150, seed=4, end=today(), days=20)
     with db.begin() as conn:
-        conn.execute(delete(rollup.cells))
+        conn.execute(delete(rollup_tables.cells))
     q = opendata.StatsQuery(today() - timedelta(days=25), today())
     assert sum(r["received"] for r in opendata.stats(db, q)) == 0
     url = db.engine.url.render_as_string(hide_password=False)
