@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, delete, func, insert, inspect, select, text
 
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_apps_accepted ON applications (accepted_at, uuid)",
@@ -52,6 +52,23 @@ def v91_rollup_cases(conn: Connection) -> None:
     rollup.recount_cases(conn, rollup.stored_days(conn))
 
 
+def v92_rollup_months(conn: Connection) -> None:
+    """Month rows beside the day rows (`whole` 2 and 3, `day` "YYYY-MM"), summed from the
+    day rows already counted: every count is a sum, so a month's is its days'."""
+    from portal.pages import rollup_tables as t
+
+    c, names = t.cells.c, t.COUNTS + t.CODES + t.CASES
+    conn.execute(delete(t.cells).where(c.whole.in_([t.MONTH, t.MONTH_PER_WINDOW])))
+    month = func.substr(c.day, 1, 7)
+    keys = [c.whole + 2, month, c.hall, c.item, c.window]  # 0 -> 2, 1 -> 3
+    summed = (
+        select(*keys, *(func.sum(c[n]) for n in names))
+        .where(c.whole.in_([t.PER_WINDOW, t.WHOLE]))
+        .group_by(*keys)
+    )
+    conn.execute(insert(t.cells).from_select([*t.KEY, *names], summed))
+
+
 SCALE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (80, "indexes for open data, figures and keyset paging", v80_scale_indexes),
 )
@@ -59,4 +76,5 @@ SCALE_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
 ROLLUP_MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (90, "open data's rollup kept on write", v90_stats_rollup),
     (91, "bad-rating cases in open data's rollup", v91_rollup_cases),
+    (92, "months in open data's rollup", v92_rollup_months),
 )

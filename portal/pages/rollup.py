@@ -78,6 +78,10 @@ from portal.pages.rollup_tables import (
     CODES,
     COUNTS,
     KEY,
+    LEVELS,
+    MONTH_PER_WINDOW,
+    PER_WINDOW,
+    WHOLE,
     calendar_rows,
     cells,
     fingerprint,
@@ -158,9 +162,12 @@ def _among(column_: Any, values: Iterable[str]) -> Any:
 
 
 def _keyed(src: Any, whole: int) -> list[Any]:
-    """The key columns of a rollup row from `src` (per window, or all windows as '')."""
-    window = src.c.window if not whole else literal("")
-    return [literal(whole).label("whole"), src.c.day, src.c.hall, src.c.item,
+    """The key columns of a rollup row from `src`: per window or all windows (''), per
+    day or (whole 2 and 3) per month."""
+    window = src.c.window if whole in (PER_WINDOW, MONTH_PER_WINDOW) else literal("")
+    month = func.substr(src.c.day, literal_column("1"), literal_column("7"))  # one text in
+    day = src.c.day if whole in (PER_WINDOW, WHOLE) else month  # SELECT and GROUP BY
+    return [literal(whole).label("whole"), day.label("day"), src.c.hall, src.c.item,
             window.label("window")]  # fmt: skip
 
 
@@ -182,14 +189,14 @@ def _statements(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> li
         select(*_keyed(facts, w), *(func.sum(facts.c[n]) * sign for n in COUNTS))
         .where(literal(True))
         .group_by(*_keyed(facts, w)[1:])
-        for w in (1, 0)
+        for w in LEVELS
     ]
     dated = [
         select(*_keyed(facts, w), literal(kind).label("kind"), on.label("on"),
                func.sum(facts.c[flag]) * sign)
         .where(facts.c[flag] == 1)
         .group_by(*_keyed(facts, w)[1:], on)
-        for w in (1, 0)
+        for w in (WHOLE, PER_WINDOW)
         for kind, on, flag in (("open", facts.c.promised, "open_dated"),
                                ("unrated", facts.c.sd, "unrated_settled"))
     ]  # fmt: skip
@@ -220,7 +227,7 @@ def _codes(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> Any:
     sums = [func.sum(case((src.c.code == i, 1), else_=0)) * sign for i in range(1, 6)]
     grouped = [
         select(*_keyed(src, w), *sums).where(literal(True)).group_by(*_keyed(src, w)[1:])
-        for w in (1, 0)
+        for w in LEVELS
     ]
     return _upsert(pg, cells, CODES, union_all(*grouped))
 
@@ -257,14 +264,14 @@ def _cases(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> list[An
     ]
     grouped = [
         select(*_keyed(src, w), *sums).where(literal(True)).group_by(*_keyed(src, w)[1:])
-        for w in (1, 0)
+        for w in LEVELS
     ]
     dated = [
         select(*_keyed(src, w), literal("case").label("kind"), src.c.deadline.label("on"),
                func.count() * sign)
         .where(src.c.rd.is_(None))
         .group_by(*_keyed(src, w)[1:], src.c.deadline)
-        for w in (1, 0)
+        for w in (WHOLE, PER_WINDOW)
     ]  # fmt: skip
     return [_upsert(pg, cells, CASES, union_all(*grouped)),
             _upsert(pg, pending, ("n",), union_all(*dated))]  # fmt: skip

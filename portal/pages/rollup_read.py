@@ -16,20 +16,54 @@ from portal.pages import grouped
 from portal.pages.cases import RatingRules
 from portal.pages.grouped import Cell, as_day, day_of
 from portal.pages.rollup import stored_days
-from portal.pages.rollup_tables import CASES, CODES, COUNTS, cells, pending
+from portal.pages.rollup_tables import (
+    CASES,
+    CODES,
+    COUNTS,
+    MONTH,
+    MONTH_PER_WINDOW,
+    PER_WINDOW,
+    WHOLE,
+    cells,
+    pending,
+)
 from sync.ratings import RATE_WITHIN_DAYS, Satisfaction
 
 Cells = dict[tuple[str, str, str], Cell]
 
 
 def _filters(target: Any, start: date, end: date, hall: str, item: str, by: str) -> list[Any]:
-    where = [target.c.whole == (0 if by == "window" else 1)]
-    where += [target.c.day >= start.isoformat(), target.c.day <= end.isoformat()]
+    where = [_days(target, start, end, PER_WINDOW if by == "window" else WHOLE)]
     if hall:
         where.append(target.c.hall == hall)
     if item:
         where.append(target.c.item == item)
     return where
+
+
+def _days(target: Any, start: date, end: date, level: int) -> Any:
+    c = target.c
+    return and_(c.whole == level, c.day >= start.isoformat(), c.day <= end.isoformat())
+
+
+def _cells_of(q: Any) -> list[Any]:
+    """Where the query's cells are: by day, the day rows; by month, the month rows of the
+    whole months inside the dates and the day rows of the days around them."""
+    where = _filters(cells, q.start, q.end, q.hall, q.item, q.by)
+    if q.period != "month":
+        return where
+    first = q.start if q.start.day == 1 else (q.start.replace(day=1) + timedelta(days=32))
+    first = first.replace(day=1)
+    after = (q.end + timedelta(days=1)).replace(day=1)  # the whole months end before this
+    if first >= after:
+        return where
+    level = MONTH_PER_WINDOW if q.by == "window" else MONTH
+    day_level = PER_WINDOW if q.by == "window" else WHOLE
+    months = and_(cells.c.whole == level, cells.c.day >= first.isoformat()[:7],
+                  cells.c.day <= (after - timedelta(days=1)).isoformat()[:7])  # fmt: skip
+    edges = [_days(cells, q.start, first - timedelta(days=1), day_level),
+             _days(cells, after, q.end, day_level)]  # fmt: skip
+    return [or_(months, *edges), *where[1:]]
 
 
 #: A year's cells grouped in memory, not in sorted spill files; and planned for the dates
@@ -43,7 +77,7 @@ def _period(day: Any, size: int) -> Any:
     so a year by month comes back as a few thousand summed rows instead of every day's.
     The sums are linear (overdue = late + open with a date − those not yet due), so a
     month's figures are the sums of its days' whichever side adds them."""
-    return day if size == 10 else func.substr(day, 1, size)
+    return day if size == 10 else func.substr(day, 1, size)  # a month row's day is its month
 
 
 def read(
@@ -57,21 +91,20 @@ def read(
     period = _period(cells.c.day, size)
     counted = (
         select(period, cells.c.hall, third, *sums)
-        .where(*_filters(cells, q.start, q.end, q.hall, q.item, q.by))
+        .where(*_cells_of(q))
         .group_by(period, cells.c.hall, third)
         .having(func.sum(cells.c.received) > 0)
     )
     waited_from = (now - timedelta(days=RATE_WITHIN_DAYS)).isoformat()
-    recent = or_(
-        and_(pending.c.kind == "open", pending.c["on"] >= now.isoformat()),
-        and_(pending.c.kind == "unrated", pending.c["on"] >= waited_from),
-        and_(pending.c.kind == "case", pending.c["on"] >= now.isoformat()),
-    )
+    recent = [and_(pending.c.kind == "open", pending.c["on"] >= now.isoformat()),
+              and_(pending.c.kind == "case", pending.c["on"] >= now.isoformat())]  # fmt: skip
+    if rules.default_basic:  # only then do unrated applications turn into 基本满意
+        recent.append(and_(pending.c.kind == "unrated", pending.c["on"] >= waited_from))
     pthird = pending.c.window if q.by == "window" else pending.c.item
     pperiod = _period(pending.c.day, size)
     turning = (
         select(pperiod, pending.c.hall, pthird, pending.c.kind, func.sum(pending.c.n))
-        .where(*_filters(pending, q.start, q.end, q.hall, q.item, q.by), recent)
+        .where(*_filters(pending, q.start, q.end, q.hall, q.item, q.by), or_(*recent))
         .group_by(pperiod, pending.c.hall, pthird, pending.c.kind)
     )
     apps = db.t("applications")

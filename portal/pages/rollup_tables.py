@@ -22,6 +22,10 @@ COUNTS = (
 )  # fmt: skip
 CODES = tuple(f"code_{i}" for i in range(1, 6))
 CASES = ("cases_closed", "cases_on_time", "cases_open")
+#: `whole` of a `stats_cells` row: per window or all windows, per day or per month (then
+#: `day` is "YYYY-MM"): a year by month reads a dozen rows per hall and item, not 365.
+PER_WINDOW, WHOLE, MONTH_PER_WINDOW, MONTH = 0, 1, 2, 3
+LEVELS = (WHOLE, PER_WINDOW, MONTH, MONTH_PER_WINDOW)
 
 md = MetaData()
 workdays = Table(

@@ -54,8 +54,12 @@ def same_as_oracle(db: Database) -> None:
     from tests.portal.pages import rowwise_stats
 
     base = opendata.StatsQuery(today() - timedelta(days=45), today())
+    month_start = (today().replace(day=1) - timedelta(days=1)).replace(day=1)
+    whole_months = replace(base, start=month_start, end=today().replace(day=1) - timedelta(days=1))
     queries = [base, replace(base, period="month"), replace(base, by="window"),
-               replace(base, hall=HALL), replace(base, item="GEN-001", by="window")]  # fmt: skip
+               replace(base, hall=HALL), replace(base, item="GEN-001", by="window"),
+               replace(whole_months, period="month"),  # month rows only
+               replace(base, period="month", by="window", hall=HALL)]  # fmt: skip
     for rules in RULES:
         for q in queries:
             new = opendata.stats(db, q, rules=rules)
@@ -224,3 +228,23 @@ def test_a_platform_started_with_other_rectify_days_recounts_the_cases(
     ):
         assert rollup.stored_days(conn) == 3
     same_as_oracle(db)  # rules(3) from the rollup, the default rules counted live
+
+
+def test_migration_92_sums_the_months_from_the_days(db: Database) -> None:
+    """A rollup made before months were kept gets them from its day rows."""
+    from portal.pages import rollup_tables
+    from portal.scale_schema import v92_rollup_months
+
+    fill(db, 150, seed=5, end=today(), days=70)
+    c = rollup_tables.cells.c
+    last_month_end = today().replace(day=1) - timedelta(days=1)
+    q = opendata.StatsQuery(last_month_end.replace(day=1), last_month_end, period="month")
+    counted = opendata.stats(db, q)
+    assert counted
+    with db.begin() as conn:
+        conn.execute(delete(rollup_tables.cells).where(c.whole >= rollup_tables.MONTH_PER_WINDOW))
+    assert opendata.stats(db, q) == []  # a whole month is read from its month rows alone
+    with db.begin() as conn:
+        v92_rollup_months(conn)
+    assert opendata.stats(db, q) == counted
+    same_as_oracle(db)
