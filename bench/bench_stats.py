@@ -79,7 +79,7 @@ def stats_and_paging(ctx: Context) -> list[Result]:
         env = {"PORTAL_DB_URL": url, "PORTAL_MATERIALS_DIR": str(ctx.work / "materials")}
         env["PORTAL_INSECURE_COOKIES"] = "1"  # plain HTTP on loopback
         with (
-            server("portal.app:create_app", env, ctx.work) as base,
+            server("portal.app:app_from_env", env, ctx.work) as base,
             httpx.Client(timeout=600) as http,
         ):
             _login(http, base)

@@ -100,7 +100,7 @@ def server(target: str, env: dict[str, str], work: Path, workers: int = 2) -> It
     cmd = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     cmd += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
-    if target.endswith(":create_app"):
+    if target.endswith((":create_app", ":app_from_env")):
         cmd.append("--factory")
     log = (work / f"server-{port}.log").open("w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ | env, stdout=log, stderr=log)
@@ -165,7 +165,7 @@ def tracking(ctx: Context) -> list[Result]:
     with generated_postgres(n, ctx.cache, ctx.log) as url:
         script = lua_script(requests_mix(url, min(4000, max(50, n // 4))), ctx.work)
         env = {"PORTAL_DB_URL": url, "PORTAL_MATERIALS_DIR": str(ctx.work / "materials")}
-        with server("portal.app:create_app", env, ctx.work) as portal:
+        with server("portal.app:app_from_env", env, ctx.work) as portal:
             wrk(portal, script, 2)  # warm the caches and the connection pools
             page = wrk(portal, script, seconds, postmaster_pid(n, ctx.cache))
         with server(BARE, {}, ctx.work) as bare:

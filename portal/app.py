@@ -229,32 +229,36 @@ def _caller(request: Request, token: Bearer) -> TerminalInfo:
 Caller = Annotated[TerminalInfo, Depends(_caller)]
 
 
-def _threads(tokens: int) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
-    """The lifespan: this process's thread pool for endpoints (`Settings.threads`), and
-    start-up's objects frozen for the garbage collector."""
+def _lifespan(tokens: int, freeze: bool) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    """This process's thread pool for endpoints (`Settings.threads`); with `freeze`, what
+    start-up built frozen for the garbage collector."""
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         to_thread.current_default_thread_limiter().total_tokens = tokens
-        # What start-up built (the app, the reflected tables, the templates) lives as long
-        # as the process: out of the collector's sight, a full collection walks only what
-        # requests made. Without it a year of open data by month paid a 50-60 ms
-        # collection every few requests (gc.freeze's documented use, after start-up).
-        gc.freeze()
+        if freeze:
+            # The app, the reflected tables, the templates live as long as the process: out
+            # of the collector's sight, a full collection walks only what requests made.
+            # Without it a year of open data by month paid a 50-60 ms collection every few
+            # requests. Only where serving is the process's one job: frozen objects that
+            # later form garbage cycles are never freed (a test process starts hundreds).
+            gc.collect()
+            gc.freeze()
         yield
 
     return lifespan
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """The API app on `settings` (database migrated on creation)."""
+def create_app(settings: Settings | None = None, *, own_process: bool = False) -> FastAPI:
+    """The API app on `settings` (database migrated on creation). `own_process`: serving
+    it is the process's only job (`portal serve` and its workers), see `_lifespan`."""
     settings = settings or Settings()
     accesslog.install()  # tracking codes never reach the access log
     db = Database(settings.db_url, settings.busy_timeout_ms, settings.db_pool)
     store = MaterialStore(db, settings)
     app = FastAPI(
         title="Service platform sync API", version="1", responses=ERRORS,
-        lifespan=_threads(settings.threads),
+        lifespan=_lifespan(settings.threads, own_process),
     )  # fmt: skip
     app.state.db = db
     install_published_calendar(db)  # holiday years published after this release
@@ -287,7 +291,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 def app_from_env() -> FastAPI:
     """The app of one `portal serve --workers N` worker: settings from the environment
     (`portal.settings.settings_env`), since a worker process is started afresh."""
-    return create_app(Settings())
+    return create_app(Settings(), own_process=True)
 
 
 def _routes(app: FastAPI, db: Database, store: MaterialStore, settings: Settings) -> None:

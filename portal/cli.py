@@ -93,7 +93,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     options: dict[str, Any] = {"host": args.host, "port": args.port, "log_level": "info"}
     options |= proxy_options(settings)
     if args.workers == 1:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, own_process=True), **options)
         return 0
     # Each worker is a fresh process that builds its own app from the environment.
     os.environ.update(settings_env(settings))

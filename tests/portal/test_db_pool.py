@@ -6,6 +6,7 @@ served by uvicorn on loopback."""
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
@@ -19,7 +20,7 @@ from fastapi import FastAPI
 from sqlalchemy import create_engine, text
 
 from portal import db as portal_db
-from portal.app import _threads
+from portal.app import _lifespan
 from portal.pages.ratelimit import Limit
 from portal.pages.web import PageConfig
 from portal.server import BackgroundServer
@@ -93,7 +94,7 @@ def test_connections_dropped_while_idle_cost_nothing(
 
 def test_the_thread_pool_is_sized_by_the_settings() -> None:
     async def inside() -> int:
-        async with _threads(3)(FastAPI()):
+        async with _lifespan(3, freeze=False)(FastAPI()):
             return int(to_thread.current_default_thread_limiter().total_tokens)
 
     assert anyio.run(inside) == 3
@@ -112,3 +113,18 @@ def test_the_lookup_counters_are_unlogged(served: BackgroundServer, db_url: str)
     assert kind == "u"
     served.app.state.pages = PageConfig(track_limit=Limit(5, 600), secure_cookies=False)
     assert [_lookup(served.url, i) for i in range(7)] == [404] * 5 + [429] * 2
+
+
+def test_a_served_process_freezes_what_start_up_built() -> None:
+    """`portal serve` (own_process): start-up's objects leave the collector's sight; an app
+    inside another process (tests, the demo's in-process portal) freezes nothing."""
+
+    async def inside(freeze: bool) -> int:
+        async with _lifespan(2, freeze)(FastAPI()):
+            return gc.get_freeze_count()
+
+    try:
+        assert anyio.run(inside, False) == 0
+        assert anyio.run(inside, True) > 1000
+    finally:
+        gc.unfreeze()
