@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, delete, func, insert, inspect, select, text
+from sqlalchemy import Connection, case, delete, func, insert, inspect, select, text
 
 INDEXES = (
     "CREATE INDEX IF NOT EXISTS ix_apps_accepted ON applications (accepted_at, uuid)",
@@ -59,8 +59,8 @@ def v92_rollup_months(conn: Connection) -> None:
 
     c, names = t.cells.c, t.COUNTS + t.CODES + t.CASES
     conn.execute(delete(t.cells).where(c.whole.in_([t.MONTH, t.MONTH_PER_WINDOW])))
-    month = func.substr(c.day, 1, 7)
-    keys = [c.whole + 2, month, c.hall, c.item, c.window]  # 0 -> 2, 1 -> 3
+    level = case(t.MONTH_LEVEL, value=c.whole)
+    keys = [level, t.month_of(c.day), c.hall, c.item, c.window]
     summed = (
         select(*keys, *(func.sum(c[n]) for n in names))
         .where(c.whole.in_([t.PER_WINDOW, t.WHOLE]))

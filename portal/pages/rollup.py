@@ -10,8 +10,9 @@ Four tables (migration 90 in `portal.scale_schema` makes them and fills them):
   days after a end on the working day whose `ord` is `ord(a) + n`;
 - `stats_cells`: per (whole, day, hall, item, window) the applications received, settled,
   settled on time, settled late, working days taken (total and count), rated, left unrated
-  after a settlement, open with a promised date, and their ratings per GB/T 39046 code.
-  `whole = 1` rows sum every window of an item (window ''), `whole = 0` rows are per window;
+  after a settlement, open with a promised date, their ratings per GB/T 39046 code and
+  bad-rating cases. `whole = 1` rows sum every window of an item (window ''), `whole = 0`
+  rows are per window; `whole` 3 and 2 are the same per month (`day` "YYYY-MM");
 - `stats_pending`: what depends on the day the figures are read for (`now`), as counts per
   date: open applications by promised date (overdue once `now` is past it) and unrated ones
   by settled day (基本满意 by default once RATE_WITHIN_DAYS have passed). Readers only read
@@ -86,6 +87,7 @@ from portal.pages.rollup_tables import (
     cells,
     fingerprint,
     meta,
+    month_of,
     pending,
     workdays,
 )
@@ -165,8 +167,7 @@ def _keyed(src: Any, whole: int) -> list[Any]:
     """The key columns of a rollup row from `src`: per window or all windows (''), per
     day or (whole 2 and 3) per month."""
     window = src.c.window if whole in (PER_WINDOW, MONTH_PER_WINDOW) else literal("")
-    month = func.substr(src.c.day, literal_column("1"), literal_column("7"))  # one text in
-    day = src.c.day if whole in (PER_WINDOW, WHOLE) else month  # SELECT and GROUP BY
+    day = src.c.day if whole in (PER_WINDOW, WHOLE) else month_of(src.c.day)
     return [literal(whole).label("whole"), day.label("day"), src.c.hall, src.c.item,
             window.label("window")]  # fmt: skip
 

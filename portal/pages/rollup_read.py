@@ -25,6 +25,7 @@ from portal.pages.rollup_tables import (
     PER_WINDOW,
     WHOLE,
     cells,
+    month_of,
     pending,
 )
 from sync.ratings import RATE_WITHIN_DAYS, Satisfaction
@@ -77,7 +78,7 @@ def _period(day: Any, size: int) -> Any:
     so a year by month comes back as a few thousand summed rows instead of every day's.
     The sums are linear (overdue = late + open with a date − those not yet due), so a
     month's figures are the sums of its days' whichever side adds them."""
-    return day if size == 10 else func.substr(day, 1, size)  # a month row's day is its month
+    return day if size == 10 else month_of(day)  # a month row's day is its month
 
 
 def read(

@@ -1,4 +1,4 @@
-"""The tables of open data's rollup (`portal.pages.rollup` keeps them, migrations 90-91
+"""The tables of open data's rollup (`portal.pages.rollup` keeps them, migrations 90-92
 make them) and the working-day calendar they are counted with: what the rollup is, apart
 from how it is counted."""
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Column, Index, Integer, MetaData, String, Table
+from sqlalchemy import Column, Index, Integer, MetaData, String, Table, func, literal_column
 
 from forms.workdays import calendar, is_working_day
 
@@ -26,6 +26,15 @@ CASES = ("cases_closed", "cases_on_time", "cases_open")
 #: `day` is "YYYY-MM"): a year by month reads a dozen rows per hall and item, not 365.
 PER_WINDOW, WHOLE, MONTH_PER_WINDOW, MONTH = 0, 1, 2, 3
 LEVELS = (WHOLE, PER_WINDOW, MONTH, MONTH_PER_WINDOW)
+#: The month level summing each day level.
+MONTH_LEVEL = {PER_WINDOW: MONTH_PER_WINDOW, WHOLE: MONTH}
+
+
+def month_of(day: Any) -> Any:
+    """A rollup day's month in SQL ("2026-11" of "2026-11-30"): the `day` of a month row.
+    The bounds are inline, so a SELECT and its GROUP BY render the same text."""
+    return func.substr(day, literal_column("1"), literal_column("7"))
+
 
 md = MetaData()
 workdays = Table(
