@@ -2,11 +2,14 @@
 QMainWindow process measured in the same run. The window runs in a child process
 (`bench.gui_child`); this module imports no Qt.
 
-startup: from `Popen` to the child's "login window shown and idle" line (the same test for
-the bare window: first paint, then a zero-timer), median of several alternating runs, on the
-startup-size database (100,000 applications in the issue); "terminal opened" is a second,
-informational row. The children run with bytecode (see `compile_project`), as a deployed
-terminal does.
+startup: from `Popen` to "login window shown and idle" (the main window's first paint, then a
+zero-timer), on the startup-size database (100,000 applications in the issue). The window is
+started as the clerk starts it, `counter-app --data-dir DIR` (`python -m counter_app`: the
+command line, the configuration, the window), in its smoke mode ($COUNTER_UI_SMOKE, which
+prints the ready line); the bare window is `bench.gui_child bare`, under the same test. The
+goal holds for every run, so the verdict is the slowest of the alternating runs against the
+bare window's median; the median is a second row. "terminal opened" is informational. The
+children run with bytecode (see `compile_project`), as a deployed terminal does.
 memory: peak RSS of the child, logged in with the home page loaded, on the big database.
 """
 
@@ -19,6 +22,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +63,30 @@ def child(
     """Run the window child; (seconds until its ready line, the line's data). A child that
     is not ready within `timeout` (e.g. the terminal would not open) is killed: RuntimeError.
     With `pycache` the child reads and writes bytecode there (see `compile_project`)."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    seconds, line = _until_ready(["-m", "bench.gui_child", *args], {}, timeout, pycache)
+    return seconds, json.loads(line)
+
+
+def counter_app_window(
+    data_dir: str, smoke: str = "1", timeout: float = 120.0, pycache: Path | None = None
+) -> float:
+    """Start the window as the clerk does (`counter-app --data-dir`), in smoke mode `smoke`
+    ("1": the login window shown and idle, "opened": the terminal open too); seconds until
+    its ready line. RuntimeError when it exits or is not ready within `timeout`."""
+    args = ["-m", "counter_app", "--data-dir", data_dir]
+    return _until_ready(args, {"COUNTER_UI_SMOKE": smoke}, timeout, pycache)[0]
+
+
+def _until_ready(
+    args: list[str], extra_env: dict[str, str], timeout: float, pycache: Path | None
+) -> tuple[float, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **extra_env}
     if pycache is not None:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = str(pycache)
     start = time.perf_counter()
     with subprocess.Popen(
-        [sys.executable, "-m", "bench.gui_child", *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -81,7 +102,7 @@ def child(
         watchdog.cancel()
     if proc.returncode != 0 or not line:
         raise RuntimeError(f"window child {args} was not ready (exit {proc.returncode})")
-    return seconds, json.loads(line)
+    return seconds, line
 
 
 def startup(ctx: Context) -> list[Result]:
@@ -89,19 +110,30 @@ def startup(ctx: Context) -> list[Result]:
     pyc = compile_project(ctx.cache)
     ctx.notes.append(BYTECODE_NOTE)
     runs = min(RUNS, max(2, ctx.sizes.samples // 40))
-    kinds = {"bare": ("bare",), "login": ("app", data_dir), "opened": ("opened", data_dir)}
-    for args in kinds.values():  # warm the OS page cache and the bytecode for each
-        child(*args, pycache=pyc)
+    kinds: dict[str, Callable[[], float]] = {
+        "bare": lambda: child("bare", pycache=pyc)[0],
+        "login": lambda: counter_app_window(data_dir, pycache=pyc),
+        "opened": lambda: counter_app_window(data_dir, "opened", pycache=pyc),
+    }
+    for start in kinds.values():  # warm the OS page cache and the bytecode for each
+        start()
     times: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(runs):
-        for kind, args in kinds.items():
-            times[kind].append(child(*args, pycache=pyc)[0])
-    base, login, opened = (ms(median(times[k])) for k in kinds)
+        for kind, start in kinds.items():
+            times[kind].append(start())
+    base = ms(median(times["bare"]))
+    slowest, login, opened = (
+        ms(max(times["login"])),
+        ms(median(times["login"])),
+        ms(median(times["opened"])),
+    )
     size = f"{ctx.sizes.startup_db:,} apps"
     return [
-        Result("startup", f"to login window shown and idle, {size} (median of {runs})",
-               login, "ms", base, "<= 1.5x", login <= 1.5 * base),
-        Result("startup", f"to terminal opened, {size} (informational)", opened, "ms", base),
+        Result("startup", f"counter-app to login window shown and idle, {size} (slowest of {runs})",
+               slowest, "ms", base, "<= 1.5x", slowest <= 1.5 * base),
+        Result("startup", f"... the median of the {runs} (informational)", login, "ms", base),
+        Result("startup", f"counter-app to terminal opened, {size} (informational)",
+               opened, "ms", base),
     ]  # fmt: skip
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
+from itertools import repeat
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
@@ -62,6 +63,8 @@ def patch_emit() -> bool:
 # (so a burst between two top-ups cannot reach zero) and a timer that tops `None` up to
 # where it was. Found by the clerk benchmark (bench/bench_clerk.py).
 NONE_RESERVE = 200_000  # references held from the start (1.6 MB of list)
+# The reserve is extended from `repeat`, not from `[None] * n`: a temporary list would fault
+# in another 1.6 MB at start-up, and a fresh page costs 2-12 us on these VMs (~3-5 ms here).
 NONE_TOP_UP_MS = 250
 _NONE_KEPT: list[None] = []
 
@@ -79,7 +82,7 @@ def top_up_none(floor: int) -> int:
     """Give None back what it lost below `floor`; how many references were given."""
     missing = floor - sys.getrefcount(None)
     if missing > 0:
-        _NONE_KEPT.extend([None] * missing)
+        _NONE_KEPT.extend(repeat(None, missing))
     return max(missing, 0)
 
 
@@ -88,10 +91,43 @@ def keep_none_alive(parent: QObject) -> QTimer | None:
     thread; None (and nothing done) when the installed PySide6 does not lose references."""
     if not void_call_loses_a_reference():
         return None
-    _NONE_KEPT.extend([None] * NONE_RESERVE)
+    _NONE_KEPT.extend(repeat(None, NONE_RESERVE))
     floor = sys.getrefcount(None)
     timer = QTimer(parent)
     timer.setObjectName("none_keeper")
     timer.timeout.connect(lambda: top_up_none(floor))
     timer.start(NONE_TOP_UP_MS)
     return timer
+
+
+# -- the source scan ----------------------------------------------------------------------
+# PySide6 (6.x, `shibokensupport.feature.feature_imported`) reads the whole source of every
+# module the first time an import statement names it after Qt loaded, to learn whether the
+# module says "PySide6" (for `from __feature__ import snake_case`, which we never use). At
+# the window's start that is ~50 modules, 6 ms of CPU and 550 fresh pages, mostly for the
+# standard library the process had loaded long before Qt (argparse alone: 100 KB). The scan
+# records -1, "ignore this module", for a module without "PySide6"; switching then keeps the
+# caller's selection, which is "no feature" everywhere in this process. So the modules
+# loaded before Qt are marked -1 up front; a module imported later is still scanned.
+# A PySide6 without the scan, or with a feature selected anywhere, is left alone.
+FEATURE_IGNORE = -1
+
+
+def _feature_table() -> dict[str, int] | None:
+    feature = sys.modules.get("shibokensupport.feature")
+    table = getattr(feature, "pyside_feature_dict", None)
+    return table if isinstance(table, dict) else None
+
+
+def skip_source_scan(modules: list[str]) -> int:
+    """Mark `modules` (names loaded before Qt) as not using PySide6, so PySide6 does not
+    read their source; how many were marked. Nothing when a feature is selected anywhere."""
+    table = _feature_table()
+    if table is None or any(isinstance(v, int) and v > 0 for v in table.values()):
+        return 0
+    marked = 0
+    for name in modules:
+        if name not in table and not name.startswith(("PySide6", "shiboken6", "counter_app.ui")):
+            table[name] = FEATURE_IGNORE
+            marked += 1
+    return marked

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.ops import startup_gc
 from counter_app.ui.app import AfterFirstPaint, Language, set_large_text
 from counter_app.ui.bridge import Operations
 from counter_app.ui.keys import key
@@ -142,7 +143,7 @@ class Shell(QObject):
         A login typed meanwhile waits its turn on the one storage thread."""
         self._retitle()
         self.show_login()
-        AfterFirstPaint(self.window, self._open)
+        AfterFirstPaint(self.window, self._after_first_paint)
         QTimer.singleShot(OPEN_AT_LATEST_MS, self, self._open)
         self.window.show()
         QTimer.singleShot(0, self, self.take_focus)
@@ -157,6 +158,10 @@ class Shell(QObject):
         """The window makes itself active: with no window manager (a kiosk) nothing else
         would, and no key would reach it until someone clicked it."""
         take_focus(self.window)
+
+    def _after_first_paint(self) -> None:
+        startup_gc.resume()
+        self._open()
 
     def _open(self) -> None:
         if not self._opening:

@@ -154,9 +154,13 @@ class _FocusOnActivate(QObject):
     meanwhile (the citizen's screen) may take the activation and hand it back without the
     focus. One per window; a newer target replaces the older one."""
 
+    NAME = "focus-on-activate"
+
     @classmethod
     def arm(cls, window: QWidget, target: QWidget) -> None:
-        for old in window.findChildren(cls):
+        # By name, not `findChildren(cls)`: with a Python class PySide6 wraps every child
+        # of the window to test it, 3-5 ms the first time (the login window's start).
+        for old in window.findChildren(QObject, cls.NAME):
             window.removeEventFilter(old)
             old.setParent(None)
             old.deleteLater()
@@ -164,6 +168,7 @@ class _FocusOnActivate(QObject):
 
     def __init__(self, window: QWidget, target: QWidget) -> None:
         super().__init__(window)
+        self.setObjectName(self.NAME)
         self.target = target
         self.window = window
         window.installEventFilter(self)

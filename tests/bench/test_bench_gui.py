@@ -52,3 +52,16 @@ def test_children_write_and_read_bytecode_in_the_prefix(
     _seconds, line = bench_gui.child("bare", pycache=prefix)
     assert line["ready"] == "bare"
     assert any(prefix.rglob("json/__init__*.pyc")), "the child wrote no bytecode"
+
+
+@pytest.mark.gui
+def test_the_window_is_timed_through_the_clerks_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`counter-app --data-dir` itself, to its ready line; a start that fails is an error,
+    not a time (here a bad language in the environment stops the command at once)."""
+    seconds = bench_gui.counter_app_window(str(tmp_path / "terminal"), pycache=tmp_path / "pyc")
+    assert 0 < seconds < 120
+    monkeypatch.setenv("COUNTER_LANG", "xx")
+    with pytest.raises(RuntimeError, match="was not ready"):
+        bench_gui.counter_app_window(str(tmp_path / "terminal"), timeout=60)

@@ -179,3 +179,63 @@ def test_the_login_window_shows_before_the_desk_the_terminal_and_qt_s_namespace(
         check=True,
     )
     assert "loaded: [] Qt namespace: False" in out.stdout, out.stdout + out.stderr
+
+
+START_WITH_GC = """
+import gc, os, sys
+os.environ["COUNTER_UI_SMOKE"] = "opened"
+from counter_app.ops import startup_gc
+from counter_app.cli import main
+
+at_resume = []
+resume = startup_gc.resume
+startup_gc.resume = lambda: (at_resume.append(gc.isenabled()), resume())[1]
+main(["--data-dir", sys.argv[1], "--lang", "en"])
+print("collecting at the first paint:", at_resume, "after:", gc.isenabled(),
+      "frozen:", gc.get_freeze_count() > 0, flush=True)
+"""
+
+
+def test_the_window_starts_without_collecting_and_collects_once_painted(data_dir: Path) -> None:
+    """`counter-app` pauses garbage collection before Qt is imported (~40 collections, 5 ms
+    of the start) and turns it back on at the login window's first paint, freezing what
+    start-up made. Through the real command line, in a fresh interpreter."""
+    import os
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", START_WITH_GC, str(data_dir)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    expected = "collecting at the first paint: [False] after: True frozen: True"
+    assert expected in out.stdout, out.stdout + out.stderr
+
+
+SCAN = """
+import linecache, sys
+import argparse
+import counter_app.ui
+import argparse as named_after_qt
+import wave
+print("argparse read:", argparse.__file__ in linecache.cache,
+      "wave read:", wave.__file__ in linecache.cache, flush=True)
+"""
+
+
+def test_pyside_does_not_read_the_source_of_modules_loaded_before_it() -> None:
+    """PySide6 reads the source of each module an import statement names after it loaded
+    (`qt_fixes.skip_source_scan`): not of those loaded before the window's package (here
+    argparse), still of one imported later (wave), which shows the scan is there."""
+    import os
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run(
+        [sys.executable, "-c", SCAN], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "argparse read: False wave read: True" in out.stdout, out.stdout + out.stderr

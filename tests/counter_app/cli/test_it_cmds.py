@@ -84,6 +84,17 @@ def test_bad_config_is_one_clear_line(
     assert err.startswith("counter-app: Bad value 0 for idle_logout_minutes") and "\n" not in err
 
 
+def test_a_config_file_saved_in_gbk_is_one_clear_line(
+    terminal: Terminal, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Notepad on a Chinese Windows saves "ANSI", which is GBK: the file is not UTF-8 TOML.
+    The command says which file and why, in one line, instead of a traceback."""
+    (tmp_path / "config.toml").write_bytes('# 打印机\npaper = "80mm"\n'.encode("gbk"))
+    assert run(terminal.data_dir, "config", "show") == 2
+    err = capsys.readouterr().err.strip()
+    assert "config.toml is not valid TOML" in err and "utf-8" in err and "\n" not in err
+
+
 def test_doctor_exit_code_is_the_worst_level(
     terminal: Terminal, capsys: pytest.CaptureFixture[str]
 ) -> None:
