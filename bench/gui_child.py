@@ -98,8 +98,7 @@ def counter(data_dir: Path, mode: str, login: tuple[str, str] | None) -> int:
 
     app = make_app(sys.argv[:1])
     prefs = Prefs.load(data_dir)
-    language = Language(app)
-    language.set(prefs.lang)
+    language = Language(app, prefs.lang)
     set_large_text(app, prefs.large_text)
     shell = Shell(app, data_dir, language, prefs, None)
 

@@ -11,6 +11,10 @@ import pytest
 from bench.s3_server import S3Server, rclone_binary, s3_server
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Open data is read back right after it is written throughout the suite: no body is kept for
+# its max-age here (a slow build on a busy machine would otherwise be kept and served stale).
+# tests/portal/pages/test_opendata_cache.py turns the cache on where it is the subject.
+os.environ.setdefault("PORTAL_OPENDATA_CACHE_MB", "0")
 
 UI_TESTS = Path(__file__).parent / "ui"
 

@@ -58,14 +58,23 @@ class Language(QObject):
 
     changed = Signal(str)
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, code: str = "en") -> None:
+        """Start in `code`. No `changed` signal for it: nothing listens yet (and the first
+        emit would import ctypes before the window is painted, see `qt_fixes`)."""
         super().__init__(app)
         self._app = app
         self._translators: list[QTranslator] = []
-        self.code = "en"
+        self.code = self._install(code)
 
     def set(self, code: str) -> None:
         """Install the translators for `code`; unknown codes fall back to Chinese."""
+        code = self._install(code)
+        changed = code != self.code
+        self.code = code
+        if changed:
+            self.changed.emit(code)
+
+    def _install(self, code: str) -> str:
         code = "en" if code.lower().startswith("en") else "zh_CN"
         for old in self._translators:
             self._app.removeTranslator(old)
@@ -75,10 +84,7 @@ class Language(QObject):
         QLocale.setDefault(
             QLocale(QLocale.Language.English if code == "en" else QLocale.Language.Chinese)
         )
-        changed = code != self.code
-        self.code = code
-        if changed:
-            self.changed.emit(code)
+        return code
 
     def _load_chinese(self) -> list[QTranslator]:
         loaded = []
@@ -189,8 +195,7 @@ def _run_shell(
         "idle_minutes": config.idle_logout_minutes,
     }
     prefs = Prefs.load(data_dir, defaults)
-    language = Language(app)
-    language.set(args.lang if _lang_given(args) else prefs.lang)
+    language = Language(app, args.lang if _lang_given(args) else prefs.lang)
     set_large_text(app, prefs.large_text)
     shell = Shell(app, data_dir, language, prefs, demo, config=config)
     if os.environ.get(SMOKE_ENV):  # before start(): it shows the window

@@ -11,8 +11,9 @@ left alone.
 
 from __future__ import annotations
 
-import ctypes
 import sys
+from collections.abc import Callable
+from functools import cache
 from itertools import repeat
 from typing import Any
 
@@ -34,8 +35,18 @@ def emit_loses_a_reference() -> bool:
     return before - sys.getrefcount(True) >= PROBES * 3 // 4
 
 
+@cache
+def _py_incref() -> Callable[[object], None]:
+    """Py_IncRef through ctypes, imported at the first emit (after the first paint: ctypes
+    is ~2 ms of the window's start)."""
+    import ctypes
+
+    incref = ctypes.pythonapi.Py_IncRef
+    return lambda obj: incref(ctypes.py_object(obj))
+
+
 def _give_back(result: object) -> None:
-    ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
+    _py_incref()(result)
 
 
 def patch_emit() -> bool:

@@ -35,6 +35,7 @@ from portal.pages import grouped, rollup_read
 from portal.pages.cases import RatingRules
 from portal.pages.deadlines import item_limits, today, utc_bounds
 from portal.pages.grouped import Cell, as_day, day_of
+from portal.pages.opendata_cache import MAX_AGE
 from portal.pages.tracking import item_name
 from portal.pages.web import config
 from sync.opendata_columns import COLUMNS
@@ -228,13 +229,20 @@ def open_stats(
     if by not in ("item", "window"):
         raise _bad("by 应为 item 或 window。", "by must be item or window.")
     lang = "en" if lang.startswith("en") else "zh_CN"
-    q = replace(parse_query(from_, to, period, hall, item, lang, today()), by=by)
+    day = today()
+    q = replace(parse_query(from_, to, period, hall, item, lang, day), by=by)
     db: Database = request.app.state.db
-    body = render(stats(db, q, rules=config(request).rating_rules), q, format)
+    cfg = config(request)
+    rules = cfg.rating_rules
+    served = cfg.opendata_cache.get(
+        (q, format, rules, day), lambda: render(stats(db, q, day, rules), q, format)
+    )
     name = f"stats-{q.period}-{q.start.isoformat()}-{q.end.isoformat()}.{format}"
     headers = {
         "Content-Disposition": f'inline; filename="{name}"',
-        "Cache-Control": "public, max-age=300",
+        "Cache-Control": f"public, max-age={MAX_AGE}",
+        "Age": str(served.age),
+        "X-Cache": "hit" if served.hit else "miss",
         "Access-Control-Allow-Origin": "*",
     }
-    return Response(body, media_type=FORMATS[format], headers=headers)
+    return Response(served.body, media_type=FORMATS[format], headers=headers)

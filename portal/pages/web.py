@@ -16,6 +16,7 @@ from markupsafe import Markup
 from forms.text import Text
 from portal.pages.cases import RatingRules
 from portal.pages.lockout import Lockout
+from portal.pages.opendata_cache import DEFAULT_MB, BodyCache
 from portal.pages.ratelimit import Limit
 from sync.ratings import RECTIFY_WORKING_DAYS, Satisfaction
 
@@ -69,6 +70,14 @@ def _rules_from_env() -> RatingRules:
     return RatingRules(days, os.environ.get("PORTAL_DEFAULT_BASIC") == "1")
 
 
+def _opendata_cache_from_env() -> BodyCache:
+    """$PORTAL_OPENDATA_CACHE_MB: memory for open data bodies kept within their max-age
+    (`portal.pages.opendata_cache`; default 256 per app-server process, 0: none)."""
+    raw = os.environ.get("PORTAL_OPENDATA_CACHE_MB", "").strip()
+    mb = int(raw) if raw.isdigit() and int(raw) <= 65_536 else DEFAULT_MB
+    return BodyCache(mb * 1024 * 1024)
+
+
 @dataclass
 class PageConfig:
     """The pages' settings, on `app.state.pages` (tests may replace it)."""
@@ -81,6 +90,7 @@ class PageConfig:
     secure_cookies: bool = field(
         default_factory=lambda: os.environ.get("PORTAL_INSECURE_COOKIES") != "1"
     )
+    opendata_cache: BodyCache = field(default_factory=_opendata_cache_from_env)
 
 
 def lang_of(request: Request) -> str:

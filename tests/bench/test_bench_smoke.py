@@ -218,7 +218,7 @@ def test_tracking_and_statistics_benchmarks_run(pg_cache: Path) -> None:
     assert any("lookups/s" in m for m in metrics) and any("open data" in m for m in metrics)
     assert (pg_cache / "portal-pg-300" / "ready").exists()  # cached for the next run
     again = _run("statistics", pg_cache)  # the second run starts the kept data directory
-    assert len(again) == 4  # open data by day and by month, the first page, a later page
+    assert len(again) == 6  # open data by day, by month, each built; the first page, a later
 
 
 @pytest.mark.parametrize("tty", [True, False], ids=["terminal", "pipe"])
