@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from counter_app.ops import startup_gc
+from counter_app import startup_gc
 from forms.text import LocalizedError
 
 
@@ -21,7 +21,7 @@ def open_window(args: argparse.Namespace) -> int:
     """
     if not args.demo and os.environ.get("COUNTER_ENROLL_CODE"):
         _provision(args)
-    startup_gc.pause()  # until the login window is painted (Shell.start)
+    startup_gc.pause()  # until the login window is painted (Shell._open)
     from counter_app.ui.app import run  # Qt: headless commands never load it
 
     if not args.demo:

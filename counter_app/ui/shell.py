@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.ops import startup_gc
+from counter_app import startup_gc
 from counter_app.ui.app import AfterFirstPaint, Language, set_large_text
 from counter_app.ui.bridge import Operations
 from counter_app.ui.keys import key
@@ -136,14 +136,12 @@ class Shell(QObject):
 
     # -- start and stop -------------------------------------------------------------------
     def start(self) -> None:
-        """Show the login window; open the terminal on the storage thread once it is
-        painted (or after `OPEN_AT_LATEST_MS` if no paint comes). Opening imports the desk,
-        store and terminal, holding the GIL: started before the paint they took turns with
-        the login page's (docs/performance.md, "startup: the desk after the first paint").
-        A login typed meanwhile waits its turn on the one storage thread."""
+        """Show the login window; once painted (or after `OPEN_AT_LATEST_MS`) collect again
+        (`startup_gc`) and open the terminal on the storage thread, whose imports hold the
+        GIL. A login typed meanwhile waits its turn on the one storage thread."""
         self._retitle()
         self.show_login()
-        AfterFirstPaint(self.window, self._after_first_paint)
+        AfterFirstPaint(self.window, self._open)
         QTimer.singleShot(OPEN_AT_LATEST_MS, self, self._open)
         self.window.show()
         QTimer.singleShot(0, self, self.take_focus)
@@ -159,11 +157,8 @@ class Shell(QObject):
         would, and no key would reach it until someone clicked it."""
         take_focus(self.window)
 
-    def _after_first_paint(self) -> None:
-        startup_gc.resume()
-        self._open()
-
     def _open(self) -> None:
+        startup_gc.resume()
         if not self._opening:
             self._opening = True
             self.ops.store(lambda: self.backend.open(), self._opened, self._open_failed)

@@ -42,6 +42,8 @@ million applications, ten times that at ten million.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -93,6 +95,8 @@ from portal.pages.rollup_tables import (
 )
 from sync.ratings import RECTIFY_WORKING_DAYS
 from sync.statuses import OPEN, SETTLED, Status
+
+log = logging.getLogger(__name__)
 
 _apps = table(
     "applications", *(column(c) for c in (
@@ -316,12 +320,23 @@ def recount_cases(conn: Connection, rectify_days: int) -> None:
 
 def ensure_rectify_days(conn: Connection, rectify_days: int) -> bool:
     """At start: recount the cases when the platform's `rectify_days` is not the one they
-    were counted with; True when it recounted."""
+    were counted with (a warning: minutes at province scale, the other servers waiting);
+    True when it recounted."""
     if conn.dialect.name == "postgresql":  # app servers starting at once: one recounts
         conn.execute(text("SELECT pg_advisory_xact_lock(7003)"))
-    if stored_days(conn) == rectify_days:
+    stored = stored_days(conn)
+    if stored == rectify_days:
         return False
+    log.warning(
+        "PORTAL_RECTIFY_DAYS is %d, but open data's bad-rating cases were counted with %d "
+        "(an earlier start, or another app server): recounting them now. Every app server "
+        "of a platform needs the same value, or each start recounts again.",
+        *(rectify_days, stored),
+    )
+    started = time.monotonic()
     recount_cases(conn, rectify_days)
+    took = time.monotonic() - started
+    log.warning("cases recounted with %d working days in %.1f s", rectify_days, took)
     return True
 
 

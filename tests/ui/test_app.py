@@ -184,7 +184,7 @@ def test_the_login_window_shows_before_the_desk_the_terminal_and_qt_s_namespace(
 START_WITH_GC = """
 import gc, os, sys
 os.environ["COUNTER_UI_SMOKE"] = "opened"
-from counter_app.ops import startup_gc
+from counter_app import startup_gc
 from counter_app.cli import main
 
 at_resume, ctypes_then = [], []

@@ -8,6 +8,7 @@ SQLite and PostgreSQL (tests/portal/conftest.py)."""
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -214,19 +215,33 @@ def test_a_bad_case_worked_to_its_reply_in_the_back_office(server: BackgroundSer
 
 
 def test_a_platform_started_with_other_rectify_days_recounts_the_cases(
-    server: BackgroundServer, settings: Settings, db_url: str, monkeypatch: pytest.MonkeyPatch
+    server: BackgroundServer,
+    settings: Settings,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """PORTAL_RECTIFY_DAYS=3 at start: the rollup's cases are counted with 3 working days
-    (kept in stats_meta), so open data reads them from the rollup, and right."""
+    (kept in stats_meta), so open data reads them from the rollup, and right; the log says
+    why the start took longer, and that app servers must agree (a second start with 3 does
+    not recount, nor warn)."""
     from portal.pages import rollup
 
     db = server.app.state.db
     monkeypatch.setenv("PORTAL_RECTIFY_DAYS", "3")
-    with (
-        BackgroundServer(replace(settings, db_url=db_url)) as other,
-        other.app.state.db.begin() as conn,
-    ):
-        assert rollup.stored_days(conn) == 3
+    with caplog.at_level(logging.WARNING, logger="portal.pages.rollup"):
+        with (
+            BackgroundServer(replace(settings, db_url=db_url)) as other,
+            other.app.state.db.begin() as conn,
+        ):
+            assert rollup.stored_days(conn) == 3
+        warned = caplog.text
+        caplog.clear()
+        with BackgroundServer(replace(settings, db_url=db_url)):
+            pass
+    assert "PORTAL_RECTIFY_DAYS is 3, but" in warned and "counted with 5" in warned
+    assert "Every app server" in warned and "cases recounted with 3 working days" in warned
+    assert "PORTAL_RECTIFY_DAYS" not in caplog.text
     same_as_oracle(db)  # rules(3) from the rollup, the default rules counted live
 
 
