@@ -166,19 +166,21 @@ def test_the_login_window_shows_before_the_desk_the_terminal_and_qt_s_namespace(
     """Start-up (docs/performance.md): the desk and the terminal are imported on the storage
     thread after the first paint, and nothing the login page needs builds the ~100 enums of
     `PySide6.QtCore.Qt`. Checked in a fresh interpreter, where imports are still to come."""
+    out = fresh_interpreter(SHOW_LOGIN, str(data_dir))
+    assert "loaded: [] Qt namespace: False" in out, out
+
+
+def fresh_interpreter(script: str, *args: str) -> str:
+    """What `script` prints (and its errors) run offscreen in a new Python: start-up facts
+    hold only where nothing was imported yet."""
     import os
     import sys
 
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run(
-        [sys.executable, "-c", SHOW_LOGIN, str(data_dir)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
+        [sys.executable, "-c", script, *args], env=env, capture_output=True, text=True, timeout=120
     )
-    assert "loaded: [] Qt namespace: False" in out.stdout, out.stdout + out.stderr
+    return out.stdout + out.stderr
 
 
 START_WITH_GC = """
@@ -203,20 +205,9 @@ def test_the_window_starts_without_collecting_and_collects_once_painted(data_dir
     of the start) and turns it back on at the login window's first paint, freezing what
     start-up made; and no signal is emitted before that paint (the first one imports ctypes,
     see `qt_fixes`). Through the real command line, in a fresh interpreter."""
-    import os
-    import sys
-
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", START_WITH_GC, str(data_dir)],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    out = fresh_interpreter(START_WITH_GC, str(data_dir))
     expected = "at the first paint: [False] after: True frozen: True ctypes at the paint: [False]"
-    assert expected in out.stdout, out.stdout + out.stderr
+    assert expected in out, out
 
 
 SCAN = """
@@ -234,11 +225,5 @@ def test_pyside_does_not_read_the_source_of_modules_loaded_before_it() -> None:
     """PySide6 reads the source of each module an import statement names after it loaded
     (`qt_fixes.skip_source_scan`): not of those loaded before the window's package (here
     argparse), still of one imported later (wave), which shows the scan is there."""
-    import os
-    import sys
-
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    out = subprocess.run(
-        [sys.executable, "-c", SCAN], env=env, capture_output=True, text=True, timeout=120
-    )
-    assert "argparse read: False wave read: True" in out.stdout, out.stdout + out.stderr
+    out = fresh_interpreter(SCAN)
+    assert "argparse read: False wave read: True" in out, out
