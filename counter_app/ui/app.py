@@ -111,12 +111,13 @@ def set_large_text(app: QApplication, on: bool) -> None:
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once (tests get pytest-qt's)."""
     app = QApplication.instance()
+    made = not isinstance(app, QApplication)
     if not isinstance(app, QApplication):
-        app = QApplication(argv if argv is not None else sys.argv[:1])
+        app = QApplication([*(argv if argv is not None else sys.argv[:1]), *style.STYLE_ARGS])
     app.setApplicationName("counter-terminal")
     app.setOrganizationName("counter-terminal")
     register_font(app)
-    style.apply(app)
+    style.apply(app, style_chosen=made)
     if app.findChild(QTimer, "none_keeper") is None:
         keep_none_alive(app)  # PySide6 6.12.0's lost references to None (see qt_fixes)
     return app

@@ -188,11 +188,18 @@ def palette(colors: Colors = COLORS) -> QPalette:
     return pal
 
 
-def apply(app: QApplication) -> None:
-    """Give the application its look: Fusion (the same on every platform), the palette and
-    the style sheet. Idempotent."""
-    if app.style().name().lower() != "fusion":
-        app.setStyle("Fusion")
+STYLE = "Fusion"  # the same on every platform
+#: For `QApplication(argv + STYLE_ARGS)`: the style chosen by name as the application is made.
+STYLE_ARGS = ["-style", STYLE]
+
+
+def apply(app: QApplication, style_chosen: bool = False) -> None:
+    """Give the application its look: Fusion, the palette and the style sheet. Idempotent.
+    `style_chosen`: the application was made with STYLE_ARGS, so the style is not asked for
+    (`app.style()` from Python builds PySide6's QStyle type with its ~600 enum members:
+    5 ms of the window's start)."""
+    if not style_chosen and app.style().name().lower() != STYLE.lower():
+        app.setStyle(STYLE)
     app.setPalette(palette())
     app.setStyleSheet(stylesheet())
 

@@ -227,3 +227,23 @@ def test_pyside_does_not_read_the_source_of_modules_loaded_before_it() -> None:
     argparse), still of one imported later (wave), which shows the scan is there."""
     out = fresh_interpreter(SCAN)
     assert "argparse read: False wave read: True" in out, out
+
+
+def test_the_window_is_fusion_whether_it_made_the_application_or_found_one(qapp) -> None:  # type: ignore[no-untyped-def]
+    """The look is the same on every platform: chosen by name when `make_app` makes the
+    application (no `app.style()` from Python at start), set when it finds one made. (With
+    the style sheet on, `style()` is Qt's style-sheet proxy: it is taken off to look.)"""
+    from counter_app.ui.app import make_app
+
+    made = fresh_interpreter(
+        "from counter_app.ui.app import make_app\n"
+        "app = make_app()\n"
+        "app.setStyleSheet('')\n"
+        "print('style:', app.style().name())"
+    )
+    assert "style: fusion" in made.lower(), made
+    qapp.setStyle("Windows")
+    assert make_app() is qapp
+    qapp.setStyleSheet("")
+    assert qapp.style().name().lower() == "fusion"
+    make_app()  # the style sheet back, for the tests after this one
