@@ -315,8 +315,13 @@ class Desk(HallCases, CityLookups):
         return self.terminal.today()
 
     def today_numbers(self) -> Numbers:
-        today = self.terminal.today()
-        return self.stats(today, today).totals
+        """The home page's line: today's totals alone (not the rating breakdown and the age
+        report of `stats`, which read every application the terminal holds)."""
+        from counter_app import stats  # start-up: only on the numbers pages
+
+        t = self.terminal
+        today = t.today()
+        return numbers_of(stats.period_stats(t.store, today, today, today, t.timezone).totals)
 
     def export_stats(self, start: date, end: date, fmt: str, path: str, lang: str) -> int:
         """The open-data export (`counter_app.ops.export`): same columns as the portal's."""
