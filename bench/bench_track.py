@@ -91,17 +91,24 @@ class Served(str):
     pid: int
 
 
+#: `portal.workers.serve` in a process of its own: what `portal serve --workers N` runs (a
+#: listening socket per worker), for the platform and the bare endpoint alike.
+WORKERS = (
+    "import sys; from portal.workers import serve; "
+    "sys.exit(serve(int(sys.argv[1]), '127.0.0.1', int(sys.argv[2]), dict(log_level='warning', "
+    "access_log=False, proxy_headers=True, forwarded_allow_ips='127.0.0.1', "
+    "factory=sys.argv[4] == 'factory'), app=sys.argv[3]))"
+)
+
+
 @contextmanager
 def server(target: str, env: dict[str, str], work: Path, workers: int = 2) -> Iterator[Served]:
-    """uvicorn with `workers` processes on a free loopback port; yields its URL."""
+    """`target` in `workers` processes on a free loopback port; yields its URL."""
     from bench.pg_cache import _free_port
 
     port = _free_port()
-    cmd = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port)]
-    cmd += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    cmd += ["--proxy-headers", "--forwarded-allow-ips", "127.0.0.1"]
-    if target.endswith((":create_app", ":app_from_env")):
-        cmd.append("--factory")
+    factory = "factory" if target.endswith((":create_app", ":app_from_env")) else "app"
+    cmd = [sys.executable, "-c", WORKERS, str(workers), str(port), target, factory]
     log = (work / f"server-{port}.log").open("w")
     proc = subprocess.Popen(cmd, cwd=ROOT, env=os.environ | env, stdout=log, stderr=log)
     url = Served(f"http://127.0.0.1:{port}")

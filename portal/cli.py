@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from forms.catalog import load_catalog
 from forms.text import DEFAULT_LANG, LocalizedError, Text
-from portal import enrollment, feed, files, services
+from portal import enrollment, feed, files, services, workers
 from portal.app import create_app
 from portal.blobs import open_blobs
 from portal.db import Database
@@ -95,10 +95,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.workers == 1:
         uvicorn.run(create_app(settings, own_process=True), **options)
         return 0
-    # Each worker is a fresh process that builds its own app from the environment.
+    # Each worker is a fresh process that builds its own app from the environment, on a
+    # listening socket of its own (`portal.workers`: the kernel spreads the connections).
     os.environ.update(settings_env(settings))
-    uvicorn.run("portal.app:app_from_env", factory=True, workers=args.workers, **options)
-    return 0
+    host, port = options.pop("host"), options.pop("port")
+    return workers.serve(args.workers, host, port, options | {"factory": True})
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
