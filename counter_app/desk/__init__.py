@@ -3,10 +3,8 @@
 Everything the counter window asks of the Qt-free terminal (store, intake, clerks, search,
 statistics, printing, sync status, administration) goes through `Desk`; the SQL and the role
 checks are here or below, never in `counter_app/ui/`. Every method runs on the window's
-storage thread (`ui.bridge.Operations.store`) and touches no Qt. Checked by mypy strict.
-
-The terminal is opened on first use (on that thread): importing this module is cheap.
-"""
+storage thread (`ui.bridge.Operations.store`) and touches no Qt. Checked by mypy strict. The
+terminal is opened on first use (on that thread): importing this module is cheap."""
 
 from __future__ import annotations
 
@@ -315,12 +313,10 @@ class Desk(HallCases, CityLookups):
         return self.terminal.today()
 
     def today_numbers(self) -> Numbers:
-        """The home page's line: today's totals alone (not the rating breakdown and the age
-        report of `stats`, which read every application the terminal holds)."""
+        """Today's totals alone (`stats` reads every application for its age report)."""
         from counter_app import stats  # start-up: only on the numbers pages
 
-        t = self.terminal
-        today = t.today()
+        t, today = self.terminal, self.terminal.today()
         return numbers_of(stats.period_stats(t.store, today, today, today, t.timezone).totals)
 
     def export_stats(self, start: date, end: date, fmt: str, path: str, lang: str) -> int:

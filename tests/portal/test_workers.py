@@ -26,9 +26,16 @@ CONNECTIONS = 64
 
 
 def workers_of(pid: int) -> list[int]:
-    """The worker processes of a `portal serve` (not multiprocessing's resource tracker)."""
-    kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    return [int(k) for k in kids if b"spawn_main" in Path(f"/proc/{k}/cmdline").read_bytes()]
+    """The worker processes of a `portal serve` (not multiprocessing's resource tracker; a
+    worker that has just ended has no command line left, or no /proc entry)."""
+    found = []
+    for kid in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        try:
+            if b"spawn_main" in Path(f"/proc/{kid}/cmdline").read_bytes():
+                found.append(int(kid))
+        except OSError:
+            continue
+    return found
 
 
 def established(pids: list[int], port: int) -> dict[int, int]:
