@@ -1,6 +1,6 @@
 """Startup time and memory of the counter window (offscreen), each against a bare PySide6
-QMainWindow process measured in the same run. The window runs in a child process
-(`bench.gui_child`); this module imports no Qt.
+QMainWindow process measured in the same run. The windows run in child processes
+(`counter-app` itself, `bench.gui_child`); this module imports no Qt.
 
 startup: from `Popen` to "login window shown and idle" (the main window's first paint, then a
 zero-timer), on the startup-size database (100,000 applications in the issue). The window is

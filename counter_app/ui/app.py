@@ -110,10 +110,13 @@ def set_large_text(app: QApplication, on: bool) -> None:
 
 def make_app(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once (tests get pytest-qt's)."""
-    app = QApplication.instance()
-    made = not isinstance(app, QApplication)
-    if not isinstance(app, QApplication):
-        app = QApplication([*(argv if argv is not None else sys.argv[:1]), *style.STYLE_ARGS])
+    found = QApplication.instance()
+    app = (
+        found
+        if isinstance(found, QApplication)
+        else QApplication([*(argv if argv is not None else sys.argv[:1]), *style.STYLE_ARGS])
+    )
+    made = app is not found
     app.setApplicationName("counter-terminal")
     app.setOrganizationName("counter-terminal")
     register_font(app)

@@ -68,7 +68,10 @@ class BodyCache:
 
     def get(self, key: Hashable, build: Callable[[], bytes]) -> Served:
         """The body for `key`: kept and fresh, or built now (by this request or by the one
-        already building it)."""
+        already building it). With no memory to keep bodies in, every request builds its
+        own at once (no waiting for another's build that will not be kept)."""
+        if self.max_bytes <= 0:
+            return Served(build(), 0, hit=False)
         served = self._fresh(key, build)
         if served is not None:
             return served

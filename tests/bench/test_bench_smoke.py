@@ -155,7 +155,7 @@ def test_table_shows_ratio_and_verdict() -> None:
 def test_a_window_that_never_becomes_ready_is_killed(tmp_path: Path) -> None:
     # no terminal in this folder: the window shows the error and never reports "opened"
     with pytest.raises(RuntimeError, match="was not ready"):  # killed at its timeout
-        bench_gui.child("opened", str(tmp_path / "no-terminal"), timeout=2)
+        bench_gui.counter_app_window(str(tmp_path / "no-terminal"), "opened", timeout=2)
 
 
 def test_a_portal_that_cannot_start_fails_fast(tmp_path: Path) -> None:

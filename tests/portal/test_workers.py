@@ -143,7 +143,7 @@ def test_a_port_in_use_and_a_second_server_on_it_are_one_clear_line(
 
 def test_workers_that_keep_dying_at_start_stop_the_server() -> None:
     """A worker whose app cannot even be imported is not restarted forever: after
-    QUICK_EXITS quick deaths the supervisor stops, exit 1."""
-    started = time.monotonic()
+    QUICK_EXITS quick deaths the supervisor stops, exit 1 (restarting forever would run into
+    the suite's pytest-timeout instead)."""
     code = workers.serve(1, "127.0.0.1", _free_port(), {"log_level": "critical"}, "no.such:app")
-    assert code == 1 and time.monotonic() - started < 60
+    assert code == 1
