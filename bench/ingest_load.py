@@ -25,8 +25,11 @@ import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from bench.people import person
+from bench.core import ROOT
+from bench.people import company, person
 from bench.terminals import ANSWERS
+from forms.catalog import load_catalog
+from forms.model import ServiceItem
 from portal import enrollment
 from portal.db import Database
 from sync.canonical import content_hash
@@ -34,7 +37,13 @@ from sync.hall_time import hall_zone
 from sync.protocol import API_PREFIX, ApplicationIn, EnrollRequest, PushRequest
 from sync.receipt_numbers import encode, new_receipt_no
 
-HALL = "南昌市民中心"
+#: A city's halls, a terminal at each window: terminal i is at window i % WINDOWS + 1 of hall
+#: i // WINDOWS. Every terminal at one window of one hall taking one item (as this bench did
+#: until the fifth round) made every push update the same rollup rows, so the pushes queued
+#: on one row lock: a place no real fleet is in (`docs/performance.md`, fifth round).
+HALLS = tuple(f"南昌市{d}政务服务中心" for d in ("东湖区", "西湖区", "青云谱区", "青山湖区",
+              "新建区", "红谷滩区", "南昌县", "进贤县", "安义县", "湾里区"))  # fmt: skip
+WINDOWS = 20
 BATCH = 50  # the terminal's push batch (sync.engine.SyncEngine's default)
 FILES = [b"%PDF-1.4\n" + bytes(range(256)) * 8, b"\x89PNG\r\n\x1a\n" + bytes(4000)]
 
@@ -48,18 +57,29 @@ class Fleet:
     apps: int
     tokens: list[str] = field(default_factory=list)
 
+    def place(self, i: int) -> tuple[str, int]:
+        """Terminal i's hall and window."""
+        return HALLS[i // WINDOWS % len(HALLS)], i % WINDOWS + 1
+
+    def hall_tokens(self) -> dict[str, str]:
+        """A token of one terminal in each hall (materials are held per hall)."""
+        return {self.place(i)[0]: token for i, token in reversed(list(enumerate(self.tokens)))}
+
 
 def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode()
 
 
-def _application(rng: random.Random, tid: str, n: int, answers: dict[str, object]) -> ApplicationIn:
-    who, today = person(rng), datetime.now(hall_zone()).date()  # the hall's day
+def _application(rng: random.Random, tid: str, n: int, where: tuple[str, int],
+                 item: ServiceItem, answers: dict[str, object]) -> ApplicationIn:  # fmt: skip
+    who = person(rng) if item.applicant_kind == "person" else company(rng)
+    today = datetime.now(hall_zone()).date()  # the hall's day
     shas = [hashlib.sha256(f).hexdigest() for f in FILES]
     model = ApplicationIn.model_validate(
         {"uuid": str(uuid.UUID(int=rng.getrandbits(128))),
          "receipt_no": new_receipt_no(today, tid, n), "kind": "acceptance",
-         "service_code": "GA-001", "service_version": 1, "hall": HALL, "window": "5",
+         "service_code": item.code, "service_version": item.version, "hall": where[0],
+         "window": str(where[1]),
          "clerk_id": "C001", "accepted_at": datetime.now(UTC).isoformat(),
          "due_date": (today + timedelta(days=20)).isoformat(), "status": "received",
          "answers": answers, "materials": {"idcard": shas[:1], "photo": shas[1:]},
@@ -72,22 +92,26 @@ def _application(rng: random.Random, tid: str, n: int, answers: dict[str, object
 def make_fleet(terminals: int, apps: int) -> Fleet:
     """`terminals` terminals with `apps` applications each, as push bodies."""
     rng = random.Random(17)
-    forms = [json.loads(p.read_text()) for p in sorted(ANSWERS.glob("*.json"))]
-    ids = ["Y" + encode(i, 3) for i in range(terminals)]
-    bodies = []
-    for tid in ids:
-        wire = [_application(rng, tid, n + 1, forms[n % len(forms)]) for n in range(apps)]
+    items = sorted(
+        load_catalog(ROOT / "assets" / "catalog").items.values(), key=lambda item: item.code
+    )
+    forms = [(item, json.loads((ANSWERS / f"{item.code}.json").read_text())) for item in items]
+    fleet = Fleet(["Y" + encode(i, 3) for i in range(terminals)], [], terminals * apps)
+    for i, tid in enumerate(fleet.ids):
+        wire = [_application(rng, tid, n + 1, fleet.place(i), *forms[(i + n) % len(forms)])
+                for n in range(apps)]  # fmt: skip
         batches = [wire[i : i + BATCH] for i in range(0, len(wire), BATCH)]
-        bodies.append([PushRequest(applications=b).model_dump_json().encode() for b in batches])
-    return Fleet(ids, bodies, terminals * apps)
+        fleet.bodies.append([PushRequest(applications=b).model_dump_json().encode()
+                             for b in batches])  # fmt: skip
+    return fleet
 
 
 def enroll_fleet(fleet: Fleet, db: Database) -> None:
     """Enroll every terminal of `fleet` at `db` (as `portal enroll-code` + the terminal)."""
     fleet.tokens = []
-    for tid in fleet.ids:
+    for i, tid in enumerate(fleet.ids):
         key = Ed25519PrivateKey.generate().public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        code = enrollment.issue_code(db, HALL, 5, timedelta(hours=1))
+        code = enrollment.issue_code(db, *fleet.place(i), timedelta(hours=1))
         req = EnrollRequest(code=code, public_key=_b64(key), code_secret=_b64(os.urandom(32)),
                             proposed_terminal_id=tid)  # fmt: skip
         reply = enrollment.enroll(db, req)
@@ -95,8 +119,13 @@ def enroll_fleet(fleet: Fleet, db: Database) -> None:
         fleet.tokens.append(reply.token)
 
 
-def upload_files(url: str, token: str) -> None:
-    """The materials every application names, uploaded once for the hall (not timed)."""
+def upload_files(url: str, fleet: Fleet) -> None:
+    """The materials every application names, uploaded once for each hall (not timed)."""
+    for token in fleet.hall_tokens().values():
+        _upload(url, token)
+
+
+def _upload(url: str, token: str) -> None:
     auth = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=url + API_PREFIX, headers=auth, trust_env=False) as http:
         for body in FILES:

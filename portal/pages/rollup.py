@@ -73,8 +73,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Compiled
 
+from portal.dollar_sql import DollarStatement
 from portal.pages.grouped import day_sql
 from portal.pages.rollup_tables import (
     CASES,
@@ -188,7 +188,9 @@ def _upsert(pg: bool, target: Table, names: Sequence[str], rows: Any) -> Any:
 
 def _statements(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> list[Any]:
     """The upserts that add `sign` × the contribution of the applications matching
-    `where`: counts, dated counts, rating codes, bad-rating cases."""
+    `where`: rating codes, bad-rating cases, dated counts, counts. Every application has
+    counts, so concurrent pushes of one hall queue for those rows until commit: they are
+    written last, when the rest is done (`docs/performance.md`, fifth round)."""
     facts = _facts(pg, where)
     grouped = [
         select(*_keyed(facts, w), *(func.sum(facts.c[n]) * sign for n in COUNTS))
@@ -206,10 +208,10 @@ def _statements(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> li
                                ("unrated", facts.c.sd, "unrated_settled"))
     ]  # fmt: skip
     return [
-        _upsert(pg, cells, COUNTS, union_all(*grouped)),
-        _upsert(pg, pending, ("n",), union_all(*dated)),
         _codes(pg, where, sign),
         *_cases(pg, where, sign),
+        _upsert(pg, pending, ("n",), union_all(*dated)),
+        _upsert(pg, cells, COUNTS, union_all(*grouped)),
     ]
 
 
@@ -283,8 +285,8 @@ def _cases(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> list[An
 
 
 #: Per dialect, the per-application statements with their keys and sign as parameters,
-#: built once (on PostgreSQL compiled once): building and compiling them afresh for every
-#: push was three quarters of an ingested application's server CPU.
+#: built once (on PostgreSQL compiled once, to `$n`): building and compiling them afresh
+#: for every push was three quarters of an ingested application's server CPU.
 _BY_KEYS: dict[str, list[Any]] = {}
 
 
@@ -299,11 +301,11 @@ def _count_keys(conn: Connection, uuids: list[str], sign: int) -> None:
             else _apps.c.uuid.in_(bindparam("keys", expanding=True))
         )
         built = _statements(pg, [keys], bindparam("sign", type_=Integer))
-        _BY_KEYS[dialect.name] = [s.compile(dialect=dialect) for s in built] if pg else built
+        _BY_KEYS[dialect.name] = [DollarStatement(s) for s in built] if pg else built
     params = {"keys": uuids, "sign": sign}
     for statement in _BY_KEYS[dialect.name]:
-        if isinstance(statement, Compiled):  # psycopg prepares the same text once
-            conn.exec_driver_sql(statement.string, statement.construct_params(params))
+        if isinstance(statement, DollarStatement):  # parsed once, prepared by psycopg
+            statement.run(conn, params)
         else:
             conn.execute(statement, params)
 
@@ -366,27 +368,25 @@ def ensure_calendar(conn: Connection) -> bool:
     return True
 
 
-def _lock(conn: Connection, uuids: list[str]) -> None:
-    """On PostgreSQL, hold the applications' rows until commit, so two transactions never
-    both take away the same "before" (SQLite has one writer at a time already)."""
-    if conn.dialect.name == "postgresql" and uuids:
-        conn.execute(
-            text("SELECT uuid FROM applications WHERE uuid = ANY(:u) ORDER BY uuid FOR UPDATE"),
-            {"u": uuids},
-        )
+def _existing(conn: Connection, uuids: list[str]) -> list[str]:
+    """Those of `uuids` already stored. On PostgreSQL their rows are held until commit, so
+    two transactions never both take away the same "before" (SQLite has one writer)."""
+    found = select(_apps.c.uuid).where(_apps.c.uuid.in_(uuids)).order_by(_apps.c.uuid)
+    return list(conn.execute(found.with_for_update()).scalars())
 
 
 @contextmanager
 def following(conn: Connection, uuids: Iterable[str]) -> Iterator[None]:
     """Keep the rollup right across a write to these applications (their rows, status
     events or ratings), in the write's transaction: their contribution is taken away
-    before and added back after."""
+    before and added back after. New applications have none to take away: a push of
+    new ones skips that half (~2 ms a statement on PostgreSQL, with nothing to count)."""
     keys = sorted(set(uuids))
     if not keys:
         yield
         return
-    _lock(conn, keys)
-    _count_keys(conn, keys, -1)
+    if before := _existing(conn, keys):
+        _count_keys(conn, before, -1)
     yield
     _count_keys(conn, keys, 1)
 

@@ -10,10 +10,11 @@ import pytest
 
 from bench import __main__ as runner
 from bench.core import Sizes
+from bench.ingest_load import make_fleet
+from sync.protocol import PushRequest
 
-pytestmark = pytest.mark.postgres
 
-
+@pytest.mark.postgres
 def test_ingest_rows_at_a_tiny_size() -> None:
     notes: list[str] = []
     results = runner.run(["ingest"], Sizes.tiny(), notes.append)
@@ -28,7 +29,23 @@ def test_ingest_rows_at_a_tiny_size() -> None:
     assert all(r.baseline and r.value > 0 for r in throughput)  # against the bare endpoint
 
 
+@pytest.mark.postgres
 def test_ingest_is_skipped_without_postgres() -> None:
     notes: list[str] = []
     assert runner.run(["ingest"], Sizes.tiny(), notes.append, postgres=False) == []
     assert any("ingest skipped" in n for n in notes)
+
+
+def test_the_fleet_stands_at_the_windows_of_several_halls() -> None:
+    """One terminal per window, twenty windows a hall, the catalog's items in turn: the
+    load a city's halls send, not every terminal at one window taking one item."""
+    fleet = make_fleet(45, 3)
+    places = [fleet.place(i) for i in range(45)]
+    assert len(set(places)) == 45 and len({hall for hall, _ in places}) == 3
+    assert {window for _, window in places} == set(range(1, 21))
+    codes = set()
+    for i, bodies in enumerate(fleet.bodies):
+        apps = [a for body in bodies for a in PushRequest.model_validate_json(body).applications]
+        assert {(a.hall, a.window) for a in apps} == {(places[i][0], str(places[i][1]))}
+        codes |= {a.service_code for a in apps}
+    assert len(codes) == 13  # every sample item
