@@ -19,12 +19,12 @@ import hashlib
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from forms.text import Text
 from portal.db import Database, now_iso
 from portal.errors import NotFound
-from printing.qr_payload import code_matches
+from printing.qr_payload import code_matches_any
 
 
 def issue_code(db: Database, terminal_id: str, ttl: timedelta) -> str:
@@ -102,9 +102,14 @@ def old_code_matches(
     db: Database, conn: Connection, terminal_id: str, receipt_no: str, code: str
 ) -> bool:
     """A tracking code made with a code secret the terminal had before a replacement."""
+    old = map(base64.b64decode, conn.scalars(old_secrets(db, terminal_id)))
+    return code_matches_any(old, receipt_no, code)
+
+
+def old_secrets(db: Database, terminal_id: Any) -> Select[Any]:
+    """The code secrets (base64) the terminal had before its replacements."""
     keys = db.t("terminal_keys")
-    query = select(keys.c.code_secret).where(keys.c.terminal_id == terminal_id)
-    return any(code_matches(base64.b64decode(s), receipt_no, code) for s in conn.scalars(query))
+    return select(keys.c.code_secret).where(keys.c.terminal_id == terminal_id)
 
 
 def _sha(value: str) -> str:

@@ -30,6 +30,7 @@ import base64
 import hashlib
 import hmac
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -209,6 +210,12 @@ def code_matches(code_secret: bytes, receipt_no: str, given: str) -> bool:
         return False
     expected = tracking_code(code_secret, receipt_no)[: len(cleaned)]
     return hmac.compare_digest(cleaned, expected)
+
+
+def code_matches_any(code_secrets: Iterable[bytes], receipt_no: str, given: str) -> bool:
+    """`code_matches` for any of these secrets: a terminal's earlier ones, for receipts
+    printed before its window moved to a new PC (issue 16)."""
+    return any(code_matches(secret, receipt_no, given) for secret in code_secrets)
 
 
 def qr_url(portal: str, receipt_no: str, code: str, payload: str) -> str:

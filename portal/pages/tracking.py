@@ -34,7 +34,7 @@ from portal.pages.clock_stops import Stop, moved, stop_of
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
 from portal.pages.tracking_query import Found, find
 from printing.errors import PayloadError
-from printing.qr_payload import code_matches, verify_payload
+from printing.qr_payload import code_matches, code_matches_any, verify_payload
 from sync.ratings import RATE_WITHIN_DAYS, WORDS, Satisfaction
 from sync.receipt_numbers import (
     compact_receipt_no,
@@ -295,14 +295,6 @@ def _from_payload(conn: Connection, db: Database, compact: str, code: str, p: st
     )
 
 
-def _before_move(db: Database, conn: Connection, tid: str, compact: str, code: str) -> bool:
-    """A receipt printed before its window moved to a new PC (issue 16): its code was made
-    with the old PC's secret."""
-    from portal import replacement  # portal.db -> migrations -> pages would import it early
-
-    return replacement.old_code_matches(db, conn, tid, compact, code)
-
-
 def lookup(db: Database, receipt_no: str, code: str, payload: str | None = None) -> Tracking | None:
     """What the page shows for this receipt and code, or None for every kind of refusal."""
     with db.autocommit() as conn:  # reads only; the application comes in one statement
@@ -318,9 +310,8 @@ def lookup_on(
         return None  # a mistyped number is told apart before this (`track_routes`)
     row = find(conn, db, compact)
     if row is not None:
-        ok = code_matches(_secret(row.code_secret), compact, code) or _before_move(
-            db, conn, row.terminal_id, compact, code
-        )
+        secrets = [row.code_secret, *row.old_secrets]  # and before its window's new PC
+        ok = code_matches_any(map(_secret, secrets), compact, code)
         return _from_platform(conn, db, row) if ok else None
     if not payload:
         code_matches(_DUMMY_SECRET, compact, code)  # same work as a wrong code

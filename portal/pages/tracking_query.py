@@ -48,6 +48,7 @@ class Found:
     replies: list[str]  # the hall's replies to bad ratings, oldest first
     reuses: list[list[Any]]  # [id, hall, window, service_code, at, material_code, version]
     licence: dict[str, Any] | None  # the newest licence's columns, by name
+    old_secrets: list[str]  # the code secrets (base64) its terminal had before replacements
 
 
 #: The fields of `Found` the statement's first 12 columns fill, in order.
@@ -83,6 +84,10 @@ def _children(db: Database, uuid: Any) -> list[Any]:
 def _statement(db: Database) -> Select[Any]:
     apps, terms = db.t("applications"), db.t("terminals")
     limits, ratings, licences = db.t("item_limits"), db.t("citizen_ratings"), db.t("licences")
+    from portal import replacement  # portal.db -> migrations -> pages would import it early
+
+    old = replacement.old_secrets(db, apps.c.terminal_id)
+    old = old.with_only_columns(db.json_rows(*old.selected_columns))
     limit = select(limits.c.working_days).where(limits.c.service_code == apps.c.service_code)
     rating = select(ratings.c.rating).where(ratings.c.uuid == apps.c.uuid)
     licence = (
@@ -98,6 +103,7 @@ def _statement(db: Database) -> Select[Any]:
             terms.c.code_secret, _newest_version(db, apps.c.service_code),
             limit.scalar_subquery(), rating.scalar_subquery(),
             *_children(db, apps.c.uuid), licence.scalar_subquery(),
+            old.scalar_subquery(),
         )
         .join(terms, terms.c.terminal_id == apps.c.terminal_id)
         .where(apps.c.receipt_no.in_([bindparam("compact"), bindparam("grouped")]))
@@ -111,7 +117,7 @@ def find(conn: Connection, db: Database, compact: str) -> Found | None:
     row = db.first(conn, statement, params)
     if row is None:
         return None
-    steps, stops, replies, reuses, licence = (db.rows_of(v) for v in row[12:17])
+    steps, stops, replies, reuses, licence, old = (db.rows_of(v) for v in row[12:18])
     names = db.t("clock_stops").c.keys()
     return Found(
         **dict(zip(_COLUMNS, row[:12], strict=True)),
@@ -120,4 +126,5 @@ def find(conn: Connection, db: Database, compact: str) -> Found | None:
         replies=[str(r[1]) for r in sorted(replies, key=lambda r: r[0])],
         reuses=sorted(reuses, key=lambda r: r[0]),
         licence=dict(zip(Licence.__slots__, licence, strict=True)) if licence else None,
+        old_secrets=[str(o[0]) for o in old],
     )
