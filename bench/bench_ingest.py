@@ -25,8 +25,10 @@ from pathlib import Path
 
 import httpx
 from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from bench.bench_portal import _free_port, postgres_database
+from bench.bench_track import tree_cpu
 from bench.core import ROOT, Context, Result, ms, percentile
 from bench.ingest_load import Fleet, Load, drive, enroll_fleet, make_fleet, upload_files
 from portal.db import Database
@@ -108,18 +110,35 @@ def _counted(db_url: str, fleet: Fleet, load: Load) -> None:
     load.errors += [f"{n}: {found[n]} rows, expected {w}" for n, w in want.items() if found[n] != w]
 
 
+def _postmaster(db_url: str) -> int | None:
+    """The PostgreSQL server's process ID, from its data folder (None when it runs
+    elsewhere or its folder cannot be read): its backends are its children."""
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            folder = str(conn.execute(text("SHOW data_directory")).scalar_one())
+        return int((Path(folder) / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, DBAPIError):
+        return None
+    finally:
+        engine.dispose()
+
+
 def _run(server: str, fleet: Fleet, work: Path, servers: int) -> Load:
     """One run on a fresh database with `servers` app servers."""
     with _fresh_database(server) as db_url:
         db = Database(db_url)  # migrated here, before any server starts
         enroll_fleet(fleet, db)
         db.dispose()
+        postmaster = _postmaster(db_url)
+        db_cpu = lambda: tree_cpu(postmaster) if postmaster else 0.0  # noqa: E731
         with _portal(db_url, work, "a") as a, _portal(db_url, work, "b") as b:
             upload_files(a.url, fleet)
             used = [a, b][:servers]
-            cpu = sum(s.cpu() for s in used)
+            cpu, db0 = sum(s.cpu() for s in used), db_cpu()
             load = drive([s.url for s in used], fleet)
             load.cpu = sum(s.cpu() for s in used) - cpu
+            load.db_cpu = db_cpu() - db0 if postmaster else None
         _counted(db_url, fleet, load)
     return load
 
@@ -177,6 +196,9 @@ def _rows(terminals: int, base: Load, one: Load, two: Load) -> list[Result]:
         per_app = ms(load.cpu / load.stored) if load.stored else 0.0
         rows.append(Result("ingest", f"{label}, {name}: server CPU per application", per_app,
                            "ms"))  # fmt: skip
+    if one.db_cpu is not None and one.stored:
+        rows.append(Result("ingest", f"{label}, 1 app server: PostgreSQL CPU per application",
+                           ms(one.db_cpu / one.stored), "ms"))  # fmt: skip
     scale = _rate(two) / _rate(one) if _rate(one) else 0.0
     rows.append(Result("ingest", f"{label}: 2 servers / 1", scale, "x", None, ">= 1.6x",
                        scale >= 1.6))  # fmt: skip

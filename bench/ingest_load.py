@@ -143,6 +143,7 @@ class Load:
 
     seconds: float = 0.0
     cpu: float = 0.0  # CPU seconds the server processes used meanwhile
+    db_cpu: float | None = None  # and PostgreSQL's (None: not measured)
     stored: int = 0
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
