@@ -15,6 +15,7 @@ from typing import Any, cast
 import psycopg
 from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 _DIALECT = PGDialect_psycopg(paramstyle="numeric_dollar")  # type: ignore[no-untyped-call]
@@ -39,5 +40,10 @@ class DollarStatement:
         if not conn.in_transaction():
             conn.begin()
         raw = cast("psycopg.Connection[Any]", conn.connection.dbapi_connection)
-        with psycopg.RawCursor(raw) as cursor:
-            cursor.execute(self.text, self.values(params))
+        values = self.values(params)
+        try:
+            with psycopg.RawCursor(raw) as cursor:
+                cursor.execute(self.text, values)
+        except psycopg.Error as exc:  # as SQLAlchemy's own: a deadlock is Busy, not a 500
+            # (a connection cut under it is dropped by SQLAlchemy when the rollback fails)
+            raise DBAPIError.instance(self.text, values, exc, psycopg.Error) from exc

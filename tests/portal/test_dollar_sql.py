@@ -20,7 +20,9 @@ from sqlalchemy import (
 from sqlalchemy import table as light_table
 from sqlalchemy.engine import Engine
 
+from portal.db import Database
 from portal.dollar_sql import DollarStatement
+from portal.errors import Busy
 from sync.statuses import Status
 
 pytestmark = pytest.mark.postgres
@@ -64,3 +66,47 @@ def test_it_runs_inside_the_callers_transaction(engine: Engine) -> None:
         statement.run(conn, {"n": 7})
         conn.rollback()  # the row goes with the transaction it was written in
         assert conn.execute(text("SELECT count(*) FROM dollar_u")).scalar_one() == 0
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_database_error_is_sqlalchemys_so_the_platform_translates_it(db_url: str) -> None:
+    """A unique key another app server took first must reach `Database.begin` as
+    SQLAlchemy's IntegrityError (Busy: the terminal retries), not as psycopg's own error
+    (a 500); so must a deadlock between two pushes (OperationalError, Busy too)."""
+    db = Database(db_url)
+    try:
+        with db.begin() as conn:
+            conn.execute(text("CREATE TABLE dollar_k (k text PRIMARY KEY)"))
+        t = light_table("dollar_k", column("k"))
+        statement = DollarStatement(insert(t).values(k=bindparam("k", type_=String)))
+        with db.begin() as conn:
+            statement.run(conn, {"k": "a"})
+        with pytest.raises(Busy), db.begin() as conn:
+            statement.run(conn, {"k": "a"})
+        with db.begin() as conn:  # the pool's connection is fine afterwards
+            statement.run(conn, {"k": "b"})
+            assert conn.execute(text("SELECT count(*) FROM dollar_k")).scalar_one() == 2
+    finally:
+        db.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_a_connection_cut_under_it_is_not_handed_out_again(db_url: str) -> None:
+    """PostgreSQL restarted (here: this connection's backend terminated) between two
+    statements: the push fails as Busy, and the next one gets a working connection."""
+    db = Database(db_url)
+    try:
+        t = light_table("dollar_c", column("n"))
+        statement = DollarStatement(insert(t).values(n=bindparam("n", type_=Integer)))
+        with db.begin() as conn:
+            conn.execute(text("CREATE TABLE dollar_c (n int)"))
+        with pytest.raises(Busy), db.begin() as conn:
+            pid = conn.execute(text("SELECT pg_backend_pid()")).scalar_one()
+            with db.autocommit() as other:
+                other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+            statement.run(conn, {"n": 1})
+        with db.begin() as conn:
+            statement.run(conn, {"n": 2})
+            assert conn.execute(text("SELECT n FROM dollar_c")).scalars().all() == [2]
+    finally:
+        db.dispose()
