@@ -187,10 +187,9 @@ def _upsert(pg: bool, target: Table, names: Sequence[str], rows: Any) -> Any:
 
 
 def _statements(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> list[Any]:
-    """The upserts that add `sign` × the contribution of the applications matching
-    `where`: rating codes, bad-rating cases, dated counts, counts. Every application has
-    counts, so concurrent pushes of one hall queue for those rows until commit: they are
-    written last, when the rest is done (`docs/performance.md`, fifth round)."""
+    """The upserts that add `sign` × the contribution of the applications matching `where`:
+    rating codes, cases, dated counts, then counts, which every application of a hall adds
+    to: pushes of a hall queue for those rows until commit, so they are written last."""
     facts = _facts(pg, where)
     grouped = [
         select(*_keyed(facts, w), *(func.sum(facts.c[n]) * sign for n in COUNTS))
@@ -290,17 +289,18 @@ def _cases(pg: bool, where: Sequence[ColumnElement[bool]], sign: Any) -> list[An
 _BY_KEYS: dict[str, list[Any]] = {}
 
 
+def _keys(pg: bool) -> ColumnElement[bool]:
+    """The applications whose uuids are the parameter "keys" (one array on PostgreSQL)."""
+    array = any_(bindparam("keys", type_=postgresql.ARRAY(String)))
+    return _apps.c.uuid == array if pg else _apps.c.uuid.in_(bindparam("keys", expanding=True))
+
+
 def _count_keys(conn: Connection, uuids: list[str], sign: int) -> None:
     """`_count` for these applications, on statements built once per dialect."""
     dialect = conn.dialect
     if dialect.name not in _BY_KEYS:
         pg = dialect.name == "postgresql"
-        keys = (
-            _apps.c.uuid == any_(bindparam("keys", type_=postgresql.ARRAY(String)))
-            if pg
-            else _apps.c.uuid.in_(bindparam("keys", expanding=True))
-        )
-        built = _statements(pg, [keys], bindparam("sign", type_=Integer))
+        built = _statements(pg, [_keys(pg)], bindparam("sign", type_=Integer))
         _BY_KEYS[dialect.name] = [DollarStatement(s) for s in built] if pg else built
     params = {"keys": uuids, "sign": sign}
     for statement in _BY_KEYS[dialect.name]:
@@ -371,8 +371,8 @@ def ensure_calendar(conn: Connection) -> bool:
 def _existing(conn: Connection, uuids: list[str]) -> list[str]:
     """Those of `uuids` already stored. On PostgreSQL their rows are held until commit, so
     two transactions never both take away the same "before" (SQLite has one writer)."""
-    found = select(_apps.c.uuid).where(_apps.c.uuid.in_(uuids)).order_by(_apps.c.uuid)
-    return list(conn.execute(found.with_for_update()).scalars())
+    found = select(_apps.c.uuid).where(_keys(conn.dialect.name == "postgresql"))
+    return list(conn.execute(found.order_by("uuid").with_for_update(), {"keys": uuids}).scalars())
 
 
 @contextmanager
