@@ -10,10 +10,16 @@ kernel hashes each new connection to one of them.
 
 This process only supervises: a worker that exits is started again, SIGTERM or SIGINT stop
 them all, and a worker that keeps dying within seconds of its start stops the server (exit
-1) instead of being restarted forever. Linux lets only processes of the same user share a
-port through `SO_REUSEPORT`, and the port is checked free before any worker binds, so
-neither another account nor a second `portal serve` started by mistake takes a share of
-the connections unnoticed.
+1) instead of being restarted forever. A worker whose event loop has stopped (a request
+blocking it, a deadlock) still holds its socket, and the kernel would go on handing it a
+share of the new connections, which would hang: each worker notes every tick of uvicorn's
+main loop (ten a second) in memory shared with this process, and one silent for `hang_s`
+(30 s, gunicorn's default timeout) is killed and replaced. Start-up (migrations, a rollup
+rebuild) comes before the first tick and may take as long as it needs.
+
+Linux lets only processes of the same user share a port through `SO_REUSEPORT`, and the
+port is checked free before any worker binds, so neither another account nor a second
+`portal serve` started by mistake takes a share of the connections unnoticed.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ APP = "portal.app:app_from_env"  # each worker builds its app from the environme
 BACKLOG = 2048  # uvicorn's default
 QUICK_EXIT_S = 5.0  # a worker that exits this soon after its start has crashed on start-up
 QUICK_EXITS = 3  # ... this many times in a row: stop, do not restart forever
+HANG_S = 30.0  # a worker whose event loop has not ticked for this long is replaced
 POLL_S = 0.5
 
 
@@ -75,24 +82,45 @@ def check_port_free(host: str, port: int) -> None:
         ) from exc
 
 
-def run_worker(app: str, host: str, port: int, options: dict[str, Any]) -> None:
-    """One worker (in its own process): its socket, its app, uvicorn serving it."""
+class _Beating(uvicorn.Server):
+    """uvicorn's server, noting the time of each tick of its main loop in `beat`."""
+
+    def __init__(self, config: uvicorn.Config, beat: Any) -> None:
+        super().__init__(config)
+        self.beat = beat
+
+    async def on_tick(self, counter: int) -> bool:
+        self.beat.value = time.monotonic()  # CLOCK_MONOTONIC: the same in every process
+        return await super().on_tick(counter)
+
+
+def run_worker(app: str, host: str, port: int, options: dict[str, Any], beat: Any) -> None:
+    """One worker (in its own process): its socket, its app, uvicorn serving it; each tick
+    of its loop noted in `beat` (a shared double, 0 until the first)."""
     sock = listening_socket(host, port)
     config = uvicorn.Config(app, host=host, port=port, **options)
-    uvicorn.Server(config).run(sockets=[sock])
+    _Beating(config, beat).run(sockets=[sock])
 
 
-def serve(workers: int, host: str, port: int, options: dict[str, Any], app: str = APP) -> int:
+def serve(
+    workers: int,
+    host: str,
+    port: int,
+    options: dict[str, Any],
+    app: str = APP,
+    hang_s: float = HANG_S,
+) -> int:
     """Run `workers` workers of `app` (an import string; uvicorn's `options`, e.g.
     factory=True for APP) on host:port until SIGTERM/SIGINT; the exit code."""
     check_port_free(host, port)
     spawn = multiprocessing.get_context("spawn")  # a fresh interpreter, as uvicorn's
     stop = threading.Event()
 
-    def start() -> tuple[BaseProcess, float]:
-        proc = spawn.Process(target=run_worker, args=(app, host, port, options), daemon=False)
+    def start() -> tuple[BaseProcess, float, Any]:
+        beat = spawn.RawValue("d", 0.0)
+        proc = spawn.Process(target=run_worker, args=(app, host, port, options, beat), daemon=False)
         proc.start()
-        return proc, time.monotonic()
+        return proc, time.monotonic(), beat
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
         stop.set()
@@ -102,8 +130,11 @@ def serve(workers: int, host: str, port: int, options: dict[str, Any], app: str 
     quick = 0
     try:
         while not stop.wait(POLL_S):
-            for i, (proc, started) in enumerate(running):
-                if proc.is_alive() or stop.is_set():
+            for i, (proc, started, beat) in enumerate(running):
+                if stop.is_set():
+                    break
+                if proc.is_alive():
+                    _kill_if_hung(proc, beat.value, hang_s)
                     continue
                 quick = quick + 1 if time.monotonic() - started < QUICK_EXIT_S else 0
                 log.warning("worker %s exited (%s); starting another", proc.pid, proc.exitcode)
@@ -113,9 +144,19 @@ def serve(workers: int, host: str, port: int, options: dict[str, Any], app: str 
                 running[i] = start()
         return 0
     finally:
-        _stop_all([proc for proc, _ in running])
+        _stop_all([proc for proc, _, _ in running])
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+def _kill_if_hung(proc: BaseProcess, beat: float, hang_s: float) -> None:
+    """SIGKILL a worker whose loop has not ticked for `hang_s` (after its first tick); the
+    next round of the supervisor's loop sees it gone and starts another."""
+    silent = time.monotonic() - beat
+    if beat and silent > hang_s:
+        log.error("worker %s has not answered for %.0f s; killing it", proc.pid, silent)
+        proc.kill()
+        proc.join()
 
 
 def _stop_all(procs: list[BaseProcess]) -> None:
