@@ -34,7 +34,9 @@ def week_counts(scale: float) -> tuple[int, int]:
 
 class WeekIntake(Intake):
     """Applications whose materials are `sizes` bytes each, spread over the item's
-    required materials (several files for one material where there are more files)."""
+    required materials (several files for one material where there are more files). A
+    file goes to a material that takes its size (a photo takes 1 MB at most), or is cut
+    to the largest any of them takes: intake refuses what a clerk could not scan in."""
 
     def take_sized(self, terminal: Terminal, sizes: list[int]) -> None:
         self.count += 1
@@ -42,8 +44,10 @@ class WeekIntake(Intake):
         answers = self.answers[item.code]
         specs = item.required_materials(answers)
         files: dict[str, list[bytes]] = {m.code: [] for m in specs}
-        for k, size in enumerate(sizes):
-            spec = specs[k % len(specs)]
+        for k, wanted in enumerate(sizes):
+            fits = [m for m in specs if m.max_bytes >= wanted]
+            spec = fits[k % len(fits)] if fits else max(specs, key=lambda m: m.max_bytes)
+            size = min(wanted, spec.max_bytes)
             body = os.urandom(16) + self.rng.randbytes(max(0, size - 16))
             files[spec.code].append(_typed(spec.file_types, body))
         for m in specs:  # an item needing more materials than files: a small shared one
