@@ -24,7 +24,6 @@ from sqlalchemy import Connection, Select, func, select
 from forms.text import Text
 from portal.db import Database, now_iso
 from portal.errors import NotFound
-from printing.qr_payload import code_matches_any
 
 
 def issue_code(db: Database, terminal_id: str, ttl: timedelta) -> str:
@@ -96,14 +95,6 @@ def fingerprint(public_key_b64: str) -> str:
     """A key as people compare it: the first 16 hex digits of the raw key's SHA-256."""
     raw = base64.b64decode(public_key_b64)
     return hashlib.sha256(raw).hexdigest()[:16]
-
-
-def old_code_matches(
-    db: Database, conn: Connection, terminal_id: str, receipt_no: str, code: str
-) -> bool:
-    """A tracking code made with a code secret the terminal had before a replacement."""
-    old = map(base64.b64decode, conn.scalars(old_secrets(db, terminal_id)))
-    return code_matches_any(old, receipt_no, code)
 
 
 def old_secrets(db: Database, terminal_id: Any) -> Select[Any]:

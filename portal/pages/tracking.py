@@ -310,7 +310,8 @@ def lookup_on(
         return None  # a mistyped number is told apart before this (`track_routes`)
     row = find(conn, db, compact)
     if row is not None:
-        secrets = [row.code_secret, *row.old_secrets]  # and before its window's new PC
+        # its terminal's secret, or one it had before its window moved to a new PC (issue 16)
+        secrets = [row.code_secret, *row.old_secrets]
         ok = code_matches_any(map(_secret, secrets), compact, code)
         return _from_platform(conn, db, row) if ok else None
     if not payload:

@@ -18,8 +18,8 @@ from portal.lookup import reuses_of
 from portal.pages.clock_stops import moved, stops_by_uuid
 from portal.pages.deadlines import HALL_TZ, item_limits, local_day, promised_date, today
 from portal.pages.tracking import Reuse, Step, Tracking, _closed, _label, item_name
-from portal.replacement import old_code_matches
-from printing.qr_payload import code_matches
+from portal.replacement import old_secrets
+from printing.qr_payload import code_matches_any
 from sync.receipt_numbers import compact_receipt_no, display_receipt_no
 from sync.statuses import SETTLED, Status
 
@@ -37,10 +37,8 @@ def lookup(db: Database, receipt_no: str, code: str) -> Tracking | None:
         row = conn.execute(query).first()
         if row is None:
             return None
-        secret = base64.b64decode(row.code_secret)
-        ok = code_matches(secret, compact, code) or old_code_matches(
-            db, conn, row.terminal_id, compact, code
-        )
+        secrets = [row.code_secret, *conn.scalars(old_secrets(db, row.terminal_id))]
+        ok = code_matches_any(map(base64.b64decode, secrets), compact, code)
         return _from_platform(conn, db, row) if ok else None
 
 
