@@ -102,7 +102,7 @@ def make_fleet(terminals: int, apps: int) -> Fleet:
     for i, tid in enumerate(fleet.ids):
         wire = [_application(rng, tid, n + 1, fleet.place(i), *forms[(i + n) % len(forms)])
                 for n in range(apps)]  # fmt: skip
-        batches = [wire[i : i + BATCH] for i in range(0, len(wire), BATCH)]
+        batches = [wire[k : k + BATCH] for k in range(0, len(wire), BATCH)]
         fleet.bodies.append([PushRequest(applications=b).model_dump_json().encode()
                              for b in batches])  # fmt: skip
     return fleet
