@@ -65,7 +65,7 @@ class Fleet:
 
     def hall_tokens(self) -> dict[str, str]:
         """A token of one terminal in each hall (materials are held per hall)."""
-        return {self.place(i)[0]: token for i, token in reversed(list(enumerate(self.tokens)))}
+        return {self.place(i)[0]: token for i, token in enumerate(self.tokens)}
 
 
 def _b64(raw: bytes) -> str:
