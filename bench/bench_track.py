@@ -71,7 +71,9 @@ def lua_script(paths: list[str], folder: Path) -> Path:
 
 
 def tree_cpu(pid: int) -> float:
-    """CPU seconds (user + system) used so far by a process and all its live descendants."""
+    """CPU seconds (user + system) used so far by a process and all its descendants: the
+    live ones, and through each live one's children's times those it has reaped (a
+    PostgreSQL backend that ended, an autovacuum worker), so the figure never goes back."""
     total, todo = 0.0, [pid]
     while todo:
         current = todo.pop()
@@ -80,7 +82,7 @@ def tree_cpu(pid: int) -> float:
             kids = Path(f"/proc/{current}/task/{current}/children").read_text().split()
         except OSError:
             continue  # ended meanwhile
-        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        total += sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
         todo += [int(k) for k in kids]
     return total
 

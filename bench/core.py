@@ -45,6 +45,10 @@ class Sizes:
     scale_apps: int = 1_000_000  # applications behind open data and the back office
     ingest_terminals: int = 200  # terminals pushing at once in the ingest benchmark
     ingest_apps: int = 25  # applications each of them pushes
+    #: then the same terminals taking applications at this rate in all (per second), this
+    #: many each, and pushing as they go
+    ingest_rate: int = 1_250
+    ingest_arriving: int = 50
     #: sync link: applications, their own materials, and those materials' bytes in all
     link: tuple[int, int, int] = (150, 269, 11_500_000)
 
@@ -62,8 +66,8 @@ class Sizes:
         """For the smoke test: proves each benchmark runs, measures nothing of interest."""
         return cls(300, 300, 5, 10, 3, 20, 10, 3, 2, rounds=1, lookup_kb=5, week_terminals=2,
                    week_scale=0.001, week_idle_samples=3, week_pace_s=0.2, track_apps=300,
-                   scale_apps=300, ingest_terminals=3, ingest_apps=3,
-                   link=(3, 5, 60_000))  # fmt: skip
+                   scale_apps=300, ingest_terminals=3, ingest_apps=3, ingest_rate=30,
+                   ingest_arriving=4, link=(3, 5, 60_000))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import bisect
 import contextlib
 import hashlib
 import json
@@ -57,6 +58,7 @@ class Fleet:
     ids: list[str]
     bodies: list[list[bytes]]
     apps: int
+    wire: list[list[bytes]] = field(default_factory=list)  # each application's JSON
     tokens: list[str] = field(default_factory=list)
 
     def place(self, i: int) -> tuple[str, int]:
@@ -91,21 +93,30 @@ def _application(rng: random.Random, tid: str, n: int, where: tuple[str, int],
     return model.model_copy(update={"content_hash": content_hash(model)})
 
 
-def make_fleet(terminals: int, apps: int) -> Fleet:
+def make_fleet(terminals: int, apps: int, seed: int = 17, first: int = 0) -> Fleet:
     """`terminals` terminals with `apps` applications each, as push bodies."""
-    rng = random.Random(17)
+    rng = random.Random(seed)
     items = sorted(
         load_catalog(ROOT / "assets" / "catalog").items.values(), key=lambda item: item.code
     )
     forms = [(item, json.loads((ANSWERS / f"{item.code}.json").read_text())) for item in items]
-    fleet = Fleet(["Y" + encode(i, 3) for i in range(terminals)], [], terminals * apps)
+    fleet = Fleet(["Y" + encode(first + i, 3) for i in range(terminals)], [], terminals * apps)
     for i, tid in enumerate(fleet.ids):
         wire = [_application(rng, tid, n + 1, fleet.place(i), *forms[(i + n) % len(forms)])
                 for n in range(apps)]  # fmt: skip
-        batches = [wire[k : k + BATCH] for k in range(0, len(wire), BATCH)]
-        fleet.bodies.append([PushRequest(applications=b).model_dump_json().encode()
-                             for b in batches])  # fmt: skip
+        fleet.wire.append([app.model_dump_json().encode() for app in wire])
+        fleet.bodies.append([push_body(fleet.wire[i][k : k + BATCH])
+                             for k in range(0, len(wire), BATCH)])  # fmt: skip
     return fleet
+
+
+_EMPTY = PushRequest().model_dump_json().encode()
+
+
+def push_body(apps: list[bytes]) -> bytes:
+    """The push request carrying these applications (each one's JSON), as the terminal's
+    `PushRequest` writes it."""
+    return _EMPTY.replace(b'"applications":[]', b'"applications":[%s]' % b",".join(apps), 1)
 
 
 def enroll_fleet(fleet: Fleet, db: Database) -> None:
@@ -151,25 +162,46 @@ class Load:
 
 async def _terminal(client: httpx.AsyncClient, urls: list[str], fleet: Fleet, i: int,
                     path: str, load: Load) -> None:  # fmt: skip
-    auth = {"Authorization": f"Bearer {fleet.tokens[i]}", "Content-Type": "application/json"}
     for j, body in enumerate(fleet.bodies[i]):
         url = urls[(i + j) % len(urls)] + path  # the balancer's round robin
-        start = time.perf_counter()
-        reply = await client.post(url, content=body, headers=auth)
-        load.latencies.append(time.perf_counter() - start)
-        if reply.status_code != 200:
-            load.errors.append(f"{reply.status_code} {reply.text[:200]}")
-            continue
-        results = reply.json().get("results")
-        if results is None:  # the bare endpoint: counted as the batch it was sent
-            load.stored += body.count(b'"receipt_no"')
-            continue
-        load.stored += sum(r["outcome"] == "stored" for r in results)
-        load.errors += [f"{r['outcome']}: {r.get('reason')}" for r in results
-                        if r["outcome"] != "stored"]  # fmt: skip
+        await _push(client, url, fleet.tokens[i], body, load)
 
 
-async def _drive(urls: list[str], fleet: Fleet, path: str) -> Load:
+async def _arriving(client: httpx.AsyncClient, urls: list[str], fleet: Fleet, i: int,
+                    path: str, load: Load, rate: float) -> None:  # fmt: skip
+    """Terminal i taking `rate` applications a second and pushing as `SyncEngine` does:
+    all that is waiting (up to a batch) as soon as the push before it has returned."""
+    wire, start = fleet.wire[i], time.perf_counter() + i / len(fleet.ids) / rate
+    due = [start + n / rate for n in range(len(wire))]  # when each is accepted
+    sent = 0
+    while sent < len(wire):
+        if (wait := due[sent] - time.perf_counter()) > 0:
+            await asyncio.sleep(wait)
+        upto = min(bisect.bisect_right(due, time.perf_counter(), sent), sent + BATCH)
+        url = urls[(i + sent) % len(urls)] + path
+        await _push(client, url, fleet.tokens[i], push_body(wire[sent:upto]), load)
+        sent = upto
+
+
+async def _push(client: httpx.AsyncClient, url: str, token: str, body: bytes,
+                load: Load) -> None:  # fmt: skip
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    start = time.perf_counter()
+    reply = await client.post(url, content=body, headers=auth)
+    load.latencies.append(time.perf_counter() - start)
+    if reply.status_code != 200:
+        load.errors.append(f"{reply.status_code} {reply.text[:200]}")
+        return
+    results = reply.json().get("results")
+    if results is None:  # the bare endpoint: counted as the batch it was sent
+        load.stored += body.count(b'"receipt_no"')
+        return
+    load.stored += sum(r["outcome"] == "stored" for r in results)
+    load.errors += [f"{r['outcome']}: {r.get('reason')}" for r in results
+                    if r["outcome"] != "stored"]  # fmt: skip
+
+
+async def _drive(urls: list[str], fleet: Fleet, path: str, rate: float | None) -> Load:
     """Each terminal with a client of its own, as each is its own machine: one shared pool
     of 200 connections cost httpcore ~1 s of CPU for 200 pushes (it scans every connection
     for every request), and that second was in every push's time."""
@@ -184,12 +216,17 @@ async def _drive(urls: list[str], fleet: Fleet, path: str) -> Load:
         ]
         start = time.perf_counter()
         await asyncio.gather(
-            *(_terminal(clients[i], urls, fleet, i, path, load) for i in range(len(fleet.ids)))
-        )
+            *(_terminal(clients[i], urls, fleet, i, path, load) if rate is None
+              else _arriving(clients[i], urls, fleet, i, path, load, rate / len(fleet.ids))
+              for i in range(len(fleet.ids)))
+        )  # fmt: skip
         load.seconds = time.perf_counter() - start
     return load
 
 
-def drive(urls: list[str], fleet: Fleet, path: str = f"{API_PREFIX}/push") -> Load:
-    """Every terminal of `fleet` pushes its batches at once, spread over `urls` in turn."""
-    return asyncio.run(_drive(urls, fleet, path))
+def drive(urls: list[str], fleet: Fleet, path: str = f"{API_PREFIX}/push",
+          rate: float | None = None) -> Load:  # fmt: skip
+    """Every terminal of `fleet` pushes its batches at once, spread over `urls` in turn;
+    with `rate`, the fleet takes that many applications a second in all and each terminal
+    pushes what it has taken (`_arriving`)."""
+    return asyncio.run(_drive(urls, fleet, path, rate))

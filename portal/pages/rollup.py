@@ -74,7 +74,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
-from portal.dollar_sql import DollarStatement
+from portal.dollar_sql import DollarStatement, run_generic
 from portal.pages.grouped import day_sql
 from portal.pages.rollup_tables import (
     CASES,
@@ -303,11 +303,11 @@ def _count_keys(conn: Connection, uuids: list[str], sign: int) -> None:
         built = _statements(pg, [_keys(pg)], bindparam("sign", type_=Integer))
         _BY_KEYS[dialect.name] = [DollarStatement(s) for s in built] if pg else built
     params = {"keys": uuids, "sign": sign}
+    if dialect.name == "postgresql":  # parsed once, prepared by psycopg, planned once
+        run_generic(conn, _BY_KEYS[dialect.name], params)
+        return
     for statement in _BY_KEYS[dialect.name]:
-        if isinstance(statement, DollarStatement):  # parsed once, prepared by psycopg
-            statement.run(conn, params)
-        else:
-            conn.execute(statement, params)
+        conn.execute(statement, params)
 
 
 def recount_cases(conn: Connection, rectify_days: int) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from bench import __main__ as runner
 from bench.core import Sizes
-from bench.ingest_load import make_fleet
+from bench.ingest_load import make_fleet, push_body
 from sync.protocol import PushRequest
 
 
@@ -26,11 +26,13 @@ def test_ingest_rows_at_a_tiny_size() -> None:
     assert all(math.isfinite(r.value) for r in results)
     db_cpu = [r for r in results if r.metric.endswith("PostgreSQL CPU per application")]
     if not os.environ.get("BENCH_PG_URL") and not os.environ.get("PORTAL_TEST_PG_URL"):
-        assert len(results) == 10 and db_cpu[0].value > 0  # its own server: measured
+        assert len(results) == 14 and db_cpu[0].value > 0  # its own server: measured
     errors = [r for r in results if r.metric.endswith(": errors")]
-    assert [r.value for r in errors] == [0, 0], notes  # every application stored once
-    throughput = [r for r in results if r.metric.endswith(": throughput")]
-    assert all(r.baseline and r.value > 0 for r in throughput)  # against the bare endpoint
+    assert [r.value for r in errors] == [0, 0, 0], notes  # every application stored once
+    burst, steady = [r for r in results if r.metric.endswith(": throughput")][:2], results[-4:]
+    assert all(r.baseline and r.value > 0 for r in burst)  # against the bare endpoint
+    assert "taking 30/s" in steady[0].metric and steady[0].value > 0
+    assert steady[2].metric.endswith("applications per push") and steady[2].value >= 1
 
 
 @pytest.mark.postgres
@@ -53,3 +55,14 @@ def test_the_fleet_stands_at_the_windows_of_several_halls() -> None:
         assert {(a.hall, a.window) for a in apps} == {(places[i][0], str(places[i][1]))}
         codes |= {a.service_code for a in apps}
     assert len(codes) == 13  # every sample item
+
+
+def test_a_push_body_is_what_the_terminal_sends() -> None:
+    """The steady load joins applications' JSON into a push as it goes: the same bytes
+    `PushRequest` writes, so the platform parses exactly what a terminal would send."""
+    fleet = make_fleet(2, 3)
+    for i in range(2):
+        apps = [PushRequest.model_validate_json(b).applications for b in fleet.bodies[i]][0]
+        want = PushRequest(applications=apps[1:]).model_dump_json().encode()
+        assert push_body(fleet.wire[i][1:]) == want
+    assert push_body([]) == PushRequest().model_dump_json().encode()

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import (
     Integer,
     String,
+    any_,
     bindparam,
     column,
     create_engine,
@@ -16,12 +17,14 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    update,
 )
 from sqlalchemy import table as light_table
-from sqlalchemy.engine import Engine
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Connection, Engine
 
 from portal.db import Database
-from portal.dollar_sql import DollarStatement
+from portal.dollar_sql import DollarStatement, run_generic
 from portal.errors import Busy
 from sync.statuses import Status
 
@@ -108,5 +111,67 @@ def test_a_connection_cut_under_it_is_not_handed_out_again(db_url: str) -> None:
         with db.begin() as conn:
             statement.run(conn, {"n": 2})
             assert conn.execute(text("SELECT n FROM dollar_c")).scalars().all() == [2]
+    finally:
+        db.dispose()
+
+
+def _plans(conn: Connection, sql: str) -> tuple[int, int]:
+    """(generic, custom) plans PostgreSQL made for the prepared `sql` on this session."""
+    row = conn.execute(
+        text("SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+             "WHERE statement = :s"), {"s": sql},
+    ).one()  # fmt: skip
+    return int(row[0]), int(row[1])
+
+
+def test_run_generic_plans_once_and_gives_the_setting_back(engine: Engine) -> None:
+    """psycopg prepares a statement at its sixth execution; PostgreSQL would still plan it
+    afresh for each set of values (its first five, at least, and these forever: that was
+    3.8 ms of its CPU per push). Under `run_generic` it plans it once; the statements after
+    it in the transaction plan as the session says."""
+    t = light_table("dollar_g", column("k"), column("n"), column("m"))
+    keys = bindparam("keys", type_=postgresql.ARRAY(String))
+    plain = DollarStatement(update(t).where(t.c.k == any_(keys)).values(m=t.c.m + 1))
+    generic = DollarStatement(update(t).where(t.c.k == any_(keys)).values(n=t.c.n + 2))
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TEMP TABLE dollar_g (k text PRIMARY KEY, n int, m int)"))
+        conn.execute(
+            text("INSERT INTO dollar_g SELECT g::text, 0, 0 FROM generate_series(1, 99) g")
+        )
+        for i in range(8):
+            run_generic(conn, [generic], {"keys": [str(i + 1)]})
+            plain.run(conn, {"keys": [str(i + 1)]})
+            assert conn.execute(text("SHOW plan_cache_mode")).scalar_one() == "auto"
+        assert _plans(conn, generic.text)[1] == 0  # never planned for the values
+        assert _plans(conn, generic.text)[0] >= 1
+        assert _plans(conn, plain.text)[1] >= 1  # the default: planned for each
+        got = conn.execute(text("SELECT sum(n + m) FROM dollar_g")).scalar_one()
+        assert got == 8 * 3  # every execution did its work
+
+
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_an_error_under_run_generic_is_busy_and_the_connection_goes_on(db_url: str) -> None:
+    """A unique key another server took first, met by a statement in the middle of
+    `run_generic`, reaches `Database.begin` as Busy, nothing of the transaction stays
+    written, and the pooled connection serves the next push with the session's setting."""
+    db = Database(db_url)
+    try:
+        with db.begin() as conn:
+            conn.execute(text("CREATE TABLE dollar_p (k text PRIMARY KEY)"))
+        t = light_table("dollar_p", column("k"))
+        first, second = (
+            DollarStatement(insert(t).values(k=bindparam(name, type_=String)))
+            for name in ("a", "b")
+        )
+        with db.begin() as conn:
+            run_generic(conn, [first], {"a": "taken"})
+        with pytest.raises(Busy), db.begin() as conn:
+            run_generic(conn, [first, second, first], {"a": "new", "b": "taken"})
+        for i in range(3):  # every pooled connection, whichever the pool hands out
+            with db.begin() as conn:
+                run_generic(conn, [first], {"a": f"k{i}"})
+        with db.begin() as conn:
+            keys = conn.execute(text("SELECT k FROM dollar_p ORDER BY k")).scalars().all()
+        assert keys == ["k0", "k1", "k2", "taken"]  # "new" went with its transaction
     finally:
         db.dispose()
