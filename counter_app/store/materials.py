@@ -2,18 +2,19 @@
 
 Files live under `data_dir/materials/ab/<sha256>`; the same bytes are stored once however
 often they are given, and uploaded once. Every file and its folder entry are fsynced BEFORE
-the database transaction that refers to it, so a committed row never points at a missing or
+the commit of the transaction that refers to it, so a committed row never points at a missing or
 half-written file (an unreferenced file after a crash is harmless and can be collected).
 
 `put_many` stores one application's files with ONE round of fsyncs: write each to a
 temporary name, rename them all into place, then fsync every file and each folder once, all
 at the same time (a small thread pool: fsyncs issued together share the disk's flushes, ext4
-commits them in one journal transaction). The old write-fsync-rename-fsync cycle per file
-made each file wait for two flushes of its own (54% of an intake with materials,
-docs/performance.md). The price: after a power cut in the middle of a `put_many` a file under
-its final name may be incomplete. No row refers to it (the transaction comes after the
-fsyncs), and a later `put` of the same bytes checks the content, not just the size, before
-it keeps the copy in place.
+commits them in one journal transaction). `put_many_behind` returns while those fsyncs run,
+so the intake writes its rows meanwhile and waits for them just before its commit. The old
+write-fsync-rename-fsync cycle per file made each file wait for two flushes of its own (54%
+of an intake with materials, docs/performance.md). The price: after a power cut in the middle
+of a `put_many` a file under its final name may be incomplete. No row refers to it (the
+commit comes after the fsyncs), and a later `put` of the same bytes checks the content, not
+just the size, before it keeps the copy in place.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ import io
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, TypeVar
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from counter_app.errors import NotFound, StoreError
 from forms.text import Text
@@ -37,10 +38,9 @@ from sync.file_types import normalise_extension as normalise_extension  # re-exp
 from sync.file_types import sniff as sniff  # re-exported
 
 if TYPE_CHECKING:
-    from concurrent.futures import ThreadPoolExecutor  # start-up: see the docstring
+    from concurrent.futures import Future, ThreadPoolExecutor  # start-up: see the docstring
 
 _FSYNC_THREADS = 8
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,12 @@ class MaterialStore:
         All are durable (data and folder entries fsynced) when this returns; after an error
         none of the temporary files is left, and files already in place are only harmless
         unreferenced copies."""
+        return self.put_many_behind(sources).wait()
+
+    def put_many_behind(self, sources: Sequence[Path | bytes]) -> Syncing:
+        """`put_many`, returning once the files are in place, while their fsyncs run on:
+        the caller does its own work meanwhile (the intake: its SQL statements, ~1 ms) and
+        calls `wait()` before the commit that refers to them."""
         try:
             with _Staged() as staged:
                 self.root.mkdir(parents=True, exist_ok=True)
@@ -79,8 +85,7 @@ class MaterialStore:
                 staged.close_files()
                 moved = zip(staged.paths, stored, strict=True)
                 to_sync = {p for tmp, m in moved for p in self._move_into_place(tmp, m.sha256)}
-                _each(_fsync_path, to_sync)
-            return stored
+            return Syncing(stored, [_pool().submit(_fsync_path, path) for path in to_sync])
         except FileNotFoundError as exc:
             name = str(exc.filename)
             raise NotFound(Text(f"找不到文件：{name}", f"File not found: {name}")) from exc
@@ -170,26 +175,31 @@ class _Staged:
 
 @cache
 def _pool() -> ThreadPoolExecutor:
-    """Made on the first intake with several files (importing concurrent.futures at start-up
-    would cost the login window ~3 ms for nothing)."""
+    """Made on the first intake with files (importing concurrent.futures at start-up would
+    cost the login window ~3 ms for nothing)."""
     from concurrent.futures import ThreadPoolExecutor
 
     return ThreadPoolExecutor(_FSYNC_THREADS, thread_name_prefix="fsync")
 
 
-def _each(work: Callable[[_T], object], items: Iterable[_T]) -> None:
-    """`work` on every item, at the same time when there are several (fsync releases the
-    GIL); the first error is raised after all have finished."""
-    items = list(items)
-    if len(items) == 1:
-        work(items[0])
-        return
-    from concurrent.futures import wait  # start-up: ~45 ms; the store opens before login
+class Syncing:
+    """Files in place whose fsyncs are under way (`MaterialStore.put_many_behind`)."""
 
-    futures = [_pool().submit(work, item) for item in items]
-    wait(futures)
-    for future in futures:
-        future.result()
+    def __init__(self, stored: list[StoredMaterial], fsyncs: list[Future[None]]) -> None:
+        self.stored, self.fsyncs = stored, fsyncs
+
+    def wait(self) -> list[StoredMaterial]:
+        """The stored materials, once every file and folder entry is durable; the first
+        error after all have finished, as the clerk's message (a full disk...)."""
+        from concurrent.futures import wait  # start-up: ~45 ms; the store opens before login
+
+        wait(self.fsyncs)
+        try:
+            for future in self.fsyncs:
+                future.result()
+        except OSError as exc:
+            raise _os_error(exc) from exc
+        return self.stored
 
 
 def _copy_hashing(stream: BinaryIO, out: BinaryIO, digest: Any) -> int:

@@ -62,7 +62,7 @@ def test_a_push_body_is_what_the_terminal_sends() -> None:
     `PushRequest` writes, so the platform parses exactly what a terminal would send."""
     fleet = make_fleet(2, 3)
     for i in range(2):
-        apps = [PushRequest.model_validate_json(b).applications for b in fleet.bodies[i]][0]
+        apps = PushRequest.model_validate_json(fleet.bodies[i][0]).applications
         want = PushRequest(applications=apps[1:]).model_dump_json().encode()
         assert push_body(fleet.wire[i][1:]) == want
     assert push_body([]) == PushRequest().model_dump_json().encode()

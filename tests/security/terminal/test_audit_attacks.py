@@ -5,7 +5,9 @@ then `counter-app audit verify` through the real command line: every rewrite is 
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -91,6 +93,53 @@ def test_deleting_the_head_file_too_is_caught(
     (terminal_dir / "audit_head").unlink()
     code, out = verify(terminal_dir, capsys)
     assert code == 1 and "the head file is missing" in out
+
+
+def _accept_one(data_dir: Path) -> None:
+    """The clerk takes another application (the head file is written after its commit)."""
+    with Terminal.open(data_dir) as t:
+        files = {"id_card": [PDF + b"again"], "form": [PDF]}
+        t.intake.accept("TEST-001", OTHER, ANSWERS, files, clerk_id=CLERK)
+
+
+@pytest.mark.parametrize("planted", ["symlink", "fifo"])
+def test_something_planted_in_place_of_the_head_file_is_replaced_not_written_through(
+    terminal_dir: Path, planted: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A local user puts a link to another file (or a pipe) where the head file was: the
+    next intake writes a head file of its own there; the other file keeps its bytes, the
+    intake does not hang on the pipe, and the terminal still verifies."""
+    victim = terminal_dir.parent / "victim.txt"
+    victim.write_text("precious\n")
+    head = terminal_dir / "audit_head"
+    head.unlink()
+    if planted == "symlink":
+        head.symlink_to(victim)
+    else:
+        os.mkfifo(head)
+    _accept_one(terminal_dir)
+    assert victim.read_text() == "precious\n"
+    assert head.is_file() and not head.is_symlink()
+    assert stat.S_IMODE(head.stat().st_mode) == 0o600
+    code, out = verify(terminal_dir, capsys)
+    assert code == 0 and "audit log intact" in out
+
+
+def test_a_head_file_rewritten_by_hand_is_written_whole_again(
+    terminal_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A longer file, readable by everyone, in its place: after the next intake it is the
+    chain's head and nothing else, 0600, and the terminal verifies."""
+    head = terminal_dir / "audit_head"
+    head.write_text("1:" + "0" * 64 + "\n" + "junk " * 40)
+    head.chmod(0o644)
+    _accept_one(terminal_dir)
+    seq, digest = head.read_text().strip().split(":")
+    with Terminal.open(terminal_dir) as t:
+        assert (int(seq), digest) == audit.head(t.store)
+    assert stat.S_IMODE(head.stat().st_mode) == 0o600
+    code, out = verify(terminal_dir, capsys)
+    assert code == 0 and "audit log intact" in out
 
 
 @pytest.mark.parametrize(
