@@ -177,7 +177,8 @@ async def _arriving(client: httpx.AsyncClient, urls: list[str], fleet: Fleet, i:
     while sent < len(wire):
         if (wait := due[sent] - time.perf_counter()) > 0:
             await asyncio.sleep(wait)
-        upto = min(bisect.bisect_right(due, time.perf_counter(), sent), sent + BATCH)
+        taken = max(bisect.bisect_right(due, time.perf_counter(), sent), sent + 1)  # woken early
+        upto = min(taken, sent + BATCH)
         url = urls[(i + sent) % len(urls)] + path
         await _push(client, url, fleet.tokens[i], push_body(wire[sent:upto]), load)
         sent = upto

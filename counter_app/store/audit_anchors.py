@@ -5,12 +5,14 @@ not enough to hide a change:
   rewritten after every commit that appended to the chain, in place: one write of a
   fixed-width record (86 bytes, inside one disk sector, so a power cut leaves the old record
   or the new one). A temporary file renamed over it cost an intake ~0.4 ms (ext4 renames
-  queue behind the journal commit the intake's own fsyncs start); this costs ~2 us. Deleting the
-  last entries *and* the `audit_head` setting no longer passes: the file still names the
-  entry that was there. It is never behind the database by more than a crash between a
-  commit and the rename, and a file behind the chain is still consistent with it (the
-  chain's entry at the file's seq has the file's hash), so only a file *ahead* of the chain
-  or disagreeing with it is a problem.
+  queue behind the journal commit the intake's own fsyncs start); this costs ~2 us. The
+  price: `audit verify` reading in the very microsecond of a write could see a partly
+  written record and call the file unreadable (run it again). Deleting the last entries
+  *and* the `audit_head` setting no longer passes: the file still names the entry that was
+  there. It is never behind the database by more than a crash between a commit and the
+  write, and a file behind the chain is still consistent with it (the chain's entry at the
+  file's seq has the file's hash), so only a file *ahead* of the chain or disagreeing with
+  it is a problem.
 - **Row states**: every entry about an application (its entity is the receipt number)
   carries `state`, a SHA-256 over the fields whose change matters: receipt number, kind,
   status, applicant ID, service, answers, content hash, signature, rating and the material

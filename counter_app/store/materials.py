@@ -2,8 +2,8 @@
 
 Files live under `data_dir/materials/ab/<sha256>`; the same bytes are stored once however
 often they are given, and uploaded once. Every file and its folder entry are fsynced BEFORE
-the commit of the transaction that refers to it, so a committed row never points at a missing or
-half-written file (an unreferenced file after a crash is harmless and can be collected).
+the commit of the transaction that refers to it, so a committed row never points at a missing
+or half-written file (an unreferenced file after a crash is harmless and can be collected).
 
 `put_many` stores one application's files with ONE round of fsyncs: write each to a
 temporary name, rename them all into place, then fsync every file and each folder once, all
