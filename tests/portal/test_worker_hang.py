@@ -20,9 +20,11 @@ SERVE = (
 )
 
 
-def _pid(url: str) -> int | None:
+def _pid(url: str, proc: subprocess.Popen[str]) -> int | None:
     """The process ID of the worker that answers, or None when none answers within a
-    second (the loops below wait for that; pytest-timeout bounds them)."""
+    second (the loops below wait for that; pytest-timeout bounds them). A server that
+    ended meanwhile fails the test with what it said, instead of a wait to the timeout."""
+    assert proc.poll() is None, proc.communicate()[1]
     try:
         return int(httpx.get(f"{url}/pid", timeout=1, trust_env=False).json()["pid"])
     except httpx.TransportError:
@@ -35,11 +37,11 @@ def test_a_worker_whose_loop_stops_is_killed_and_replaced() -> None:
     proc = subprocess.Popen([sys.executable, "-c", SERVE, str(port)], cwd=ROOT,
                             stderr=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        while (first := _pid(url)) is None:
+        while (first := _pid(url, proc)) is None:
             time.sleep(0.2)
         with contextlib.suppress(httpx.ReadTimeout):  # the worker is stuck in it now
             httpx.get(f"{url}/block", timeout=0.5, trust_env=False)
-        while (second := _pid(url)) in (None, first):
+        while (second := _pid(url, proc)) in (None, first):
             time.sleep(0.2)
         assert second != first  # another worker answers on the same port
     finally:
